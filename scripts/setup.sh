@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up the project's environment: Debian packages it needs, then .venv from requirements.lock.
+# Usage: scripts/setup.sh [--browser]   (--browser also installs Chromium for the site test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(fonts-noto-cjk)
+probe=(/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
+if [[ "${1:-}" == "--browser" ]]; then
+  debs+=(chromium)
+  probe+=(/usr/bin/chromium)
+fi
+
+missing=()
+for i in "${!debs[@]}"; do
+  [[ -e "${probe[$i]}" ]] || missing+=("${debs[$i]}")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+py=${PYTHON:-python3}
+stamp=.venv/.lock-sha256
+want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv with $($py --version)"
+  "$py" -m venv .venv
+fi
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+  echo "setup: installing the pinned environment (requirements.lock)"
+  # pip's machine-wide find-links may name folders that do not exist: hide only those warnings
+  pipq() { .venv/bin/python -m pip -q --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location" >&2); }
+  pipq install -r requirements.lock
+  pipq install --no-deps --no-build-isolation -e .
+  echo "$want" > "$stamp"
+fi
