@@ -1,0 +1,96 @@
+"""Notebook parameters: validated, resolved against the data package, and failing clearly on bad values.
+
+Every notebook's ``parameters`` cell holds plain literals (see ``DEFAULTS``);
+:func:`setup` checks them and returns a :class:`Context` with the loaded package
+and the exact values the relations use.  An unknown parameter or a bad value
+raises :class:`ParameterError` naming the parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from helpers.intervals import Interval
+
+#: Parameters every notebook accepts, with their defaults (the values of the parameters cells).
+DEFAULTS: dict[str, object] = {
+    "lang": "zh",
+    "data_dir": "../data",
+    "fx_usd_cny": 6.7261,
+    "population": "platform_residents",
+}
+LANGS = ("zh", "en")
+
+
+class ParameterError(ValueError):
+    """A notebook parameter with a bad value; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a notebook works with: the validated parameters and the loaded package."""
+
+    lang: str
+    data_dir: Path
+    fx_usd_cny: Fraction  # yuan per US dollar, exact from its printed decimal
+    population: Interval  # residents, as an interval (a figure's printed precision, or a point)
+    population_label: str  # where the population base comes from
+    package: object = field(repr=False)
+
+    @property
+    def relation_params(self) -> dict:
+        """The values relation kinds take by name (see ``helpers.relations.KINDS``)."""
+        return {"fx_usd_cny": self.fx_usd_cny, "population": self.population}
+
+
+def setup(**params) -> Context:
+    """Validate notebook parameters and load the package they point at.
+
+    ``data_dir`` is read relative to the working directory (a notebook's own
+    folder when run by Jupyter, nbval or :mod:`helpers.run`).
+    """
+    from helpers import package, relations
+
+    unknown = sorted(set(params) - set(DEFAULTS))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
+    p = {**DEFAULTS, **params}
+    lang = p["lang"]
+    if lang not in LANGS:
+        raise ParameterError(f"parameter lang: {lang!r} is not one of {', '.join(LANGS)}")
+    fx = _positive_number("fx_usd_cny", p["fx_usd_cny"])
+    if not isinstance(p["data_dir"], (str, Path)) or not str(p["data_dir"]):
+        raise ParameterError(f"parameter data_dir: expected a folder path, got {p['data_dir']!r}")
+    data_dir = Path(p["data_dir"])
+    if not (data_dir / package.DESCRIPTOR).is_file():
+        raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
+    pkg = package.load(data_dir)
+    population = p["population"]
+    if isinstance(population, str):
+        if population not in set(pkg.figures["id"]):
+            raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "
+                                 f"in {data_dir / 'figures.csv'}")
+        row = pkg.figure(population)
+        if row["base_unit"] != "count":
+            raise ParameterError(f"parameter population: figure {population!r} is not a count of people")
+        pop = relations.figure_input(row).interval
+        label = population
+    else:
+        pop = Interval.point(_positive_number("population", population))
+        label = "parameter"
+    return Context(lang, data_dir, fx, pop, label, pkg)
+
+
+def _positive_number(name: str, value) -> Fraction:
+    """A positive int, float or decimal string as an exact Fraction (floats via their shortest repr)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParameterError(f"parameter {name}: expected a positive number, got {value!r}")
+    try:
+        number = Fraction(repr(value) if isinstance(value, float) else str(value))
+    except (ValueError, ZeroDivisionError):
+        raise ParameterError(f"parameter {name}: expected a positive number, got {value!r}") from None
+    if number <= 0:
+        raise ParameterError(f"parameter {name}: must be positive, got {value!r}")
+    return number
