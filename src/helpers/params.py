@@ -35,7 +35,7 @@ class Context:
     lang: str
     data_dir: Path
     fx_usd_cny: Fraction  # yuan per US dollar, exact from its printed decimal
-    population: Interval  # residents, as an interval (a figure's printed precision, or a point)
+    population: Interval | None  # residents (a figure's interval, or a point); None: the default figure is absent
     population_label: str  # where the population base comes from
     package: object = field(repr=False)
 
@@ -68,6 +68,10 @@ def setup(**params) -> Context:
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
     population = p["population"]
+    if isinstance(population, str) and population == DEFAULTS["population"] \
+            and population not in set(pkg.figures["id"]):
+        # A package without the default base (another district's): per-resident values are not reported.
+        return Context(lang, data_dir, fx, None, "not reported", pkg)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "

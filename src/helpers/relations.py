@@ -160,9 +160,13 @@ def _render(formula: str, x: str, y: str | None) -> str:
 
 
 def derive_all(pkg, params: dict, section: int | None = None) -> list[Derived]:
-    """Every relation of the package (or of one section), in file order."""
+    """Every relation of the package (or of one section), in file order.
+
+    Relations whose parameter is None (e.g. no population base in this package) are left out.
+    """
     rows = pkg.relations if section is None else pkg.relations[pkg.relations["section"] == section]
-    return [derive(r, pkg.figures, params) for r in rows.itertuples(index=False)]
+    return [derive(r, pkg.figures, params) for r in rows.itertuples(index=False)
+            if not (KINDS[r.kind].parameter and params.get(KINDS[r.kind].parameter) is None)]
 
 
 def _text(value) -> str | None:

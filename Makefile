@@ -1,0 +1,40 @@
+# Every target sets up .venv from requirements.lock first (scripts/setup.sh); a bare `make` lists them.
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SOURCE ?= ../shared/source/000_2bd6ca4ad038a17f.txt
+export REPORT_SOURCE ?= $(abspath $(SOURCE))
+
+.PHONY: help setup report test notebooks lab validate bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## create .venv and install the pinned environment (and fonts-noto-cjk)
+	@bash scripts/setup.sh
+
+report: setup ## the main job: validate data/, execute every notebook in parallel, render build/site and build/*.csv
+	@$(PY) -m helpers validate
+	@$(PY) -m helpers run --jobs $(JOBS)
+
+test: ## run every test: units, loader, audit, relations, notebooks (nbval strict + papermill), site in Chromium
+	@bash scripts/setup.sh --browser
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-current-env notebooks
+
+notebooks: setup ## re-execute the committed notebooks in place (stored outputs refreshed, metadata cleaned)
+	@$(PY) -m helpers run --refresh --jobs $(JOBS)
+
+validate: setup ## validate the data package and print a per-section summary
+	@$(PY) -m helpers validate
+
+lab: setup ## open the notebooks in JupyterLab, in the project's environment
+	@$(PY) -m jupyter lab --notebook-dir=notebooks
+
+bench: setup ## measure the collection and the extractor; writes bench/results.md
+	@mkdir -p bench
+	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py; } > bench/results.md.tmp
+	@mv bench/results.md.tmp bench/results.md && cat bench/results.md
+
+clean: ## remove build/ (the rendered site and executed notebooks)
+	rm -rf build

@@ -1,0 +1,87 @@
+"""Notebooks: each runs under papermill in English and on the fictional district; cells narrate, helpers compute."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import papermill as pm
+import pytest
+
+from conftest import DATA, DISTRICT, ROOT
+from helpers import package, params
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+FIGURES = package.load(DATA).figures
+
+
+def run(notebook, tmp_path, **parameters):
+    out = tmp_path / notebook.name
+    pm.execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(notebook.parent),
+                        kernel_name="python3", progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+def errors_and_text(nb):
+    found = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.output_type == "error" or o.get("name") == "stderr":
+                found.append(o.get("evalue") or o.get("text"))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_in_english(notebook, tmp_path):
+    nb = run(notebook, tmp_path, lang="en")
+    assert errors_and_text(nb) == []
+    text = "".join(o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "未报告" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_on_the_fictional_district(notebook, tmp_path):
+    nb = run(notebook, tmp_path, data_dir=str(DISTRICT))
+    assert errors_and_text(nb) == []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_one_parameters_cell_first_after_the_title(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert tagged == [1]
+    names = {t.targets[0].id for t in ast.parse(nb.cells[1].source).body}
+    assert names == set(params.DEFAULTS)
+    assert all(line.split("#", 1)[1].strip() for line in nb.cells[1].source.splitlines())
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_cells_define_no_functions_loops_or_arithmetic(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells[2:]:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.For, ast.While, ast.ListComp,
+                                         ast.BinOp)), f"{notebook.name}: {cell.source!r}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_markdown_types_no_figure_of_the_report(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    typed = [f"{f.value}{f.unit_zh}" for f in FIGURES.itertuples()
+             if re.search(rf"(?<![0-9.]){re.escape(f.value)}\s*{re.escape(f.unit_zh)}", prose)]
+    assert typed == []
+
+
+def test_one_kernelspec_and_no_volatile_metadata():
+    for notebook in NOTEBOOKS:
+        nb = nbformat.read(notebook, as_version=4)
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+        assert "papermill" not in nb.metadata
+        assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
