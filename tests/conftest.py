@@ -19,17 +19,21 @@ def source_path() -> Path:
     return Path(os.environ.get("REPORT_SOURCE") or DEFAULT_SOURCE)
 
 
-@pytest.fixture(scope="session")
-def source_text() -> str:
-    """The source article. Missing: skip with the reason, except under CI=true where it is a failure."""
-    path = source_path()
+def read_source(path: Path, ci: bool) -> str:
+    """The article's text. Missing: skip with the reason, except under CI, where it is a failure."""
     if not path.is_file():
         message = (f"source article not found at {path}; set REPORT_SOURCE to its path "
                    f"(it is kept outside the repository, in ../shared/source/)")
-        if os.environ.get("CI") == "true":
+        if ci:
             pytest.fail(message)
         pytest.skip(message)
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    """The source article, read from $REPORT_SOURCE (see :func:`read_source`)."""
+    return read_source(source_path(), os.environ.get("CI") == "true")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import DATA, source_path
+from conftest import DATA, read_source, source_path
 from helpers import package
 
 pytestmark = pytest.mark.audit
@@ -58,3 +58,13 @@ def test_section_titles_are_at_their_offsets(pkg, source_text):
     wrong = [s.title_zh for s in pkg.sections.itertuples()
              if source_text[s.char_start:s.char_start + len(s.title_zh)] != s.title_zh]
     assert wrong == []
+
+
+def test_missing_source_skips_with_its_path_outside_ci(tmp_path):
+    with pytest.raises(pytest.skip.Exception, match=r"source article not found at .*absent\.txt; set REPORT_SOURCE"):
+        read_source(tmp_path / "absent.txt", ci=False)
+
+
+def test_missing_source_fails_under_ci(tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="source article not found"):
+        read_source(tmp_path / "absent.txt", ci=True)

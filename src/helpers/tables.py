@@ -28,19 +28,33 @@ def display_scale(base_unit: str, magnitude: Fraction | None, lang: str) -> tupl
     """(divisor, unit label) that shows a base value of about ``magnitude`` readably.
 
     Chinese magnitudes are kept in both languages (亿 = 10**8, 万 = 10**4) so the
-    numbers match the report's; English names them in words.
+    numbers match the report's; English names them in words.  A composite unit
+    (``CNY/m2``) is scaled by its first part and labelled part by part.
     """
-    unit = base_unit.split("/")[0] if "/" in base_unit else base_unit
-    rest = base_unit[len(unit):]
-    for divisor, zh, en in _SCALES.get(unit, []):
-        if magnitude is not None and abs(magnitude) >= divisor or divisor == 1:
-            return divisor, (zh if lang == "zh" else en) + rest
-    return 1, base_unit
+    head, *rest = base_unit.split("/")
+    divisor, label = 1, unit_label(head, lang)
+    for d, zh, en in _SCALES.get(head, []):
+        if magnitude is not None and abs(magnitude) >= d:
+            divisor, label = d, (zh if lang == "zh" else en)
+            break
+    for part in rest:
+        label += f"/{unit_label(part, lang)}" if lang == "zh" else f" per {unit_label(part, lang)}"
+    return divisor, label
 
 
-_UNIT_NAMES = {"percent": ("%", "%"), "days": ("天", "days"), "count": ("", ""), "ha": ("公顷", "ha"),
-               "m": ("米", "m"), "m2": ("平方米", "m²"), "CNY per person per month": ("元/人·月", "yuan per person per month"),
-               "CNY per person per year": ("元/人·年", "yuan per person per year")}
+#: Names of base units and counters, (zh, en).
+_UNIT_NAMES = {"CNY": ("元", "yuan"), "USD": ("美元", "US dollars"), "percent": ("%", "%"), "days": ("天", "days"),
+               "count": ("", ""), "ha": ("公顷", "ha"), "m": ("米", "m"), "m2": ("平方米", "m²"),
+               "month": ("月", "month"), "CNY per person per month": ("元/人·月", "yuan per person per month"),
+               "CNY per person per year": ("元/人·年", "yuan per person per year"),
+               "人": ("人", "person"), "户": ("户", "household"), "个": ("个", "unit"), "名": ("名", "person"),
+               "栋": ("栋", "building"), "条": ("条", "record"), "家": ("家", "firm"), "处": ("处", "site"),
+               "套": ("套", "dwelling"), "所": ("所", "school")}
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A base unit or counter in the reader's language (unknown units as they are)."""
+    return _UNIT_NAMES.get(unit, (unit, unit))[0 if lang == "zh" else 1]
 
 
 def _places(interval: Interval, divisor: int, places: int) -> int:
@@ -64,8 +78,6 @@ def format_interval(interval: Interval, base_unit: str, lang: str, places: int =
     """
     anchor = interval.lo if interval.lo is not None else interval.hi
     divisor, unit = display_scale(base_unit, anchor, lang)
-    if divisor == 1:
-        unit = _UNIT_NAMES.get(base_unit, (base_unit, base_unit))[0 if lang == "zh" else 1]
     unit = f" {unit}" if unit and unit != "%" else unit
     p = _places(interval, divisor, places)
     if interval.lo is not None and interval.hi is None:
@@ -109,12 +121,12 @@ def derived_values(ctx, section: int | None = None) -> list[relations.Derived]:
     return relations.derive_all(ctx.package, ctx.relation_params, section)
 
 
-def derived_table(ctx, section: int) -> pd.DataFrame:
-    """A section's derived values: label, formula with figure ids, interval and period."""
+def derived_table(ctx, section: int | None = None, ids: list[str] | None = None) -> pd.DataFrame:
+    """Derived values (of a section, or the relations named in ``ids``): label, formula, interval and period."""
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
     cols = [h("derived"), h("kind"), h("formula"), h("interval"), h("period")]
-    derived = derived_values(ctx, section)
+    derived = [d for d in derived_values(ctx, section) if ids is None or d.id in ids]
     if not derived:
         return _not_reported(ctx, cols)
     return pd.DataFrame([[d.label_zh if L == "zh" else d.label_en, labels.KIND_LABELS[L][d.kind], d.formula,
