@@ -1,0 +1,195 @@
+"""Benchmark of the notebook collection; prints a Markdown section ``## Notebook collection`` to stdout.
+
+Usage: .venv/bin/python bench/notebooks.py [--runs 3] [--jobs 2]
+
+Measures on this machine, as medians of ``--runs`` runs (wall time):
+
+* the floor: a fresh kernel (nbclient) that imports pandas, seaborn, matplotlib
+  and helpers, from kernel start to the import done: what every notebook pays;
+* the main job, ``python -m helpers run`` end to end (into a temporary folder);
+* nbval over the collection, as ``make test`` runs it (``-n JOBS --dist loadscope``);
+* rendering the site alone (HTML pages, index) from the executed notebooks;
+* ``import helpers`` and ``import pandas, seaborn`` in fresh interpreters, and
+  what the helpers modules the notebooks import add on top of pandas and seaborn;
+* for comparison, a plain loop of ``papermill`` commands, one notebook after the other.
+
+Each figure is also a ratio to the floor and is set against its target: main job
+and nbval ≤ 1.25 × ceil(N/JOBS) × floor; helpers adding < 10 % of the floor.
+It measures and reports; it asserts nothing.  Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PY = sys.executable
+FLOOR_IMPORTS = "import pandas, seaborn, matplotlib, helpers"
+NOTEBOOK_IMPORTS = "from helpers import params, tables, plots"
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
+    """Wall seconds, exit code and the tail of stderr+stdout of one command."""
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return time.perf_counter() - start, proc.returncode, proc.stdout[-2000:]
+
+
+class Measure:
+    """The runs of one measurement: their median and whether every run succeeded."""
+
+    def __init__(self, name: str):
+        self.name, self.seconds, self.failures = name, [], []
+
+    def add(self, seconds: float, code: int = 0, tail: str = "") -> None:
+        self.seconds.append(seconds)
+        if code != 0:
+            self.failures.append(code)
+            log(f"{self.name}: exit {code}\n{tail}")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def floor_once() -> float:
+    """Kernel start to imports done, in a fresh python3 kernel run by nbclient in notebooks/."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_IMPORTS)])
+    client = NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    if errors:
+        raise RuntimeError(f"the floor's imports failed: {errors[0].ename}: {errors[0].evalue}")
+    return elapsed
+
+
+def python_c(code: str) -> tuple[float, int, str]:
+    return timed([PY, "-c", code])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks for the main job and nbval")
+    args = parser.parse_args()
+
+    notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        print("## Notebook collection\n\nNo notebooks in notebooks/: nothing measured.")
+        return 0
+    n = len(notebooks)
+    work = Path(tempfile.mkdtemp(prefix="bench-notebooks-"))
+    m: dict[str, Measure] = {k: Measure(k) for k in
+                             ("floor", "main", "nbval", "site", "bare", "helpers", "pandas_seaborn",
+                              "pandas_seaborn_helpers", "papermill_loop")}
+    try:
+        for i in range(args.runs):
+            log(f"run {i + 1} of {args.runs}")
+            m["floor"].add(floor_once())
+            out = work / f"main-{i}"
+            m["main"].add(*timed([PY, "-m", "helpers", "run", "--jobs", str(args.jobs), "--out", str(out)]))
+            m["site"].add(*timed([PY, "-c", SITE_ONLY, str(out / "notebooks"), str(work / f"site-{i}")]))
+            m["nbval"].add(*timed([PY, "-m", "pytest", "--nbval", "--nbval-current-env", "notebooks",
+                                   "-n", str(args.jobs), "--dist", "loadscope", "-p", "no:cacheprovider", "-q"]))
+            m["bare"].add(*python_c("pass"))
+            m["helpers"].add(*python_c("import helpers"))
+            m["pandas_seaborn"].add(*python_c("import pandas, seaborn"))
+            m["pandas_seaborn_helpers"].add(*python_c(f"import pandas, seaborn; {NOTEBOOK_IMPORTS}"))
+            loop = work / f"papermill-{i}"
+            loop.mkdir()
+            start, codes = time.perf_counter(), []
+            for nb in notebooks:
+                codes.append(timed([PY, "-m", "papermill", str(nb), str(loop / nb.name), "--cwd", str(NOTEBOOKS),
+                                    "-k", "python3", "--no-progress-bar"])[1])
+            m["papermill_loop"].add(time.perf_counter() - start, max(codes))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(report(m, n, args))
+    return 0
+
+
+#: Render the site from already executed notebooks, as ``helpers.run`` does after executing them.
+SITE_ONLY = """
+import sys
+from pathlib import Path
+from helpers import params, run, site
+run._quiet_imports()
+executed, target = Path(sys.argv[1]), Path(sys.argv[2])
+sources = run.find_notebooks([Path("notebooks").resolve()])
+ctx = params.setup(**run.context_parameters({}, sources))
+builder = site.SiteBuilder(target, ctx)
+for source in sources:
+    builder.add(source, run.read_notebook(executed / source.name))
+builder.finish(complete=True)
+"""
+
+
+def report(m: dict[str, Measure], n: int, args) -> str:
+    floor = m["floor"].median
+    budget = 1.25 * math.ceil(n / args.jobs)
+    # differences within each run (same machine state), then their median
+    def added_over(key: str, base: str) -> float:
+        return statistics.median(a - b for a, b in zip(m[key].seconds, m[base].seconds))
+
+    added = added_over("pandas_seaborn_helpers", "pandas_seaborn")
+    helpers_added = added_over("helpers", "bare")
+
+    def row(label: str, seconds: float, target: str = "", ok: bool | None = None, key: str | None = None) -> str:
+        failed = key is not None and m[key].failures
+        verdict = "" if ok is None else ("yes" if ok else "**no**")
+        if failed:
+            verdict = (verdict + " " if verdict else "") + f"(a run exited {m[key].failures[0]})"
+        return f"| {label} | {seconds:.2f} | {seconds / floor:.2f} | {target} | {verdict} |"
+
+    lines = [
+        "## Notebook collection",
+        "",
+        f"{n} notebooks in notebooks/; {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"Python {platform.python_version()}; wall time, median of {args.runs} runs; "
+        f"floor = a fresh kernel importing pandas, seaborn, matplotlib and helpers. "
+        f"Targets: main job and nbval ≤ 1.25 × ceil({n}/{args.jobs}) × floor = {budget:.2f} × floor; "
+        f"helpers adding < 0.10 × floor.",
+        "",
+        "| measure | seconds | × floor | target | met |",
+        "| --- | ---: | ---: | --- | --- |",
+        row("floor: kernel start → `" + FLOOR_IMPORTS + "` done", floor, "", None, "floor"),
+        row(f"main job: `python -m helpers run --jobs {args.jobs}` (execute, clean, site, CSVs)",
+            m["main"].median, f"≤ {budget:.2f}", m["main"].median <= budget * floor, "main"),
+        row(f"nbval: `pytest --nbval --nbval-current-env notebooks -n {args.jobs} --dist loadscope`",
+            m["nbval"].median, f"≤ {budget:.2f}", m["nbval"].median <= budget * floor, "nbval"),
+        row("site alone: render pages and index from executed notebooks (fresh interpreter)",
+            m["site"].median, key="site"),
+        row("`python -c pass`", m["bare"].median, key="bare"),
+        row("`import helpers` (fresh interpreter)", m["helpers"].median, key="helpers"),
+        row("`import pandas, seaborn` (fresh interpreter)", m["pandas_seaborn"].median, key="pandas_seaborn"),
+        row("`import helpers` adds over `python -c pass`", helpers_added, "< 0.10", helpers_added < 0.10 * floor),
+        row(f"`{NOTEBOOK_IMPORTS}` adds over pandas, seaborn", added, "< 0.10", added < 0.10 * floor),
+        row(f"comparison: a loop of {n} `papermill` commands, one at a time", m["papermill_loop"].median,
+            key="papermill_loop"),
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,377 @@
+"""Tests for helpers.run: parameters checked first; notebooks executed, cleaned, rendered; failures lose nothing.
+
+The notebooks are the tiny fixtures in tests/fixtures/notebooks (01 prints its
+parameters and draws a chart, 02 prints, 03 raises in cell 3), copied with the
+fictional district's package into a temporary project.  helpers.tables and
+helpers.labels are replaced by small fakes so these tests depend only on run/site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import helpers
+from conftest import DISTRICT
+from helpers import run
+from helpers.run import UsageError, clean, collect_parameters, parse_value
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+HELLO, TEXT, BROKEN = "01_hello.ipynb", "02_text.ipynb", "03_broken.ipynb"
+INJECTED = "injected-parameters"
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+
+def fake_modules() -> dict[str, types.ModuleType]:
+    """helpers.tables and helpers.labels stand-ins whose output shows the Context they were given."""
+    tables = types.ModuleType("helpers.tables")
+    tables.derived_frame = lambda ctx: pd.DataFrame(
+        {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]})
+    tables.checks_frame = lambda ctx: pd.DataFrame({"id": ["check"], "status": [f"ok {ctx.lang}"]})
+    labels = types.ModuleType("helpers.labels")
+    labels.glossary_frame = lambda lang: pd.DataFrame(
+        {"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": [f"glossary in {lang}"]})
+    return {"tables": tables, "labels": labels}
+
+
+@contextlib.contextmanager
+def faked_helpers():
+    with pytest.MonkeyPatch.context() as mp:
+        for name, module in fake_modules().items():
+            mp.setitem(sys.modules, f"helpers.{name}", module)
+            mp.setattr(helpers, name, module, raising=False)
+        yield
+
+
+def make_project(root: Path, notebooks: list[str]) -> Path:
+    """root/notebooks/ with the named fixtures and root/data/ with the fictional district."""
+    (root / "notebooks").mkdir(parents=True)
+    for name in notebooks:
+        shutil.copy(FIXTURES / name, root / "notebooks" / name)
+    shutil.copytree(DISTRICT, root / "data")
+    return root
+
+
+def invoke(*argv) -> tuple[int, str, str]:
+    """``python -m helpers run ARGV`` in this process (with the fakes): exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with faked_helpers(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = run.main([str(a) for a in argv])
+        except SystemExit as e:  # argparse
+            code = e.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def outputs_text_from(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def outputs_text(path: Path) -> str:
+    return outputs_text_from(nbformat.read(path, as_version=4))
+
+
+def tree(path: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+# ---- a successful build, then a failing one in the same project ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Run 1 builds 01 and 02 (succeeds); run 2 builds all three (03 fails). Both results, and run 1's files."""
+    root = make_project(tmp_path_factory.mktemp("project"), [HELLO, TEXT, BROKEN])
+    nbs, out = root / "notebooks", root / "build"
+    first = invoke("--notebooks", nbs / HELLO, nbs / TEXT, "--out", out, "--jobs", 2)
+    first_files = tree(out)
+    second = invoke("--notebooks", nbs, "--out", out, "--data-dir", root / "data", "--jobs", 2)
+    return types.SimpleNamespace(root=root, out=out, first=first, first_files=first_files, second=second)
+
+
+def test_successful_run_exits_zero_and_prints_each_notebooks_time(builds):
+    code, stdout, stderr = builds.first
+    assert code == 0, stderr
+    assert re.search(r"^ *[0-9.]+ s  01_hello\.ipynb  ok$", stdout, re.MULTILINE)
+    assert re.search(r"^ *[0-9.]+ s  02_text\.ipynb  ok$", stdout, re.MULTILINE)
+
+
+def test_successful_run_writes_cleaned_executed_notebooks(builds):
+    executed = nbformat.reads(builds.first_files[f"notebooks/{HELLO}"].decode(), as_version=4)
+    assert "lang=zh" in outputs_text_from(executed)
+    assert "papermill" not in executed.metadata
+    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+               for c in executed.cells for o in c.get("outputs", []))
+
+
+def test_successful_run_renders_index_and_one_page_per_notebook(builds):
+    files = builds.first_files
+    assert {"site/index.html", "site/01_hello.html", "site/02_text.html"} <= set(files)
+    index = files["site/index.html"].decode()
+    assert 'href="01_hello.html"' in index and 'href="02_text.html"' in index
+    assert "用于测试的<strong>小</strong>笔记本：打印参数，画一张图。" in index  # 01's summary
+    assert "城市更新" in index  # a section title of the package
+    assert "glossary in zh" in index
+
+
+def test_successful_run_writes_tables_from_helpers_tables(builds):
+    assert builds.first_files["derived.csv"].decode() == "id,value,label_zh\nfx,6.7261,汇率 zh\n"
+    assert builds.first_files["checks.csv"].decode() == "id,status\ncheck,ok zh\n"
+
+
+def test_successful_run_leaves_no_temporary_folders(builds):
+    assert not [name for name in builds.first_files if name.startswith(".") or "/." in name]
+
+
+def test_failing_notebook_makes_the_run_exit_nonzero(builds):
+    code, _, _ = builds.second
+    assert code == 1
+
+
+def test_failure_message_names_notebook_cell_first_line_and_error(builds):
+    _, _, stderr = builds.second
+    # cell 3 of the source notebook, although papermill injected a parameters cell before it
+    assert "03_broken.ipynb, cell 3 (`value = 1`): ValueError: boom 1" in stderr
+
+
+def test_other_notebooks_still_execute_and_render_when_one_fails(builds):
+    _, stdout, _ = builds.second
+    assert " s  01_hello.ipynb  ok" in stdout and " s  02_text.ipynb  ok" in stdout
+    failed_site = builds.out / "site.failed"
+    assert (failed_site / "01_hello.html").is_file() and (failed_site / "02_text.html").is_file()
+    assert "03_broken.html" in (failed_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_failed_notebook_is_kept_for_inspection(builds):
+    nb = nbformat.read(builds.out / "notebooks" / BROKEN, as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "boom 1")]
+
+
+def test_failed_run_leaves_previous_site_byte_identical(builds):
+    before = {k: v for k, v in builds.first_files.items() if k.startswith("site/")}
+    assert tree(builds.out / "site") == {k.removeprefix("site/"): v for k, v in before.items()}
+
+
+# ---- parameters --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parameterised(tmp_path_factory):
+    """One run with a parameters file (lang zh, fx 7.1) overridden by -p lang en, and a relative --data-dir."""
+    root = make_project(tmp_path_factory.mktemp("params"), [HELLO])
+    (root / "params.yaml").write_text("lang: zh\nfx_usd_cny: 7.1\n", encoding="utf-8")
+    with contextlib.chdir(root):
+        result = invoke("--notebooks", "notebooks", "--out", "build", "-f", "params.yaml",
+                        "-p", "lang", "en", "--data-dir", "data")
+    return types.SimpleNamespace(root=root, result=result, printed=outputs_text(root / "build/notebooks" / HELLO))
+
+
+def test_parameters_file_values_reach_the_notebooks(parameterised):
+    assert parameterised.result[0] == 0, parameterised.result[2]
+    assert "fx_usd_cny=7.1\n" in parameterised.printed
+
+
+def test_p_overrides_the_parameters_file(parameterised):
+    assert "lang=en\n" in parameterised.printed
+
+
+def test_data_dir_is_passed_as_an_absolute_path(parameterised):
+    assert f"data_dir={(parameterised.root / 'data').resolve()}\n" in parameterised.printed
+
+
+def test_tables_are_computed_with_the_same_parameters(parameterised):
+    derived = (parameterised.root / "build" / "derived.csv").read_text(encoding="utf-8")
+    assert derived == "id,value,label_zh\nfx,7.1,汇率 en\n"
+
+
+def test_unknown_parameter_fails_before_anything_runs(tmp_path):
+    root = make_project(tmp_path, [HELLO])
+    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "-p", "langue", "en")
+    assert code == 2
+    assert "unknown parameter 'langue'" in stderr
+    assert not (root / "build").exists()
+
+
+def test_unknown_parameter_in_parameters_file_is_named_with_the_file(tmp_path):
+    root = make_project(tmp_path, [HELLO])
+    (root / "p.yaml").write_text("fx_usd_cny: 7\nexchange_rate: 7\n", encoding="utf-8")
+    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "-f", root / "p.yaml")
+    assert code == 2
+    assert "p.yaml: unknown parameter 'exchange_rate'" in stderr
+    assert not (root / "build").exists()
+
+
+def test_bad_parameter_value_fails_before_anything_runs(tmp_path):
+    root = make_project(tmp_path, [HELLO])
+    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "-p", "lang", "fr")
+    assert code == 2
+    assert "parameter lang: 'fr'" in stderr
+    assert not (root / "build").exists()
+
+
+def test_parameters_file_that_is_not_a_mapping_is_refused(tmp_path):
+    (tmp_path / "p.yaml").write_text("- lang\n- en\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"p\.yaml: expected a mapping"):
+        collect_parameters([], tmp_path / "p.yaml")
+
+
+@pytest.mark.parametrize(("text", "value"), [("en", "en"), ("7", 7), ("6.7261", 6.7261), ('"6.7"', "6.7"),
+                                             ("true", True), ("null", None)])
+def test_p_values_are_read_as_yaml_scalars(text, value):
+    assert parse_value("x", text) == value and type(parse_value("x", text)) is type(value)
+
+
+def test_p_value_that_is_a_list_is_refused_naming_the_parameter():
+    with pytest.raises(UsageError, match="parameter population: expected a single value"):
+        parse_value("population", "[1, 2]")
+
+
+def test_help_documents_every_option():
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    run.register(parser.add_subparsers())
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["run"]
+    undocumented = [a.option_strings for a in sub._actions if a.option_strings and not a.help]
+    assert undocumented == []
+
+
+# ---- refresh -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """Refresh 01 and 03 (03 fails), then refresh 01 again."""
+    root = make_project(tmp_path_factory.mktemp("refresh"), [HELLO, BROKEN])
+    nbs = root / "notebooks"
+    first = invoke("--refresh", "--notebooks", nbs, "--out", root / "build")
+    after_first = (nbs / HELLO).read_bytes()
+    second = invoke("--refresh", "--notebooks", nbs / HELLO, "--out", root / "build")
+    return types.SimpleNamespace(root=root, first=first, second=second, after_first=after_first)
+
+
+def test_refresh_writes_executed_cleaned_notebook_in_place(refreshed):
+    nb = nbformat.read(refreshed.root / "notebooks" / HELLO, as_version=4)
+    assert "lang=zh" in outputs_text_from(nb)
+    assert nb.metadata["kernelspec"] == run.KERNELSPEC and "papermill" not in nb.metadata
+    assert not any(INJECTED in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_second_refresh_leaves_the_notebook_byte_identical(refreshed):
+    assert refreshed.second[0] == 0, refreshed.second[2]
+    assert (refreshed.root / "notebooks" / HELLO).read_bytes() == refreshed.after_first
+    assert "0 changed" in refreshed.second[1]
+
+
+def test_refresh_leaves_a_failing_notebook_untouched_and_exits_nonzero(refreshed):
+    assert refreshed.first[0] == 1
+    assert (refreshed.root / "notebooks" / BROKEN).read_bytes() == (FIXTURES / BROKEN).read_bytes()
+    assert "03_broken.ipynb, cell 3 (`value = 1`): ValueError: boom 1" in refreshed.first[2]
+
+
+def test_refresh_refuses_parameters(tmp_path):
+    code, _, stderr = invoke("--refresh", "--notebooks", FIXTURES / HELLO, "--out", tmp_path, "-p", "lang", "en")
+    assert code == 2 and "default parameters" in stderr
+
+
+# ---- clean() -----------------------------------------------------------------------------------------------
+
+
+def executed_notebook():
+    """A notebook as papermill and nbclient leave it: timings, paths, timestamps, a random id, split streams."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Title", id="title"),
+        new_code_cell('lang = "zh"', id="params", metadata={"tags": ["parameters"]}),
+        new_code_cell('lang = "en"', id="0f1e2d3c-random", metadata={"tags": [INJECTED]}),
+        new_code_cell("print(1); print(2)", execution_count=3, outputs=[
+            new_output("stream", name="stdout", text="1\n"), new_output("stream", name="stdout", text="2\n"),
+            new_output("stream", name="stderr", text="warn\n")]),
+        new_code_cell("plt.plot([1])", execution_count=4, outputs=[new_output(
+            "execute_result", data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f3a2c1d9e50>]"},
+            execution_count=4)]),
+    ])
+    nb.cells[3]["id"] = "params"  # a duplicate (set after new_notebook, which would correct it)
+    del nb.cells[4]["id"]
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python", "version": "3.11.7"},
+        "papermill": {"duration": 3.2, "start_time": "2025-01-01T00:00:00", "input_path": "/home/x/in.ipynb",
+                      "exception": None, "parameters": {"lang": "en"}},
+    }
+    for cell in nb.cells:
+        cell.metadata["papermill"] = {"duration": 0.1, "status": "completed", "exception": False}
+        cell.metadata["execution"] = {"iopub.execute_input": "2025-01-01T00:00:00.1Z"}
+    return nb
+
+
+def test_clean_removes_papermill_and_execution_metadata():
+    nb = clean(executed_notebook())
+    assert "papermill" not in nb.metadata
+    assert all("papermill" not in c.metadata and "execution" not in c.metadata for c in nb.cells)
+
+
+def test_clean_sets_the_one_kernelspec_and_drops_the_python_version():
+    nb = clean(executed_notebook())
+    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                         "language": "python"}
+    assert "version" not in nb.metadata["language_info"]
+
+
+def test_clean_gives_stable_unique_ids_keeping_valid_ones():
+    first, second = clean(executed_notebook()), clean(executed_notebook())
+    ids = [c.id for c in first.cells]
+    assert ids[:2] == ["title", "params"] and ids[2] == INJECTED
+    assert len(set(ids)) == len(ids)  # the duplicate "params" and the missing id were replaced
+    assert ids == [c.id for c in second.cells]
+
+
+def test_clean_keeps_tags_sources_and_execution_counts():
+    nb = clean(executed_notebook())
+    assert nb.cells[1].metadata["tags"] == ["parameters"]
+    assert [c.source for c in nb.cells] == [c.source for c in executed_notebook().cells]
+    assert [c.get("execution_count") for c in nb.cells][3:] == [3, 4]
+
+
+def test_clean_joins_stream_outputs_split_by_timing():
+    outputs = clean(executed_notebook()).cells[3].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "1\n2\n"), ("stderr", "warn\n")]
+
+
+def test_clean_removes_memory_addresses_from_reprs():
+    data = clean(executed_notebook()).cells[4].outputs[0].data
+    assert data["text/plain"] == "[<matplotlib.lines.Line2D>]"
+
+
+def test_clean_does_not_change_its_argument():
+    nb = executed_notebook()
+    clean(nb)
+    assert "papermill" in nb.metadata
+
+
+def test_clean_output_is_valid_nbformat():
+    nbformat.validate(clean(executed_notebook()))
+
+
+def test_cell_that_runs_past_the_timeout_fails_naming_the_cell(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    root = make_project(tmp_path, [])
+    nb = new_notebook(cells=[new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(60)")])
+    nbformat.write(nb, root / "notebooks" / "01_slow.ipynb")
+    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1)
+    assert code == 1
+    assert "01_slow.ipynb, cell 1 (`import time`): CellTimeoutError" in stderr
