@@ -1,0 +1,138 @@
+"""Throughput of the figure extractor on a synthetic corpus built from the source article.
+
+    .venv/bin/python bench/extract.py [--sizes 1 10] [--repeat 3] [--source PATH] [--no-memory]
+
+The source article (``$REPORT_SOURCE``, default ``../shared/source/…`` beside the
+checkout) is repeated until the corpus holds at least 1 MB and 10 MB of UTF-8
+(MB = 10**6 bytes).  ``helpers.extract.extract_text`` runs end to end on each
+corpus (layout, scan, DataFrame); the median of ``--repeat`` runs gives the
+throughput, and a separate run under tracemalloc gives the peak memory.  The
+script prints a Markdown section, ``## Extractor throughput``, with the
+targets (>= 5 MB/s; the 10 MB corpus taking no more than 12x the time of the
+1 MB one) and whether each is met.  It reports; it does not assert.  Without the
+source it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = ROOT.parent / "shared" / "source" / "000_2bd6ca4ad038a17f.txt"
+MB = 10**6
+
+#: The issue's targets.
+MIN_THROUGHPUT = 5.0  # MB/s
+MAX_SCALING = 12.0  # time(10 MB) / time(1 MB)
+
+try:
+    from helpers.extract import ExtractError, extract_text, read_report
+except ImportError:  # run from a checkout without the package installed
+    sys.path.insert(0, str(ROOT / "src"))
+    from helpers.extract import ExtractError, extract_text, read_report
+
+
+def corpus(text: str, size_mb: float) -> str:
+    """``text`` repeated until it holds at least ``size_mb`` MB of UTF-8."""
+    unit = len(text.encode("utf-8"))
+    copies = max(1, -(-int(size_mb * MB) // unit))
+    return text * copies
+
+
+def run(text: str, repeat: int) -> dict[str, float]:
+    walls, cpus, figures = [], [], 0
+    for _ in range(repeat):
+        w0, c0 = time.perf_counter(), time.process_time()
+        figures = len(extract_text(text, year=2022))
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "figures": figures,
+            "best": min(walls)}
+
+
+def peak_memory(text: str) -> int:
+    tracemalloc.start()
+    try:
+        extract_text(text, year=2022)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10], help="corpus sizes in MB (default: 1 10)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median counts (default: 3)")
+    parser.add_argument("--source", type=Path, default=Path(os.environ.get("REPORT_SOURCE") or DEFAULT_SOURCE))
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    args = parser.parse_args(argv)
+
+    print("## Extractor throughput\n")
+    try:
+        text = read_report(args.source)
+    except ExtractError as exc:
+        print(f"Not measured: the source article is not available ({exc}). "
+              f"Set REPORT_SOURCE to its path.")
+        return 0
+
+    extract_text(text)  # warm up: imports (pandas), compiled patterns, caches
+    unit = len(text.encode("utf-8"))
+    results = []
+    for size in args.sizes:
+        body = corpus(text, size)
+        nbytes = len(body.encode("utf-8"))
+        r = run(body, args.repeat)
+        r["mb"] = nbytes / MB
+        r["size"] = size
+        r["peak"] = float("nan") if args.no_memory else peak_memory(body) / 2**20
+        results.append(r)
+        del body
+
+    load, busy = "", False
+    if hasattr(os, "getloadavg"):
+        busy = os.getloadavg()[0] > (os.cpu_count() or 1) * 0.75
+        load = f", load average {os.getloadavg()[0]:.2f} when done"
+    print(f"Corpus: the source article ({unit:,} bytes of UTF-8, {len(text):,} code points) repeated to "
+          f"{' and '.join(f'{s:g} MB' for s in args.sizes)}; `extract_text(text, year=2022)` end to end "
+          f"(layout, scan, DataFrame). Median of {args.repeat} runs, wall clock (CPU time beside it); peak "
+          f"memory from a separate run under tracemalloc. Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs{load}.\n")
+    print("| corpus | size (MB) | figures | median time (s) | throughput (MB/s) | best time (s) "
+          "| CPU time (s) | MB per CPU second | peak memory (MiB) | peak / input |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        if r["peak"] == r["peak"]:
+            memory = f"{r['peak']:.1f} | {r['peak'] / (r['mb'] * MB / 2**20):.1f}x"
+        else:
+            memory = "not measured | -"
+        print(f"| {r['size']:g} MB | {r['mb']:.2f} | {r['figures']:,} | {r['wall']:.3f} | "
+              f"{r['mb'] / r['wall']:.2f} | {r['best']:.3f} | {r['cpu']:.3f} | {r['mb'] / r['cpu']:.2f} | "
+              f"{memory} |")
+
+    print("\n| target | measured | met |")
+    print("|---|---|---|")
+    speeds = ", ".join(f"{r['size']:g} MB: {r['mb'] / r['wall']:.2f} MB/s" for r in results)
+    met = all(r["mb"] / r["wall"] >= MIN_THROUGHPUT for r in results)
+    print(f"| throughput >= {MIN_THROUGHPUT:g} MB/s | {speeds} | {'yes' if met else 'no'} |")
+    by_size = {r["size"]: r for r in results}
+    if 1 in by_size and 10 in by_size:
+        scaling = by_size[10]["wall"] / by_size[1]["wall"]
+        print(f"| time(10 MB) <= {MAX_SCALING:g} x time(1 MB) | {scaling:.2f} x | "
+              f"{'yes' if scaling <= MAX_SCALING else 'no'} |")
+    else:
+        print(f"| time(10 MB) <= {MAX_SCALING:g} x time(1 MB) | not measured (needs --sizes 1 10) | - |")
+    if busy:
+        print("\nThe machine was busy (load average above 0.75 per CPU): wall-clock times include waiting "
+              "for a CPU; the CPU-time column shows the extractor's own cost.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
