@@ -593,3 +593,12 @@ def test_comparison_accuracy_of_any_shared_column():
     assert result.accuracy("base_value") == 1.0
     with pytest.raises(KeyError):
         result.accuracy("printed")
+
+
+def test_comparison_with_the_loaded_package_reads_missing_periods_as_empty(report, comparison):
+    """The loader types empty periods as pandas NA; they must agree with a draft's empty period."""
+    from helpers import package
+
+    loaded = compare(extract_text(report, year=2022), package.load(DATA).figures)
+    assert loaded.period_accuracy == comparison.period_accuracy
+    assert len(loaded.confusion()) == len(comparison.confusion())

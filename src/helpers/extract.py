@@ -1279,9 +1279,9 @@ _KEY = ("char_start", "char_end", "value", "unit_zh")
 
 def _canonical_value(v: object) -> str:
     """A value as a canonical exact number ("62.10" and 62.1 agree); unreadable values as text."""
-    if v is None or (isinstance(v, float) and v != v):
+    text = _s(v).strip()
+    if not text:
         return ""
-    text = str(v).strip()
     try:
         return str(Fraction(Decimal(_norm_value(text))))
     except (InvalidOperation, ValueError):
@@ -1289,7 +1289,7 @@ def _canonical_value(v: object) -> str:
 
 
 def _text_col(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+    return series.map(_s)
 
 
 def _keyed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -1383,7 +1383,10 @@ class Comparison:
 
 
 def _s(v: object) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+    """Text of a cell; empty for None, NaN and pandas' NA (the loader's missing string)."""
+    import pandas as pd
+
+    return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
 
 
 _BOOLEAN_TEXT = {"true": "true", "false": "false", "True": "true", "False": "false"}

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, object] = {
     "data_dir": "../data",
     "fx_usd_cny": 6.7261,
     "population": "platform_residents",
+    "report": "",
 }
 LANGS = ("zh", "en")
 
@@ -38,6 +39,7 @@ class Context:
     population: Interval | None  # residents (a figure's interval, or a point); None: the default figure is absent
     population_label: str  # where the population base comes from
     package: object = field(repr=False)
+    report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
 
     @property
     def relation_params(self) -> dict:
@@ -67,11 +69,12 @@ def setup(**params) -> Context:
     if not (data_dir / package.DESCRIPTOR).is_file():
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
+    report = _report_path(p["report"], data_dir, pkg)
     population = p["population"]
     if isinstance(population, str) and population == DEFAULTS["population"] \
             and population not in set(pkg.figures["id"]):
         # A package without the default base (another district's): per-resident values are not reported.
-        return Context(lang, data_dir, fx, None, "not reported", pkg)
+        return Context(lang, data_dir, fx, None, "not reported", pkg, report)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "
@@ -84,7 +87,25 @@ def setup(**params) -> Context:
     else:
         pop = Interval.point(_positive_number("population", population))
         label = "parameter"
-    return Context(lang, data_dir, fx, pop, label, pkg)
+    return Context(lang, data_dir, fx, pop, label, pkg, report)
+
+
+def _report_path(report, data_dir: Path, pkg) -> Path | None:
+    """The report text: the given path, or (when empty) the package's source, resolved from datapackage.json.
+
+    An explicit path that does not exist is an error; the package's own source may be
+    absent (it is kept outside the repository), which gives None.
+    """
+    if not isinstance(report, (str, Path)):
+        raise ParameterError(f"parameter report: expected a file path or \"\", got {report!r}")
+    if str(report):
+        path = Path(report)
+        if not path.is_file():
+            raise ParameterError(f"parameter report: no file {path}")
+        return path
+    source = pkg.source.get("path")
+    path = data_dir / source if source else None
+    return path if path is not None and path.is_file() else None
 
 
 def _positive_number(name: str, value) -> Fraction:

@@ -256,3 +256,62 @@ def glossary(ctx) -> pd.DataFrame:
     g = labels.glossary_frame(ctx.lang)
     return g.set_axis([labels.heading("term", ctx.lang), labels.heading("term_en", ctx.lang),
                        labels.heading("meaning", ctx.lang)], axis=1)
+
+
+# ---- the extractor (07_extract) ------------------------------------------------------
+
+
+def extraction(ctx):
+    """The draft of ``ctx.report`` and its comparison with the package's figures; (None, None) without a report."""
+    from helpers import extract
+
+    if ctx.report is None:
+        return None, None
+    draft = extract.extract_text(extract.read_report(ctx.report), year=ctx.package.descriptor.get("x_report_year",
+                                                                                                  2022))
+    return draft, extract.compare(draft, ctx.package.figures)
+
+
+def extract_scores(ctx) -> pd.DataFrame:
+    """Recall and precision on (offsets, value, unit), and agreement on qualifier and period, as percentages."""
+    L = ctx.lang
+    cols = ["measure" if L == "en" else "指标", "%" , "n"]
+    draft, comparison = extraction(ctx)
+    if comparison is None:
+        return _not_reported(ctx, cols)
+    c = comparison
+    m, missed, added = len(c.matched), len(c.missed), len(c.added)
+    rows = [("recall" if L == "en" else "召回率", c.recall, f"{m} / {m + missed}"),
+            ("precision" if L == "en" else "准确率", c.precision, f"{m} / {m + added}"),
+            ("qualifier agrees" if L == "en" else "限定词一致", c.qualifier_accuracy, f"of {m}"),
+            ("period agrees" if L == "en" else "时期一致", c.period_accuracy, f"of {m}"),
+            ("measure agrees (a guess)" if L == "en" else "类型一致（猜测）", c.measure_accuracy, f"of {m}")]
+    return pd.DataFrame([(name, f"{100 * rate:.1f}", n) for name, rate, n in rows], columns=cols)
+
+
+def extract_draft_table(ctx, rows: int = 15) -> pd.DataFrame:
+    """The first ``rows`` rows of the draft: printed number, unit, qualifier, period, measure, guessed indicator."""
+    L = ctx.lang
+    h = lambda k: labels.heading(k, L)  # noqa: E731
+    cols = [h("value"), h("unit"), h("qualifier"), h("period"), h("measure"), h("indicator")]
+    draft, _ = extraction(ctx)
+    if draft is None or draft.empty:
+        return _not_reported(ctx, cols)
+    d = draft.head(rows)
+    return pd.DataFrame({cols[0]: d["printed"], cols[1]: d["unit_zh"],
+                         cols[2]: [labels.QUALIFIER_LABELS[L].get(q, q) for q in d["qualifier"]],
+                         cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
+                         cols[4]: [labels.MEASURE_LABELS[L].get(m, m) for m in d["measure"]],
+                         cols[5]: d["indicator_zh"]})
+
+
+def extract_confusion(ctx) -> pd.DataFrame:
+    """Every disagreement between draft and package: missed, added, or a different qualifier or period."""
+    _, comparison = extraction(ctx)
+    if comparison is None:
+        return _not_reported(ctx, ["kind"])
+    table = comparison.confusion()
+    if table.empty:
+        word = "no disagreements" if ctx.lang == "en" else "无差异"
+        return pd.DataFrame({"kind": [word]})
+    return table
