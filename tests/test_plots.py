@@ -38,3 +38,13 @@ def test_missing_glyph_is_an_error(zh):
 def test_empty_rows_draw_not_reported(zh):
     chart = plots.bar_chart(zh, pd.DataFrame({"label": [], "value": []}), "标题", "x")
     assert "未报告" in repr(chart)
+
+
+def test_a_font_cache_older_than_the_cjk_font_is_rebuilt(zh):
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    fm.ttflist = [f for f in fm.ttflist if "CJK" not in f.name]  # as if cached before fonts-noto-cjk
+    chart = plots.counts(zh, section=1)
+    assert chart.png.startswith(b"\x89PNG")
+    assert any(f.name == plots.FONT for f in fm.ttflist)

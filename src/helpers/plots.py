@@ -50,6 +50,10 @@ def _pyplot():
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
+    if FONT not in names:  # a font cache written before the font was installed: rebuild it once
+        # (in place: the Agg backend holds a reference to the instance)
+        font_manager.fontManager.__dict__.update(font_manager._load_fontmanager(try_read_cache=False).__dict__)
+        names = {f.name for f in font_manager.fontManager.ttflist}
     if FONT not in names:
         raise GlyphError(f"font {FONT!r} is not installed; run: apt-get install fonts-noto-cjk")
     sns.set_theme(style="whitegrid", context="notebook",
