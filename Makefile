@@ -29,7 +29,7 @@ validate: setup ## validate the data package and print a per-section summary
 	@$(PY) -m helpers validate
 
 lab: setup ## open the notebooks in JupyterLab, in the project's environment
-	@$(PY) -m jupyter lab --notebook-dir=notebooks
+	@$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup ## measure the collection and the extractor; writes bench/results.md
 	@mkdir -p bench
