@@ -80,23 +80,6 @@ UNITS.update({c: ("count", Fraction(1)) for c in COUNTERS})
 #: Base units whose quantities are counts of discrete things.
 DISCRETE_BASE_UNITS = frozenset({"count", "days"})
 
-#: English names of base units, for labels.
-BASE_UNIT_EN: dict[str, str] = {
-    "CNY": "yuan (CNY)",
-    "USD": "US dollars",
-    "m2": "square metres",
-    "m": "metres",
-    "kg": "kilograms",
-    "W": "watts",
-    "TEU": "twenty-foot equivalent units",
-    "count": "count",
-    "days": "days",
-    "percent": "percent",
-    "percentage_points": "percentage points",
-    "CNY per person per month": "yuan per person per month",
-}
-
-
 class UnitError(ValueError):
     """A unit or value that cannot be read."""
 
@@ -135,15 +118,6 @@ def parse_unit(printed: str) -> Unit:
             base, factor = UNITS[rest]
             return Unit(printed, magnitude, rest, base, factor * magnitude)
     raise UnitError(f"unknown unit {printed!r}; known units: {', '.join(sorted(UNITS))}")
-
-
-def known_unit(printed: str) -> bool:
-    """True when :func:`parse_unit` can read ``printed``."""
-    try:
-        parse_unit(printed)
-    except UnitError:
-        return False
-    return True
 
 
 def parse_decimal(value: str) -> Fraction:
