@@ -1,4 +1,4 @@
-"""The command line: ``python -m helpers {run,extract,validate} --help``."""
+"""The command line: ``python -m helpers {validate,new,run,extract} --help``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 #: Subcommand → module that registers it with ``register(subparsers)``.
 COMMANDS = {
-    "validate": "helpers.package",
+    "validate": "helpers.audit",
     "run": "helpers.run",
     "extract": "helpers.extract",
 }
