@@ -329,6 +329,7 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
     key_field = pk[0] if pk else names[0]
     columns: dict[str, list] = {n: [] for n in names}
     seen: dict[str, dict] = {f["name"]: {} for f in fields if f.get("constraints", {}).get("unique")}
+    named: set[tuple[int, str]] = set()
     for i, cells in enumerate(body, start=1):
         if not any(c.strip() for c in cells):
             errors.add(shown, "blank line inside the table", row=i)
@@ -340,6 +341,9 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
         key = f"{key_field} {record.get(key_field, '')!r}"
         for f in fields:
             value = _cast(shown, i, key, f, record[f["name"]], missing_values, errors)
+            cell = record[f["name"]]
+            if value is None and (cell not in missing_values or f.get("constraints", {}).get("required")):
+                named.add((i, f["name"]))  # a problem already named: later checks leave this cell alone
             if f["name"] in seen and value is not None:
                 first = seen[f["name"]].get(value)
                 if first is not None:
@@ -351,6 +355,7 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
                           for f in fields})
     frame.attrs["path"] = shown
     frame.attrs["key"] = key_field
+    frame.attrs["named"] = named
     return frame
 
 
@@ -506,14 +511,16 @@ def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame]
     schema = resource["schema"]
     fields = {f["name"]: f for f in schema["fields"]}
 
+    keys = frame[key_field].tolist()
+
     def key(i: int) -> str:
-        return f"{key_field} {frame[key_field].iloc[i - 1]!r}"
+        return f"{key_field} {keys[i - 1]!r}"
 
     pk = _field_list(schema.get("primaryKey"))
     if pk:
         seen: dict[tuple, int] = {}
         single_unique = len(pk) == 1 and fields[pk[0]].get("constraints", {}).get("unique")
-        for i, values in enumerate(zip(*(frame[n] for n in pk)), start=1):
+        for i, values in enumerate(zip(*(frame[n].tolist() for n in pk)), start=1):
             if any(pd.isna(v) for v in values):
                 for n, v in zip(pk, values):
                     if pd.isna(v) and not fields[n].get("constraints", {}).get("required"):
@@ -537,8 +544,8 @@ def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame]
             errors.add(descriptor, f"foreign key of {resource['name']} names fields {ref_fields} that "
                                    f"{target_name} does not have", field=f"{resource['name']}.foreignKeys")
             continue
-        allowed = {tuple(v) for v in zip(*(target[n] for n in ref_fields)) if not any(pd.isna(x) for x in v)}
-        for i, values in enumerate(zip(*(frame[n] for n in own)), start=1):
+        allowed = {tuple(v) for v in zip(*(target[n].tolist() for n in ref_fields)) if not any(pd.isna(x) for x in v)}
+        for i, values in enumerate(zip(*(frame[n].tolist() for n in own)), start=1):
             if not any(pd.isna(v) for v in values) and tuple(values) not in allowed:
                 shown_value = values[0] if len(values) == 1 else values
                 errors.add(shown, f"{shown_value!r} is not {'an id' if len(values) == 1 else 'a key'} in "
@@ -590,7 +597,7 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
         starts, ends = _na(f["char_start"]), _na(f["char_end"])
         if source.get("path"):
             for name, empty in (("char_start", starts), ("char_end", ends)):
-                if empty:
+                if empty and (i, name) not in figures.attrs["named"]:
                     errors.add(shown, "offsets required: the figure's source has a text", i, name, key)
         else:
             for name, empty in (("char_start", starts), ("char_end", ends)):
