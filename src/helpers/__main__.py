@@ -10,6 +10,7 @@ import sys
 #: Subcommand → module that registers it with ``register(subparsers)``.
 COMMANDS = {
     "validate": "helpers.audit",
+    "new": "helpers.draft",
     "run": "helpers.run",
     "extract": "helpers.extract",
 }

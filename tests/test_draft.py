@@ -1,0 +1,202 @@
+"""``helpers new``: a drafted package validates as it stands, guesses marked; it never overwrites, and fails whole.
+
+Sentences written for these tests, then the two source texts through settings: the district report
+($REPORT_SOURCE) and the city's communiqué excerpt ($CITY_SOURCE); missing, they skip (fail under CI=true).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import DATA, ROOT, source_path
+from helpers import audit, draft, package, relations
+
+#: Invented sentences: two numbered headings, each wording a relation rule reads, a year that is not a figure.
+MINE = ("示例区2022年工作回顾\n\n"
+        "一、经济运行\n"
+        "全年全区地区生产总值达到320.5亿元，同比增长4.6%。其中服务业增加值210.3亿元，占地区生产总值的65.6%。\n\n"
+        "二、城市建设\n"
+        "全年完成棚户区改造1800户，完成年度任务的112.5%。全区累计建成5G基站2600个，其中今年新建450个。\n")
+#: An invented sentence whose figures the extractor cannot give a unit (a ratio printed with colons).
+NO_UNIT = "示例区\n\n一、结构\n三次产业比例为3.5:34.8:61.7。\n"
+CITY_DEFAULT = ROOT.parent / "shared" / "source" / "jinan_2022_communique_excerpt.txt"
+#: The figure fields whose values come from the extractor (its vocabulary, units and names).
+EXTRACTOR_FIELDS = {"unit_zh", "base_unit", "base_value", "measure", "qualifier", "period", "value",
+                    "indicator_zh", "reason", "rounded"}
+
+
+@pytest.fixture
+def mine(tmp_path) -> Path:
+    path = tmp_path / "report.txt"
+    path.write_text(MINE, encoding="utf-8")
+    return path
+
+
+def read(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / name, dtype=str, keep_default_na=False)
+
+
+def test_draft_of_invented_sentences_validates_as_it_stands(mine, tmp_path):
+    out = tmp_path / "pkg"
+    result = draft.new(mine, out)
+    assert result.valid
+    again = audit.audit(out)
+    assert [str(e) for e in again.errors] == []
+
+
+def test_draft_records_the_source_relative_path_hash_and_code_points(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    source = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["sources"][0]
+    assert (out / source["path"]).resolve() == mine.resolve() and not Path(source["path"]).is_absolute()
+    assert source["sha256"] == hashlib.sha256(mine.read_bytes()).hexdigest()
+    assert source["code_points"] == len(MINE)
+
+
+def test_fields_to_fill_in_are_marked_and_listed(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    for path in d["x_draft"]["fill_in"]:
+        obj = d
+        for part in path.replace("[0]", ".0").split("."):
+            obj = obj[int(part)] if part.isdigit() else obj[part]
+        assert obj.startswith(draft.TO_FILL), path
+
+
+def test_schemas_are_the_template_s_with_a_guess_column(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    template = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    drafted = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    for t, r in zip(template["resources"], drafted["resources"]):
+        names = [f["name"] for f in r["schema"]["fields"]]
+        assert names == [f["name"] for f in t["schema"]["fields"]] + ["guess"]
+        assert r["schema"].get("foreignKeys") == t["schema"].get("foreignKeys")
+
+
+def test_every_drafted_row_names_its_guesses(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    for name in ("sections.csv", "figures.csv", "non_figures.csv", "relations.csv"):
+        assert (read(out, name)["guess"] != "").all(), name
+
+
+def test_numbered_headings_become_sections_that_hold_their_figures(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    sections = read(out, "sections.csv")
+    assert list(sections["title_zh"]) == ["示例区2022年工作回顾", "一、经济运行", "二、城市建设"]
+    assert sorted(set(read(out, "figures.csv")["section"])) == ["1", "2"]
+
+
+def test_relations_the_wording_implies_are_drafted_and_compute(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    pkg = package.load(out)
+    figures = pkg.figures.set_index("id")
+    found = {(r.kind, figures.loc[r.x, "indicator_zh"], figures.loc[r.y, "measure"])
+             for r in pkg.relations.itertuples()}
+    assert found == {("prior_level", "地区生产总值", "change_yoy_pct"),
+                     ("implied_whole", "服务业增加值", "share_pct"),
+                     ("implied_plan", "完成棚户区改造", "completion_pct"),
+                     ("stock_before_flow", "累计建成5G基站", "flow")}
+    derived = [relations.derive(r, pkg.figures, {}) for r in pkg.relations.itertuples(index=False)]
+    assert all(d.interval is not None for d in derived)
+
+
+def test_every_digit_run_is_a_figure_or_a_non_figure(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    claimed = len(read(out, "figures.csv")) + len(read(out, "non_figures.csv"))
+    assert claimed == len(audit.NUMERIC_TOKEN.findall(MINE))
+
+
+def test_an_existing_folder_is_not_overwritten_without_force(mine, tmp_path):
+    out = tmp_path / "pkg"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(draft.DraftError, match="exists; pass --force"):
+        draft.new(mine, out)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_force_replaces_an_existing_folder(mine, tmp_path):
+    out = tmp_path / "pkg"
+    out.mkdir()
+    (out / "notes.txt").write_text("old", encoding="utf-8")
+    draft.new(mine, out, force=True)
+    assert not (out / "notes.txt").exists() and audit.audit(out).valid
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_draft_that_would_not_validate_writes_nothing(tmp_path):
+    report = tmp_path / "ratio.txt"
+    report.write_text(NO_UNIT, encoding="utf-8")
+    out = tmp_path / "pkg"
+    with pytest.raises(draft.DraftError, match=r"would not validate .*nothing written") as caught:
+        draft.new(report, out)
+    assert caught.value.errors and {e.field for e in caught.value.errors} <= EXTRACTOR_FIELDS
+    assert "figures.csv, row 1 (id 'draft_001'), field 'unit_zh'" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ratio.txt"]
+
+
+def test_command_exits_2_naming_the_problem_and_0_on_success(mine, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "helpers", "new", *map(str, args)],
+                              capture_output=True, text=True, timeout=120)
+    bad = run(tmp_path / "absent.txt", "--out", tmp_path / "x")
+    assert bad.returncode == 2 and "absent.txt" in bad.stderr and "Traceback" not in bad.stderr
+    good = run(mine, "--out", tmp_path / "pkg")
+    assert good.returncode == 0, good.stderr
+    assert "validates as it stands" in good.stdout
+    again = run(mine, "--out", tmp_path / "pkg")
+    assert again.returncode == 2 and "pass --force" in again.stderr
+
+
+def _source(env: str, default: Path) -> Path:
+    path = Path(os.environ.get(env) or default)
+    if not path.is_file():
+        message = f"source text not found at {path}; set {env} to its path (kept outside the repository)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def test_draft_of_the_district_report_validates_with_its_curated_sections(tmp_path):
+    report = _source("REPORT_SOURCE", source_path())
+    out = tmp_path / "district"
+    result = draft.new(report, out)
+    assert result.valid
+    curated = package.load(DATA)
+    drafted = read(out, "sections.csv")
+    assert list(drafted["title_zh"])[: len(curated.sections)] == list(curated.sections["title_zh"])
+    assert list(drafted["char_start"].astype(int))[: len(curated.sections)] == list(curated.sections["char_start"])
+    assert len(read(out, "figures.csv")) == len(curated.figures)
+
+
+def test_draft_of_the_city_communique_fails_only_on_the_extractor_s_values(tmp_path):
+    """Today the extractor leaves some figures without unit or measure (footnote markers, a ratio, ‰):
+    `new` must name those rows and nothing of its own (sections, coverage, relations, descriptor)."""
+    report = _source("CITY_SOURCE", CITY_DEFAULT)
+    out = tmp_path / "city"
+    try:
+        result = draft.new(report, out)
+    except draft.DraftError as e:
+        assert e.errors, str(e)
+        outside = [str(x) for x in e.errors if x.field not in EXTRACTOR_FIELDS or not x.file.endswith("figures.csv")]
+        assert outside == []
+        assert not out.exists()
+    else:
+        assert result.valid
+    sections = draft.detect_sections(report.read_text(encoding="utf-8"))
+    assert [s["title_zh"] for s in sections][1:] == ["一、综合"]
