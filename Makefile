@@ -25,8 +25,8 @@ test: ## run every test: units, loader, audit, relations, notebooks (nbval stric
 notebooks: setup ## re-execute the committed notebooks in place (stored outputs refreshed, metadata cleaned)
 	@$(PY) -m helpers run --refresh --jobs $(JOBS)
 
-validate: setup ## validate the data package and print a per-section summary
-	@$(PY) -m helpers validate
+validate: setup ## audit a data package (DATA=DIR, default data) against its schema and source; exit 2 listing every problem
+	@$(PY) -m helpers validate --data-dir $(or $(DATA),data)
 
 lab: setup ## open the notebooks in JupyterLab, in the project's environment
 	@$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

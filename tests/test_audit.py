@@ -1,10 +1,10 @@
-"""The repository's package against the source article: the whole audit (helpers.audit), as `helpers validate` runs it."""
+"""The repository's package against the source article: the whole audit (helpers.audit), as `validate` runs it."""
 
 from __future__ import annotations
 
 import pytest
-
 from conftest import DATA, read_source, source_path
+
 from helpers import audit
 
 pytestmark = pytest.mark.audit

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import DATA, ROOT, source_path
+
 from helpers import audit, draft, package, relations
 
 #: Invented sentences: two numbered headings, each wording a relation rule reads, a year that is not a figure.
@@ -152,7 +152,7 @@ def test_a_draft_that_would_not_validate_writes_nothing(tmp_path):
 def test_command_exits_2_naming_the_problem_and_0_on_success(mine, tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-m", "helpers", "new", *map(str, args)],
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, check=False)
     bad = run(tmp_path / "absent.txt", "--out", tmp_path / "x")
     assert bad.returncode == 2 and "absent.txt" in bad.stderr and "Traceback" not in bad.stderr
     good = run(mine, "--out", tmp_path / "pkg")

@@ -218,7 +218,7 @@ def register(sub) -> None:
 def _cli(args: argparse.Namespace) -> int:
     try:
         result = audit(args.data_dir, args.source)
-    except Exception as e:  # a bug, not bad input; still no traceback for the user
+    except Exception as e:  # noqa: BLE001 -- a bug, not bad input; still no traceback for the user
         print(f"validate: internal error while auditing {args.data_dir}: {type(e).__name__}: {e}", file=sys.stderr)
         return EXIT_INVALID
     where = package._shown(Path(args.data_dir) / DESCRIPTOR)

@@ -38,6 +38,7 @@ import copy
 import csv
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -236,7 +237,7 @@ _RULES = (
 def draft_relations(figures: list[dict], text: str) -> list[dict]:
     """Relations the wording implies between two figures of one sentence (see the module docstring)."""
     rows, ids = [], set()
-    for a, b in zip(figures, figures[1:]):
+    for a, b in itertools.pairwise(figures):
         between = text[a["char_end"]:b["char_start"]]
         if _SENTENCE_BREAK.search(between) or a["base_unit"] in ("percent", "percentage_points", ""):
             continue
