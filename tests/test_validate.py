@@ -6,15 +6,19 @@ breakage is reported naming file, row and field, and the command exits 2 with ev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import re
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from conftest import DISTRICT
 
+from helpers import __main__ as helpers_main
 from helpers import audit
 
 EXTRA_SOURCE = {"id": "bureau_2023", "title": "主要经济指标", "publisher": "a statistics bureau",
@@ -59,8 +63,16 @@ def one(pkg, pattern: str, source=None) -> str:
     return hits[0]
 
 
-def cli(pkg, *extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers", "validate", "--data-dir", str(pkg), *extra],
+def cli(pkg, *extra) -> SimpleNamespace:
+    """``helpers validate`` in this process (one test below runs it as a separate process)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = helpers_main.main(["validate", "--data-dir", str(pkg), *extra])
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def cli_process(pkg) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "helpers", "validate", "--data-dir", str(pkg)],
                           capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -164,7 +176,7 @@ def test_every_problem_is_listed_at_once_and_exit_is_2(district):
     edit(district / "figures.csv", "8.5,万平方米", "8.5,万平方尺")
     edit(district / "relations.csv", "prior_level,", "prior_levels,")
     edit(district / "sections.csv", "83,129", "83,999999")
-    out = cli(district)
+    out = cli_process(district)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert "invalid data package" in out.stderr and "5 problems" in out.stderr, out.stderr
@@ -316,3 +328,49 @@ def test_several_sources_need_ids(district):
     save(district, d)
     found = messages(district)
     assert any("field 'sources[0].id': every source needs an 'id'" in m for m in found), found
+
+
+NASTY = ["", "nan", "1e400", "-1", "99999999999999999999", "x\x00y", "$\\frac{1}$"]
+
+
+@pytest.mark.parametrize("table", ["figures.csv", "sections.csv", "non_figures.csv", "relations.csv"])
+def test_any_bad_cell_is_named_never_raised(district, table):
+    """Every cell of a row replaced by each nasty value: the audit names a problem or accepts it; it never raises."""
+    import csv
+
+    path = district / table
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    if len(rows) == 1:
+        rows.append(["title_year", "5", "name", "", "34", "35"])
+    original = [list(r) for r in rows]
+    for column in range(len(rows[0])):
+        for value in NASTY:
+            rows = [list(r) for r in original]
+            rows[1][column] = value
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                csv.writer(fh, lineterminator="\n").writerows(rows)
+            result = audit.audit(district)
+            named = [e for e in result.errors if e.row == 1 or e.row is None]
+            assert result.valid or named, (table, rows[0][column], value)
+
+
+@pytest.mark.parametrize("constraint, value", [
+    ("minimum", "0"), ("maxLength", 2.5), ("required", "yes"), ("pattern", 5), ("enum", "exact"),
+])
+def test_a_constraint_of_the_wrong_type_is_named(district, constraint, value):
+    d = descriptor(district)
+    field_of(d, "figures", "qualifier" if constraint == "enum" else "section")["constraints"][constraint] = value
+    save(district, d)
+    out = cli(district)
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "internal error" not in out.stderr
+    assert "datapackage.json, field 'resources[1].schema.fields[" in out.stderr, out.stderr
+
+
+def test_a_schema_without_a_column_the_code_reads_is_named(district):
+    d = descriptor(district)
+    res = d["resources"][1]
+    res["schema"]["fields"] = [f for f in res["schema"]["fields"] if f["name"] != "unit_zh"]
+    save(district, d)
+    edit(district / "figures.csv", "unit_zh,", "")
+    found = messages(district)
+    assert any("the schema of 'figures' lacks the field 'unit_zh' that helpers reads" in m for m in found), found

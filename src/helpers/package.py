@@ -69,7 +69,19 @@ _STRING_FORMATS = {
     "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PRINTED = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: The columns the helpers read from each table (a package's schema may add others, never drop these).
+NEEDED = {
+    "sections": ("section", "title_zh", "title_en", "subtitle_zh", "subtitle_en", "char_start", "char_end"),
+    "figures": ("id", "section", "topic_zh", "topic_en", "indicator_zh", "indicator_en", "value", "unit_zh",
+                "base_value", "base_unit", "qualifier", "rounded", "period", "measure", "char_start", "char_end"),
+    "non_figures": ("id", "text", "reason", "figure_id", "char_start", "char_end"),
+    "relations": ("id", "kind", "section", "x", "y", "parameter", "allow_mixed_periods", "label_zh", "label_en"),
+}
+#: The schema type each of those columns must have.
+_NEEDED_TYPES = {"section": "integer", "char_start": "integer", "char_end": "integer", "base_value": "number",
+                 "rounded": "boolean", "allow_mixed_periods": "boolean"}
 #: Fields a source without ``path`` must give (interface 4).
 OTHER_SOURCE_FIELDS = ("id", "title", "publisher", "date", "read_in")
 
@@ -174,7 +186,7 @@ def inspect(data_dir: str | Path = REPO_DATA) -> tuple[Package | None, Errors]:
             tables[name] = frame
     for name, resource in resources.items():
         if name in tables:
-            _check_keys(shown, resource, tables, errors)
+            _check_keys(shown, resource, tables, errors, set(resources))
     missing = [t for t in TABLES if t not in resources]
     if missing:
         errors.add(shown, f"resources missing: {', '.join(missing)}", field="resources")
@@ -280,7 +292,7 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
         errors.add(descriptor, f"resource {resource['name']!r}: schema {what}; every resource needs an inline "
                                f"schema with its fields", field=f"{where}.schema")
         return None
-    fields = _schema_fields(descriptor, where, schema, errors)
+    fields = _schema_fields(descriptor, where, schema, errors, resource["name"])
     if fields is None:
         return None
     shown = _shown(path)
@@ -372,7 +384,8 @@ def _field_list(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors) -> list[dict] | None:
+def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors,
+                   resource_name: str = "") -> list[dict] | None:
     """The schema's fields when every option they use is one this loader implements; else None (errors added)."""
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
@@ -402,13 +415,37 @@ def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors) ->
             continue
         for k in sorted(set(c) - _CONSTRAINTS):
             errors.add(descriptor, f"constraint {k!r} is not supported by this loader", field=at)
-        if "pattern" in c:
+        if isinstance(c.get("pattern"), str):
             try:
                 re.compile(c["pattern"])
-            except (re.error, TypeError) as e:
+            except re.error as e:
                 errors.add(descriptor, f"pattern {c['pattern']!r} is not a regular expression: {e}", field=at)
         if "enum" in c and not isinstance(c["enum"], list):
             errors.add(descriptor, "enum must be a list", field=at)
+        for k in ("required", "unique"):
+            if k in c and not isinstance(c[k], bool):
+                errors.add(descriptor, f"constraint {k!r} must be true or false, not {c[k]!r}", field=at)
+        for k in ("minLength", "maxLength"):
+            if k in c and (isinstance(c[k], bool) or not isinstance(c[k], int)):
+                errors.add(descriptor, f"constraint {k!r} must be an integer, not {c[k]!r}", field=at)
+        for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if k in c and (isinstance(c[k], bool) or not isinstance(c[k], (int, float))):
+                errors.add(descriptor, f"constraint {k!r} must be a number, not {c[k]!r}", field=at)
+        if "pattern" in c and not isinstance(c["pattern"], str):
+            errors.add(descriptor, f"pattern must be a string, not {c['pattern']!r}", field=at)
+        for k in ("trueValues", "falseValues"):
+            if k in f and (not isinstance(f[k], list) or not all(isinstance(v, str) for v in f[k])):
+                errors.add(descriptor, f"{k} must be a list of strings", field=at)
+    missing_values = schema.get("missingValues", [""])
+    if not isinstance(missing_values, list) or not all(isinstance(v, str) for v in missing_values):
+        errors.add(descriptor, "missingValues must be a list of strings", field=f"{where}.schema.missingValues")
+    if not isinstance(schema.get("foreignKeys", []), list):
+        errors.add(descriptor, "foreignKeys must be a list", field=f"{where}.schema.foreignKeys")
+        schema = {**schema, "foreignKeys": []}
+    pk = schema.get("primaryKey")
+    if pk is not None and not (isinstance(pk, str) or (isinstance(pk, list) and all(isinstance(x, str) for x in pk))):
+        errors.add(descriptor, "primaryKey must be a field name or a list of them", field=f"{where}.schema.primaryKey")
+        schema = {**schema, "primaryKey": None}
     names = [f.get("name") for f in fields if isinstance(f, dict)]
     for key in ("primaryKey",):
         for name in _field_list(schema.get(key)):
@@ -424,6 +461,15 @@ def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors) ->
         for name in _field_list(fk.get("fields")):
             if name not in names:
                 errors.add(descriptor, f"foreign key field {name!r} is not a field", field=at)
+    for name in NEEDED.get(resource_name, ()):
+        f = next((f for f in fields if isinstance(f, dict) and f.get("name") == name), None)
+        if f is None:
+            errors.add(descriptor, f"the schema of {resource_name!r} lacks the field {name!r} that helpers reads",
+                       field=f"{where}.schema.fields")
+        elif f.get("type", "string") != _NEEDED_TYPES.get(name, "string"):
+            errors.add(descriptor, f"field {name!r} of {resource_name!r} must have type "
+                                   f"{_NEEDED_TYPES.get(name, 'string')!r}, not {f.get('type', 'string')!r}",
+                       field=f"{where}.schema.fields")
     if len(errors) > n:
         return None
     return [{**f, "type": f.get("type", "string")} for f in fields]
@@ -504,7 +550,8 @@ def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values:
     return value
 
 
-def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame], errors: Errors) -> None:
+def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame], errors: Errors,
+                resource_names: set[str]) -> None:
     """Primary key (every key field present, the combination unique) and foreign keys (the values exist)."""
     frame = tables[resource["name"]]
     shown, key_field = frame.attrs["path"], frame.attrs["key"]
@@ -533,11 +580,10 @@ def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame]
         own, ref = _field_list(fk["fields"]), fk["reference"]
         target_name = ref.get("resource") or resource["name"]
         target = tables.get(target_name)
-        if target is None:
-            if target_name not in {r for r in tables}:
-                errors.add(descriptor, f"foreign key of {resource['name']}.{', '.join(own)} names a resource "
-                                       f"{target_name!r} that could not be read or does not exist",
-                           field=f"{resource['name']}.foreignKeys")
+        if target is None:  # a resource that could not be read has had its problems named already
+            if target_name not in resource_names:
+                errors.add(descriptor, f"foreign key of {resource['name']}.{', '.join(own)} names an unknown "
+                                       f"resource {target_name!r}", field=f"{resource['name']}.foreignKeys")
             continue
         ref_fields = _field_list(ref["fields"])
         if any(n not in target.columns for n in ref_fields):
@@ -570,10 +616,13 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
         if unit is not None and not _na(f["base_unit"]) and unit.base_unit != f["base_unit"]:
             errors.add(shown, f"{f['unit_zh']} converts to {unit.base_unit!r}, not {f['base_unit']!r}",
                        i, "base_unit", key)
-        if unit is not None and not _na(f["value"]) and not _na(f["base_value"]):
+        if not _na(f["value"]) and not _PRINTED.fullmatch(f["value"]):
+            errors.add(shown, f"{f['value']!r} is not a number as printed (ASCII digits, an optional decimal part)",
+                       i, "value", key)
+        elif unit is not None and not _na(f["value"]) and not _na(f["base_value"]):
             try:
                 exact = units.parse_decimal(f["value"]) * unit.factor
-            except units.UnitError as e:
+            except (units.UnitError, ValueError, ArithmeticError) as e:
                 errors.add(shown, str(e), i, "value", key)
             else:
                 if abs(Fraction(f["base_value"]) - exact) > Fraction(1, 10**6):
@@ -585,7 +634,7 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
         if not _na(f["period"]):
             try:
                 periods.parse_period(f["period"])
-            except periods.PeriodError as e:
+            except (periods.PeriodError, ValueError, OverflowError) as e:
                 errors.add(shown, str(e), i, "period", key)
         source = sources[0] if sources else {}
         if has_source and not _na(f["source"]):
