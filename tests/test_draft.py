@@ -200,3 +200,41 @@ def test_draft_of_the_city_communique_fails_only_on_the_extractor_s_values(tmp_p
         assert result.valid
     sections = draft.detect_sections(report.read_text(encoding="utf-8"))
     assert [s["title_zh"] for s in sections][1:] == ["一、综合"]
+
+
+def test_an_unwritable_parent_is_named_and_nothing_is_left(mine, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(draft.tempfile, "mkdtemp", refuse)
+    with pytest.raises(draft.DraftError, match=r"pkg: cannot write in .*: Permission denied"):
+        draft.new(mine, tmp_path / "pkg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
+
+
+def test_a_failed_move_into_place_keeps_the_existing_folder(mine, tmp_path, monkeypatch):
+    out = tmp_path / "pkg"
+    out.mkdir()
+    (out / "notes.txt").write_text("old", encoding="utf-8")
+    real = draft.os.replace
+    calls = []
+
+    def fail_second(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(draft.os, "replace", fail_second)
+    with pytest.raises(draft.DraftError, match="No space left on device"):
+        draft.new(mine, out, force=True)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "report.txt"]
+
+
+def test_a_report_that_is_not_utf8_is_named(tmp_path):
+    report = tmp_path / "gbk.txt"
+    report.write_bytes(MINE.encode("gb18030"))
+    with pytest.raises(draft.DraftError, match=r"gbk\.txt: not UTF-8 text"):
+        draft.new(report, tmp_path / "pkg")
+    assert not (tmp_path / "pkg").exists()

@@ -334,11 +334,12 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
              "non_figures.csv": _csv(non_figures, columns["non_figures"]),
              "relations.csv": _csv(relations, columns["relations"]),
              package.DESCRIPTOR: json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"}
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
+        tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
+    except OSError as e:
+        raise DraftError(f"{out}: cannot write in {out.parent}: {e.strerror or e}") from None
+    try:
+        os.chmod(tmp, 0o755)
         for name, content in files.items():
             (tmp / name).write_text(content, encoding="utf-8")
         result = audit.audit(tmp, source=report)
@@ -349,18 +350,29 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
                              f"{'s' * (len(lines) != 1)}; nothing written to {out}). Values outside the schema's "
                              f"vocabulary, or rows without a unit, come from the extractor (helpers.extract):\n  "
                              + "\n  ".join(lines), result.errors)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
+        _publish(tmp, out)
+    except OSError as e:
+        raise DraftError(f"{out}: cannot write the draft: {e.strerror or e}") from None
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp)
+            shutil.rmtree(tmp, ignore_errors=True)
     result.data_dir = out
     return result
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Move the audited draft into place; an existing ``out`` (allowed by the caller) is replaced whole or kept."""
+    if not out.exists():
+        os.replace(tmp, out)  # fails if a non-empty folder appeared meanwhile: nothing is lost
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def register(sub) -> None:
@@ -384,6 +396,9 @@ def _cli(args: argparse.Namespace) -> int:
         result = new(args.report, args.out, year=args.year, force=args.force)
     except DraftError as e:
         print(f"new: {e}", file=sys.stderr)
+        return audit.EXIT_INVALID
+    except Exception as e:  # noqa: BLE001 -- a bug, not bad input; still no traceback for the user
+        print(f"new: internal error while drafting {args.report}: {type(e).__name__}: {e}", file=sys.stderr)
         return audit.EXIT_INVALID
     pkg = result.package
     print(f"new: drafted {args.out}: {len(pkg.sections)} sections, {len(pkg.figures)} figures, "
