@@ -238,3 +238,11 @@ def test_a_report_that_is_not_utf8_is_named(tmp_path):
     with pytest.raises(draft.DraftError, match=r"gbk\.txt: not UTF-8 text"):
         draft.new(report, tmp_path / "pkg")
     assert not (tmp_path / "pkg").exists()
+
+
+def test_a_draft_is_a_valid_frictionless_package(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    done = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

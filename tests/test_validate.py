@@ -374,3 +374,10 @@ def test_a_schema_without_a_column_the_code_reads_is_named(district):
     edit(district / "figures.csv", "unit_zh,", "")
     found = messages(district)
     assert any("the schema of 'figures' lacks the field 'unit_zh' that helpers reads" in m for m in found), found
+
+
+def test_a_multi_source_package_is_a_valid_frictionless_package(district):
+    multi_source(district)
+    done = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(district / "datapackage.json")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
