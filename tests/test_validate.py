@@ -381,3 +381,10 @@ def test_a_multi_source_package_is_a_valid_frictionless_package(district):
     done = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(district / "datapackage.json")],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_control_character_in_the_descriptor_is_named(district):
+    d = descriptor(district)
+    d["sources"][0]["title"] = "虚构\x00区"
+    save(district, d)
+    one(district, r"datapackage\.json, field 'sources\[0\]\.title': control character U\+0000")

@@ -69,6 +69,7 @@ _STRING_FORMATS = {
     "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DESCRIPTOR_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRINTED = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 #: The columns the helpers read from each table (a package's schema may add others, never drop these).
@@ -231,10 +232,27 @@ def _read_descriptor(data_dir: Path, errors: Errors) -> dict | None:
     if not isinstance(descriptor, dict):
         errors.add(shown, "the descriptor must be a JSON object")
         return None
+    for where, bad in _control_characters(descriptor, ""):
+        errors.add(shown, f"control character U+{ord(bad):04X} in a string (remove it)", field=where or None)
     if not isinstance(descriptor.get("resources"), list) or not descriptor["resources"]:
         errors.add(shown, "'resources' must be a non-empty list", field="resources")
         return None
     return descriptor
+
+
+def _control_characters(value, where: str):
+    """(JSON path, character) for every string of the descriptor holding a control character (tab, newline aside)."""
+    if isinstance(value, str):
+        m = _DESCRIPTOR_CONTROL.search(value)
+        if m:
+            yield where, m.group()
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _control_characters(k, where)
+            yield from _control_characters(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _control_characters(v, f"{where}[{i}]")
 
 
 def _reject_constant(name: str):
