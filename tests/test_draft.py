@@ -246,3 +246,12 @@ def test_a_draft_is_a_valid_frictionless_package(mine, tmp_path):
     done = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_validate_lists_what_a_draft_leaves_to_curate(mine, tmp_path):
+    out = tmp_path / "pkg"
+    draft.new(mine, out)
+    notes = audit.to_curate(package.load(out))
+    assert notes[0].startswith("datapackage.json fields marked 'TO FILL IN': title, description, sources[0].title")
+    assert any(n.startswith(f"figures.csv: {len(read(out, 'figures.csv'))} rows with guesses") for n in notes)
+    assert audit.to_curate(package.load(DATA)) == []

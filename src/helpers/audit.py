@@ -200,6 +200,37 @@ def _check_sections(pkg: Package, text: str, src: str, errors: Errors) -> None:
                                               f"({lo}:{hi})", i, "section", f"id {f['id']!r}")
 
 
+def to_curate(pkg: Package, marker: str = "TO FILL IN") -> list[str]:
+    """What a drafted package still leaves to the curator: descriptor strings marked ``marker``, rows with guesses."""
+    out = []
+    marked = [where for where, value in _strings(pkg.descriptor, "") if value.startswith(marker)]
+    if marked:
+        out.append(f"datapackage.json fields marked {marker!r}: {', '.join(marked)}")
+    for name in package.TABLES:
+        frame = getattr(pkg, name)
+        text = frame.select_dtypes(include="string").fillna("")
+        for word in (marker, "TO TRANSLATE"):
+            cells = int(text.apply(lambda col, w=word: col.str.contains(w, regex=False)).to_numpy().sum())
+            if cells:
+                out.append(f"{name}.csv: {cells} cell{'s' * (cells != 1)} marked {word!r}")
+        if "guess" in frame.columns:
+            n = int(frame["guess"].fillna("").ne("").sum())
+            if n:
+                out.append(f"{name}.csv: {n} row{'s' * (n != 1)} with guesses (column 'guess')")
+    return out
+
+
+def _strings(value, where: str):
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{where}[{i}]")
+
+
 def register(sub) -> None:
     """``python -m helpers validate``: the whole audit, every problem at once, and a per-section summary."""
     p = sub.add_parser(
@@ -232,4 +263,6 @@ def _cli(args: argparse.Namespace) -> int:
     print(f"{where}: valid; {len(pkg.figures)} figures, {len(pkg.non_figures)} non-figures, "
           f"{len(pkg.relations)} relations; source {package._shown(result.source_path)} (sha256 matches)")
     print(package.summary(pkg).to_string(index=False))
+    for line in to_curate(pkg):
+        print(f"still to curate: {line}")
     return 0
