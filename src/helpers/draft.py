@@ -40,7 +40,6 @@ import hashlib
 import io
 import itertools
 import json
-import math
 import os
 import re
 import shutil
@@ -159,16 +158,14 @@ def _section_of(sections: list[dict], offset: int) -> int:
 
 
 def _format_number(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if package._na(x):
         return ""
     x = float(x)
     return str(int(x)) if x.is_integer() and abs(x) < 1e18 else repr(x)
 
 
 def _text(v) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    return str(v)
+    return "" if package._na(v) else str(v)
 
 
 def draft_figures(frame, sections: list[dict]) -> list[dict]:
@@ -179,14 +176,15 @@ def draft_figures(frame, sections: list[dict]) -> list[dict]:
         section = _section_of(sections, int(r["char_start"]))
         rows.append({
             "id": r["id"], "section": section,
-            "topic_zh": _text(r["topic_zh"]) or _unnumbered(titles[section]["title_zh"]),
-            "topic_en": _text(r["topic_en"]) or titles[section]["title_en"],
-            "indicator_zh": _text(r["indicator_zh"]) or f"{TO_FILL}: {_text(r['value'])}{_text(r['unit_zh'])}",
-            "indicator_en": _text(r["indicator_en"]) or f"{TO_TRANSLATE}: {_text(r['indicator_zh']) or TO_FILL}",
-            "value": _text(r["value"]), "unit_zh": _text(r["unit_zh"]),
-            "base_value": _format_number(r["base_value"]), "base_unit": _text(r["base_unit"]),
-            "qualifier": _text(r["qualifier"]), "rounded": "true" if r["rounded"] else "false",
-            "period": _text(r["period"]), "measure": _text(r["measure"]),
+            "topic_zh": _text(r.get("topic_zh")) or _unnumbered(titles[section]["title_zh"]),
+            "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
+            "indicator_zh": _text(r.get("indicator_zh")) or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
+            "indicator_en": _text(r.get("indicator_en")) or f"{TO_TRANSLATE}: {_text(r.get('indicator_zh')) or TO_FILL}",
+            "value": _text(r["value"]), "unit_zh": _text(r.get("unit_zh")),
+            "base_value": _format_number(r.get("base_value")), "base_unit": _text(r.get("base_unit")),
+            "qualifier": _text(r.get("qualifier")), "rounded": "" if package._na(r.get("rounded")) else
+            ("true" if r.get("rounded") else "false"),
+            "period": _text(r.get("period")), "measure": _text(r.get("measure")),
             "char_start": int(r["char_start"]), "char_end": int(r["char_end"]),
             "guess": "section, topic, indicator, measure; indicator_en to translate",
         })
@@ -321,7 +319,7 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
         raw = report.read_bytes()
         figures_frame = extract.extract_text(text, year=year)
         non_figures_frame = extract.extract_non_figures(text, year=year)
-    except (extract.ExtractError, OSError) as e:
+    except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     sections = detect_sections(text)
     figures = draft_figures(figures_frame, sections)
