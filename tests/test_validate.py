@@ -388,3 +388,20 @@ def test_a_control_character_in_the_descriptor_is_named(district):
     d["sources"][0]["title"] = "虚构\x00区"
     save(district, d)
     one(district, r"datapackage\.json, field 'sources\[0\]\.title': control character U\+0000")
+
+
+def test_a_symlink_leading_out_of_the_package_is_refused(district, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text((district / "sections.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    (district / "sections.csv").unlink()
+    (district / "sections.csv").symlink_to(outside)
+    assert any("field 'resources[0].path': resource path 'sections.csv' is outside the package folder" in m
+               for m in messages(district))
+
+
+def test_a_multipart_resource_path_is_named(district):
+    d = descriptor(district)
+    d["resources"][2]["path"] = ["non_figures.csv", "more.csv"]
+    save(district, d)
+    assert any("field 'resources[2].path': resource 'non_figures': path a list of files" in m
+               for m in messages(district))

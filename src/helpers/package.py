@@ -296,8 +296,9 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
     where = f"resources[{index}]"
     rel = resource.get("path")
     if not isinstance(rel, str) or not rel:
-        errors.add(descriptor, f"resource {resource['name']!r} has no 'path' (a CSV file in the package)",
-                   field=f"{where}.path")
+        what = "a list of files (only one CSV file per resource is read)" if isinstance(rel, list) else "missing"
+        errors.add(descriptor, f"resource {resource['name']!r}: path {what}; give the CSV file's name in the "
+                               f"package folder", field=f"{where}.path")
         return None
     path = _inside(data_dir, rel)
     if path is None:
