@@ -255,3 +255,17 @@ def test_validate_lists_what_a_draft_leaves_to_curate(mine, tmp_path):
     assert notes[0].startswith("datapackage.json fields marked 'TO FILL IN': title, description, sources[0].title")
     assert any(n.startswith(f"figures.csv: {len(read(out, 'figures.csv'))} rows with guesses") for n in notes)
     assert audit.to_curate(package.load(DATA)) == []
+
+
+def test_missing_city_source_skips_with_its_setting_outside_ci(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITY_SOURCE", str(tmp_path / "absent.txt"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"absent\.txt; set CITY_SOURCE"):
+        _source("CITY_SOURCE", CITY_DEFAULT)
+
+
+def test_missing_city_source_fails_under_ci(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITY_SOURCE", str(tmp_path / "absent.txt"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="source text not found"):
+        _source("CITY_SOURCE", CITY_DEFAULT)
