@@ -126,6 +126,7 @@ def test_tolerance_is_noted_where_an_approximate_figure_is_used():
     for section in range(1, 6):
         note = tables.figures_table(ctx, section).note
         assert ("±5%" in note) == (section in with_approx), section
+    assert "±5%" in tables.money_table(ctx).note  # the money table shows every amount, 约/预计 ones included
     used = relations.derive_all(ctx.package, ctx.relation_params)
     for d in used:
         shown_note = tables.derived_table(ctx, ids=[d.id]).note

@@ -132,10 +132,13 @@ GLOSSARY: list[tuple[str, str, str, str]] = [
     ("超 / 余 / 突破", "more than / over / passed",
      "The number printed is a lower bound: the true value is at least that large, and how much larger "
      "is not said.", "所印数字是下限：实际值不小于它，但没有说明大多少。"),
-    ("约", "about", "The number is an approximation; the report does not say how rough.",
-     "数字是近似值，报道没有说明误差多大。"),
+    ("约", "about",
+     "The number is an approximation; the report does not say how rough, so this project widens its interval by "
+     "the relative tolerance of the parameter approx_tolerance.",
+     "数字是近似值，报道没有说明误差多大；本项目按参数 approx_tolerance 的相对误差放宽它的区间。"),
     ("预计", "expected / estimated",
-     "A forecast made before the period closed; the outturn may differ.", "在时期结束前作出的预计，实际结果可能不同。"),
+     "A forecast made before the period closed; the outturn may differ. Its interval is widened like that of 约.",
+     "在时期结束前作出的预计，实际结果可能不同；它的区间与“约”一样放宽。"),
     ("累计", "cumulative",
      "A running total: since the start of the year, or since the thing began (5G base stations built so far).",
      "累加的总数：从年初起算，或从开始建设起算（如累计建成的5G基站）。"),

@@ -381,13 +381,15 @@ def money_table(ctx) -> Table:
     by_id = ctx.package.figures.set_index("id", drop=False)
     yuan = [_in_yuan(ctx, by_id.loc[i]) for i in m["id"]]
     fx = ctx.fx_usd_cny
-    return table({
+    t = table({
         labels.heading("indicator", L): m["label"],
         labels.heading("section", L): [str(n) for n in m["section"]],
         labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
         labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
         labels.heading("period", L): [periods.label(periods.parse_period(p or None), L) for p in m["period"]],
     }, None) if len(m) else _not_reported(ctx, [labels.heading("indicator", L)])
+    t.note = tolerance_note(ctx, m["id"]) if len(m) else ""
+    return t
 
 
 def glossary(ctx) -> Table:
