@@ -145,3 +145,17 @@ def test_tolerance_parameter_changes_intervals_and_notes():
 def test_bad_tolerance_parameter_fails_naming_it(value):
     with pytest.raises(params.ParameterError, match="approx_tolerance"):
         params.setup(data_dir=str(DATA), approx_tolerance=value)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_arithmetic_names_the_figures_in_the_page_language(lang):
+    from helpers import checks
+
+    ctx = params.setup(lang=lang, data_dir=str(DATA))
+    found = {c.id: c for c in checks.check_all(tables.derived_values(ctx), ctx.package.figures)}
+    text = checks.explain(found["good_air_days_calendar_check"], ctx.package.figures, lang)
+    name = ctx.package.figure("good_air_days")["indicator_zh" if lang == "zh" else "indicator_en"]
+    assert name in text and "good_air_days" not in text
+    assert labels.STATUS_LABELS[lang][found["good_air_days_calendar_check"].status] in text
+    bound = checks.explain(found["coupon_share_of_retail"], ctx.package.figures, lang)
+    assert "= >" not in bound and "> " in bound  # a lower bound is shown as one, not "equal to"

@@ -79,20 +79,25 @@ def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check
 #: The arithmetic of each checked kind, for readers: figures by name, numbers at the precision they support.
 _EXPLAIN = {
     "zh": {
-        "share_of_period": "100 × {x}（{xv}）÷ {days} 天（{xp}）= {e}；原文所印占比{y}为 {yv}",
-        "share_of_whole": "100 × {x} ÷ {y} = {e}；部分不大于整体，占比应在 [0, 100]% 之内",
-        "part_from_share": "{x}（{xv}）× {y}（{yv}）÷ 100 = {e}；个数必须是整数",
+        "share_of_period": "100 × {x}（{xv}）÷ {days} 天（{xp}）{e}；原文所印占比{y}为 {yv}",
+        "share_of_whole": "100 × {x} ÷ {y} {e}；部分不大于整体，占比应在 [0, 100]% 之内",
+        "part_from_share": "{x}（{xv}）× {y}（{yv}）÷ 100 {e}；个数必须是整数",
         "verdict": "：{status}。",
         "periods": "两项数字时期不同（{x}：{xp}；{y}：{yp}），是有意合并的。",
     },
     "en": {
-        "share_of_period": "100 × {x} ({xv}) ÷ {days} days ({xp}) = {e}; {y} is printed as {yv}",
-        "share_of_whole": "100 × {x} ÷ {y} = {e}; a part is at most its whole, so the share must lie in [0, 100]%",
-        "part_from_share": "{x} ({xv}) × {y} ({yv}) ÷ 100 = {e}; a count of things must be a whole number",
+        "share_of_period": "100 × {x} ({xv}) ÷ {days} days ({xp}) {e}; {y} is printed as {yv}",
+        "share_of_whole": "100 × {x} ÷ {y} {e}; a part is at most its whole, so the share must lie in [0, 100]%",
+        "part_from_share": "{x} ({xv}) × {y} ({yv}) ÷ 100 {e}; a count of things must be a whole number",
         "verdict": ": {status}.",
         "periods": " The inputs cover different periods ({x}: {xp}; {y}: {yp}), combined deliberately.",
     },
 }
+
+
+def _equals(shown: str) -> str:
+    """``= 10.17%``, or the bound itself (``> 0.09%``) when the value is only a bound."""
+    return shown if shown[:1] in "≥>≤<" else f"= {shown}"
 
 
 def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> str:
@@ -107,7 +112,7 @@ def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> 
     unit = "percent" if c.kind in ("share_of_period", "share_of_whole") else x.unit
     text = words[c.kind].format(
         x=name(rows[0]), y=name(rows[1]), xv=tables.format_interval(x.interval, x.unit, lang),
-        yv=tables.format_interval(y.interval, y.unit, lang), e=tables.format_interval(c.expected, unit, lang),
+        yv=tables.format_interval(y.interval, y.unit, lang), e=_equals(tables.format_interval(c.expected, unit, lang)),
         days=x.period.days if x.period else "", xp=periods.label(x.period, lang))
     text += words["verdict"].format(status=labels.STATUS_LABELS[lang][c.status])
     if x.period != y.period:
