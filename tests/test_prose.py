@@ -217,7 +217,8 @@ STATEMENTS = {
     "04: good-air days and their share are printed for the same period":
         lambda p: p.figure("good_air_days")["period"] == p.figure("good_air_days_share")["period"],
     "05: the default population base is the grid platform's residents":
-        lambda p: params.DEFAULTS["population"] == "platform_residents" and "platform_residents" in set(p.figures["id"]),
+        lambda p: params.DEFAULTS["population"] == "platform_residents"
+        and "platform_residents" in set(p.figures["id"]),
     "06: the implied base of the good-air share is derived from the count and the share":
         lambda p: tuple(p.relations.set_index("id").loc["good_air_days_implied_base", ["x", "y"]])
         == ("good_air_days", "good_air_days_share"),

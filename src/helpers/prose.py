@@ -250,7 +250,8 @@ def bound_rule(ctx, relation_id: str) -> Text:
     y_part = _w(ctx, "y_part", y=_name(ctx, rows[1]), ky=_w(ctx, f"kind_{kinds[1]}")) if len(rows) > 1 else ""
     value = _fmt(ctx, d.interval, d.unit) if result != "unbounded" else ""
     inputs = "和".join(_name(ctx, r) for r in rows) if ctx.lang == "zh" else ""
-    text = _w(ctx, "bound", label=label, inputs=inputs, x=_name(ctx, rows[0]), kx=_w(ctx, f"kind_{kinds[0]}"), y_part=y_part,
+    text = _w(ctx, "bound", label=label, inputs=inputs, x=_name(ctx, rows[0]), kx=_w(ctx, f"kind_{kinds[0]}"),
+              y_part=y_part,
               kr=_w(ctx, f"result_{result}", value=value))
     rule = ""
     if kinds[0] == "lower_bound":

@@ -15,6 +15,7 @@ import pandas as pd
 from helpers import checks, labels, periods, relations
 from helpers.intervals import APPROXIMATE, Interval, readable_places
 
+
 class Table(pd.DataFrame):
     """A display table: a DataFrame of strings shown without its row index, every cell in full, with a note.
 
@@ -105,8 +106,8 @@ _UNIT_NAMES = {"CNY": ("元", "yuan", "yuan"), "USD": ("美元", "US dollar", "U
                "栋": ("栋", "building", "buildings"), "套": ("套", "dwelling", "dwellings"),
                "所": ("所", "school", "schools"),
                # measure words that only count (家 counts firms and institutions alike): the indicator says what
-               "家": ("家", "", ""), "个": ("个", "", ""), "件": ("件", "", ""), "项": ("项", "", ""), "处": ("处", "", ""),
-               "条": ("条", "", "")}
+               "家": ("家", "", ""), "个": ("个", "", ""), "件": ("件", "", ""), "项": ("项", "", ""),
+               "处": ("处", "", ""), "条": ("条", "", "")}
 
 
 def unit_label(unit: str, lang: str, plural: bool = True) -> str:
@@ -241,7 +242,7 @@ def derived_table(ctx, section: int | None = None, ids: list[str] | None = None)
 
 
 def checks_table(ctx, section: int | None = None) -> Table:
-    """The consistency checks (of one section or all): recomputed interval, what it must overlap, verdict, arithmetic."""
+    """The consistency checks (of one section or all): recomputed interval, what it must overlap, verdict, working."""
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
     cols = [h("derived"), h("expected"), h("observed"), h("status"), h("explanation")]
@@ -336,8 +337,8 @@ def counts_by(ctx, column: str) -> Table:
 
 #: Printed units (without magnitude) named in English.
 _PRINTED_EN = {"元": "yuan", "美元": "US dollars", "平方米": "m²", "亩": "mu, 1/15 hectare", "公顷": "hectares",
-               "平方公里": "km²", "公里": "km", "米": "m", "天": "days", "%": "per cent", "个百分点": "percentage points",
-               "元/人·月": "yuan per person per month"}
+               "平方公里": "km²", "公里": "km", "米": "m", "天": "days", "%": "per cent",
+               "个百分点": "percentage points", "元/人·月": "yuan per person per month"}
 _MAGNITUDES_EN = {10**4: "10,000", 10**8: "100 million", 10**12: "trillion"}
 
 
