@@ -87,14 +87,64 @@ def test_mu_uses_the_exact_factor_10000_over_15():
     assert i == Interval(F("1624.45") * F(10000, 15), F("1624.55") * F(10000, 15), True, False)
 
 
-def test_approx_gives_the_rounded_interval():
-    assert from_printed("3.5", "亿元", "approx", rounded=True) == from_printed(
-        "3.5", "亿元", "exact", rounded=True
-    )
+def test_approx_is_widened_by_the_default_relative_tolerance():
+    # 约3.5亿元 at ±5%: [3.325, 3.675] 亿元, closed (the tolerance band is not a rounding)
+    assert from_printed("3.5", "亿元", "approx", rounded=True) == Interval.closed("332500000", "367500000")
 
 
-def test_estimate_gives_the_rounded_interval():
-    assert from_printed("3.5", "亿元", "estimate", rounded=True) == half_open("345000000", "355000000")
+def test_estimate_is_widened_like_approx():
+    assert from_printed("3.5", "亿元", "estimate", rounded=True) == from_printed("3.5", "亿元", "approx", rounded=True)
+
+
+def test_tolerance_parameter_sets_the_width():
+    assert from_printed("200", "万元", "approx", rounded=True, tolerance=F(1, 10)) == Interval.closed(
+        "1800000", "2200000")
+
+
+def test_zero_tolerance_gives_the_rounding_interval():
+    assert from_printed("3.5", "亿元", "approx", rounded=True, tolerance=0) == half_open("345000000", "355000000")
+
+
+def test_rounding_wins_where_it_is_wider_than_the_tolerance():
+    # 约3亿元 at ±1%: the rounding band [2.5, 3.5) is wider than [2.97, 3.03]
+    assert from_printed("3", "亿元", "approx", rounded=True, tolerance=F(1, 100)) == half_open(
+        "250000000", "350000000")
+
+
+def test_tolerance_does_not_touch_exact_figures():
+    assert from_printed("3.5", "亿元", "exact", rounded=True, tolerance=F(1, 10)) == half_open(
+        "345000000", "355000000")
+
+
+@pytest.mark.parametrize("bad", [F(-1, 10), 1, "2", 0.05])
+def test_tolerance_outside_0_1_or_a_float_is_refused(bad):
+    with pytest.raises(IntervalError, match="tolerance"):
+        from_printed("3.5", "亿元", "approx", rounded=True, tolerance=bad)
+
+
+def test_bound_kind_names_what_an_interval_says():
+    from helpers.intervals import bound_kind
+
+    assert [bound_kind(i) for i in (Interval.point(1), Interval.closed(1, 2), Interval(F(1), None),
+                                    Interval(None, F(1)), Interval(None, None))] == [
+        "point", "bounded", "lower_bound", "upper_bound", "unbounded"]
+
+
+def test_lower_bound_over_bounded_is_a_lower_bound_and_over_a_lower_bound_only_positive():
+    lower, bounded = Interval(F(34), None), half_open("369.5", "370.5")
+    assert (lower / bounded).lo == F(34) / F("370.5") and (lower / bounded).hi is None
+    assert (lower / Interval(F(370), None)) == Interval(F(0), None, lo_closed=False)
+
+
+@pytest.mark.parametrize("interval, places", [
+    (half_open("24.85", "24.95"), 2), (half_open("83.5", "84.5"), 1), (Interval.closed(0, 100), 0),
+    (Interval.point(3200), 0), (Interval.point(F("1624.5")), 1), (Interval(F(3200), None), 0),
+    (Interval.point(F(1, 3)), 4), (Interval(F(1, 3), F(2, 3)), 2),
+])
+def test_readable_places_follow_the_precision_the_interval_supports(interval, places):
+    from helpers.intervals import readable_places
+
+    assert readable_places(interval) == places
 
 
 def test_more_than_is_open_above_and_closed_at_the_printed_value():

@@ -39,16 +39,20 @@ class Check:
     expected: Interval  # recomputed from the inputs
     observed: Interval  # printed (or required) interval it must overlap
     status: str
-    explanation: str
+    explanation: str  # in English with figure ids (for checks.csv); :func:`explain` writes it for readers
+    kind: str = ""
 
 
-def check(derived: Derived, figures) -> Check | None:
-    """The check a derived value allows, or None for kinds that only derive."""
+def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check | None:
+    """The check a derived value allows, or None for kinds that only derive.
+
+    ``tolerance`` is the relative tolerance of 约/预计 inputs (None: the default).
+    """
     if derived.kind not in CHECKED_KINDS:
         return None
     by_id = figures.set_index("id", drop=False)
-    x = figure_input(by_id.loc[derived.inputs[0]])
-    y = figure_input(by_id.loc[derived.inputs[1]])
+    x = figure_input(by_id.loc[derived.inputs[0]], tolerance)
+    y = figure_input(by_id.loc[derived.inputs[1]], tolerance)
     expected = derived.interval
     if derived.kind == "share_of_period":
         observed = y.interval
@@ -69,7 +73,52 @@ def check(derived: Derived, figures) -> Check | None:
         note = (f" The inputs cover different periods ({x.id}: {periods.label(x.period, 'en')}; "
                 f"{y.id}: {periods.label(y.period, 'en')}), combined deliberately.")
     return Check(derived.id, derived.section, derived.inputs, expected, observed, status,
-                 f"{arithmetic}: {status}.{note}")
+                 f"{arithmetic}: {status}.{note}", derived.kind)
+
+
+#: The arithmetic of each checked kind, for readers: figures by name, numbers at the precision they support.
+_EXPLAIN = {
+    "zh": {
+        "share_of_period": "100 × {x}（{xv}）÷ {days} 天（{xp}）{e}；原文所印占比{y}为 {yv}",
+        "share_of_whole": "100 × {x} ÷ {y} {e}；部分不大于整体，占比应在 [0, 100]% 之内",
+        "part_from_share": "{x}（{xv}）× {y}（{yv}）÷ 100 {e}；个数必须是整数",
+        "verdict": "：{status}。",
+        "periods": "两项数字时期不同（{x}：{xp}；{y}：{yp}），是有意合并的。",
+    },
+    "en": {
+        "share_of_period": "100 × {x} ({xv}) ÷ {days} days ({xp}) {e}; {y} is printed as {yv}",
+        "share_of_whole": "100 × {x} ÷ {y} {e}; a part is at most its whole, so the share must lie in [0, 100]%",
+        "part_from_share": "{x} ({xv}) × {y} ({yv}) ÷ 100 {e}; a count of things must be a whole number",
+        "verdict": ": {status}.",
+        "periods": " The inputs cover different periods ({x}: {xp}; {y}: {yp}), combined deliberately.",
+    },
+}
+
+
+def _equals(shown: str) -> str:
+    """``= 10.17%``, or the bound itself (``> 0.09%``) when the value is only a bound."""
+    return shown if shown[:1] in "≥>≤<" else f"= {shown}"
+
+
+def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> str:
+    """The check's arithmetic in ``lang``: figures by their indicator names, intervals at their precision."""
+    from helpers import labels, tables
+
+    words = _EXPLAIN[lang]
+    by_id = figures.set_index("id", drop=False)
+    rows = [by_id.loc[i] for i in c.inputs]
+    x, y = (figure_input(r, tolerance) for r in rows)
+    name = (lambda r: f"「{r['indicator_zh']}」") if lang == "zh" else (lambda r: f"“{r['indicator_en']}”")  # noqa: E731
+    unit = "percent" if c.kind in ("share_of_period", "share_of_whole") else x.unit
+    text = words[c.kind].format(
+        x=name(rows[0]), y=name(rows[1]), xv=tables.format_interval(x.interval, x.unit, lang),
+        yv=tables.format_interval(y.interval, y.unit, lang), e=_equals(tables.format_interval(c.expected, unit, lang)),
+        days=x.period.days if x.period else "", xp=periods.label(x.period, lang))
+    text += words["verdict"].format(status=labels.STATUS_LABELS[lang][c.status])
+    if x.period != y.period:
+        text += words["periods"].format(x=name(rows[0]), y=name(rows[1]), xp=periods.label(x.period, lang),
+                                        yp=periods.label(y.period, lang))
+    return text
 
 
 def verdict(expected: Interval, observed: Interval) -> str:
@@ -96,6 +145,6 @@ def _whole_numbers_in(i: Interval) -> Interval:
     return Interval.closed(Fraction(lo), Fraction(hi))
 
 
-def check_all(derived: list[Derived], figures) -> list[Check]:
-    """The checks among ``derived``, in order."""
-    return [c for c in (check(d, figures) for d in derived) if c is not None]
+def check_all(derived: list[Derived], figures, tolerance: Fraction | None = None) -> list[Check]:
+    """The checks among ``derived``, in order (``tolerance``: see :func:`check`)."""
+    return [c for c in (check(d, figures, tolerance) for d in derived) if c is not None]

@@ -31,6 +31,13 @@ QUALIFIERS: dict[str, str] = {
     "more_than": "超, 余, 突破 (more than)",
 }
 
+#: Qualifiers whose number is a writer's approximation (约) or forecast (预计), widened by a relative tolerance.
+APPROXIMATE = ("approx", "estimate")
+
+#: Default relative tolerance for 约 and 预计 figures: ±5% of the printed value (the notebook parameter
+#: ``approx_tolerance`` overrides it; see :func:`from_printed`).
+APPROX_TOLERANCE = Fraction(5, 100)
+
 _MINUS = "\u2212"  # typographic minus sign, used by Interval.format
 _INF = math.inf  # private stand-in for an infinite end inside the arithmetic
 
@@ -297,7 +304,8 @@ class Interval:
         )
 
 
-def from_printed(value: str, unit: str, qualifier: str, rounded: bool) -> Interval:
+def from_printed(value: str, unit: str, qualifier: str, rounded: bool,
+                 tolerance: Fraction | int | None = None) -> Interval:
     """The interval, in base units, that a printed figure stands for.
 
     ``value`` is the number as printed (a string, so that its precision is
@@ -311,9 +319,11 @@ def from_printed(value: str, unit: str, qualifier: str, rounded: bool) -> Interv
       round-half-up: a true value exactly halfway between two printed values is
       printed as the upper one, so the lower end is closed and the upper open.
       ``24.9`` → ``[24.85, 24.95)``; ``84`` → ``[83.5, 84.5)``.
-    * ``approx`` (约) and ``estimate`` (预计): the same as a rounded printing.  The
-      interval reflects only the printed precision; it cannot know how rough the
-      writer's estimate is, so the qualifier must be reported alongside it.
+    * ``approx`` (约) and ``estimate`` (预计): the writer's number is rougher than its
+      printed digits, so it is widened by the relative ``tolerance`` ``t`` (a Fraction,
+      default :data:`APPROX_TOLERANCE`, ±5%): the closed interval ``[v·(1 − t)·f, v·(1 + t)·f]``,
+      or the rounding interval where that is wider (``t`` = 0 gives the rounding interval).
+      ``约4557万元`` at ±5% → ``[4329.15, 4784.85]`` 万元.
     * ``more_than`` (超, 余, 突破): ``[v·f, +∞)``, closed at the printed value,
       whatever ``rounded`` says.
     """
@@ -325,6 +335,7 @@ def from_printed(value: str, unit: str, qualifier: str, rounded: bool) -> Interv
         raise IntervalError(f"value must be the printed string, got {type(value).__name__} {value!r}")
     if not isinstance(rounded, bool):
         raise IntervalError(f"rounded must be True or False, got {rounded!r}")
+    t = check_tolerance(APPROX_TOLERANCE if tolerance is None else tolerance)
     factor = parse_unit(unit).factor
     try:
         v = parse_decimal(value)
@@ -333,9 +344,40 @@ def from_printed(value: str, unit: str, qualifier: str, rounded: bool) -> Interv
     if qualifier == "more_than":
         return Interval(v * factor, None)
     if not rounded:
-        return Interval(v * factor, v * factor)
-    h = Fraction(1, 2) / 10 ** decimals(value)
-    return Interval((v - h) * factor, (v + h) * factor, lo_closed=True, hi_closed=False)
+        exact = Interval(v * factor, v * factor)
+    else:
+        h = Fraction(1, 2) / 10 ** decimals(value)
+        exact = Interval((v - h) * factor, (v + h) * factor, lo_closed=True, hi_closed=False)
+    if qualifier in APPROXIMATE and t:
+        spread = abs(v) * t
+        return exact.hull(Interval((v - spread) * factor, (v + spread) * factor))
+    return exact
+
+
+def check_tolerance(tolerance: object) -> Fraction:
+    """A relative tolerance as an exact Fraction in [0, 1); anything else is an :class:`IntervalError`."""
+    t = _number(tolerance, "tolerance")
+    if not 0 <= t < 1:
+        raise IntervalError(f"tolerance must be a relative half-width in [0, 1), e.g. 0.05 for ±5%; got {tolerance!r}")
+    return t
+
+
+def bound_kind(interval: Interval) -> str:
+    """What an interval says about its value: ``point``, ``bounded``, ``lower_bound``, ``upper_bound`` or ``unbounded``.
+
+    The rule for ratios follows from it: a lower bound divided by a bounded positive
+    value is a lower bound; a lower bound divided by a lower bound is unbounded
+    above (the divisor may be arbitrarily large), so it bounds nothing but its sign.
+    """
+    if interval.is_point:
+        return "point"
+    if interval.is_bounded:
+        return "bounded"
+    if interval.lo is not None:
+        return "lower_bound"
+    if interval.hi is not None:
+        return "upper_bound"
+    return "unbounded"
 
 
 # ---- private helpers ---------------------------------------------------------
@@ -417,6 +459,38 @@ def _display_args(places: object, scale: object) -> tuple[int, Fraction]:
     if s <= 0:
         raise IntervalError(f"scale must be positive, got {scale!r}")
     return places, s
+
+
+def readable_places(interval: Interval, scale: Fraction | int = 1, most: int = 6) -> int:
+    """Decimals that show an interval (divided by ``scale``) to the precision it supports.
+
+    * a bounded interval: two significant digits of its width, ``1 − floor(log10(width))``
+      (``[24.85, 24.95)`` → 2, ``[83.5, 84.5)`` → 1, ``[0, 100]`` → 0), but no more than
+      its ends need to print exactly;
+    * a point or the finite end of a half-line: its exact decimals when there are at most
+      2, else four significant digits (``3,200``, ``1,624.5``, ``0.1234``);
+    * never more than ``most``.
+    """
+    _, scale = _display_args(0, scale)
+    ends = [e / scale for e in (interval.lo, interval.hi) if e is not None]
+    exact = max((_exact_decimals(e, most) for e in ends), default=0)
+    if interval.is_bounded and not interval.is_point:
+        width = interval.width / scale
+        needed = 1 - math.floor(math.log10(width))
+        return max(0, min(needed, exact, most))
+    if exact <= 2:
+        return exact
+    top = max(abs(e) for e in ends)
+    digits = 1 + math.floor(math.log10(top)) if top else 1
+    return max(0, min(4 - digits, most, exact))
+
+
+def _exact_decimals(x: Fraction, most: int) -> int:
+    """The fewest decimals (at most ``most``) that print ``x`` exactly; ``most`` when it does not terminate there."""
+    for p in range(most + 1):
+        if (x * 10**p).denominator == 1:
+            return p
+    return most
 
 
 def _fmt_number(x: Fraction, places: int) -> str:

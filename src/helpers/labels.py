@@ -17,6 +17,10 @@ HEADINGS: dict[str, dict[str, str]] = {
         "term": "术语", "term_en": "英文", "meaning": "解释", "title": "标题", "subtitle": "副标题",
         "figures": "数字个数", "relations": "关系个数", "amount": "金额", "scale": "量级",
         "expected": "推算区间", "observed": "应满足的区间", "not_reported": "未报告",
+        "official_name": "官方名称（中文）", "no_bound": "无界（任意值）", "things": "个数（量词）",
+        "in_yuan": "亿元", "in_usd": "亿美元（按汇率参数折算）", "score": "指标", "percent": "百分比（%）",
+        "of_how_many": "基数", "guessed_indicator": "指标（猜测）", "disagreement": "差异类型",
+        "no_disagreements": "无差异", "offsets": "字符位置", "curated": "人工整理", "draft": "自动草稿",
     },
     "en": {
         "id": "id", "section": "section", "topic": "topic", "indicator": "indicator", "value": "value (printed)",
@@ -26,7 +30,34 @@ HEADINGS: dict[str, dict[str, str]] = {
         "term": "term", "term_en": "English", "meaning": "meaning", "title": "title", "subtitle": "subtitle",
         "figures": "figures", "relations": "relations", "amount": "amount", "scale": "scale",
         "expected": "recomputed", "observed": "must overlap", "not_reported": "not reported",
+        "official_name": "official name (Chinese)", "no_bound": "no bound (any value)", "things": "counted things",
+        "in_yuan": "100 million yuan", "in_usd": "100 million US dollars (at the exchange-rate parameter)",
+        "score": "measure", "percent": "per cent", "of_how_many": "out of", "guessed_indicator": "indicator (a guess)",
+        "disagreement": "disagreement", "no_disagreements": "no disagreements", "offsets": "characters",
+        "curated": "curated", "draft": "draft",
     },
+}
+
+#: The extractor's scores (07_extract), by language.
+SCORE_LABELS = {
+    "zh": {"recall": "召回率", "precision": "准确率", "qualifier_agrees": "限定词一致",
+           "period_agrees": "时期一致", "measure_agrees": "类型一致（猜测）"},
+    "en": {"recall": "recall", "precision": "precision", "qualifier_agrees": "qualifier agrees",
+           "period_agrees": "period agrees", "measure_agrees": "measure agrees (a guess)"},
+}
+
+#: Kinds of disagreement between the extractor's draft and the curated package.
+CONFUSION_LABELS = {
+    "zh": {"missed": "漏提", "added": "多提", "qualifier": "限定词不同", "period": "时期不同"},
+    "en": {"missed": "missed", "added": "added", "qualifier": "different qualifier", "period": "different period"},
+}
+
+#: Words that stand for parameters and calendar quantities in relation formulas.
+FORMULA_WORDS = {
+    "zh": {"population": "人口基数（参数）", "fx_usd_cny": "汇率（元/美元，参数）", "months": "月数",
+           "days in the period": "时期天数"},
+    "en": {"population": "population (parameter)", "fx_usd_cny": "yuan per US dollar (parameter)",
+           "months": "months", "days in the period": "days in the period"},
 }
 
 QUALIFIER_LABELS = {
@@ -101,10 +132,13 @@ GLOSSARY: list[tuple[str, str, str, str]] = [
     ("超 / 余 / 突破", "more than / over / passed",
      "The number printed is a lower bound: the true value is at least that large, and how much larger "
      "is not said.", "所印数字是下限：实际值不小于它，但没有说明大多少。"),
-    ("约", "about", "The number is an approximation; the report does not say how rough.",
-     "数字是近似值，报道没有说明误差多大。"),
+    ("约", "about",
+     "The number is an approximation; the report does not say how rough, so this project widens its interval by "
+     "the relative tolerance of the parameter approx_tolerance.",
+     "数字是近似值，报道没有说明误差多大；本项目按参数 approx_tolerance 的相对误差放宽它的区间。"),
     ("预计", "expected / estimated",
-     "A forecast made before the period closed; the outturn may differ.", "在时期结束前作出的预计，实际结果可能不同。"),
+     "A forecast made before the period closed; the outturn may differ. Its interval is widened like that of 约.",
+     "在时期结束前作出的预计，实际结果可能不同；它的区间与“约”一样放宽。"),
     ("累计", "cumulative",
      "A running total: since the start of the year, or since the thing began (5G base stations built so far).",
      "累加的总数：从年初起算，或从开始建设起算（如累计建成的5G基站）。"),
@@ -155,6 +189,24 @@ GLOSSARY: list[tuple[str, str, str, str]] = [
     ("院士", "academician", "A member of the Chinese Academy of Sciences or of Engineering (or a foreign academy).",
      "中国科学院、中国工程院（或外国科学院）院士。"),
 ]
+
+
+#: Sentences helpers put on a page, by language; ``{name}`` fields are filled from the data.
+SENTENCES = {
+    "zh": {
+        "tolerance_note": "注：标“约”或“预计”的数字（{names}）按相对误差{tolerance}取区间（参数 approx_tolerance），"
+                          "并包含其印刷精度所允许的范围。",
+    },
+    "en": {
+        "tolerance_note": "Note: figures marked 约 (about) or 预计 (expected) ({names}) are given a relative tolerance "
+                          "of {tolerance} (parameter approx_tolerance), on top of their printed precision.",
+    },
+}
+
+
+def sentence(key: str, lang: str, **fields) -> str:
+    """A sentence in ``lang`` with its fields filled in (a missing field is a KeyError naming it)."""
+    return SENTENCES[lang][key].format(**fields)
 
 
 def heading(key: str, lang: str) -> str:

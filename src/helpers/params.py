@@ -21,6 +21,7 @@ DEFAULTS: dict[str, object] = {
     "fx_usd_cny": 6.7261,
     "population": "platform_residents",
     "report": "",
+    "approx_tolerance": 0.05,
 }
 LANGS = ("zh", "en")
 
@@ -40,11 +41,19 @@ class Context:
     population_label: str  # where the population base comes from
     package: object = field(repr=False)
     report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
+    approx_tolerance: Fraction = Fraction(5, 100)  # relative half-width given to 约 and 预计 figures
+
+    def figure_interval(self, figure) -> Interval:
+        """A figure's interval in base units, with this context's tolerance for 约/预计 figures."""
+        from helpers import relations
+
+        return relations.figure_input(figure, self.approx_tolerance).interval
 
     @property
     def relation_params(self) -> dict:
         """The values relation kinds take by name (see ``helpers.relations.KINDS``)."""
-        return {"fx_usd_cny": self.fx_usd_cny, "population": self.population}
+        return {"fx_usd_cny": self.fx_usd_cny, "population": self.population,
+                "approx_tolerance": self.approx_tolerance}
 
 
 def setup(**params) -> Context:
@@ -63,6 +72,7 @@ def setup(**params) -> Context:
     if lang not in LANGS:
         raise ParameterError(f"parameter lang: {lang!r} is not one of {', '.join(LANGS)}")
     fx = _positive_number("fx_usd_cny", p["fx_usd_cny"])
+    tolerance = _tolerance(p["approx_tolerance"])
     if not isinstance(p["data_dir"], (str, Path)) or not str(p["data_dir"]):
         raise ParameterError(f"parameter data_dir: expected a folder path, got {p['data_dir']!r}")
     data_dir = Path(p["data_dir"])
@@ -74,7 +84,7 @@ def setup(**params) -> Context:
     if isinstance(population, str) and population == DEFAULTS["population"] \
             and population not in set(pkg.figures["id"]):
         # A package without the default base (another district's): per-resident values are not reported.
-        return Context(lang, data_dir, fx, None, "not reported", pkg, report)
+        return Context(lang, data_dir, fx, None, "not reported", pkg, report, tolerance)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "
@@ -82,12 +92,12 @@ def setup(**params) -> Context:
         row = pkg.figure(population)
         if row["base_unit"] != "count":
             raise ParameterError(f"parameter population: figure {population!r} is not a count of people")
-        pop = relations.figure_input(row).interval
+        pop = relations.figure_input(row, tolerance).interval
         label = population
     else:
         pop = Interval.point(_positive_number("population", population))
         label = "parameter"
-    return Context(lang, data_dir, fx, pop, label, pkg, report)
+    return Context(lang, data_dir, fx, pop, label, pkg, report, tolerance)
 
 
 def _report_path(report, data_dir: Path, pkg) -> Path | None:
@@ -106,6 +116,19 @@ def _report_path(report, data_dir: Path, pkg) -> Path | None:
     source = pkg.source.get("path")
     path = data_dir / source if source else None
     return path if path is not None and path.is_file() else None
+
+
+def _tolerance(value) -> Fraction:
+    """``approx_tolerance``: a relative half-width in [0, 1) (0.05 = ±5%), exact from its printed decimal."""
+    from helpers.intervals import IntervalError, check_tolerance
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParameterError(f"parameter approx_tolerance: expected a number in [0, 1), got {value!r}")
+    try:
+        return check_tolerance(repr(value) if isinstance(value, float) else str(value))
+    except IntervalError:
+        raise ParameterError(f"parameter approx_tolerance: expected a relative half-width in [0, 1) "
+                             f"(0.05 = ±5%), got {value!r}") from None
 
 
 def _positive_number(name: str, value) -> Fraction:

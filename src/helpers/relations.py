@@ -115,10 +115,14 @@ class RelationError(ValueError):
     """A relation that cannot be computed; the message names the relation id."""
 
 
-def figure_input(figure: pd.Series | object) -> Input:
-    """A figure row as the interval it stands for, with its display unit and period."""
+def figure_input(figure: pd.Series | object, tolerance: Fraction | None = None) -> Input:
+    """A figure row as the interval it stands for, with its display unit and period.
+
+    ``tolerance`` is the relative tolerance of 约/预计 figures (None: the default of
+    :func:`helpers.intervals.from_printed`).
+    """
     get = figure.__getitem__ if isinstance(figure, pd.Series) else lambda k: getattr(figure, k)
-    interval = from_printed(get("value"), get("unit_zh"), get("qualifier"), bool(get("rounded")))
+    interval = from_printed(get("value"), get("unit_zh"), get("qualifier"), bool(get("rounded")), tolerance)
     base = get("base_unit")
     unit = get("unit_zh")[-1] if base == "count" else base
     return Input(get("id"), interval, unit, periods.parse_period(_text(get("period"))))
@@ -128,7 +132,8 @@ def derive(relation, figures: pd.DataFrame, params: dict) -> Derived:
     """The value one relation row derives.
 
     ``params`` holds ``fx_usd_cny`` (yuan per US dollar, a Fraction) and
-    ``population`` (residents, an :class:`Interval`) for the kinds that use them.
+    ``population`` (residents, an :class:`Interval`) for the kinds that use them, and
+    ``approx_tolerance`` (optional, a Fraction) for 约/预计 inputs.
     """
     kind = KINDS[relation.kind]
     by_id = figures.set_index("id", drop=False)
@@ -136,8 +141,9 @@ def derive(relation, figures: pd.DataFrame, params: dict) -> Derived:
     missing = [i for i in ids if i not in by_id.index]
     if missing:
         raise RelationError(f"relation {relation.id!r}: figure(s) not in the package: {', '.join(missing)}")
-    x = figure_input(by_id.loc[relation.x])
-    y = figure_input(by_id.loc[relation.y]) if kind.binary else None
+    tolerance = params.get("approx_tolerance")
+    x = figure_input(by_id.loc[relation.x], tolerance)
+    y = figure_input(by_id.loc[relation.y], tolerance) if kind.binary else None
     period = periods.common_period({i.id: i.period for i in ([x, y] if y else [x])},
                                    allow_mixed=bool(relation.allow_mixed_periods))
     if kind.needs_period and x.period is None:

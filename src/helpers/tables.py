@@ -13,107 +13,193 @@ from fractions import Fraction
 import pandas as pd
 
 from helpers import checks, labels, periods, relations
-from helpers.intervals import Interval
+from helpers.intervals import APPROXIMATE, Interval, readable_places
 
-#: Display scales: (base unit, smallest magnitude) → (divisor, zh label, en label), largest first.
+
+class Table(pd.DataFrame):
+    """A display table: a DataFrame of strings shown without its row index, every cell in full, with a note.
+
+    ``_repr_html_`` and ``repr`` set what pandas needs (no column-width limit, no
+    row or column elision) so that no cell is cut with "..."; ``note`` (in the
+    reader's language, may be empty) is printed under the table, e.g. the
+    tolerance given to 约/预计 figures.  Slicing gives plain DataFrames.
+    """
+
+    _metadata = ["note"]
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _options(self):
+        return pd.option_context("display.max_colwidth", None, "display.max_rows", None,
+                                 "display.max_columns", None, "display.width", None)
+
+    def _repr_html_(self) -> str:
+        with self._options():
+            html = pd.DataFrame(self).to_html(index=False, escape=True, border=0, classes="helpers-table",
+                                              na_rep="", justify="left")
+        note = getattr(self, "note", "")
+        if note:
+            html += f'\n<p class="table-note">{_escape(note)}</p>'
+        return html
+
+    def __repr__(self) -> str:
+        with self._options():
+            text = pd.DataFrame(self).to_string(index=False, na_rep="")
+        note = getattr(self, "note", "")
+        return f"{text}\n{note}" if note else text
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def table(rows, columns: list[str], note: str = "") -> Table:
+    """A :class:`Table` of ``rows`` under ``columns`` (strings, in the reader's language), with an optional note."""
+    t = Table(rows, columns=columns) if not isinstance(rows, dict) else Table(rows)
+    t.note = note
+    return t
+
+
+#: Display scales: base unit → (divisor, zh label, en label), largest first.
 _SCALES = {
-    "CNY": [(10**8, "亿元", "100 million yuan"), (10**4, "万元", "10 thousand yuan"), (1, "元", "yuan")],
-    "USD": [(10**8, "亿美元", "100 million US dollars"), (10**4, "万美元", "10 thousand US dollars"),
+    "CNY": [(10**8, "亿元", "100 million yuan"), (10**4, "万元", "10,000 yuan"), (1, "元", "yuan")],
+    "USD": [(10**8, "亿美元", "100 million US dollars"), (10**4, "万美元", "10,000 US dollars"),
             (1, "美元", "US dollars")],
-    "m2": [(10**4, "万平方米", "10 thousand m²"), (1, "平方米", "m²")],
+    "m2": [(10**4, "万平方米", "10,000 m²"), (1, "平方米", "m²")],
 }
 
 
-def display_scale(base_unit: str, magnitude: Fraction | None, lang: str) -> tuple[int, str]:
+def display_scale(base_unit: str, magnitude: Fraction | None, lang: str, plural: bool = True) -> tuple[int, str]:
     """(divisor, unit label) that shows a base value of about ``magnitude`` readably.
 
     Chinese magnitudes are kept in both languages (亿 = 10**8, 万 = 10**4) so the
-    numbers match the report's; English names them in words.  A composite unit
-    (``CNY/m2``) is scaled by its first part and labelled part by part.
+    numbers match the report's; English names them in words ("100 million yuan",
+    "10,000 yuan").  A composite unit (``CNY/m2``) is scaled by its first part and
+    labelled part by part ("yuan per m²"; a bare measure word such as 个 gives "each").
     """
     head, *rest = base_unit.split("/")
-    divisor, label = 1, unit_label(head, lang)
+    divisor, label = 1, unit_label(head, lang, plural)
     for d, zh, en in _SCALES.get(head, []):
         if magnitude is not None and abs(magnitude) >= d:
             divisor, label = d, (zh if lang == "zh" else en)
             break
     for part in rest:
-        label += f"/{unit_label(part, lang)}" if lang == "zh" else f" per {unit_label(part, lang)}"
-    return divisor, label
+        if lang == "zh":
+            label += f"/{unit_label(part, lang)}"
+        else:
+            word = unit_label(part, lang, plural=False)
+            label += f" per {word}" if word else " each"
+    return divisor, label.strip()
 
 
-#: Names of base units and counters, (zh, en).
-_UNIT_NAMES = {"CNY": ("元", "yuan"), "USD": ("美元", "US dollars"), "percent": ("%", "%"), "days": ("天", "days"),
-               "count": ("", ""), "ha": ("公顷", "ha"), "m": ("米", "m"), "m2": ("平方米", "m²"),
-               "month": ("月", "month"), "CNY per person per month": ("元/人·月", "yuan per person per month"),
-               "CNY per person per year": ("元/人·年", "yuan per person per year"),
-               "人": ("人", "person"), "户": ("户", "household"), "个": ("个", "unit"), "名": ("名", "person"),
-               "栋": ("栋", "building"), "条": ("条", "record"), "家": ("家", "firm"), "处": ("处", "site"),
-               "套": ("套", "dwelling"), "所": ("所", "school")}
+#: Names of base units, (zh, en singular, en plural).
+_UNIT_NAMES = {"CNY": ("元", "yuan", "yuan"), "USD": ("美元", "US dollar", "US dollars"),
+               "percent": ("%", "%", "%"), "percentage_points": ("个百分点", "percentage point", "percentage points"),
+               "days": ("天", "day", "days"), "count": ("", "", ""), "ha": ("公顷", "hectare", "hectares"),
+               "m": ("米", "m", "m"), "m2": ("平方米", "m²", "m²"), "month": ("月", "month", "months"),
+               "CNY per person per month": ("元/人·月", "yuan per person per month", "yuan per person per month"),
+               "CNY per person per year": ("元/人·年", "yuan per person per year", "yuan per person per year"),
+               "人": ("人", "person", "people"), "名": ("人", "person", "people"),
+               "户": ("户", "household", "households"),
+               "栋": ("栋", "building", "buildings"), "套": ("套", "dwelling", "dwellings"),
+               "所": ("所", "school", "schools"),
+               # measure words that only count (家 counts firms and institutions alike): the indicator says what
+               "家": ("家", "", ""), "个": ("个", "", ""), "件": ("件", "", ""), "项": ("项", "", ""),
+               "处": ("处", "", ""), "条": ("条", "", "")}
 
 
-def unit_label(unit: str, lang: str) -> str:
-    """A base unit or counter in the reader's language (unknown units as they are)."""
-    return _UNIT_NAMES.get(unit, (unit, unit))[0 if lang == "zh" else 1]
+def unit_label(unit: str, lang: str, plural: bool = True) -> str:
+    """A base unit or counter in the reader's language ("firms", "households"); unknown units as they are."""
+    names = _UNIT_NAMES.get(unit, (unit, unit, unit))
+    return names[0] if lang == "zh" else names[2 if plural else 1]
 
 
-def _places(interval: Interval, divisor: int, places: int) -> int:
-    """Enough decimals that a bounded interval's two ends print differently (at most 6)."""
-    if not interval.is_bounded or interval.is_point:
-        if interval.is_point and interval.lo.denominator == 1 and divisor == 1:
-            return 0
-        return places
-    width = float(interval.width / divisor)
-    needed = places
-    while needed < 6 and width < 10 ** (-needed) * 2:
-        needed += 1
-    return needed
+def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int | None = None) -> str:
+    """An interval in a readable scale with its unit: ``[83.5, 84.5) 亿元``; lower bounds as ``≥ 3,200 亿元``.
 
-
-def format_interval(interval: Interval, base_unit: str, lang: str, places: int = 2) -> str:
-    """An interval in a readable scale with its unit: ``[83.50, 84.50) 亿元``; lower bounds as ``≥ 3,200.00 亿元``.
-
-    Whole-number points (counts) print without decimals; a bounded interval gets
-    as many decimals as it takes for its two ends to differ.
+    Decimals follow the precision the interval supports
+    (:func:`helpers.intervals.readable_places`); ``divisor`` fixes the scale
+    (e.g. 10**8 for 亿元) instead of choosing it from the value.
     """
     anchor = interval.lo if interval.lo is not None else interval.hi
-    divisor, unit = display_scale(base_unit, anchor, lang)
-    unit = f" {unit}" if unit and unit != "%" else unit
-    p = _places(interval, divisor, places)
+    scale, unit = display_scale(base_unit, anchor, lang, plural=not (interval.is_point and interval.lo == 1))
+    if divisor is not None:
+        scale = divisor
+        unit = next((zh if lang == "zh" else en for d, zh, en in _SCALES.get(base_unit.split("/")[0], [])
+                     if d == divisor), unit)
+    unit = "" if not unit or unit == "%" else f" × {unit}" if unit[0].isdigit() else f" {unit}"
+    unit = unit or ("%" if base_unit == "percent" else "")
+    p = readable_places(interval, scale)
     if interval.lo is not None and interval.hi is None:
         sign = "≥" if interval.lo_closed else ">"
-        return f"{sign} {Interval.point(interval.lo).format(p, divisor)}{unit}"
-    return f"{interval.format(p, divisor)}{unit}"
+        return f"{sign} {Interval.point(interval.lo).format(p, scale)}{unit}"
+    if interval.hi is not None and interval.lo is None:
+        sign = "≤" if interval.hi_closed else "<"
+        return f"{sign} {Interval.point(interval.hi).format(p, scale)}{unit}"
+    if interval.lo is None and interval.hi is None:
+        return labels.heading("no_bound", lang)
+    return f"{interval.format(p, scale)}{unit}"
 
 
-def _not_reported(ctx, columns: list[str]) -> pd.DataFrame:
+def tolerance_text(ctx) -> str:
+    """The tolerance given to 约/预计 figures, as a reader reads it: ``±5%``."""
+    pct = ctx.approx_tolerance * 100
+    return f"±{Interval.point(pct).format(readable_places(Interval.point(pct)))}%"
+
+
+def tolerance_note(ctx, figure_ids) -> str:
+    """The table note for 约/预计 figures among ``figure_ids`` ("" when there are none)."""
+    figs = ctx.package.figures
+    approx = figs[figs["id"].isin(list(figure_ids)) & figs["qualifier"].isin(APPROXIMATE)]
+    if approx.empty:
+        return ""
+    names = "、".join(approx["indicator_zh"]) if ctx.lang == "zh" else "; ".join(approx["indicator_en"])
+    return labels.sentence("tolerance_note", ctx.lang, tolerance=tolerance_text(ctx), names=names)
+
+
+def qualifier_label(ctx, qualifier: str) -> str:
+    """A qualifier in the reader's language; 约/预计 carry the tolerance they are given."""
+    word = labels.QUALIFIER_LABELS[ctx.lang][qualifier]
+    return f"{word} ({tolerance_text(ctx)})" if qualifier in APPROXIMATE else word
+
+
+def _name(ctx, figure) -> str:
+    return figure.indicator_zh if ctx.lang == "zh" else figure.indicator_en
+
+
+def _not_reported(ctx, columns: list[str]) -> Table:
     word = labels.heading("not_reported", ctx.lang)
-    return pd.DataFrame([[word] * len(columns)], columns=columns)
+    return table([[word] * len(columns)], columns)
 
 
-def figures_table(ctx, section: int) -> pd.DataFrame:
-    """A section's figures: indicator (zh, en), value as printed, base value, interval, qualifier, period."""
+def figures_table(ctx, section: int) -> Table:
+    """A section's figures: indicator, value as printed, base value, interval, qualifier, period.
+
+    On English pages the official Chinese name follows the English one; Chinese
+    pages show the Chinese name only.
+    """
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
-    cols = [h("indicator"), "indicator (en)" if L == "zh" else "指标（中文）", h("value"), h("base_value"),
-            h("interval"), h("qualifier"), h("period")]
+    cols = [h("indicator")] + ([h("official_name")] if L == "en" else []) + [
+        h("value"), h("base_value"), h("interval"), h("qualifier"), h("period")]
     figs = ctx.package.figures[ctx.package.figures["section"] == section]
     if figs.empty:
         return _not_reported(ctx, cols)
     rows = []
     for f in figs.itertuples(index=False):
-        i = relations.figure_input(f)
+        i = relations.figure_input(f, ctx.approx_tolerance)
+        unit = i.unit if f.base_unit == "count" else f.base_unit
         base = Interval.point(Fraction(str(f.base_value)).limit_denominator(10**6))
-        rows.append([
-            f.indicator_zh if L == "zh" else f.indicator_en,
-            f.indicator_en if L == "zh" else f.indicator_zh,
+        rows.append([_name(ctx, f)] + ([f.indicator_zh] if L == "en" else []) + [
             f"{f.value} {f.unit_zh}",
-            format_interval(base, f.base_unit, L),
-            format_interval(i.interval, f.base_unit, L),
-            labels.QUALIFIER_LABELS[L][f.qualifier],
+            format_interval(base, unit, L),
+            format_interval(i.interval, unit, L),
+            qualifier_label(ctx, f.qualifier),
             periods.label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
         ])
-    return pd.DataFrame(rows, columns=cols)
+    return table(rows, cols, tolerance_note(ctx, figs["id"]))
 
 
 def derived_values(ctx, section: int | None = None) -> list[relations.Derived]:
@@ -121,41 +207,63 @@ def derived_values(ctx, section: int | None = None) -> list[relations.Derived]:
     return relations.derive_all(ctx.package, ctx.relation_params, section)
 
 
-def derived_table(ctx, section: int | None = None, ids: list[str] | None = None) -> pd.DataFrame:
-    """Derived values (of a section, or the relations named in ``ids``): label, formula, interval and period."""
+def formula_text(ctx, derived: relations.Derived) -> str:
+    """A derived value's formula in words: the figures' names (and parameters) in the reader's language.
+
+    ``x / (y / 100)`` for finance_city_total reads 「金融业增加值」 ÷ (「…占比」 ÷ 100).
+    """
+    import re
+
+    kind = relations.KINDS[derived.kind]
+    by_id = ctx.package.figures.set_index("id")
+    quote = (lambda t: f"「{t}」") if ctx.lang == "zh" else (lambda t: f"“{t}”")  # noqa: E731
+    names = {"x": quote(by_id.loc[derived.inputs[0], "indicator_zh" if ctx.lang == "zh" else "indicator_en"])}
+    if kind.binary:
+        names["y"] = quote(by_id.loc[derived.inputs[1], "indicator_zh" if ctx.lang == "zh" else "indicator_en"])
+    for word in labels.FORMULA_WORDS[ctx.lang]:
+        names[word] = labels.FORMULA_WORDS[ctx.lang][word]
+    pattern = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
+    text = re.sub(rf"(?<![\w])({pattern})(?![\w])", lambda m: names[m.group(1)], kind.formula)
+    return text.replace(" / ", " ÷ ").replace("(", "（" if ctx.lang == "zh" else "(").replace(
+        ")", "）" if ctx.lang == "zh" else ")")
+
+
+def derived_table(ctx, section: int | None = None, ids: list[str] | None = None) -> Table:
+    """Derived values (of a section, or the relations named in ``ids``): label, kind, formula, interval, period."""
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
     cols = [h("derived"), h("kind"), h("formula"), h("interval"), h("period")]
     derived = [d for d in derived_values(ctx, section) if ids is None or d.id in ids]
     if not derived:
         return _not_reported(ctx, cols)
-    return pd.DataFrame([[d.label_zh if L == "zh" else d.label_en, labels.KIND_LABELS[L][d.kind], d.formula,
-                          format_interval(d.interval, d.unit, L), periods.label(d.period, L)]
-                         for d in derived], columns=cols)
+    rows = [[d.label_zh if L == "zh" else d.label_en, labels.KIND_LABELS[L][d.kind], formula_text(ctx, d),
+             format_interval(d.interval, d.unit, L), periods.label(d.period, L)] for d in derived]
+    return table(rows, cols, tolerance_note(ctx, {i for d in derived for i in d.inputs}))
 
 
-def checks_table(ctx, section: int | None = None) -> pd.DataFrame:
-    """The consistency checks (of one section or all): recomputed interval, what it must overlap, verdict."""
+def checks_table(ctx, section: int | None = None) -> Table:
+    """The consistency checks (of one section or all): recomputed interval, what it must overlap, verdict, working."""
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
     cols = [h("derived"), h("expected"), h("observed"), h("status"), h("explanation")]
     derived = derived_values(ctx, section)
-    found = checks.check_all(derived, ctx.package.figures)
+    found = checks.check_all(derived, ctx.package.figures, ctx.approx_tolerance)
     if not found:
         return _not_reported(ctx, cols)
     names = {d.id: (d.label_zh if L == "zh" else d.label_en) for d in derived}
     units_of = {d.id: d.unit for d in derived}
-    return pd.DataFrame([[names[c.id], format_interval(c.expected, units_of[c.id], L, 4),
-                          format_interval(c.observed, units_of[c.id], L, 4),
-                          labels.STATUS_LABELS[L][c.status], c.explanation] for c in found], columns=cols)
+    rows = [[names[c.id], format_interval(c.expected, units_of[c.id], L),
+             format_interval(c.observed, units_of[c.id], L), labels.STATUS_LABELS[L][c.status],
+             checks.explain(c, ctx.package.figures, L, ctx.approx_tolerance)] for c in found]
+    return table(rows, cols, tolerance_note(ctx, {i for c in found for i in c.inputs}))
 
 
-def status_counts(ctx) -> pd.DataFrame:
+def status_counts(ctx) -> Table:
     """How many checks reached each verdict."""
-    found = checks.check_all(derived_values(ctx), ctx.package.figures)
+    found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
     counts = {s: sum(c.status == s for c in found) for s in checks.STATUSES}
-    return pd.DataFrame({labels.heading("status", ctx.lang): [labels.STATUS_LABELS[ctx.lang][s] for s in counts],
-                         labels.heading("count", ctx.lang): list(counts.values())})
+    return table({labels.heading("status", ctx.lang): [labels.STATUS_LABELS[ctx.lang][s] for s in counts],
+                  labels.heading("count", ctx.lang): [str(n) for n in counts.values()]}, None)
 
 
 def _float(x: Fraction | None) -> float | None:
@@ -178,7 +286,7 @@ def derived_frame(ctx) -> pd.DataFrame:
 
 def checks_frame(ctx) -> pd.DataFrame:
     """Every consistency check, machine-readable."""
-    found = checks.check_all(derived_values(ctx), ctx.package.figures)
+    found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
     return pd.DataFrame([{"id": c.id, "section": c.section, "inputs": ";".join(c.inputs),
                           "expected_low": _float(c.expected.lo), "expected_high": _float(c.expected.hi),
                           "observed_low": _float(c.observed.lo), "observed_high": _float(c.observed.hi),
@@ -190,32 +298,61 @@ def checks_frame(ctx) -> pd.DataFrame:
 # ---- the overview ----------------------------------------------------------------
 
 
-def sections_table(ctx) -> pd.DataFrame:
+def sections_table(ctx) -> Table:
     """The lead and sections: title, subtitle, number of figures and of relations."""
     from helpers.package import summary
 
     L = ctx.lang
     s = summary(ctx.package).merge(ctx.package.sections[["section", "subtitle_zh", "subtitle_en"]], on="section")
-    return pd.DataFrame({
-        labels.heading("section", L): s["section"],
+    return table({
+        labels.heading("section", L): [str(n) for n in s["section"]],
         labels.heading("title", L): s["title_zh"] if L == "zh" else s["title_en"],
         labels.heading("subtitle", L): (s["subtitle_zh"] if L == "zh" else s["subtitle_en"]).fillna(""),
-        labels.heading("figures", L): s["figures"],
-        labels.heading("relations", L): s["relations"],
-    })
+        labels.heading("figures", L): [str(n) for n in s["figures"]],
+        labels.heading("relations", L): [str(n) for n in s["relations"]],
+    }, None)
 
 
-def counts_by(ctx, column: str) -> pd.DataFrame:
-    """How many figures of each value of ``column`` (measure, base_unit, qualifier or unit_zh), largest first."""
+def counts_by(ctx, column: str) -> Table:
+    """How many figures of each value of ``column`` (measure, base_unit, qualifier or unit_zh), largest first.
+
+    Measures, qualifiers and base units are named in the reader's language; printed
+    units (``unit_zh``) are shown as printed, with their meaning in English pages.
+    """
     allowed = {"measure": labels.MEASURE_LABELS, "qualifier": labels.QUALIFIER_LABELS, "base_unit": None,
                "unit_zh": None}
     if column not in allowed:
         raise ValueError(f"counts_by: column must be one of {', '.join(allowed)}, got {column!r}")
     counts = ctx.package.figures[column].value_counts().sort_index().sort_values(ascending=False, kind="stable")
     names = allowed[column]
-    keys = [names[ctx.lang].get(k, k) if names else k for k in counts.index]
+    if names:
+        keys = [names[ctx.lang][k] for k in counts.index]
+    elif column == "base_unit":
+        keys = [unit_label(k, ctx.lang) or labels.heading("things", ctx.lang) for k in counts.index]
+    else:
+        keys = [printed_unit_label(k, ctx.lang) for k in counts.index]
     key_heading = labels.heading("unit" if column in ("base_unit", "unit_zh") else column.split("_")[0], ctx.lang)
-    return pd.DataFrame({key_heading: keys, labels.heading("count", ctx.lang): counts.to_numpy()})
+    return table({key_heading: keys, labels.heading("count", ctx.lang): [str(n) for n in counts.to_numpy()]}, None)
+
+
+#: Printed units (without magnitude) named in English.
+_PRINTED_EN = {"元": "yuan", "美元": "US dollars", "平方米": "m²", "亩": "mu, 1/15 hectare", "公顷": "hectares",
+               "平方公里": "km²", "公里": "km", "米": "m", "天": "days", "%": "per cent",
+               "个百分点": "percentage points", "元/人·月": "yuan per person per month"}
+_MAGNITUDES_EN = {10**4: "10,000", 10**8: "100 million", 10**12: "trillion"}
+
+
+def printed_unit_label(printed: str, lang: str) -> str:
+    """A printed unit, and on English pages what it means: ``亿元 (100 million yuan)``, ``亩 (mu, 1/15 hectare)``."""
+    from helpers.units import parse_unit
+
+    if lang == "zh":
+        return printed
+    u = parse_unit(printed)
+    word = _PRINTED_EN.get(u.unit) or unit_label(u.unit, lang) or labels.heading("things", lang)
+    if u.magnitude != 1:
+        word = f"{_MAGNITUDES_EN.get(u.magnitude, f'{u.magnitude:,}')} {word}"
+    return f"{printed} ({word})"
 
 
 def money_frame(ctx) -> pd.DataFrame:
@@ -224,38 +361,43 @@ def money_frame(ctx) -> pd.DataFrame:
     for f in ctx.package.figures.itertuples(index=False):
         if f.base_unit not in ("CNY", "USD"):
             continue
-        i = relations.figure_input(f).interval
-        if f.base_unit == "USD":
-            i = i * ctx.fx_usd_cny
+        i = _in_yuan(ctx, f)
         lo, hi = i.to_floats()
-        rows.append({"id": f.id, "label": f.indicator_zh if ctx.lang == "zh" else f.indicator_en,
+        rows.append({"id": f.id, "label": _name(ctx, f),
                      "section": int(f.section), "low": lo, "high": hi,
                      "yuan": float(i.midpoint) if i.is_bounded else lo,
                      "lower_bound_only": not i.is_bounded, "period": f.period if not pd.isna(f.period) else ""})
     return pd.DataFrame(rows).sort_values("yuan", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def money_table(ctx) -> pd.DataFrame:
-    """Every money amount on one scale: 亿元 (10**8 yuan) and the same in US dollars at ``fx_usd_cny``."""
+def _in_yuan(ctx, f) -> Interval:
+    i = relations.figure_input(f, ctx.approx_tolerance).interval
+    return i * ctx.fx_usd_cny if f.base_unit == "USD" else i
+
+
+def money_table(ctx) -> Table:
+    """Every money amount on one scale: its interval in 亿元 (10**8 yuan) and in 亿美元 at ``fx_usd_cny``."""
     L = ctx.lang
     m = money_frame(ctx)
-    fx = float(ctx.fx_usd_cny)
-    return pd.DataFrame({
+    by_id = ctx.package.figures.set_index("id", drop=False)
+    yuan = [_in_yuan(ctx, by_id.loc[i]) for i in m["id"]]
+    fx = ctx.fx_usd_cny
+    t = table({
         labels.heading("indicator", L): m["label"],
-        labels.heading("section", L): m["section"],
-        ("亿元" if L == "zh" else "100 million yuan"): [
-            (">= " if b else "") + f"{y / 1e8:,.4f}" for y, b in zip(m["yuan"], m["lower_bound_only"])],
-        ("亿美元" if L == "zh" else "100 million US$"): [
-            (">= " if b else "") + f"{y / fx / 1e8:,.4f}" for y, b in zip(m["yuan"], m["lower_bound_only"])],
+        labels.heading("section", L): [str(n) for n in m["section"]],
+        labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
+        labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
         labels.heading("period", L): [periods.label(periods.parse_period(p or None), L) for p in m["period"]],
-    })
+    }, None) if len(m) else _not_reported(ctx, [labels.heading("indicator", L)])
+    t.note = tolerance_note(ctx, m["id"]) if len(m) else ""
+    return t
 
 
-def glossary(ctx) -> pd.DataFrame:
+def glossary(ctx) -> Table:
     """The glossary with headings in the reader's language."""
     g = labels.glossary_frame(ctx.lang)
-    return g.set_axis([labels.heading("term", ctx.lang), labels.heading("term_en", ctx.lang),
-                       labels.heading("meaning", ctx.lang)], axis=1)
+    return table(g.to_numpy().tolist(), [labels.heading("term", ctx.lang), labels.heading("term_en", ctx.lang),
+                                         labels.heading("meaning", ctx.lang)])
 
 
 # ---- the extractor (07_extract) ------------------------------------------------------
@@ -272,46 +414,63 @@ def extraction(ctx):
     return draft, extract.compare(draft, ctx.package.figures)
 
 
-def extract_scores(ctx) -> pd.DataFrame:
+def extract_scores(ctx) -> Table:
     """Recall and precision on (offsets, value, unit), and agreement on qualifier and period, as percentages."""
     L = ctx.lang
-    cols = ["measure" if L == "en" else "指标", "%" , "n"]
+    h = lambda k: labels.heading(k, L)  # noqa: E731
+    cols = [h("score"), h("percent"), h("of_how_many")]
     draft, comparison = extraction(ctx)
     if comparison is None:
         return _not_reported(ctx, cols)
     c = comparison
     m, missed, added = len(c.matched), len(c.missed), len(c.added)
-    rows = [("recall" if L == "en" else "召回率", c.recall, f"{m} / {m + missed}"),
-            ("precision" if L == "en" else "准确率", c.precision, f"{m} / {m + added}"),
-            ("qualifier agrees" if L == "en" else "限定词一致", c.qualifier_accuracy, f"of {m}"),
-            ("period agrees" if L == "en" else "时期一致", c.period_accuracy, f"of {m}"),
-            ("measure agrees (a guess)" if L == "en" else "类型一致（猜测）", c.measure_accuracy, f"of {m}")]
-    return pd.DataFrame([(name, f"{100 * rate:.1f}", n) for name, rate, n in rows], columns=cols)
+    rows = [("recall", c.recall, f"{m} / {m + missed}"),
+            ("precision", c.precision, f"{m} / {m + added}"),
+            ("qualifier_agrees", c.qualifier_accuracy, str(m)),
+            ("period_agrees", c.period_accuracy, str(m)),
+            ("measure_agrees", c.measure_accuracy, str(m))]
+    return table([(labels.SCORE_LABELS[L][name], f"{100 * rate:.1f}", n) for name, rate, n in rows], cols)
 
 
-def extract_draft_table(ctx, rows: int = 15) -> pd.DataFrame:
+def extract_draft_table(ctx, rows: int = 15) -> Table:
     """The first ``rows`` rows of the draft: printed number, unit, qualifier, period, measure, guessed indicator."""
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
-    cols = [h("value"), h("unit"), h("qualifier"), h("period"), h("measure"), h("indicator")]
+    cols = [h("value"), h("unit"), h("qualifier"), h("period"), h("measure"), h("guessed_indicator")]
     draft, _ = extraction(ctx)
     if draft is None or draft.empty:
         return _not_reported(ctx, cols)
     d = draft.head(rows)
-    return pd.DataFrame({cols[0]: d["printed"], cols[1]: d["unit_zh"],
-                         cols[2]: [labels.QUALIFIER_LABELS[L].get(q, q) for q in d["qualifier"]],
-                         cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
-                         cols[4]: [labels.MEASURE_LABELS[L].get(m, m) for m in d["measure"]],
-                         cols[5]: d["indicator_zh"]})
+    return table({cols[0]: list(d["printed"]), cols[1]: [printed_unit_label(u, L) for u in d["unit_zh"]],
+                  cols[2]: [labels.QUALIFIER_LABELS[L][q] for q in d["qualifier"]],
+                  cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
+                  cols[4]: [labels.MEASURE_LABELS[L][m] for m in d["measure"]],
+                  cols[5]: list(d["indicator_zh"])}, None)
 
 
-def extract_confusion(ctx) -> pd.DataFrame:
-    """Every disagreement between draft and package: missed, added, or a different qualifier or period."""
+def extract_confusion(ctx) -> Table:
+    """Every disagreement between draft and package: missed, added, or a different qualifier or period.
+
+    Headings and the kind of disagreement are in the reader's language; qualifiers,
+    measures and periods are named, not given as codes.
+    """
+    L = ctx.lang
     _, comparison = extraction(ctx)
     if comparison is None:
-        return _not_reported(ctx, ["kind"])
-    table = comparison.confusion()
-    if table.empty:
-        word = "no disagreements" if ctx.lang == "en" else "无差异"
-        return pd.DataFrame({"kind": [word]})
-    return table
+        return _not_reported(ctx, [labels.heading("disagreement", L)])
+    raw = comparison.confusion()
+    if raw.empty:
+        return table([[labels.heading("no_disagreements", L)]], [labels.heading("disagreement", L)])
+    names = dict(zip(ctx.package.figures["id"], ctx.package.figures["indicator_zh" if L == "zh" else "indicator_en"]))
+
+    def shown(kind: str, v: str) -> str:
+        if kind == "qualifier":
+            return labels.QUALIFIER_LABELS[L].get(v, v)
+        if kind == "period":
+            return periods.label(periods.parse_period(None if v in ("", "(none)") else v), L)
+        return v
+
+    h = lambda k: labels.heading(k, L)  # noqa: E731
+    rows = [[labels.CONFUSION_LABELS[L][r.kind], f"{r.char_start}–{r.char_end}", names.get(r.id, ""),
+             shown(r.kind, str(r.curated)), shown(r.kind, str(r.draft))] for r in raw.itertuples(index=False)]
+    return table(rows, [h("disagreement"), h("offsets"), h("indicator"), h("curated"), h("draft")])

@@ -1,0 +1,161 @@
+"""Display tables: no row index, no truncated cell, numbers at the precision their interval supports, every word in
+the reader's language and no raw identifier."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+
+from conftest import DATA, DISTRICT
+from helpers import labels, params, relations, tables
+from helpers.intervals import Interval
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+def all_tables(ctx):
+    """Every display table a notebook shows, by name."""
+    found = {f"figures_table {s}": tables.figures_table(ctx, s) for s in range(1, 6)}
+    found |= {f"derived_table {s}": tables.derived_table(ctx, s) for s in range(1, 6)}
+    found |= {"checks_table": tables.checks_table(ctx), "status_counts": tables.status_counts(ctx),
+              "sections_table": tables.sections_table(ctx), "money_table": tables.money_table(ctx),
+              "glossary": tables.glossary(ctx), "extract_scores": tables.extract_scores(ctx),
+              "extract_draft_table": tables.extract_draft_table(ctx),
+              "extract_confusion": tables.extract_confusion(ctx)}
+    found |= {f"counts_by {c}": tables.counts_by(ctx, c) for c in ("measure", "qualifier", "unit_zh", "base_unit")}
+    return found
+
+
+@pytest.fixture(scope="module", params=[("zh", DATA), ("en", DATA), ("zh", DISTRICT), ("en", DISTRICT)],
+                ids=["zh", "en", "district-zh", "district-en"])
+def shown(request):
+    lang, data = request.param
+    ctx = params.setup(lang=lang, data_dir=str(data))
+    return ctx, all_tables(ctx)
+
+
+def words(t) -> list[str]:
+    return [str(c) for c in t.columns] + [str(v) for v in t.to_numpy().ravel()] + [getattr(t, "note", "")]
+
+
+def test_no_raw_identifier_reaches_a_reader(shown):
+    ctx, found = shown
+    ids = set(ctx.package.figures["id"]) | set(ctx.package.relations["id"])
+    codes = set(labels.QUALIFIER_LABELS["en"]) | set(labels.MEASURE_LABELS["en"]) | set(labels.KIND_LABELS["en"])
+    codes -= {"level", "count", "stock", "flow", "area", "length", "rate", "sum"}  # ids that are plain words too
+    for name, t in found.items():
+        for w in words(t):
+            if "approx_tolerance" in w:  # the parameter is named on purpose, as in the parameters cell
+                w = w.replace("approx_tolerance", "")
+            assert not SNAKE.search(w), f"{name}: {w!r}"
+            assert not (set(re.findall(r"[A-Za-z_]+", w)) & (ids | codes)), f"{name}: {w!r}"
+
+
+def test_english_tables_keep_chinese_to_official_names_printed_values_and_the_glossary(shown):
+    ctx, found = shown
+    if ctx.lang != "en":
+        pytest.skip("English pages only")
+    chinese_columns = {labels.heading(k, "en") for k in ("official_name", "value", "term", "guessed_indicator",
+                                                          "unit")}
+    for name, t in found.items():
+        if name == "glossary":  # explains Chinese terms by naming them
+            continue
+        for col in t.columns:
+            if col in chinese_columns:
+                continue
+            cells = [str(v) for v in t[col]]
+            assert not [c for c in cells if CJK.search(c)], f"{name}, column {col}"
+        assert not CJK.search("".join(map(str, t.columns))), name
+
+
+def test_chinese_headings_have_no_english(shown):
+    ctx, found = shown
+    if ctx.lang != "zh":
+        pytest.skip("Chinese pages only")
+    for name, t in found.items():
+        for col in t.columns:
+            assert not re.search(r"[A-Za-z]{2,}", str(col)), f"{name}: {col!r}"
+
+
+def test_html_has_no_row_index_and_no_truncated_cell(shown):
+    _, found = shown
+    for name, t in found.items():
+        html = t._repr_html_()
+        assert "<th></th>" not in html and not re.search(r"<tr>\s*<th", html.split("<tbody>")[1]), name
+        assert "..." not in html and "…" not in html, name
+        assert "..." not in repr(t), name
+        longest = max((str(v) for v in t.to_numpy().ravel()), key=len, default="")
+        assert longest.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html, name
+
+
+def test_numbers_carry_no_false_precision(shown):
+    _, found = shown
+    for name, t in found.items():
+        for w in words(t):
+            assert not re.search(r"\d\.\d*0000", w), f"{name}: {w!r}"
+
+
+def test_english_units_are_words_a_reader_knows(shown):
+    ctx, found = shown
+    if ctx.lang != "en":
+        pytest.skip("English pages only")
+    for name, t in found.items():
+        text = " ".join(words(t))
+        assert "10 thousand" not in text and not re.search(r"\d unit\b", text), name
+
+
+def test_format_interval_examples():
+    assert tables.format_interval(Interval(Fraction(3200 * 10**8), None), "CNY", "zh") == "≥ 3,200 亿元"
+    assert tables.format_interval(Interval(Fraction(3000 * 10**4), None), "CNY", "en") == "≥ 3,000 × 10,000 yuan"
+    assert tables.format_interval(Interval.closed(0, 100), "percent", "en") == "[0, 100]%"
+    assert tables.format_interval(Interval.point(21), "家", "en") == "21"
+    assert tables.format_interval(Interval.point(21), "户", "en") == "21 households"
+    assert tables.format_interval(Interval.point(1), "户", "en") == "1 household"
+    assert tables.format_interval(Interval(Fraction("83.5"), Fraction("84.5"), True, False) * 10**8, "CNY",
+                                  "zh") == "[83.5, 84.5) 亿元"
+    assert tables.format_interval(Interval(None, None), "percent", "en") == "no bound (any value)"
+
+
+def test_tolerance_is_noted_where_an_approximate_figure_is_used():
+    ctx = params.setup(lang="en", data_dir=str(DATA))
+    approx = ctx.package.figures[ctx.package.figures["qualifier"].isin(["approx", "estimate"])]
+    with_approx = sorted(set(approx["section"]))
+    for section in range(1, 6):
+        note = tables.figures_table(ctx, section).note
+        assert ("±5%" in note) == (section in with_approx), section
+    assert "±5%" in tables.money_table(ctx).note  # the money table shows every amount, 约/预计 ones included
+    used = relations.derive_all(ctx.package, ctx.relation_params)
+    for d in used:
+        shown_note = tables.derived_table(ctx, ids=[d.id]).note
+        assert bool(shown_note) == bool(set(d.inputs) & set(approx["id"])), d.id
+
+
+def test_tolerance_parameter_changes_intervals_and_notes():
+    narrow = params.setup(lang="en", data_dir=str(DATA), approx_tolerance=0)
+    wide = params.setup(lang="en", data_dir=str(DATA), approx_tolerance=0.1)
+    row = narrow.package.figure("rural_water_investment")
+    assert narrow.figure_interval(row).width < wide.figure_interval(row).width
+    assert "±10%" in tables.figures_table(wide, int(row["section"])).note
+
+
+@pytest.mark.parametrize("value", [-0.1, 1, 1.5, "abc", True])
+def test_bad_tolerance_parameter_fails_naming_it(value):
+    with pytest.raises(params.ParameterError, match="approx_tolerance"):
+        params.setup(data_dir=str(DATA), approx_tolerance=value)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_arithmetic_names_the_figures_in_the_page_language(lang):
+    from helpers import checks
+
+    ctx = params.setup(lang=lang, data_dir=str(DATA))
+    found = {c.id: c for c in checks.check_all(tables.derived_values(ctx), ctx.package.figures)}
+    text = checks.explain(found["good_air_days_calendar_check"], ctx.package.figures, lang)
+    name = ctx.package.figure("good_air_days")["indicator_zh" if lang == "zh" else "indicator_en"]
+    assert name in text and "good_air_days" not in text
+    assert labels.STATUS_LABELS[lang][found["good_air_days_calendar_check"].status] in text
+    bound = checks.explain(found["coupon_share_of_retail"], ctx.package.figures, lang)
+    assert "= >" not in bound and "> " in bound  # a lower bound is shown as one, not "equal to"
