@@ -315,3 +315,7 @@ def extract_confusion(ctx) -> pd.DataFrame:
         word = "no disagreements" if ctx.lang == "en" else "无差异"
         return pd.DataFrame({"kind": [word]})
     return table
+
+
+# ---- city branch (additions only): the per-mille unit of the city's birth, death and natural growth rates ----
+_UNIT_NAMES.setdefault("per_mille", ("‰", "‰"))
