@@ -21,6 +21,7 @@ DEFAULTS: dict[str, object] = {
     "fx_usd_cny": 6.7261,
     "population": "platform_residents",
     "report": "",
+    "city_dir": "../data/jinan_2022",  # city: the city's package that 08_district_in_city sets the district in
 }
 LANGS = ("zh", "en")
 
@@ -40,6 +41,7 @@ class Context:
     population_label: str  # where the population base comes from
     package: object = field(repr=False)
     report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
+    city_dir: Path | None = None  # city: the city's package (08_district_in_city; helpers.within loads it)
 
     @property
     def relation_params(self) -> dict:
@@ -70,11 +72,12 @@ def setup(**params) -> Context:
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
     report = _report_path(p["report"], data_dir, pkg)
+    city_dir = Path(p["city_dir"]) if isinstance(p["city_dir"], (str, Path)) and str(p["city_dir"]) else None
     population = p["population"]
     if isinstance(population, str) and population == DEFAULTS["population"] \
             and population not in set(pkg.figures["id"]):
         # A package without the default base (another district's): per-resident values are not reported.
-        return Context(lang, data_dir, fx, None, "not reported", pkg, report)
+        return Context(lang, data_dir, fx, None, "not reported", pkg, report, city_dir)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "
@@ -87,7 +90,7 @@ def setup(**params) -> Context:
     else:
         pop = Interval.point(_positive_number("population", population))
         label = "parameter"
-    return Context(lang, data_dir, fx, pop, label, pkg, report)
+    return Context(lang, data_dir, fx, pop, label, pkg, report, city_dir)
 
 
 def _report_path(report, data_dir: Path, pkg) -> Path | None:
