@@ -140,3 +140,8 @@ def test_per_mille_rates_load_with_their_sign(ctx):
     f = ctx.package.figure("natural_growth_rate")
     assert f["base_unit"] == "per_mille" and f["value"].startswith("-")
     assert interval(ctx, "natural_growth_rate").hi < 0
+
+
+def test_every_check_of_the_city_package_is_consistent(found):
+    """README: the package's checks (sums, printed shares, shares of wholes) are all consistent."""
+    assert found and {c.status for c in found.values()} == {"consistent"}
