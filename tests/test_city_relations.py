@@ -65,7 +65,7 @@ def test_sum_of_parts_last_row_adds_every_part_of_the_whole(ctx, derived):
 
 
 def test_sum_of_parts_earlier_rows_hold_a_running_total(ctx, derived):
-    first = [d for d in derived.values() if d.kind == "sum_of_parts"][0]
+    first = next(d for d in derived.values() if d.kind == "sum_of_parts")
     assert first.interval == interval(ctx, first.inputs[0])
     assert "so far" in first.formula
 

@@ -28,7 +28,7 @@ def test_a_package_without_x_notebooks_gets_overview_sections_with_figures_and_c
     from helpers import package
 
     pkg = package.load(CITY)
-    with_figures = sorted(set(int(s) for s in pkg.figures["section"]))
+    with_figures = sorted({int(s) for s in pkg.figures["section"]})
     jobs = story.collection(CITY)
     assert jobs[0].notebook.name == story.OVERVIEW and jobs[-1].notebook.name == story.CONSISTENCY
     assert [j.parameters["section"] for j in jobs[1:-1]] == with_figures

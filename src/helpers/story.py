@@ -59,7 +59,7 @@ def collection(data_dir: str | Path, notebooks: Path = NOTEBOOKS) -> list[Job]:
         return jobs
     pkg = package.load(data_dir)
     generic = Path(notebooks) / "generic"
-    with_figures = sorted(set(int(s) for s in pkg.figures["section"]))
+    with_figures = sorted({int(s) for s in pkg.figures["section"]})
     jobs = [Job(generic / OVERVIEW, "00_overview.ipynb", {"data_dir": str(data_dir)})]
     for n, section in enumerate(with_figures, start=1):
         jobs.append(Job(generic / SECTION, f"{n:02d}_section_{section}.ipynb",

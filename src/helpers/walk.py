@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import checks, labels, periods, relations, tables
+from helpers import checks, labels, periods, tables
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def measure_counts(ctx) -> pd.DataFrame:
 
 
 def _periods(ctx, figs: pd.DataFrame) -> str:
-    found = sorted(set("" if pd.isna(p) else p for p in figs["period"]))
+    found = sorted({"" if pd.isna(p) else p for p in figs["period"]})
     return _join([periods.label(periods.parse_period(p or None), ctx.lang) for p in found], _zh(ctx))
 
 
@@ -122,7 +122,7 @@ def overview(ctx) -> Text:
     figs = _figures(ctx)
     derived = _derived(ctx)
     found = checks.check_all(derived, pkg.figures)
-    with_figures = sorted(set(int(s) for s in figs["section"]))
+    with_figures = sorted({int(s) for s in figs["section"]})
     if _zh(ctx):
         lines = [f"本数据包记录原文中的{len(figs)}个数字，分属{len(pkg.sections)}个部分中的{len(with_figures)}个；"
                  + (f"另有{len(pkg.non_figures)}处数字串不是数据（年份、日期、编号等），逐一注明原因。"
@@ -281,6 +281,19 @@ def checks_chart(ctx) -> list:
     return [plots.checks(ctx)]
 
 
-__all__ = ["Text", "title", "overview", "measure_counts", "section_heading", "section_summary", "section_derived",
-           "section_extremes", "section_charts", "overview_charts", "show", "consistency", "checks_table", "checks_chart",
-           "relations"]
+__all__ = [
+    "Text",
+    "checks_chart",
+    "checks_table",
+    "consistency",
+    "measure_counts",
+    "overview",
+    "overview_charts",
+    "section_charts",
+    "section_derived",
+    "section_extremes",
+    "section_heading",
+    "section_summary",
+    "show",
+    "title",
+]
