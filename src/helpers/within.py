@@ -307,5 +307,7 @@ def leading_chart(ctx):
                      "value": float(figure_input(r).interval.midpoint) / 1e8, "lower_bound_only": False})
     frame = pd.DataFrame(rows, columns=["label", "low", "high", "value", "lower_bound_only"])
     zh = ctx.lang == "zh"
-    return plots.interval_chart(ctx, frame, "地区生产总值领先的区（2022年）" if zh else "Leading districts by GDP (2022)",
+    rows_ = _gdp_rows(ctx)
+    when = _period(ctx, figure_input(rows_.iloc[0]).period) if not rows_.empty else ""
+    return plots.interval_chart(ctx, frame, f"地区生产总值领先的区（{when}）" if zh else f"Leading districts by GDP ({when})",
                                 "亿元" if zh else "100 million yuan")
