@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,21 @@ def test_missing_city_source_skips_naming_the_variable(tmp_path):
 def test_missing_city_source_fails_under_ci(tmp_path):
     with pytest.raises(pytest.fail.Exception, match="city source not found"):
         read_city_source(tmp_path / "absent.txt", ci=True)
+
+
+def test_frictionless_validates_the_city_descriptor():
+    out = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(CITY / "datapackage.json")],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_city_schema_keeps_the_reports_fields():
+    """Same schema as data/datapackage.json: every resource of the report has the same field names here."""
+    import json
+
+    ours = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
+            for r in json.loads((CITY / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    theirs = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
+              for r in json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    assert {name: ours[name] for name in theirs} == theirs
+    assert ours["district_figures"] == theirs["figures"] + ["source"]
