@@ -109,3 +109,15 @@ def test_the_parameters_cell_follows_the_title_pair(notebook):
     cells = nbformat.read(notebook, as_version=4).cells
     tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
     assert tagged == [2]
+
+
+def test_district_figures_base_values_are_the_exact_conversions():
+    """The loader checks figures.csv's base values; district_figures.csv (read apart until merged) is checked here."""
+    from fractions import Fraction
+
+    from helpers import package, units
+
+    rows = within.district_figures(package.load(CITY))
+    wrong = [r.id for r in rows.itertuples(index=False)
+             if units.to_base(r.value, r.unit_zh) != (Fraction(str(r.base_value)), r.base_unit)]
+    assert wrong == []
