@@ -121,3 +121,24 @@ def test_district_figures_base_values_are_the_exact_conversions():
     wrong = [r.id for r in rows.itertuples(index=False)
              if units.to_base(r.value, r.unit_zh) != (Fraction(str(r.base_value)), r.base_unit)]
     assert wrong == []
+
+
+def test_a_stated_district_period_is_named_against_the_citys_full_year(tmp_path):
+    """With the district's new jobs dated Jan-Nov, the comparison names both periods and says it mixes them."""
+    import csv
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("jinan_2022"))
+    path = data / "figures.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    for r in rows:
+        if r["id"] in ("new_urban_jobs", "new_urban_jobs_completion"):
+            r["period"] = "2022-01/2022-11"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    ctx = setup(lang="zh", data_dir=str(data), city_dir=str(CITY))
+    text = within.sentence(ctx, "new_jobs_share").markdown
+    assert "区：2022年1-11月；全市：2022年" in text and "混合时期" in text
