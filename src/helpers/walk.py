@@ -102,7 +102,7 @@ def _derived(ctx, section: int | None = None) -> list:
 
 
 def title(ctx) -> Text:
-    """The package's title and its first source (title, publisher, date) as a heading and a line."""
+    """A heading (zh: the figures of the source; en: the package's title) and a line naming the first source."""
     src = ctx.package.source
     name = src.get("title", "")
     en = src.get("title_en")
@@ -113,7 +113,8 @@ def title(ctx) -> Text:
     else:
         line = f"Source: *{name}*" + (f" ({en})" if en else "") + (f", {who}" if who else "") + \
             (f", {date}" if date else "") + "."
-    return Text(f"**{ctx.package.descriptor.get('title', name)}**\n\n{line}")
+    heading = f"《{name}》中的数字" if _zh(ctx) else ctx.package.descriptor.get("title", en or name)
+    return Text(f"**{heading}**\n\n{line}")
 
 
 def overview(ctx) -> Text:
