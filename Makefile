@@ -4,6 +4,7 @@ PY := .venv/bin/python
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOURCE ?= ../shared/source/000_2bd6ca4ad038a17f.txt
 export REPORT_SOURCE ?= $(abspath $(SOURCE))
+export CITY_SOURCE ?= $(abspath ../shared/source/jinan_2022_communique_excerpt.txt)
 
 .PHONY: help setup report test notebooks lab validate bench clean
 

@@ -7,7 +7,10 @@ what must hold:
 
 * ``share_of_period``: ``100 × x / days of x's period`` against the printed share ``y``;
 * ``share_of_whole``: a part is at most its whole, so ``100 × x / y`` must overlap [0, 100];
-* ``part_from_share`` on counts: ``x × y / 100`` counts things, so it must contain a whole number.
+* ``part_from_share`` on counts: ``x × y / 100`` counts things, so it must contain a whole number;
+* ``sum_of_parts``: the running total of a whole's parts is at most the whole, and the total of all of them
+  (the group's last row) must overlap the whole;
+* ``printed_share``: ``100 × part / whole`` against the printed share.
 
 Verdicts: ``consistent`` (the intervals overlap: rounding can explain any
 difference), ``inconsistent`` (they cannot overlap, whatever the rounding) and
@@ -26,7 +29,7 @@ from helpers.intervals import Interval
 from helpers.relations import Derived, figure_input
 
 STATUSES = ("consistent", "inconsistent", "cannot tell")
-CHECKED_KINDS = ("share_of_period", "share_of_whole", "part_from_share")
+CHECKED_KINDS = ("share_of_period", "share_of_whole", "part_from_share", "sum_of_parts", "printed_share")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check
     if derived.kind not in CHECKED_KINDS:
         return None
     by_id = figures.set_index("id", drop=False)
+    if derived.kind in ("sum_of_parts", "printed_share"):
+        return _group_check(derived, [figure_input(by_id.loc[i], tolerance) for i in derived.inputs])
     x = figure_input(by_id.loc[derived.inputs[0]], tolerance)
     y = figure_input(by_id.loc[derived.inputs[1]], tolerance)
     expected = derived.interval
@@ -119,6 +124,33 @@ def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> 
         text += words["periods"].format(x=name(rows[0]), y=name(rows[1]), xp=periods.label(x.period, lang),
                                         yp=periods.label(y.period, lang))
     return text
+
+
+def _group_check(derived: Derived, inputs: list) -> Check:
+    """The checks of the kinds with more than two inputs (sum_of_parts, printed_share)."""
+    expected = derived.interval
+    if derived.kind == "printed_share":
+        share, part, whole = inputs
+        observed = share.interval
+        arithmetic = (f"100 × {part.id} / {whole.id} = {expected.format(4)} %; "
+                      f"{share.id} is printed as {share.interval.format(2)} %")
+    else:
+        *parts, whole = inputs
+        names = " + ".join(p.id for p in parts)
+        if _is_last(derived):
+            observed = whole.interval
+            arithmetic = (f"{names} = {expected.format(2)}; the parts together must make "
+                          f"{whole.id} {whole.interval.format(2)}")
+        else:
+            observed = Interval(None, whole.interval.hi, hi_closed=whole.interval.hi_closed)
+            arithmetic = f"{names} = {expected.format(2)}; parts of {whole.id} add up to at most the whole"
+    status = verdict(expected, observed)
+    return Check(derived.id, derived.section, derived.inputs, expected, observed, status, f"{arithmetic}: {status}.")
+
+
+def _is_last(derived: Derived) -> bool:
+    """A sum_of_parts value that totals every part of its whole (its formula says so: see relations)."""
+    return "(all parts of " in derived.formula
 
 
 def verdict(expected: Interval, observed: Interval) -> str:

@@ -221,3 +221,9 @@ def glossary_frame(lang: str) -> pd.DataFrame:
     col = 2 if lang == "en" else 3
     return pd.DataFrame([(g[0], g[1], g[col]) for g in GLOSSARY],
                         columns=["term_zh", "term_en", "explanation"])
+
+
+# ---- city branch: labels of the relation kinds added for parts of a whole, printed shares and rates ----------
+KIND_LABELS["zh"].update({"sum_of_parts": "部分相加", "printed_share": "复核公布的占比", "prior_share": "上年比重"})
+KIND_LABELS["en"].update({"sum_of_parts": "parts added up", "printed_share": "printed share recomputed",
+                          "prior_share": "share a year earlier"})

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "population": "platform_residents",
     "report": "",
     "approx_tolerance": 0.05,
+    "city_dir": "../data/jinan_2022",  # city: the city's package that 08_district_in_city sets the district in
 }
 LANGS = ("zh", "en")
 
@@ -42,6 +43,7 @@ class Context:
     package: object = field(repr=False)
     report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
     approx_tolerance: Fraction = Fraction(5, 100)  # relative half-width given to 约 and 预计 figures
+    city_dir: Path | None = None  # city: the city's package (08_district_in_city; helpers.within loads it)
 
     def figure_interval(self, figure) -> Interval:
         """A figure's interval in base units, with this context's tolerance for 约/预计 figures."""
@@ -80,11 +82,12 @@ def setup(**params) -> Context:
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
     report = _report_path(p["report"], data_dir, pkg)
+    city_dir = Path(p["city_dir"]) if isinstance(p["city_dir"], (str, Path)) and str(p["city_dir"]) else None
     population = p["population"]
     if isinstance(population, str) and population == DEFAULTS["population"] \
             and population not in set(pkg.figures["id"]):
         # A package without the default base (another district's): per-resident values are not reported.
-        return Context(lang, data_dir, fx, None, "not reported", pkg, report, tolerance)
+        return Context(lang, data_dir, fx, None, "not reported", pkg, report, tolerance, city_dir)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "
@@ -97,7 +100,7 @@ def setup(**params) -> Context:
     else:
         pop = Interval.point(_positive_number("population", population))
         label = "parameter"
-    return Context(lang, data_dir, fx, pop, label, pkg, report, tolerance)
+    return Context(lang, data_dir, fx, pop, label, pkg, report, tolerance, city_dir)
 
 
 def _report_path(report, data_dir: Path, pkg) -> Path | None:

@@ -103,7 +103,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
          lambda ux, uy: ux),
     Kind("share_of_period", True, None, "100 × x / days in the period", _share_of_period,
          lambda ux, uy: "percent", needs_period=True),
+    # Kinds that read sibling rows of relations.csv (see derive): parts of a whole, printed shares, rates.
+    Kind("sum_of_parts", True, None, "x + earlier parts of y", lambda x, y, p, t: x, lambda ux, uy: ux),
+    Kind("printed_share", True, None, "100 × y / whole of y", lambda x, y, p, t: y, lambda ux, uy: "percent"),
+    Kind("prior_share", True, None, "x − y", lambda x, y, p, t: x - y, lambda ux, uy: ux),
 ]}
+
+#: Kinds whose rows name a part and the whole it belongs to (x part, y whole): where printed_share finds a whole.
+WHOLE_KINDS = ("share_of_whole", "sum_of_parts")
 
 
 def _growth_share(g: Interval) -> Interval:
@@ -128,13 +135,26 @@ def figure_input(figure: pd.Series | object, tolerance: Fraction | None = None) 
     return Input(get("id"), interval, unit, periods.parse_period(_text(get("period"))))
 
 
-def derive(relation, figures: pd.DataFrame, params: dict) -> Derived:
+def derive(relation, figures: pd.DataFrame, params: dict, relations: pd.DataFrame | None = None) -> Derived:
     """The value one relation row derives.
 
     ``params`` holds ``fx_usd_cny`` (yuan per US dollar, a Fraction) and
     ``population`` (residents, an :class:`Interval`) for the kinds that use them, and
     ``approx_tolerance`` (optional, a Fraction) for 约/预计 inputs.
+    ``relations`` (the package's whole table) is needed by the kinds that read sibling rows:
+
+    * ``sum_of_parts`` (x a part, y the whole): the rows with the same y, in file order, are the whole's
+      complete decomposition; each row derives the running total ``x + the parts listed before it`` (same unit
+      as x), so the group's last row holds the sum of all parts, which :mod:`helpers.checks` compares with y;
+    * ``printed_share`` (x a printed share in %, y the part it is the share of): the whole is the y of the
+      ``share_of_whole`` or ``sum_of_parts`` row whose x is this part; derives ``100 × part / whole`` (percent),
+      which :mod:`helpers.checks` compares with x;
+    * ``prior_share`` (x a share in %, y its change in percentage points): ``x − y``, the share a year earlier.
     """
+    if relation.kind == "sum_of_parts":
+        return _running_sum(relation, figures, relations, params.get("approx_tolerance"))
+    if relation.kind == "printed_share":
+        return _printed_share(relation, figures, relations, params.get("approx_tolerance"))
     kind = KINDS[relation.kind]
     by_id = figures.set_index("id", drop=False)
     ids = [relation.x] + ([relation.y] if kind.binary else [])
@@ -156,6 +176,70 @@ def derive(relation, figures: pd.DataFrame, params: dict) -> Derived:
                    relation.label_zh, relation.label_en)
 
 
+def _inputs(relation, figures: pd.DataFrame, ids: list[str], tolerance: Fraction | None = None) -> list[Input]:
+    by_id = figures.set_index("id", drop=False)
+    missing = [i for i in ids if i not in by_id.index]
+    if missing:
+        raise RelationError(f"relation {relation.id!r}: figure(s) not in the package: {', '.join(missing)}")
+    return [figure_input(by_id.loc[i], tolerance) for i in ids]
+
+
+def _siblings(relation, relations: pd.DataFrame | None) -> pd.DataFrame:
+    if relations is None:
+        raise RelationError(f"relation {relation.id!r}: kind {relation.kind!r} reads the other rows of "
+                            f"relations.csv; pass them (derive(..., relations=pkg.relations))")
+    return relations
+
+
+def group_parts(relations: pd.DataFrame, whole: str) -> list[str]:
+    """The parts listed for ``whole`` by ``sum_of_parts`` rows, in file order."""
+    rows = relations[(relations["kind"] == "sum_of_parts") & (relations["y"] == whole)]
+    return list(rows["x"])
+
+
+def _running_sum(relation, figures: pd.DataFrame, relations: pd.DataFrame | None,
+                 tolerance: Fraction | None = None) -> Derived:
+    """``sum_of_parts``: this part plus the parts listed before it for the same whole (inputs: parts, then whole)."""
+    rels = _siblings(relation, relations)
+    parts = group_parts(rels, relation.y)
+    upto = parts[: parts.index(relation.x) + 1] if relation.x in parts else [relation.x]
+    inputs = _inputs(relation, figures, upto + [relation.y], tolerance)
+    total = inputs[0].interval
+    for i in inputs[1:-1]:
+        total = total + i.interval
+    period = periods.common_period({i.id: i.period for i in inputs}, allow_mixed=bool(relation.allow_mixed_periods))
+    complete = upto == parts
+    note = f" (all parts of {relation.y})" if complete else f" (parts of {relation.y} so far)"
+    return Derived(relation.id, int(relation.section), "sum_of_parts", tuple(i.id for i in inputs),
+                   " + ".join(upto) + note, total, inputs[0].unit, period,
+                   relation.label_zh, relation.label_en)
+
+
+def whole_of(relations: pd.DataFrame, part: str) -> str | None:
+    """The whole a part is related to by a ``share_of_whole`` or ``sum_of_parts`` row (None if none)."""
+    rows = relations[relations["kind"].isin(WHOLE_KINDS) & (relations["x"] == part)]
+    wholes = sorted(set(rows["y"].dropna()))
+    if len(wholes) > 1:
+        raise RelationError(f"figure {part!r} is a part of several wholes ({', '.join(wholes)}); "
+                            f"printed_share cannot tell which its share is of")
+    return wholes[0] if wholes else None
+
+
+def _printed_share(relation, figures: pd.DataFrame, relations: pd.DataFrame | None,
+                   tolerance: Fraction | None = None) -> Derived:
+    """``printed_share``: ``100 × part / whole`` (inputs: the printed share, the part, the whole)."""
+    whole = whole_of(_siblings(relation, relations), relation.y)
+    if whole is None:
+        raise RelationError(f"relation {relation.id!r}: no share_of_whole or sum_of_parts row has "
+                            f"x = {relation.y!r}, so the whole its printed share is of is unknown")
+    share, part, total = _inputs(relation, figures, [relation.x, relation.y, whole], tolerance)
+    period = periods.common_period({i.id: i.period for i in (share, part, total)},
+                                   allow_mixed=bool(relation.allow_mixed_periods))
+    return Derived(relation.id, int(relation.section), "printed_share", (share.id, part.id, total.id),
+                   f"100 × {part.id} / {total.id}", HUNDRED * part.interval / total.interval, "percent", period,
+                   relation.label_zh, relation.label_en)
+
+
 def _render(formula: str, x: str, y: str | None) -> str:
     """The formula with the figures' ids in place of x and y."""
     out = []
@@ -171,7 +255,7 @@ def derive_all(pkg, params: dict, section: int | None = None) -> list[Derived]:
     Relations whose parameter is None (e.g. no population base in this package) are left out.
     """
     rows = pkg.relations if section is None else pkg.relations[pkg.relations["section"] == section]
-    return [derive(r, pkg.figures, params) for r in rows.itertuples(index=False)
+    return [derive(r, pkg.figures, params, pkg.relations) for r in rows.itertuples(index=False)
             if not (KINDS[r.kind].parameter and params.get(KINDS[r.kind].parameter) is None)]
 
 

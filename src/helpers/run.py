@@ -170,7 +170,14 @@ def _positive_int(text: str) -> int:
 def run_command(args) -> int:
     """The ``run`` subcommand; returns the exit code."""
     try:
-        notebooks = find_notebooks(args.notebooks)
+        if args.notebooks or args.refresh:
+            notebooks = find_notebooks(args.notebooks)
+        else:  # city: the package's story (helpers.story: its x_notebooks, or the generic walkthroughs)
+            from helpers import package, story
+            try:
+                notebooks = story.notebooks_for(args.data_dir, args.out)
+            except (story.StoryError, package.PackageError) as e:
+                raise UsageError(str(e)) from None
         parameters = collect_parameters(args.parameters, args.parameters_file, args.data_dir)
         if args.refresh and parameters:
             raise UsageError("--refresh runs the notebooks with their default parameters; "

@@ -107,7 +107,8 @@ _UNIT_NAMES = {"CNY": ("元", "yuan", "yuan"), "USD": ("美元", "US dollar", "U
                "所": ("所", "school", "schools"),
                # measure words that only count (家 counts firms and institutions alike): the indicator says what
                "家": ("家", "", ""), "个": ("个", "", ""), "件": ("件", "", ""), "项": ("项", "", ""),
-               "处": ("处", "", ""), "条": ("条", "", "")}
+               "处": ("处", "", ""), "条": ("条", "", ""),
+               "per_mille": ("‰", "‰", "‰")}
 
 
 def unit_label(unit: str, lang: str, plural: bool = True) -> str:

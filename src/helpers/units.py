@@ -18,6 +18,7 @@ base unit                  printed units that convert to it
 ``count``                  家, 个, 户, 人, 名, 处, 所, 条, 件, 项, 套, 栋, 村 ...
 ``days``                   天
 ``percent``                %
+``per_mille``              ‰ (per thousand: birth, death and natural growth rates)
 ``percentage_points``      个百分点
 ``CNY per person per month``  元/人·月
 =========================  ==================================================
@@ -72,6 +73,7 @@ UNITS: dict[str, tuple[str, Fraction]] = {
     "标准箱": ("TEU", Fraction(1)),
     "天": ("days", Fraction(1)),
     "%": ("percent", Fraction(1)),
+    "‰": ("per_mille", Fraction(1)),
     "个百分点": ("percentage_points", Fraction(1)),
     "元/人·月": ("CNY per person per month", Fraction(1)),
 }

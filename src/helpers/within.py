@@ -1,0 +1,313 @@
+"""The district within the city: the district's figures set against the city's where both measure the same thing.
+
+The district's package (``ctx.package``) and the city's (``ctx.city_dir``, default ``data/jinan_2022``) are
+read as they are; :data:`COMPARISONS` pairs a district figure with the city figure that measures the same
+thing.  Each comparison is the district's share of the city, ``100 × district / city`` (percent), as an
+interval from both printed precisions (:mod:`helpers.intervals`); the periods of both figures are shown, and
+a pair of different periods is marked as a mixed-period comparison.  The district-level GDP figures of the
+city's leading districts come from the city package's figures with a source of their own (other releases of
+the city's statistics bureau, read in the press; no offsets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import periods
+from helpers.intervals import Interval
+from helpers.relations import figure_input
+
+HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """A district figure and the city figure measuring the same thing, with what the share can and cannot mean."""
+
+    id: str
+    district: str  # figure id in the district's package, or "city:<id>" for a district figure in the city's package
+    city: str  # figure id in the city's package
+    label_zh: str
+    label_en: str
+    means_zh: str  # what the share can mean and what it cannot (this project's words)
+    means_en: str
+
+
+#: The pairs compared, in reading order.
+COMPARISONS: tuple[Pairing, ...] = (
+    Pairing("gdp_share", "city:shizhong_gdp_2022", "gdp", "地区生产总值占全市比重", "GDP, share of the city's",
+            "它衡量该区经济总量在全市中的分量；它不反映增速，也不反映居民收入；区的数字来自另一份发布，"
+            "与公报的核算口径可能有差异。",
+            "It measures the size of the district's economy within the city's; it says nothing about growth or "
+            "residents' incomes, and the district figure comes from another release, which may be revised apart "
+            "from the communiqué's."),
+    Pairing("market_entities_share", "market_entities", "market_entities", "市场主体占全市比重",
+            "Market entities, share of the city's",
+            "它比较的是登记数量，不是经营规模：在区内登记的主体可能在别处经营，一户个体工商户与一家大企业同样计为一户。",
+            "It compares registrations, not business activity: an entity registered in the district may trade "
+            "elsewhere, and a sole trader counts as much as a large firm."),
+    Pairing("residents_share", "platform_residents", "resident_population", "平台录入人员与全市常住人口之比",
+            "Platform residents against the city's resident population",
+            "网格平台记录的是录入的人员信息，不是常住人口统计，二者口径不同；这个比值不是该区人口占全市的比重，"
+            "只说明平台的规模。",
+            "The grid platform counts the people it has records of, not residents as the population statistics "
+            "count them; the ratio is not the district's share of the city's population, only the platform's "
+            "scale against it."),
+    Pairing("new_jobs_share", "new_urban_jobs", "new_urban_jobs", "城镇新增就业占全市比重",
+            "New urban jobs, share of the city's",
+            "两者都是城镇新增就业；时期不同时，这个比值混合了两个时期，不是该区在全市同一时期中所占的份额。",
+            "Both count new urban jobs; when their periods differ the ratio mixes two periods and is not the "
+            "district's share of the city's jobs over one and the same period."),
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One pairing computed: both figures' intervals and periods, the share, and whether the periods agree."""
+
+    pairing: Pairing
+    district: Interval
+    city: Interval
+    share: Interval  # percent: 100 × district / city
+    district_period: periods.Period | None
+    city_period: periods.Period | None
+    district_row: pd.Series
+    city_row: pd.Series
+
+    @property
+    def same_period(self) -> bool:
+        return self.district_period == self.city_period
+
+
+@lru_cache(maxsize=4)
+def _city(city_dir: str):
+    from helpers import package
+
+    return package.load(city_dir)
+
+
+def city_package(ctx):
+    """The city's package named by the ``city_dir`` parameter (ParameterError naming it when absent)."""
+    from helpers import package
+    from helpers.params import ParameterError
+
+    if ctx.city_dir is None or not (Path(ctx.city_dir) / package.DESCRIPTOR).is_file():
+        raise ParameterError(f"parameter city_dir: no {package.DESCRIPTOR} in {ctx.city_dir}")
+    return _city(str(Path(ctx.city_dir).resolve()))
+
+
+def district_figures(city) -> pd.DataFrame:
+    """The city package's figures from other sources (district releases): figures.csv rows with a non-empty
+    ``source`` where the loader supports it, else the ``district_figures`` resource."""
+    from helpers import package
+
+    if "source" in city.figures.columns:
+        return city.figures[city.figures["source"].fillna("") != ""]
+    resource = next((r for r in city.descriptor["resources"] if r["name"] == "district_figures"), None)
+    if resource is None:
+        return city.figures.iloc[0:0]
+    return package.read_resource(city.data_dir, resource)
+
+
+def _row(frame: pd.DataFrame, fid: str) -> pd.Series | None:
+    rows = frame[frame["id"] == fid]
+    return None if rows.empty else rows.iloc[0]
+
+
+def compare(ctx, pairing: Pairing) -> Comparison | None:
+    """One pairing, or None when either package lacks its figure."""
+    city = city_package(ctx)
+    if pairing.district.startswith("city:"):
+        d = _row(district_figures(city), pairing.district.removeprefix("city:"))
+    else:
+        d = _row(ctx.package.figures, pairing.district)
+    c = _row(city.figures, pairing.city)
+    if d is None or c is None:
+        return None
+    di, ci = figure_input(d), figure_input(c)
+    return Comparison(pairing, di.interval, ci.interval, HUNDRED * di.interval / ci.interval, di.period, ci.period,
+                      d, c)
+
+
+def comparisons(ctx) -> list[Comparison]:
+    """Every pairing both packages hold, in reading order."""
+    return [c for c in (compare(ctx, p) for p in COMPARISONS) if c is not None]
+
+
+def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
+    """An interval with its unit; counts of 10**4 and more in 万 (ten thousands) with their counter (万户, 万人)."""
+    from helpers.tables import format_interval, unit_label
+
+    anchor = interval.lo if interval.lo is not None else interval.hi
+    if unit == "count" and anchor is not None and abs(anchor) >= 10**4:
+        scaled = interval * Fraction(1, 10**4)
+        word = f"万{counter}" if ctx.lang == "zh" else f"10 thousand {unit_label(counter, 'en') or 'units'}s"
+        if scaled.lo is not None and scaled.hi is None:
+            return f"{'≥' if scaled.lo_closed else '>'} {Interval.point(scaled.lo).format(2)} {word}"
+        return f"{scaled.format(2)} {word}"
+    return format_interval(interval, unit, ctx.lang)
+
+
+def _counter(row: pd.Series) -> str:
+    return row["unit_zh"][-1] if row["base_unit"] == "count" else ""
+
+
+def _period(ctx, p) -> str:
+    return periods.label(p, ctx.lang)
+
+
+def comparisons_table(ctx) -> pd.DataFrame:
+    """The district's figure, the city's, the share with its interval, both periods, and the period verdict."""
+    zh = ctx.lang == "zh"
+    cols = (["比较", "区", "区的时期", "全市", "全市的时期", "区占全市（%）", "时期"] if zh else
+            ["comparison", "district", "district period", "city", "city period", "district / city (%)", "periods"])
+    rows = []
+    for c in comparisons(ctx):
+        rows.append([c.pairing.label_zh if zh else c.pairing.label_en,
+                     _fmt(ctx, c.district, c.district_row["base_unit"], _counter(c.district_row)),
+                     _period(ctx, c.district_period),
+                     _fmt(ctx, c.city, c.city_row["base_unit"], _counter(c.city_row)), _period(ctx, c.city_period),
+                     _fmt(ctx, c.share, "percent"),
+                     ("相同" if zh else "same") if c.same_period else ("不同（混合时期）" if zh else "mixed")])
+    return pd.DataFrame(rows, columns=cols)
+
+
+def sentence(ctx, pairing_id: str):
+    """What one comparison shows, with its interval and periods, and what it can and cannot mean (Markdown)."""
+    from helpers.walk import Text
+
+    pairing = next((p for p in COMPARISONS if p.id == pairing_id), None)
+    if pairing is None:
+        raise KeyError(f"no comparison {pairing_id!r}; known: {', '.join(p.id for p in COMPARISONS)}")
+    c = compare(ctx, pairing)
+    zh = ctx.lang == "zh"
+    if c is None:
+        return Text("两个数据包中至少有一个没有这项数字，无法比较。" if zh else
+                    "One of the two packages does not hold this figure, so there is nothing to compare.")
+    share = _fmt(ctx, c.share, "percent")
+    dname = c.district_row["indicator_zh" if zh else "indicator_en"]
+    if pairing.district.startswith("city:"):  # a district figure of the city's package names its district
+        dname = (f"{c.district_row['topic_zh']}{dname}" if zh else f"{c.district_row['topic_en']} {dname}")
+    dp, cp = _period(ctx, c.district_period), _period(ctx, c.city_period)
+    bound = not c.share.is_bounded
+    if zh:
+        text = f"**{pairing.label_zh}：{share}**。区的{dname}（{dp}）除以全市的数字（{cp}）。"
+        if bound:
+            text += "区的数字只是下限（超、突破），所以比值也只有下限。"
+        text += "两者时期相同。" if c.same_period else f"时期不同（区：{dp}；全市：{cp}），是混合时期的比较。"
+        text += pairing.means_zh
+    else:
+        text = f"**{pairing.label_en}: {share}**. The district's {dname} ({dp}) over the city's ({cp}). "
+        if bound:
+            text += "The district's figure is only a lower bound (more than), so the ratio is a lower bound too. "
+        text += "Both cover the same period. " if c.same_period else \
+            f"The periods differ (district: {dp}; city: {cp}): a mixed-period comparison. "
+        text += pairing.means_en
+    return Text(text)
+
+
+def shares_chart(ctx):
+    """Every comparison's share with its interval (percent), a lower bound drawn as an arrow."""
+    from helpers import plots
+
+    rows = []
+    for c in comparisons(ctx):
+        lo, hi = c.share.to_floats()
+        rows.append({"label": c.pairing.label_zh if ctx.lang == "zh" else c.pairing.label_en, "low": lo, "high": hi,
+                     "value": float(c.share.midpoint) if c.share.is_bounded else lo,
+                     "lower_bound_only": not c.share.is_bounded})
+    frame = pd.DataFrame(rows, columns=["label", "low", "high", "value", "lower_bound_only"])
+    title = "区占全市的比重" if ctx.lang == "zh" else "The district as a share of the city"
+    return plots.interval_chart(ctx, frame, title, "%")
+
+
+# ---- the leading districts ---------------------------------------------------------------------------------
+
+
+#: The district figure the report is about, among the city package's district figures.
+DISTRICT_GDP = "shizhong_gdp_2022"
+DISTRICT_GDP_NEXT = "shizhong_gdp_2023"
+
+
+def _gdp_rows(ctx, year: str = "2022") -> pd.DataFrame:
+    d = district_figures(city_package(ctx))
+    rows = d[(d["indicator_zh"] == "地区生产总值") & (d["period"] == year)].copy()
+    rows["_v"] = rows["base_value"].astype(float)
+    return rows.sort_values("_v", ascending=False, kind="stable")
+
+
+def leading_table(ctx) -> pd.DataFrame:
+    """The leading districts' GDP (largest first), each with its interval and its share of the city's GDP."""
+    zh = ctx.lang == "zh"
+    city = city_package(ctx)
+    whole = figure_input(_row(city.figures, "gdp")).interval
+    rows = []
+    for rank, r in enumerate(_gdp_rows(ctx).itertuples(index=False), start=1):
+        i = figure_input(r).interval
+        rows.append([rank, r.topic_zh if zh else r.topic_en, f"{r.value} {r.unit_zh}", _fmt(ctx, i, "CNY"),
+                     _fmt(ctx, HUNDRED * i / whole, "percent")])
+    cols = ["位次", "区", "地区生产总值", "区间", "占全市（%）"] if zh else \
+        ["rank", "district", "GDP", "interval", "share of the city (%)"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def leading_sentence(ctx):
+    """Where the district stands among the leading districts, what they add up to, and its next year (Markdown)."""
+    from helpers.walk import Text
+
+    zh = ctx.lang == "zh"
+    city = city_package(ctx)
+    rows = _gdp_rows(ctx)
+    ids = list(rows["id"])
+    if DISTRICT_GDP not in ids:
+        return Text("城市数据包中没有该区的地区生产总值。" if zh else "The city package holds no GDP for the district.")
+    rank = ids.index(DISTRICT_GDP) + 1
+    total = None
+    for r in rows.itertuples(index=False):
+        total = figure_input(r).interval if total is None else total + figure_input(r).interval
+    whole = figure_input(_row(city.figures, "gdp")).interval
+    share = _fmt(ctx, HUNDRED * total / whole, "percent")
+    name = rows.iloc[rank - 1]["topic_zh" if zh else "topic_en"]
+    sources = {s.get("id"): s for s in city.descriptor.get("sources", [])}
+    src = sources.get(rows.iloc[0].get("source"), {})
+    if zh:
+        text = (f"在{len(ids)}个地区生产总值领先的区中，{name}排第{rank}位；这{len(ids)}个区合计占全市的{share}。"
+                f"区的数字来自{src.get('publisher', '').split(' (')[0]}{src.get('date', '')}发布的各区县主要经济指标（据媒体报道），"
+                f"不在公报摘录中；只列出报道中的区，所以位次只是这些区之间的位次。")
+    else:
+        text = (f"Among the {len(ids)} leading districts by GDP, {name} ranks {rank}; together the {len(ids)} make "
+                f"{share} of the city's GDP. The district figures come from the bureau's district release of "
+                f"{src.get('date', '')} (as reported in the press), not from the communiqué excerpt; only the "
+                f"districts reported are listed, so the rank is among them.")
+    nxt = _row(district_figures(city), DISTRICT_GDP_NEXT)
+    if nxt is not None:
+        now, then = figure_input(nxt).interval, figure_input(rows.iloc[rank - 1]).interval
+        change = _fmt(ctx, HUNDRED * (now / then) - HUNDRED, "percent")
+        text += (f"\n\n{name}{_period(ctx, figure_input(nxt).period)}的地区生产总值为{nxt['value']}{nxt['unit_zh']}，"
+                 f"按现价比上年高{change}；这是名义变化，不是统计局按不变价计算的增速。" if zh else
+                 f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} {nxt['unit_zh']}, "
+                 f"{change} above the year before at current prices: a nominal change, not the real growth the bureau "
+                 f"computes at constant prices.")
+    return Text(text)
+
+
+def leading_chart(ctx):
+    """The leading districts' GDP with intervals, in 亿元 (10**8 yuan)."""
+    from helpers import plots
+
+    rows = []
+    for r in _gdp_rows(ctx).itertuples(index=False):
+        lo, hi = figure_input(r).interval.to_floats()
+        rows.append({"label": r.topic_zh if ctx.lang == "zh" else r.topic_en, "low": lo / 1e8, "high": hi / 1e8,
+                     "value": float(figure_input(r).interval.midpoint) / 1e8, "lower_bound_only": False})
+    frame = pd.DataFrame(rows, columns=["label", "low", "high", "value", "lower_bound_only"])
+    zh = ctx.lang == "zh"
+    rows_ = _gdp_rows(ctx)
+    when = _period(ctx, figure_input(rows_.iloc[0]).period) if not rows_.empty else ""
+    return plots.interval_chart(ctx, frame, f"地区生产总值领先的区（{when}）" if zh else f"Leading districts by GDP ({when})",
+                                "亿元" if zh else "100 million yuan")
