@@ -91,6 +91,8 @@ def audit(data_dir: str | Path, source: str | Path | None = None) -> Audit:
                 errors.add(shown, f"source[{start}:{end}] is {got!r}, not the printed {value!r}",
                            i, "char_start", key)
                 continue
+            # a printed minus belongs to the figure; the digit run starts after it
+            start = start + 1 if str(value).startswith("-") else start
             whole = _token_at(tokens, token_starts, start)
             if whole is None or whole.span() != (start, end):
                 run = f"the digit run {whole.group()!r} at {whole.start()}:{whole.end()}" if whole else "no digit run"

@@ -87,6 +87,9 @@ _EXPLAIN = {
         "share_of_period": "100 × {x}（{xv}）÷ {days} 天（{xp}）{e}；原文所印占比{y}为 {yv}",
         "share_of_whole": "100 × {x} ÷ {y} {e}；部分不大于整体，占比应在 [0, 100]% 之内",
         "part_from_share": "{x}（{xv}）× {y}（{yv}）÷ 100 {e}；个数必须是整数",
+        "printed_share": "100 × {part} ÷ {whole} {e}；原文所印占比{share}为 {sv}",
+        "sum_of_parts": "{parts} {e}；各部分合计应为{whole}（{wv}）",
+        "partial_sum": "{parts} {e}；部分之和不超过整体{whole}（{wv}）",
         "verdict": "：{status}。",
         "periods": "两项数字时期不同（{x}：{xp}；{y}：{yp}），是有意合并的。",
     },
@@ -94,6 +97,9 @@ _EXPLAIN = {
         "share_of_period": "100 × {x} ({xv}) ÷ {days} days ({xp}) {e}; {y} is printed as {yv}",
         "share_of_whole": "100 × {x} ÷ {y} {e}; a part is at most its whole, so the share must lie in [0, 100]%",
         "part_from_share": "{x} ({xv}) × {y} ({yv}) ÷ 100 {e}; a count of things must be a whole number",
+        "printed_share": "100 × {part} ÷ {whole} {e}; {share} is printed as {sv}",
+        "sum_of_parts": "{parts} {e}; the parts together must make {whole} ({wv})",
+        "partial_sum": "{parts} {e}; parts of {whole} ({wv}) add up to at most the whole",
         "verdict": ": {status}.",
         "periods": " The inputs cover different periods ({x}: {xp}; {y}: {yp}), combined deliberately.",
     },
@@ -112,8 +118,10 @@ def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> 
     words = _EXPLAIN[lang]
     by_id = figures.set_index("id", drop=False)
     rows = [by_id.loc[i] for i in c.inputs]
-    x, y = (figure_input(r, tolerance) for r in rows)
     name = (lambda r: f"「{r['indicator_zh']}」") if lang == "zh" else (lambda r: f"“{r['indicator_en']}”")  # noqa: E731
+    if c.kind in ("printed_share", "sum_of_parts", "partial_sum"):
+        return _explain_group(c, rows, [figure_input(r, tolerance) for r in rows], name, lang)
+    x, y = (figure_input(r, tolerance) for r in rows)
     unit = "percent" if c.kind in ("share_of_period", "share_of_whole") else x.unit
     text = words[c.kind].format(
         x=name(rows[0]), y=name(rows[1]), xv=tables.format_interval(x.interval, x.unit, lang),
@@ -124,6 +132,23 @@ def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> 
         text += words["periods"].format(x=name(rows[0]), y=name(rows[1]), xp=periods.label(x.period, lang),
                                         yp=periods.label(y.period, lang))
     return text
+
+
+def _explain_group(c: Check, rows: list, inputs: list, name, lang: str) -> str:
+    """:func:`explain` for the kinds with more than two inputs: a printed share, a (running) sum of parts."""
+    from helpers import labels, tables
+
+    words = _EXPLAIN[lang]
+    shown = [tables.format_interval(i.interval, i.unit, lang) for i in inputs]
+    if c.kind == "printed_share":
+        text = words["printed_share"].format(part=name(rows[1]), whole=name(rows[2]), share=name(rows[0]),
+                                             sv=shown[0], e=_equals(tables.format_interval(c.expected, "percent",
+                                                                                           lang)))
+    else:
+        plus = " + ".join(name(r) for r in rows[:-1])
+        text = words[c.kind].format(parts=plus, whole=name(rows[-1]), wv=shown[-1],
+                                    e=_equals(tables.format_interval(c.expected, inputs[0].unit, lang)))
+    return text + words["verdict"].format(status=labels.STATUS_LABELS[lang][c.status])
 
 
 def _group_check(derived: Derived, inputs: list) -> Check:
@@ -145,7 +170,9 @@ def _group_check(derived: Derived, inputs: list) -> Check:
             observed = Interval(None, whole.interval.hi, hi_closed=whole.interval.hi_closed)
             arithmetic = f"{names} = {expected.format(2)}; parts of {whole.id} add up to at most the whole"
     status = verdict(expected, observed)
-    return Check(derived.id, derived.section, derived.inputs, expected, observed, status, f"{arithmetic}: {status}.")
+    kind = derived.kind if derived.kind == "printed_share" or _is_last(derived) else "partial_sum"
+    return Check(derived.id, derived.section, derived.inputs, expected, observed, status, f"{arithmetic}: {status}.",
+                 kind)
 
 
 def _is_last(derived: Derived) -> bool:

@@ -70,7 +70,7 @@ _STRING_FORMATS = {
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DESCRIPTOR_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_PRINTED = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
+_PRINTED = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 #: The columns the helpers read from each table (a package's schema may add others, never drop these).
 NEEDED = {
@@ -636,7 +636,7 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
             errors.add(shown, f"{f['unit_zh']} converts to {unit.base_unit!r}, not {f['base_unit']!r}",
                        i, "base_unit", key)
         if not _na(f["value"]) and not _PRINTED.fullmatch(f["value"]):
-            errors.add(shown, f"{f['value']!r} is not a number as printed (ASCII digits, an optional decimal part)",
+            errors.add(shown, f"{f['value']!r} is not a number as printed (an optional minus, ASCII digits, an optional decimal part)",
                        i, "value", key)
         elif unit is not None and not _na(f["value"]) and not _na(f["base_value"]):
             try:
