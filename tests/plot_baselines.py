@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from helpers.intervals import Interval
-from helpers.plots import grammar
+from helpers.plots import grammar, layout
 from helpers.plots.grammar import Mark
 
 FOLDER = Path(__file__).resolve().parent / "baseline_images"
@@ -39,7 +39,7 @@ def dot(lang: str):
              Mark(n[4], Interval(Fraction("21.19"), Fraction("21.86")), "exact", derived=True)]
     title = {"zh": "金额（对数刻度）", "en": "Money amounts (log scale)"}[lang]
     unit = {"zh": "亿元", "en": "100 million yuan (亿元)"}[lang]
-    return grammar.dot_figure(lang, marks, title, unit, 1, log=True, zero=False)
+    return layout.dot_figure(lang, marks, title, unit, 1, log=True, zero=False)
 
 
 def pair(lang: str):
@@ -47,13 +47,13 @@ def pair(lang: str):
               Mark("本期", _rounded("201.4", 1), places=1)),
              ("区域总产值", Mark("上年", Interval(Fraction(2650), None, lo_closed=False), "more_than", derived=True),
               Mark("本期", Interval(Fraction(3200), None), "more_than", places=0))]
-    return grammar.pair_figure(lang, pairs, "上年同期与本期", "亿元（对数刻度）", 1, log=True)
+    return layout.pair_figure(lang, pairs, "上年同期与本期", "亿元（对数刻度）", 1, log=True)
 
 
 def bar(lang: str):
     marks = [Mark("市场主体", Interval(Fraction(125000), None), "more_than", places=0),
              Mark("一窗受理事项", Interval.point(1562)), Mark("考核断面", Interval.point(3))]
-    return grammar.bar_figure(lang, marks, "数量", "个数（对数刻度）", log=True)
+    return layout.bar_figure(lang, marks, "数量", "个数（对数刻度）", log=True)
 
 
 def panel(lang: str):
@@ -63,7 +63,7 @@ def panel(lang: str):
               {"name": "储备项目开工比例", "note": "一致", "bad": False, "unit_label": "%",
                "marks": [Mark("推算区间", Interval.point(Fraction(1200, 118)), derived=True),
                          Mark("应满足的区间", Interval.closed(0, 100), requirement=True)]}]
-    return grammar.panel_figure(lang, panels, "核验")
+    return layout.panel_figure(lang, panels, "核验")
 
 
 #: name → (function, language): one per chart kind, and the dot chart in English too.

@@ -19,7 +19,7 @@ from conftest import DATA, DISTRICT
 
 from helpers import checks, labels, params, plots, relations, tables
 from helpers.intervals import Interval
-from helpers.plots import grammar
+from helpers.plots import grammar, layout
 from helpers.plots.grammar import Mark
 
 TOLERANCE = 2.0
@@ -94,7 +94,7 @@ def test_display_is_a_figure_with_alt_and_figcaption_and_text_plain_is_the_alt(d
 
 
 def test_alt_text_is_escaped_in_the_html():
-    chart = grammar.render(grammar.bar_figure("en", [Mark('a "quoted" <b>', Interval.point(3))], "t", "n"),
+    chart = grammar.render(layout.bar_figure("en", [Mark('a "quoted" <b>', Interval.point(3))], "t", "n"),
                            'a "quoted" <b>', "c & d.")
     assert 'alt="a &quot;quoted&quot; &lt;b&gt;"' in chart.html() and "c &amp; d." in chart.html()
 
@@ -163,7 +163,7 @@ def test_every_value_label_lies_inside_the_axes():
 def test_tick_labels_are_plain_numbers_without_offset_or_exponents():
     marks = [Mark("a", Interval.closed(Fraction(11297), Fraction(11307))), Mark("b", Interval.point(11310))]
     for log in (False, True):
-        fig = grammar.dot_figure("en", marks, "land price", "yuan per m²", log=log, zero=False)
+        fig = layout.dot_figure("en", marks, "land price", "yuan per m²", log=log, zero=False)
         _draw(fig)
         ax = fig.axes[0]
         texts = [t.get_text() for t in ax.get_xticklabels()]
@@ -176,7 +176,7 @@ def test_tick_labels_are_plain_numbers_without_offset_or_exponents():
 def test_narrow_bands_carry_their_relative_width_and_wide_ones_do_not():
     narrow = Mark("narrow", Interval(Fraction("83.99"), Fraction("84.01")))
     wide = Mark("wide", Interval(Fraction(20), Fraction(60)))
-    fig = grammar.dot_figure("en", [narrow, wide], "t", "u")
+    fig = layout.dot_figure("en", [narrow, wide], "t", "u")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "84 (±0.012%)" in texts and "40" in texts
     grammar.pyplot().close(fig)
@@ -188,9 +188,9 @@ def test_each_kind_of_figure_has_its_own_marker_and_a_legend_entry():
     words = [t.get_text() for t in legend.get_texts()]
     for kind in ("exact", "approx", "estimate", "more_than"):
         assert labels.QUALIFIER_LABELS["en"][kind] in words
-    assert grammar.LEGEND_WORDS["en"]["derived"] in words
+    assert layout.LEGEND_WORDS["en"]["derived"] in words
     markers = {line.get_marker() for line in fig.axes[0].lines if line.get_marker() not in (None, "None", "")}
-    assert {grammar.STYLE[k][0] for k in ("exact", "approx", "estimate", "more_than")} <= markers
+    assert {layout.STYLE[k][0] for k in ("exact", "approx", "estimate", "more_than")} <= markers
     hollow = [line for line in fig.axes[0].lines if line.get_markerfacecolor() == "white"]
     assert len(hollow) == 1  # the derived mark
     grammar.pyplot().close(fig)
@@ -209,19 +209,19 @@ def test_long_names_wrap_and_leave_the_plotting_area_the_same_in_both_languages(
 
 
 def test_a_dollar_sign_renders_as_text_not_mathtext():
-    fig = grammar.bar_figure("en", [Mark("$x$", Interval.point(1)), Mark("x", Interval.point(2)),
+    fig = layout.bar_figure("en", [Mark("$x$", Interval.point(1)), Mark("x", Interval.point(2)),
                                     Mark(r"$\frac{1}$", Interval.point(3))], "US$ 3.2 bn of US$ 100 mn", "US$")
     renderer = _draw(fig)
     ticks = {t.get_text(): t.get_window_extent(renderer).width for t in fig.axes[0].get_yticklabels()}
     assert ticks["$x$"] > 2 * ticks["x"]  # the two dollar signs are drawn
     grammar.pyplot().close(fig)
-    chart = grammar.render(grammar.bar_figure("en", [Mark(r"$\frac{1}$", Interval.point(3))], r"$\frac{1}$", "$"),
+    chart = grammar.render(layout.bar_figure("en", [Mark(r"$\frac{1}$", Interval.point(3))], r"$\frac{1}$", "$"),
                            "alt", "caption.")
     assert chart.svg
 
 
 def test_missing_glyph_is_an_error():
-    fig = grammar.bar_figure("zh", [Mark("\U0001F980 crab", Interval.point(1))], "title", "x")
+    fig = layout.bar_figure("zh", [Mark("\U0001F980 crab", Interval.point(1))], "title", "x")
     with pytest.raises(plots.GlyphError, match="missing from"):
         grammar.render(fig, "alt", "caption")
 
@@ -320,8 +320,8 @@ def test_image_comparison_notices_a_moved_mark(tmp_path):
     """The tolerance is tight enough to fail when one value changes."""
     from matplotlib.testing.compare import compare_images
 
-    fig = grammar.dot_figure("zh", [Mark("a", Interval.point(10)), Mark("b", Interval.point(20))], "t", "u")
-    moved = grammar.dot_figure("zh", [Mark("a", Interval.point(10)), Mark("b", Interval.point(19))], "t", "u")
+    fig = layout.dot_figure("zh", [Mark("a", Interval.point(10)), Mark("b", Interval.point(20))], "t", "u")
+    moved = layout.dot_figure("zh", [Mark("a", Interval.point(10)), Mark("b", Interval.point(19))], "t", "u")
     (tmp_path / "a.png").write_bytes(grammar.render(fig, "a", "a").png)
     (tmp_path / "b.png").write_bytes(grammar.render(moved, "b", "b").png)
     result = compare_images(str(tmp_path / "a.png"), str(tmp_path / "b.png"), TOLERANCE, in_decorator=True)

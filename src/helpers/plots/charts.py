@@ -16,18 +16,14 @@ from helpers.plots.grammar import (
     Chart,
     Mark,
     alt_text,
-    bar_figure,
-    dot_figure,
     interval_text,
     mark_text,
-    new_figure,
     number_text,
-    pair_figure,
-    panel_figure,
     percent_text,
     render,
     unit_suffix,
 )
+from helpers.plots.layout import bar_figure, dot_figure, new_figure, pair_figure, panel_figure
 
 HUNDRED = Fraction(100)
 
