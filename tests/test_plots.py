@@ -42,6 +42,7 @@ CALLS = {
     "finance_city": lambda c: plots.whole(c, "finance_city_total"),
     "jobs_plan": lambda c: plots.whole(c, "jobs_annual_target"),
     "livelihood_total": lambda c: plots.whole(c, "livelihood_total_spending"),
+    "air_days_base": lambda c: plots.whole(c, "good_air_days_implied_base"),
     "checks": lambda c: plots.checks(c),
     "checks_4": lambda c: plots.checks(c, 4),
 }
@@ -276,6 +277,13 @@ def test_plan_caption_says_exceeds_exactly_when_completion_is_over_100(en, drawn
     completion = Fraction(figs.loc["new_urban_jobs_completion", "value"])
     caption = drawn["jobs_plan", "en"].caption
     assert ("exceeds" in caption) == (completion > 100) and ("falls short" in caption) == (completion < 100)
+
+
+def test_a_whole_of_days_is_compared_with_the_days_its_period_has(en, drawn):
+    d = {x.id: x for x in tables.derived_values(en)}["good_air_days_implied_base"]
+    short = d.period.days - d.interval.midpoint
+    caption = drawn["air_days_base", "en"].caption
+    assert f"{grammar.number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar" in caption
 
 
 def test_money_caption_and_alt_name_the_largest_and_smallest_amount(zh, drawn):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from helpers import labels, relations, tables, units
+from helpers import labels, periods, relations, tables, units
 from helpers.plots.grammar import (
     Chart,
     Mark,
@@ -87,15 +87,15 @@ def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
     return tables.display_scale(unit, magnitude, lang)
 
 
-def _v(mark: Mark, divisor, unit: str) -> str:
-    return f"{mark_text(mark, divisor)}{unit_suffix(unit)}"
+def _v(mark: Mark, divisor, unit: str | dict[str, str]) -> str:
+    return f"{mark_text(mark, divisor)}{unit_suffix(unit.get(mark.label, '') if isinstance(unit, dict) else unit)}"
 
 
 def _join(lang: str, *parts: str) -> str:
     return ("，" if lang == "zh" else ", ").join(p for p in parts if p)
 
 
-def _extremes(ctx, marks: list[Mark], divisor, unit: str) -> str:
+def _extremes(ctx, marks: list[Mark], divisor, unit: str | dict[str, str]) -> str:
     hi = max(marks, key=lambda m: m.value)
     lo = min(marks, key=lambda m: m.value)
     if len(marks) == 1:
@@ -233,9 +233,11 @@ def derived(ctx, ids: list[str], title_zh: str, title_en: str, xlabel_zh: str = 
         return _empty(ctx, title)
     marks = [derived_mark(ctx, d) for d in found]
     divisor, unit = _unit_label(ctx, found, marks, _t(ctx, xlabel_zh, xlabel_en))
+    each = {m.label: tables.display_scale(d.unit, abs(marks[0].value), ctx.lang)[1] or unit
+            for m, d in zip(marks, found)}  # a unit for each mark where the units differ
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True)
-    return render(fig, alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "推算值", "derived values")),
-                  _sentence(ctx, _extremes(ctx, marks, divisor, unit),
+    return render(fig, alt_text(title, marks, each, divisor, ctx.lang, _t(ctx, "推算值", "derived values")),
+                  _sentence(ctx, _extremes(ctx, marks, divisor, each),
                             _t(ctx, "空心标记表示由原文数字推算", "hollow marks are computed from printed figures"),
                             _narrow_note(ctx, marks)))
 
@@ -321,7 +323,15 @@ def whole(ctx, relation_id: str) -> Chart:
                               f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
                          f"completing {y.value}% means a plan of about {_v(whole_mark, divisor, unit)}: the outcome "
                          f"{word} it by {number_text(abs(over) / divisor)}{unit_suffix(unit)}")
-    fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True, stems=True)
+    reference = None
+    if d.unit == "days" and d.period is not None:  # a whole of days: against the days the period has
+        days = d.period.days
+        reference = (float(days), _t(ctx, f"{periods.label(d.period, 'zh')}的日历天数：{days}",
+                                     f"calendar days in {periods.label(d.period, 'en')}: {days}"))
+        short = Fraction(days) - whole_mark.value
+        finding += _t(ctx, f"，比日历天数{'少' if short > 0 else '多'}{number_text(abs(short))}天",
+                      f", {number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar has")
+    fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True, stems=True, reference=reference)
     return render(fig, alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "部分与整体", "parts and whole")),
                   _sentence(ctx, finding))
 

@@ -233,18 +233,21 @@ def kinds_words(marks: list[Mark], lang: str) -> str:
     return ("，" if lang == "zh" else ", ").join(parts)
 
 
-def alt_text(title: str, marks: list[Mark], unit: str, divisor, lang: str, what: str) -> str:
-    """Alt text from the data: the title, what is compared, the highest and the lowest mark, the kinds."""
+def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor, lang: str, what: str) -> str:
+    """Alt text from the data: the title, what is compared, the highest and the lowest mark, the kinds.
+
+    ``unit`` is one unit for every mark, or a unit for each mark's label.
+    """
     if not marks:
         return f"{title}: {labels.heading('not_reported', lang)}"
     hi = max(marks, key=lambda m: m.value)
     lo = min(marks, key=lambda m: m.value)
-    u = unit_suffix(unit)
+    u = {m.label: unit_suffix(unit.get(m.label, "") if isinstance(unit, dict) else unit) for m in marks}
     kinds = kinds_words(marks, lang)
     if lang == "zh":
-        text = (f"{title}。比较{len(marks)}项{what}。最高：{hi.label} {mark_text(hi, divisor)}{u}；"
-                f"最低：{lo.label} {mark_text(lo, divisor)}{u}。")
+        text = (f"{title}。比较{len(marks)}项{what}。最高：{hi.label} {mark_text(hi, divisor)}{u[hi.label]}；"
+                f"最低：{lo.label} {mark_text(lo, divisor)}{u[lo.label]}。")
         return text + (f"其中{kinds}。" if kinds else "")
-    text = (f"{title}. Compares {len(marks)} {what}. Highest: {hi.label}, {mark_text(hi, divisor)}{u}; "
-            f"lowest: {lo.label}, {mark_text(lo, divisor)}{u}.")
+    text = (f"{title}. Compares {len(marks)} {what}. Highest: {hi.label}, {mark_text(hi, divisor)}{u[hi.label]}; "
+            f"lowest: {lo.label}, {mark_text(lo, divisor)}{u[lo.label]}.")
     return text + (f" Of these: {kinds}." if kinds else "")

@@ -44,11 +44,13 @@ STYLE = {
     "at_most": ("<", "#8172b3"),
 }
 BAND = "#4c72b0"
+REQUIRED = "#7f7f7f"  # a range a value must lie in (not a printed figure): grey band, a bar for a single value
 LEGEND_WORDS = {
     "zh": {"derived": "推算值（空心）", "interval": "区间（舍入所允许的范围）", "arrow": "下限：箭头指向未说明的上方",
-           "reference": "参照线"},
+           "reference": "参照线", "required": "应满足的范围（灰）"},
     "en": {"derived": "derived (hollow)", "interval": "interval the rounding allows",
-           "arrow": "lower bound: the arrow points to what is not said", "reference": "reference"},
+           "arrow": "lower bound: the arrow points to what is not said", "reference": "reference",
+           "required": "range it must lie in (grey)"},
 }
 
 
@@ -152,6 +154,8 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
                               label=words["derived"]))
     if band:
         handles.append(Patch(color=BAND, alpha=0.3, label=words["interval"]))
+    if any(m.requirement for m in marks):
+        handles.append(Patch(color=REQUIRED, alpha=0.35, label=words["required"]))
     if any(m.lower_bound for m in marks):
         handles.append(Line2D([], [], color=STYLE["more_than"][1], marker=">", markevery=[1], label=words["arrow"]))
     if reference:
@@ -173,7 +177,8 @@ def draw_mark(ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: 
     end = v  # where the label starts
     if mark.interval.is_bounded and not mark.interval.is_point:
         a, b = (float(Fraction(e) / divisor) for e in (mark.interval.lo, mark.interval.hi))
-        ax.hlines(y, a, b, color=BAND, lw=9, alpha=0.3, zorder=2)
+        ax.hlines(y, a, b, color=REQUIRED if mark.requirement else BAND, lw=9, alpha=0.35 if mark.requirement
+                  else 0.3, zorder=2)
         share = mark.relative_half_width()
         if _fraction_of_axis(a, b, lo, hi, log) < NARROW and share is not None and text is None \
                 and not mark.requirement:
@@ -188,6 +193,8 @@ def draw_mark(ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: 
         ax.text(v, y + 0.24 if below else y - 0.22, label, ha="right" if below or sign < 0 else "left",
                 va="top" if below else "bottom", fontsize=FONT_SIZE, color=colour, zorder=4)
     if mark.requirement:
+        if mark.interval.is_point:
+            ax.plot([v], [y], ls="", marker="|", markersize=14, markeredgewidth=2.5, color=REQUIRED, zorder=4)
         ax.annotate(label, xy=(end, y), xytext=(7, 0), textcoords="offset points", ha="left", va="center",
                     fontsize=FONT_SIZE, color="#222222", zorder=4)
         return label
@@ -312,5 +319,7 @@ def panel_figure(lang: str, panels: list[dict], title: str):
             for spine in ax.spines.values():
                 spine.set_edgecolor(colour)
                 spine.set_linewidth(1.5)
-    legend(fig, [m for p in panels for m in p["marks"]], lang, True)
+    marks = [m for p in panels for m in p["marks"]]
+    legend(fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point and not m.requirement
+                                 for m in marks))
     return fig
