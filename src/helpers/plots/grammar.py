@@ -99,8 +99,10 @@ class Chart:
     def html(self) -> str:
         """``<figure><img alt=… src="data:image/svg+xml;base64,…"><figcaption>…</figcaption></figure>``."""
         data = base64.b64encode(self.svg).decode("ascii")
-        return (f'<figure class="helpers-chart" style="margin:0;max-width:{WIDTH * DPI:.0f}px">'
-                f'<img style="width:100%;height:auto" alt="{html.escape(self.alt, quote=True)}" '
+        # scaled to the page up to its nominal width; on a phone never below 80 % (it scrolls sideways instead)
+        return (f'<figure class="helpers-chart" style="margin:0;max-width:{WIDTH * DPI:.0f}px;overflow-x:auto">'
+                f'<img style="width:100%;min-width:{0.8 * WIDTH * DPI:.0f}px;height:auto" '
+                f'alt="{html.escape(self.alt, quote=True)}" '
                 f'src="data:image/svg+xml;base64,{data}">'
                 f"<figcaption>{html.escape(self.caption)}</figcaption></figure>")
 
