@@ -221,6 +221,13 @@ def test_a_dollar_sign_renders_as_text_not_mathtext():
     assert chart.svg
 
 
+def test_a_log_axis_asked_for_zero_or_negative_values_falls_back_to_linear():
+    marks = [Mark("zero", Interval.point(0)), Mark("minus", Interval.point(-5)), Mark("ten", Interval.point(10))]
+    for fig in (layout.dot_figure("en", marks, "t", "u", log=True), layout.bar_figure("en", marks, "t", "u", log=True)):
+        assert fig.axes[0].get_xscale() == "linear"
+        assert grammar.render(fig, "alt", "caption.").svg
+
+
 def test_missing_glyph_is_an_error():
     fig = layout.bar_figure("zh", [Mark("\U0001F980 crab", Interval.point(1))], "title", "x")
     with pytest.raises(plots.GlyphError, match="missing from"):

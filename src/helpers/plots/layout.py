@@ -232,6 +232,7 @@ def dot_figure(lang: str, marks: list[Mark], title: str, unit_label: str, diviso
         extents.append((a, b))
     if reference:
         extents.append((reference[0], reference[0]))
+    log = log and all(a > 0 for a, _ in extents)  # a log axis only for positive values
     lim = limits(extents, log, zero, any(m.lower_bound for m in marks))
     plain_axis(ax, *lim, log, unit_label)
     for y, m in enumerate(marks):
@@ -255,6 +256,7 @@ def pair_figure(lang: str, pairs: list[tuple[str, Mark, Mark]], title: str, unit
     for m in marks:
         a, b = m.interval.to_floats(divisor)
         extents.append((a if math.isfinite(a) else b, b if math.isfinite(b) else a))
+    log = log and all(a > 0 for a, _ in extents)  # a log axis only for positive values
     lim = limits(extents, log, not log, any(m.lower_bound for m in marks))
     # room on the left for the left-hand labels
     lim = (lim[0] / 10 ** (0.3 * math.log10(lim[1] / lim[0])), lim[1]) if log else (lim[0], lim[1])
@@ -277,6 +279,7 @@ def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: b
     """
     fig, (ax,) = new_figure(len(marks), title, lang)
     values = [float(m.value) for m in marks]
+    log = log and all(v > 0 for v in values)  # a log axis only for positive values
     lim = limits([(min(values) if log else 0.0, v) for v in values], log, not log, any(m.lower_bound for m in marks))
     plain_axis(ax, *lim, log, unit_label)
     for y, m in enumerate(marks):
