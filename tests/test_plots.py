@@ -106,6 +106,26 @@ def test_same_chart_twice_gives_identical_bytes(zh):
     assert b"<dc:date>" not in first.svg
 
 
+def test_the_notebook_display_is_byte_stable_across_processes():
+    """What nbval compares: the html of one chart drawn in two processes with different hash seeds."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib, sys; from helpers import params, plots; "
+            f"ctx = params.setup(data_dir={str(DATA)!r}, lang='en'); "
+            "print(hashlib.sha256(plots.money(ctx)._repr_mimebundle_()['text/html'].encode()).hexdigest())")
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                             check=False)
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1 and len(digests.pop()) == len(hashlib.sha256().hexdigest())
+
+
 def test_english_labels_on_request(drawn):
     assert drawn["money", "en"].alt.startswith("Money amounts (log scale). Compares ")
     assert drawn["money", "zh"].alt.startswith("金额（对数刻度）。比较")
