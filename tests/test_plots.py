@@ -169,8 +169,9 @@ def test_a_lower_bound_is_an_arrow_pointing_right_inside_the_axes_with_its_label
     grammar.pyplot().close(fig)
 
 
-def test_every_value_label_lies_inside_the_axes():
-    fig = plot_baselines.dot("en")
+@pytest.mark.parametrize("kind", [plot_baselines.dot, plot_baselines.pair, plot_baselines.bar])
+def test_every_value_label_lies_inside_the_axes(kind):
+    fig = kind("en")
     renderer = _draw(fig)
     ax = fig.axes[0]
     box = ax.get_window_extent(renderer)
