@@ -94,21 +94,21 @@ def builds(tmp_path_factory):
     """Run 1 builds 01 and 02 (succeeds); run 2 builds all three (03 fails). Both results, and run 1's files."""
     root = make_project(tmp_path_factory.mktemp("project"), [HELLO, TEXT, BROKEN])
     nbs, out = root / "notebooks", root / "build"
-    first = invoke("--notebooks", nbs / HELLO, nbs / TEXT, "--out", out, "--jobs", 2)
+    first = invoke("--notebooks", nbs / HELLO, nbs / TEXT, "--out", out, "--jobs", 2, "--langs", "zh")
     first_files = tree(out)
-    second = invoke("--notebooks", nbs, "--out", out, "--data-dir", root / "data", "--jobs", 2)
+    second = invoke("--notebooks", nbs, "--out", out, "--data-dir", root / "data", "--jobs", 2, "--langs", "zh")
     return types.SimpleNamespace(root=root, out=out, first=first, first_files=first_files, second=second)
 
 
 def test_successful_run_exits_zero_and_prints_each_notebooks_time(builds):
     code, stdout, stderr = builds.first
     assert code == 0, stderr
-    assert re.search(r"^ *[0-9.]+ s  01_hello\.ipynb  ok$", stdout, re.MULTILINE)
-    assert re.search(r"^ *[0-9.]+ s  02_text\.ipynb  ok$", stdout, re.MULTILINE)
+    assert re.search(r"^ *[0-9.]+ s  zh/01_hello\.ipynb  ok$", stdout, re.MULTILINE)
+    assert re.search(r"^ *[0-9.]+ s  zh/02_text\.ipynb  ok$", stdout, re.MULTILINE)
 
 
 def test_successful_run_writes_cleaned_executed_notebooks(builds):
-    executed = nbformat.reads(builds.first_files[f"notebooks/{HELLO}"].decode(), as_version=4)
+    executed = nbformat.reads(builds.first_files[f"notebooks/zh/{HELLO}"].decode(), as_version=4)
     assert "lang=zh" in outputs_text_from(executed)
     assert "papermill" not in executed.metadata
     assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
@@ -131,7 +131,9 @@ def test_successful_run_writes_tables_from_helpers_tables(builds):
 
 
 def test_successful_run_leaves_no_temporary_folders(builds):
-    assert not [name for name in builds.first_files if name.startswith(".") or "/." in name]
+    assert not [name for name in builds.first_files if name.startswith(run.STALE_IN_OUT) or "/." in name]
+    assert sorted({name.split("/")[0] for name in builds.first_files}) == [
+        ".cache", ".lock", ".published.json", "checks.csv", "derived.csv", "notebooks", "site"]
 
 
 def test_failing_notebook_makes_the_run_exit_nonzero(builds):
@@ -142,26 +144,31 @@ def test_failing_notebook_makes_the_run_exit_nonzero(builds):
 def test_failure_message_names_notebook_cell_first_line_and_error(builds):
     _, _, stderr = builds.second
     # cell 3 of the source notebook, although papermill injected a parameters cell before it
-    assert "03_broken.ipynb, cell 3 (`value = 1`): ValueError: boom 1" in stderr
+    assert "03_broken.ipynb [zh], cell 3 (`value = 1`): ValueError: boom 1" in stderr
+
+
+def test_failure_report_shows_the_cells_source_and_last_output(builds):
+    _, _, stderr = builds.second
+    assert "  | raise ValueError(f\"boom {value}\")" in stderr
+    assert "last output:\n      | ValueError: boom 1" in stderr
 
 
 def test_other_notebooks_still_execute_and_render_when_one_fails(builds):
     _, stdout, _ = builds.second
-    assert " s  01_hello.ipynb  ok" in stdout and " s  02_text.ipynb  ok" in stdout
-    failed_site = builds.out / "site.failed"
-    assert (failed_site / "01_hello.html").is_file() and (failed_site / "02_text.html").is_file()
-    assert "03_broken.html" in (failed_site / "index.html").read_text(encoding="utf-8")
+    assert " s  zh/01_hello.ipynb  ok" in stdout and " s  zh/02_text.ipynb  ok" in stdout
+    assert "lang=zh" in outputs_text(builds.out / "failed" / "notebooks" / "zh" / HELLO)
 
 
 def test_failed_notebook_is_kept_for_inspection(builds):
-    nb = nbformat.read(builds.out / "notebooks" / BROKEN, as_version=4)
+    nb = nbformat.read(builds.out / "failed" / "notebooks" / "zh" / BROKEN, as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "boom 1")]
 
 
-def test_failed_run_leaves_previous_site_byte_identical(builds):
-    before = {k: v for k, v in builds.first_files.items() if k.startswith("site/")}
-    assert tree(builds.out / "site") == {k.removeprefix("site/"): v for k, v in before.items()}
+def test_failed_run_leaves_the_published_output_byte_identical(builds):
+    published = ("site/", "notebooks/", "derived.csv", "checks.csv", ".published.json")
+    after = {k: v for k, v in tree(builds.out).items() if k.startswith(published)}
+    assert after == {k: v for k, v in builds.first_files.items() if k.startswith(published)}
 
 
 # ---- parameters --------------------------------------------------------------------------------------
@@ -175,7 +182,7 @@ def parameterised(tmp_path_factory):
     with contextlib.chdir(root):
         result = invoke("--notebooks", "notebooks", "--out", "build", "-f", "params.yaml",
                         "-p", "lang", "en", "--data-dir", "data")
-    return types.SimpleNamespace(root=root, result=result, printed=outputs_text(root / "build/notebooks" / HELLO))
+    return types.SimpleNamespace(root=root, result=result, printed=outputs_text(root / "build/notebooks/en" / HELLO))
 
 
 def test_parameters_file_values_reach_the_notebooks(parameterised):
@@ -279,6 +286,7 @@ def test_refresh_leaves_a_failing_notebook_untouched_and_exits_nonzero(refreshed
     assert refreshed.first[0] == 1
     assert (refreshed.root / "notebooks" / BROKEN).read_bytes() == (FIXTURES / BROKEN).read_bytes()
     assert "03_broken.ipynb, cell 3 (`value = 1`): ValueError: boom 1" in refreshed.first[2]
+    assert (refreshed.root / "build" / "failed" / "notebooks" / BROKEN).is_file()
 
 
 def test_refresh_refuses_parameters(tmp_path):
@@ -372,6 +380,7 @@ def test_cell_that_runs_past_the_timeout_fails_naming_the_cell(tmp_path):
     root = make_project(tmp_path, [])
     nb = new_notebook(cells=[new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(60)")])
     nbformat.write(nb, root / "notebooks" / "01_slow.ipynb")
-    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1)
+    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1,
+                             "--langs", "zh")
     assert code == 1
-    assert "01_slow.ipynb, cell 1 (`import time`): CellTimeoutError" in stderr
+    assert "01_slow.ipynb [zh], cell 1 (`import time`): CellTimeoutError" in stderr
