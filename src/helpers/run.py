@@ -85,6 +85,9 @@ STAGE_PREFIX = ".run-"
 STALE_IN_OUT = (STAGE_PREFIX, ".site.new-", ".site.old-", ".old-")
 TMP_PREFIX = "helpers-run-"
 _TMP_NAME = re.compile(rf"^{TMP_PREFIX}(\d+)-")
+#: Connection files of TCP kernels, in Jupyter's runtime dir, named by the worker's PID.
+RUNTIME_PREFIX = "kernel-helpers-run-"
+_RUNTIME_NAME = re.compile(rf"^{RUNTIME_PREFIX}(\d+)-.*\.json$")
 #: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
 IPC_PATH_MAX = 100
 #: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
@@ -441,31 +444,43 @@ def _now() -> str:
 
 
 def clean_stale(out: Path) -> list[Path]:
-    """Remove what dead runs left: staging folders in OUT (this run holds its lock, so none is in use) and
-    this program's socket folders in the temp dir whose PID no longer runs.  Returns what was removed."""
+    """Remove what dead runs left: staging folders in OUT (this run holds its lock, so none is in use), this
+    program's socket folders in the temp dir and its TCP kernels' connection files in Jupyter's runtime dir
+    whose PID no longer runs.  Returns what was removed."""
     removed = []
     for path in Path(out).iterdir():
         if path.name.startswith(STALE_IN_OUT):
             _remove(path)
             removed.append(path)
-    tmp = Path(tempfile.gettempdir())
-    with contextlib.suppress(OSError):
-        for path in tmp.iterdir():
-            m = _TMP_NAME.match(path.name)
-            if m and not _alive(int(m.group(1))) and path.is_dir() and path.stat().st_uid == os.getuid():
-                _remove(path)
-                removed.append(path)
+    for folder, pattern in ((tempfile.gettempdir, _TMP_NAME), (_runtime_dir, _RUNTIME_NAME)):
+        with contextlib.suppress(OSError):
+            for path in Path(folder()).iterdir():
+                m = pattern.match(path.name)
+                if m and not _alive(int(m.group(1))) and path.lstat().st_uid == os.getuid():
+                    _remove(path)
+                    removed.append(path)
     return removed
 
 
+def _runtime_dir() -> str:
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    return jupyter_runtime_dir()
+
+
 def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped by whoever adopted it, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # not Linux, or gone meanwhile: kill(0) said it was there
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
 def _remove(path: Path) -> None:
@@ -584,8 +599,14 @@ class Transport:
     def config(self, index: int):
         from traitlets.config import Config
 
-        if self.folder is None:
-            return Config({"KernelManager": {"transport": "tcp", "ip": "127.0.0.1"}})
+        if self.folder is None:  # the connection file in Jupyter's runtime dir (jupyter_client's default: TMPDIR)
+            from jupyter_core.paths import jupyter_runtime_dir
+
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            name = f"{RUNTIME_PREFIX}{os.getpid()}-{index}-{os.urandom(4).hex()}.json"
+            return Config({"KernelManager": {"transport": "tcp", "ip": "127.0.0.1",
+                                             "connection_file": str(runtime / name)}})
         return Config({"KernelManager": {"transport": "ipc", "ip": str(self.folder / f"k{index}"),
                                          "connection_file": str(self.folder / f"k{index}.json")}})
 
@@ -745,6 +766,7 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
     running: dict = {}  # reader -> (process, job, deadline, started)
     results: dict[int, Result] = {}
     called = False
+    started_pids: set[int] = set()
     try:
         for job in jobs:
             job.output.parent.mkdir(parents=True, exist_ok=True)
@@ -755,6 +777,7 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
                 proc = ctx.Process(target=_worker, args=(job, settings, transport, index, os.getpid(), writer),
                                    name=f"helpers-run {job.label}", daemon=True)
                 proc.start()
+                started_pids.add(proc.pid)
                 writer.close()
                 now = time.monotonic()
                 running[reader] = (proc, index, job, now + settings.worker_timeout, now)
@@ -801,6 +824,12 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
             reader.close()
         if own_transport and transport.folder is not None:
             _remove(transport.folder)
+        if transport.folder is None:  # TCP kernels of killed workers leave their connection files
+            with contextlib.suppress(OSError):
+                for path in Path(_runtime_dir()).glob(f"{RUNTIME_PREFIX}*.json"):
+                    m = _RUNTIME_NAME.match(path.name)
+                    if m and int(m.group(1)) in started_pids:
+                        _remove(path)
     return [results[i] for i in range(len(jobs))]
 
 
