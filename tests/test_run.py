@@ -384,3 +384,109 @@ def test_cell_that_runs_past_the_timeout_fails_naming_the_cell(tmp_path):
                              "--langs", "zh")
     assert code == 1
     assert "01_slow.ipynb [zh], cell 1 (`import time`): CellTimeoutError" in stderr
+
+
+# ---- languages and no work twice ----------------------------------------------------------------------
+
+
+def executed_lines(stdout: str) -> list[str]:
+    """The notebooks a run executed, as it lists them (``zh/01_hello.ipynb``)."""
+    return sorted(m.group(1) for m in re.finditer(r"^ *[0-9.]+ s  (\S+)  (?:ok|FAILED)$", stdout, re.MULTILINE))
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory):
+    """Cold run (both languages), warm run, one notebook changed, the package changed, --force."""
+    root = make_project(tmp_path_factory.mktemp("cache"), [HELLO, TEXT])
+    nbs, out = root / "notebooks", root / "build"
+    runs = {"cold": invoke("--notebooks", nbs, "--out", out, "--jobs", 2)}
+    runs["cold_files"] = tree(out)
+    runs["warm"] = invoke("--notebooks", nbs, "--out", out)
+    runs["warm_files"] = tree(out)
+    nb = nbformat.read(nbs / TEXT, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('print("added")'))
+    nbformat.write(nb, nbs / TEXT)
+    runs["one"] = invoke("--notebooks", nbs, "--out", out, "--jobs", 2)
+    with open(root / "data" / "figures.csv", "a", encoding="utf-8") as f:
+        f.write("")  # same content: the key is the bytes, unchanged
+    runs["same_bytes"] = invoke("--notebooks", nbs, "--out", out)
+    (root / "data" / "README.txt").write_text("a new file in the package\n", encoding="utf-8")
+    runs["package"] = invoke("--notebooks", nbs, "--out", out, "--jobs", 2)
+    runs["force"] = invoke("--notebooks", nbs, "--out", out, "--jobs", 2, "--force")
+    return types.SimpleNamespace(root=root, out=out, **runs)
+
+
+def test_every_notebook_executes_once_per_language(cached):
+    code, stdout, stderr = cached.cold
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{HELLO}", f"en/{TEXT}", f"zh/{HELLO}", f"zh/{TEXT}"]
+    assert "lang=zh\n" in outputs_text_from(nbformat.reads(cached.cold_files[f"notebooks/zh/{HELLO}"].decode(), 4))
+    assert "lang=en\n" in outputs_text_from(nbformat.reads(cached.cold_files[f"notebooks/en/{HELLO}"].decode(), 4))
+
+
+def test_site_is_rendered_from_the_first_languages_notebooks(cached):
+    assert "lang=zh" in cached.cold_files["site/01_hello.html"].decode()
+
+
+def test_run_with_nothing_changed_executes_nothing_and_changes_no_file(cached):
+    code, stdout, stderr = cached.warm
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [] and "is up to date" in stdout
+    assert cached.warm_files == cached.cold_files
+
+
+def test_changing_one_notebook_re_executes_it_alone(cached):
+    code, stdout, stderr = cached.one
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{TEXT}", f"zh/{TEXT}"]
+    assert "added" in outputs_text(cached.out / "notebooks" / "zh" / TEXT)
+
+
+def test_a_package_file_with_the_same_bytes_changes_nothing(cached):
+    assert executed_lines(cached.same_bytes[1]) == [] and "is up to date" in cached.same_bytes[1]
+
+
+def test_changing_the_data_package_re_executes_every_notebook(cached):
+    code, stdout, stderr = cached.package
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{HELLO}", f"en/{TEXT}", f"zh/{HELLO}", f"zh/{TEXT}"]
+
+
+def test_force_executes_every_notebook(cached):
+    code, stdout, stderr = cached.force
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{HELLO}", f"en/{TEXT}", f"zh/{HELLO}", f"zh/{TEXT}"]
+
+
+@pytest.mark.parametrize("part", ["notebook", "parameters", "package", "helpers", "lock"])
+def test_job_key_changes_with_each_of_its_inputs(tmp_path, part):
+    nb = tmp_path / "01_x.ipynb"
+    nb.write_text("{}", encoding="utf-8")
+    args = {"notebook": nb, "parameters": {"lang": "zh"}, "package": "p", "helpers": "h", "lock": "l"}
+    before = run.job_key(**args)
+    if part == "notebook":
+        nb.write_text('{"x": 1}', encoding="utf-8")
+    else:
+        args[part] = {"lang": "en"} if part == "parameters" else "changed"
+    assert run.job_key(**args) != before
+
+
+def test_warm_run_imports_no_executor_no_site_and_no_pandas(cached):
+    import subprocess
+
+    code = ("import sys, helpers.run as r\n"
+            f"c = r.main(['--notebooks', {str(cached.root / 'notebooks')!r}, '--out', {str(cached.out)!r}])\n"
+            "heavy = ('papermill', 'nbconvert', 'nbformat', 'pandas', 'matplotlib', 'helpers.site')\n"
+            "print(c, sorted(m for m in heavy if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "0 []", proc.stdout + proc.stderr
+
+
+def test_langs_option_refuses_an_unknown_language(tmp_path):
+    code, _, stderr = invoke("--notebooks", FIXTURES / HELLO, "--out", tmp_path, "--langs", "zh,fr")
+    assert code == 2 and "--langs" in stderr
+
+
+def test_p_lang_and_langs_that_disagree_are_refused(tmp_path):
+    code, _, stderr = invoke("--notebooks", FIXTURES / HELLO, "--out", tmp_path, "--langs", "zh", "-p", "lang", "en")
+    assert code == 2 and "disagree" in stderr
