@@ -37,11 +37,13 @@ def fake_modules() -> dict[str, types.ModuleType]:
     """helpers.tables and helpers.labels stand-ins whose output shows the Context they were given."""
     tables = types.ModuleType("helpers.tables")
     tables.derived_frame = lambda ctx: pd.DataFrame(
-        {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]})
+        {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]}
+    )
     tables.checks_frame = lambda ctx: pd.DataFrame({"id": ["check"], "status": [f"ok {ctx.lang}"]})
     labels = types.ModuleType("helpers.labels")
     labels.glossary_frame = lambda lang: pd.DataFrame(
-        {"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": [f"glossary in {lang}"]})
+        {"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": [f"glossary in {lang}"]}
+    )
     return {"tables": tables, "labels": labels}
 
 
@@ -111,8 +113,11 @@ def test_successful_run_writes_cleaned_executed_notebooks(builds):
     executed = nbformat.reads(builds.first_files[f"notebooks/zh/{HELLO}"].decode(), as_version=4)
     assert "lang=zh" in outputs_text_from(executed)
     assert "papermill" not in executed.metadata
-    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
-               for c in executed.cells for o in c.get("outputs", []))
+    assert any(
+        o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
 
 
 def test_successful_run_renders_index_and_one_page_per_notebook(builds):
@@ -133,7 +138,14 @@ def test_successful_run_writes_tables_from_helpers_tables(builds):
 def test_successful_run_leaves_no_temporary_folders(builds):
     assert not [name for name in builds.first_files if name.startswith(run.STALE_IN_OUT) or "/." in name]
     assert sorted({name.split("/")[0] for name in builds.first_files}) == [
-        ".cache", ".lock", ".published.json", "checks.csv", "derived.csv", "notebooks", "site"]
+        ".cache",
+        ".lock",
+        ".published.json",
+        "checks.csv",
+        "derived.csv",
+        "notebooks",
+        "site",
+    ]
 
 
 def test_failing_notebook_makes_the_run_exit_nonzero(builds):
@@ -149,7 +161,7 @@ def test_failure_message_names_notebook_cell_first_line_and_error(builds):
 
 def test_failure_report_shows_the_cells_source_and_last_output(builds):
     _, _, stderr = builds.second
-    assert "  | raise ValueError(f\"boom {value}\")" in stderr
+    assert '  | raise ValueError(f"boom {value}")' in stderr
     assert "last output:\n      | ValueError: boom 1" in stderr
 
 
@@ -180,8 +192,9 @@ def parameterised(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("params"), [HELLO])
     (root / "params.yaml").write_text("lang: zh\nfx_usd_cny: 7.1\n", encoding="utf-8")
     with contextlib.chdir(root):
-        result = invoke("--notebooks", "notebooks", "--out", "build", "-f", "params.yaml",
-                        "-p", "lang", "en", "--data-dir", "data")
+        result = invoke(
+            "--notebooks", "notebooks", "--out", "build", "-f", "params.yaml", "-p", "lang", "en", "--data-dir", "data"
+        )
     return types.SimpleNamespace(root=root, result=result, printed=outputs_text(root / "build/notebooks/en" / HELLO))
 
 
@@ -234,8 +247,9 @@ def test_parameters_file_that_is_not_a_mapping_is_refused(tmp_path):
         collect_parameters([], tmp_path / "p.yaml")
 
 
-@pytest.mark.parametrize(("text", "value"), [("en", "en"), ("7", 7), ("6.7261", 6.7261), ('"6.7"', "6.7"),
-                                             ("true", True), ("null", None)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("en", "en"), ("7", 7), ("6.7261", 6.7261), ('"6.7"', "6.7"), ("true", True), ("null", None)]
+)
 def test_p_values_are_read_as_yaml_scalars(text, value):
     assert parse_value("x", text) == value and type(parse_value("x", text)) is type(value)
 
@@ -301,24 +315,45 @@ def executed_notebook():
     """A notebook as papermill and nbclient leave it: timings, paths, timestamps, a random id, split streams."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Title", id="title"),
-        new_code_cell('lang = "zh"', id="params", metadata={"tags": ["parameters"]}),
-        new_code_cell('lang = "en"', id="0f1e2d3c-random", metadata={"tags": [INJECTED]}),
-        new_code_cell("print(1); print(2)", execution_count=3, outputs=[
-            new_output("stream", name="stdout", text="1\n"), new_output("stream", name="stdout", text="2\n"),
-            new_output("stream", name="stderr", text="warn\n")]),
-        new_code_cell("plt.plot([1])", execution_count=4, outputs=[new_output(
-            "execute_result", data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f3a2c1d9e50>]"},
-            execution_count=4)]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Title", id="title"),
+            new_code_cell('lang = "zh"', id="params", metadata={"tags": ["parameters"]}),
+            new_code_cell('lang = "en"', id="0f1e2d3c-random", metadata={"tags": [INJECTED]}),
+            new_code_cell(
+                "print(1); print(2)",
+                execution_count=3,
+                outputs=[
+                    new_output("stream", name="stdout", text="1\n"),
+                    new_output("stream", name="stdout", text="2\n"),
+                    new_output("stream", name="stderr", text="warn\n"),
+                ],
+            ),
+            new_code_cell(
+                "plt.plot([1])",
+                execution_count=4,
+                outputs=[
+                    new_output(
+                        "execute_result",
+                        data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f3a2c1d9e50>]"},
+                        execution_count=4,
+                    )
+                ],
+            ),
+        ]
+    )
     nb.cells[3]["id"] = "params"  # a duplicate (set after new_notebook, which would correct it)
     del nb.cells[4]["id"]
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python", "version": "3.11.7"},
-        "papermill": {"duration": 3.2, "start_time": "2025-01-01T00:00:00", "input_path": "/home/x/in.ipynb",
-                      "exception": None, "parameters": {"lang": "en"}},
+        "papermill": {
+            "duration": 3.2,
+            "start_time": "2025-01-01T00:00:00",
+            "input_path": "/home/x/in.ipynb",
+            "exception": None,
+            "parameters": {"lang": "en"},
+        },
     }
     for cell in nb.cells:
         cell.metadata["papermill"] = {"duration": 0.1, "status": "completed", "exception": False}
@@ -334,8 +369,11 @@ def test_clean_removes_papermill_and_execution_metadata():
 
 def test_clean_sets_the_one_kernelspec_and_drops_the_python_version():
     nb = clean(executed_notebook())
-    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                         "language": "python"}
+    assert nb.metadata["kernelspec"] == {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     assert "version" not in nb.metadata["language_info"]
 
 
@@ -380,8 +418,9 @@ def test_cell_that_runs_past_the_timeout_fails_naming_the_cell(tmp_path):
     root = make_project(tmp_path, [])
     nb = new_notebook(cells=[new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(60)")])
     nbformat.write(nb, root / "notebooks" / "01_slow.ipynb")
-    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1,
-                             "--langs", "zh")
+    code, _, stderr = invoke(
+        "--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1, "--langs", "zh"
+    )
     assert code == 1
     assert "01_slow.ipynb [zh], cell 1 (`import time`): CellTimeoutError" in stderr
 
@@ -474,10 +513,12 @@ def test_job_key_changes_with_each_of_its_inputs(tmp_path, part):
 def test_warm_run_imports_no_executor_no_site_and_no_pandas(cached):
     import subprocess
 
-    code = ("import sys, helpers.run as r\n"
-            f"c = r.main(['--notebooks', {str(cached.root / 'notebooks')!r}, '--out', {str(cached.out)!r}])\n"
-            "heavy = ('papermill', 'nbconvert', 'nbformat', 'pandas', 'matplotlib', 'helpers.site')\n"
-            "print(c, sorted(m for m in heavy if m in sys.modules))")
+    code = (
+        "import sys, helpers.run as r\n"
+        f"c = r.main(['--notebooks', {str(cached.root / 'notebooks')!r}, '--out', {str(cached.out)!r}])\n"
+        "heavy = ('papermill', 'nbconvert', 'nbformat', 'pandas', 'matplotlib', 'helpers.site')\n"
+        "print(c, sorted(m for m in heavy if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.splitlines()[-1] == "0 []", proc.stdout + proc.stderr
 

@@ -31,11 +31,13 @@ MARK = "HELPERS_TEST_MARK"
 WAIT = 120  # seconds: the longest any event below may take on a loaded 2-core machine
 
 #: A cell that tells the test it is running (one line into $HELPERS_TEST_FIFO), then blocks until killed.
-BLOCKING_CELL = ("import os\n"
-                 "with open(os.environ['HELPERS_TEST_FIFO'], 'w') as fifo:\n"
-                 "    fifo.write('running\\n')\n"
-                 "never_written, _keep = os.pipe()\n"
-                 "os.read(never_written, 1)")
+BLOCKING_CELL = (
+    "import os\n"
+    "with open(os.environ['HELPERS_TEST_FIFO'], 'w') as fifo:\n"
+    "    fifo.write('running\\n')\n"
+    "never_written, _keep = os.pipe()\n"
+    "os.read(never_written, 1)"
+)
 
 
 def project(root: Path, cells: list[str] | None = None, name: str = "01_cells.ipynb") -> Path:
@@ -53,17 +55,37 @@ def project(root: Path, cells: list[str] | None = None, name: str = "01_cells.ip
 
 
 def environment(root: Path, mark: str, **extra) -> dict:
-    env = {**os.environ, "TMPDIR": str(root / "tmp"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"), MARK: mark,
-           "PYTHONUNBUFFERED": "1", **extra}
+    env = {
+        **os.environ,
+        "TMPDIR": str(root / "tmp"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        MARK: mark,
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
     env.pop("PYTEST_XDIST_WORKER", None)
     return env
 
 
 def start(root: Path, *args, env: dict) -> subprocess.Popen:
-    command = [sys.executable, "-m", "helpers", "run", "--notebooks", str(root / "notebooks"),
-               "--out", str(root / "build"), "--langs", "zh", "--jobs", "1", *map(str, args)]
-    return subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "helpers",
+        "run",
+        "--notebooks",
+        str(root / "notebooks"),
+        "--out",
+        str(root / "build"),
+        "--langs",
+        "zh",
+        "--jobs",
+        "1",
+        *map(str, args),
+    ]
+    return subprocess.Popen(
+        command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
 
 
 def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
@@ -159,9 +181,16 @@ def test_kernel_that_cannot_start_ends_the_notebook_with_an_error_naming_it(tmp_
     root = project(tmp_path)
     spec = tmp_path / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-c", "import sys; sys.exit(3)", "{connection_file}"],
-        "display_name": "broken", "language": "python"}), encoding="utf-8")
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-c", "import sys; sys.exit(3)", "{connection_file}"],
+                "display_name": "broken",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
     env = environment(root, uuid.uuid4().hex, JUPYTER_PATH=str(tmp_path / "jupyter"))
     code, out, err = finish(start(root, "--start-timeout", 20, env=env))
     assert code == 1
@@ -170,9 +199,13 @@ def test_kernel_that_cannot_start_ends_the_notebook_with_an_error_naming_it(tmp_
 
 
 def test_kernel_that_dies_mid_cell_is_reported_with_the_cell_its_source_and_last_output(tmp_path):
-    root = project(tmp_path, ['print("ready")',
-                              'import os, signal, sys\nprint("about to die")\nsys.stdout.flush()\n'
-                              'os.kill(os.getpid(), signal.SIGKILL)'])
+    root = project(
+        tmp_path,
+        [
+            'print("ready")',
+            'import os, signal, sys\nprint("about to die")\nsys.stdout.flush()\nos.kill(os.getpid(), signal.SIGKILL)',
+        ],
+    )
     code, out, err = finish(start(root, env=environment(root, uuid.uuid4().hex)))
     assert code == 1
     assert "01_cells.ipynb [zh], cell 2 (`import os, signal, sys`): DeadKernelError" in err
@@ -185,8 +218,9 @@ def test_worker_past_its_timeout_is_killed_with_its_kernel(tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     mark = uuid.uuid4().hex
-    code, out, err = finish(start(root, "--worker-timeout", 1, env=environment(root, mark,
-                                                                                HELPERS_TEST_FIFO=str(fifo))))
+    code, out, err = finish(
+        start(root, "--worker-timeout", 1, env=environment(root, mark, HELPERS_TEST_FIFO=str(fifo)))
+    )
     assert code == 1
     assert "did not finish within --worker-timeout 1 s" in err
     assert wait_gone(marked(mark)) == []
@@ -287,8 +321,11 @@ def _expected(data_dir: Path) -> dict:
 
     ctx = params.setup(data_dir=str(data_dir), lang="zh")
     titles = [str(t) for t in ctx.package.sections.title_zh]
-    return {"notebook": f"data_dir={data_dir.resolve()}", "titles": titles,
-            "derived": tables.derived_frame(ctx).to_csv(index=False, lineterminator="\n")}
+    return {
+        "notebook": f"data_dir={data_dir.resolve()}",
+        "titles": titles,
+        "derived": tables.derived_frame(ctx).to_csv(index=False, lineterminator="\n"),
+    }
 
 
 def _assert_whole(out: Path, mine: Path, other: Path) -> None:

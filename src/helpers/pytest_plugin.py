@@ -26,7 +26,7 @@ _quiet_imports()
 
 
 def _role(config) -> str:
-    """"worker" (pytest-xdist's), "controller" (xdist's, which runs no tests itself) or "single" (no xdist)."""
+    """ "worker" (pytest-xdist's), "controller" (xdist's, which runs no tests itself) or "single" (no xdist)."""
     if hasattr(config, "workerinput"):
         return "worker"
     try:

@@ -91,10 +91,12 @@ _RUNTIME_NAME = re.compile(rf"^{RUNTIME_PREFIX}(\d+)-.*\.json$")
 #: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
 IPC_PATH_MAX = 100
 #: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
-_DIE_WITH_PARENT = ("import ctypes, os, signal, sys\n"
-                    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
-                    "os.getppid() == int(sys.argv[1]) or os._exit(1)\n"
-                    "os.execvp(sys.argv[2], sys.argv[2:])")
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "os.getppid() == int(sys.argv[1]) or os._exit(1)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])"
+)
 
 
 class UsageError(ValueError):
@@ -132,47 +134,106 @@ def register(sub) -> None:
         epilog=_paragraphs(
             "Parameters: --parameters-file first, then each -p, then --data-dir. A relative data_dir is "
             "made absolute against the current directory before it is passed on. -p lang X is --langs X.",
-        ) + "\n\nexamples:\n"
-            "  python -m helpers run                           # make report\n"
-            "  python -m helpers run --langs en --out build/en\n"
-            "  python -m helpers run --refresh                 # make notebooks",
+        )
+        + "\n\nexamples:\n"
+        "  python -m helpers run                           # make report\n"
+        "  python -m helpers run --langs en --out build/en\n"
+        "  python -m helpers run --refresh                 # make notebooks",
     )
-    p.add_argument("--notebooks", nargs="+", metavar="PATH", type=Path,
-                   help=f"notebooks to execute, or folders to take {NOTEBOOK_GLOB} from "
-                        f"(default: notebooks/{NOTEBOOK_GLOB} in the repository)")
-    p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                   help="build folder for notebooks/, site/, derived.csv and checks.csv (default: %(default)s)")
-    p.add_argument("--langs", type=_langs, default=None, metavar="LIST",
-                   help="languages to execute every notebook in, comma-separated; the site is rendered from "
-                        "the first (default: zh,en)")
-    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
-                   help="notebooks executed at once, one worker process each (default: one per core)")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   dest="parameters",
-                   help="set a notebook parameter; VALUE is read as a YAML scalar like papermill's -p/-y "
-                        "(6.7 is a number, en a string, '\"6.7\"' a string); repeatable. "
-                        "Known: " + ", ".join(_known_parameters()))
-    p.add_argument("-f", "--parameters-file", type=Path, metavar="FILE",
-                   help="YAML file mapping parameter names to values")
-    p.add_argument("--data-dir", metavar="DIR",
-                   help="data package folder passed as data_dir, made absolute "
-                        "(default: the notebooks' own ../data)")
-    p.add_argument("--force", action="store_true",
-                   help="execute every notebook, even those whose inputs did not change since their last run")
-    p.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
-                   help="fail a cell that runs longer than this (default: %(default)s)")
-    p.add_argument("--start-timeout", type=_positive_int, default=60, metavar="SECONDS",
-                   help="fail a notebook whose kernel has not started after this (default: %(default)s)")
-    p.add_argument("--worker-timeout", type=_positive_int, default=3600, metavar="SECONDS",
-                   help="kill a notebook's worker (and its kernel) that has not finished after this "
-                        "(default: %(default)s)")
-    p.add_argument("--wait", type=_positive_int, nargs="?", const=600, default=None, metavar="SECONDS",
-                   help="when another run holds OUT, wait for it up to SECONDS (default when given: 600) "
-                        "instead of failing at once")
-    p.add_argument("--refresh", action="store_true",
-                   help="re-execute the committed notebooks with their default parameters and write each "
-                        "back in place, cleaned, only if it executed without error; no site, no tables "
-                        "(make notebooks)")
+    p.add_argument(
+        "--notebooks",
+        nargs="+",
+        metavar="PATH",
+        type=Path,
+        help=f"notebooks to execute, or folders to take {NOTEBOOK_GLOB} from "
+        f"(default: notebooks/{NOTEBOOK_GLOB} in the repository)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="build folder for notebooks/, site/, derived.csv and checks.csv (default: %(default)s)",
+    )
+    p.add_argument(
+        "--langs",
+        type=_langs,
+        default=None,
+        metavar="LIST",
+        help="languages to execute every notebook in, comma-separated; the site is rendered from "
+        "the first (default: zh,en)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="notebooks executed at once, one worker process each (default: one per core)",
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        dest="parameters",
+        help="set a notebook parameter; VALUE is read as a YAML scalar like papermill's -p/-y "
+        "(6.7 is a number, en a string, '\"6.7\"' a string); repeatable. "
+        "Known: " + ", ".join(_known_parameters()),
+    )
+    p.add_argument(
+        "-f", "--parameters-file", type=Path, metavar="FILE", help="YAML file mapping parameter names to values"
+    )
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data package folder passed as data_dir, made absolute (default: the notebooks' own ../data)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even those whose inputs did not change since their last run",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=600,
+        metavar="SECONDS",
+        help="fail a cell that runs longer than this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--start-timeout",
+        type=_positive_int,
+        default=60,
+        metavar="SECONDS",
+        help="fail a notebook whose kernel has not started after this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--worker-timeout",
+        type=_positive_int,
+        default=3600,
+        metavar="SECONDS",
+        help="kill a notebook's worker (and its kernel) that has not finished after this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--wait",
+        type=_positive_int,
+        nargs="?",
+        const=600,
+        default=None,
+        metavar="SECONDS",
+        help="when another run holds OUT, wait for it up to SECONDS (default when given: 600) "
+        "instead of failing at once",
+    )
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="re-execute the committed notebooks with their default parameters and write each "
+        "back in place, cleaned, only if it executed without error; no site, no tables "
+        "(make notebooks)",
+    )
     p.set_defaults(func=run_command)
 
 
@@ -230,8 +291,9 @@ def run_command(args) -> int:
         notebooks = find_notebooks(args.notebooks)
         parameters = collect_parameters(args.parameters, args.parameters_file, args.data_dir)
         if args.refresh and parameters:
-            raise UsageError("--refresh runs the notebooks with their default parameters; "
-                             f"drop {', '.join(sorted(parameters))}")
+            raise UsageError(
+                f"--refresh runs the notebooks with their default parameters; drop {', '.join(sorted(parameters))}"
+            )
         langs = args.langs or DEFAULT_LANGS
         if "lang" in parameters:
             if args.langs and tuple(args.langs) != (parameters["lang"],):
@@ -244,8 +306,7 @@ def run_command(args) -> int:
     except UsageError as e:
         print(f"python -m helpers run: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    settings = Settings(timeout=args.timeout, start_timeout=args.start_timeout,
-                        worker_timeout=args.worker_timeout)
+    settings = Settings(timeout=args.timeout, start_timeout=args.start_timeout, worker_timeout=args.worker_timeout)
     jobs = args.jobs or cores()
     out = Path(args.out).resolve()
     with _signals_end_the_run():
@@ -253,8 +314,7 @@ def run_command(args) -> int:
             with output_lock(out, wait=args.wait):
                 if args.refresh:
                     return refresh(notebooks, out, jobs=jobs, settings=settings)
-                return build(notebooks, out, parameters, langs=langs, jobs=jobs, settings=settings,
-                             force=args.force)
+                return build(notebooks, out, parameters, langs=langs, jobs=jobs, settings=settings, force=args.force)
         except OutputBusy as e:
             print(f"python -m helpers run: error: {e}", file=sys.stderr)
             return EXIT_BUSY
@@ -294,8 +354,11 @@ def parse_value(name: str, text: str):
     return value
 
 
-def collect_parameters(pairs: list[tuple[str, str]] | list[list[str]] = (), parameters_file: Path | None = None,
-                       data_dir: str | None = None) -> dict:
+def collect_parameters(
+    pairs: list[tuple[str, str]] | list[list[str]] = (),
+    parameters_file: Path | None = None,
+    data_dir: str | None = None,
+) -> dict:
     """The parameters to pass, from the file, then ``-p`` pairs, then ``--data-dir``; names checked.
 
     An unknown name raises :class:`UsageError` naming it (and the file it came
@@ -335,14 +398,16 @@ def _read_parameters_file(path: Path, known: dict) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise UsageError(f"parameters file {path}: expected a mapping of parameter names to values, "
-                         f"got {type(data).__name__}")
+        raise UsageError(
+            f"parameters file {path}: expected a mapping of parameter names to values, got {type(data).__name__}"
+        )
     for name, value in data.items():
         if name not in known:
             raise UsageError(f"parameters file {path}: unknown parameter {name!r}; known: {', '.join(known)}")
         if isinstance(value, (dict, list)):
-            raise UsageError(f"parameters file {path}: parameter {name}: expected a single value, "
-                             f"got {type(value).__name__}")
+            raise UsageError(
+                f"parameters file {path}: parameter {name}: expected a single value, got {type(value).__name__}"
+            )
     return dict(data)
 
 
@@ -414,8 +479,10 @@ def output_lock(out: Path, wait: float | None = None):
             except BlockingIOError:
                 if deadline is None or time.monotonic() >= deadline:
                     waited = "" if wait is None else f" after waiting {wait:g} s"
-                    raise OutputBusy(f"{shown(out)} is in use by another run ({_holder(fd)}){waited}; "
-                                     "wait for it with --wait, or choose another --out") from None
+                    raise OutputBusy(
+                        f"{shown(out)} is in use by another run ({_holder(fd)}){waited}; "
+                        "wait for it with --wait, or choose another --out"
+                    ) from None
                 time.sleep(0.1)  # flock has no timeout of its own: poll until the deadline
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": _now(), "argv": sys.argv}).encode(), 0)
@@ -520,8 +587,14 @@ def job_key(notebook: Path, parameters: dict, package: str, helpers: str, lock: 
     """The content key of one execution: the notebook's bytes, its parameters, the digests of the data
     package, the helpers source and requirements.lock, and the Python version (sha256, hex)."""
     h = hashlib.sha256()
-    for part in (Path(notebook).read_bytes(), json.dumps(parameters, sort_keys=True, default=str).encode(),
-                 package.encode(), helpers.encode(), lock.encode(), sys.version.encode()):
+    for part in (
+        Path(notebook).read_bytes(),
+        json.dumps(parameters, sort_keys=True, default=str).encode(),
+        package.encode(),
+        helpers.encode(),
+        lock.encode(),
+        sys.version.encode(),
+    ):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
@@ -605,10 +678,18 @@ class Transport:
             runtime = Path(jupyter_runtime_dir())
             runtime.mkdir(parents=True, exist_ok=True)
             name = f"{RUNTIME_PREFIX}{os.getpid()}-{index}-{os.urandom(4).hex()}.json"
-            return Config({"KernelManager": {"transport": "tcp", "ip": "127.0.0.1",
-                                             "connection_file": str(runtime / name)}})
-        return Config({"KernelManager": {"transport": "ipc", "ip": str(self.folder / f"k{index}"),
-                                         "connection_file": str(self.folder / f"k{index}.json")}})
+            return Config(
+                {"KernelManager": {"transport": "tcp", "ip": "127.0.0.1", "connection_file": str(runtime / name)}}
+            )
+        return Config(
+            {
+                "KernelManager": {
+                    "transport": "ipc",
+                    "ip": str(self.folder / f"k{index}"),
+                    "connection_file": str(self.folder / f"k{index}.json"),
+                }
+            }
+        )
 
 
 def kernel_transport() -> Transport:
@@ -620,13 +701,17 @@ def kernel_transport() -> Transport:
     try:
         folder = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
     except OSError as e:
-        return Transport(None, f"temp dir {tempfile.gettempdir()} is not usable ({e.strerror}): "
-                               "kernels use TCP on 127.0.0.1")
+        return Transport(
+            None, f"temp dir {tempfile.gettempdir()} is not usable ({e.strerror}): kernels use TCP on 127.0.0.1"
+        )
     longest = len(str(folder / "k9999")) + len("-99")
     if longest > IPC_PATH_MAX:
         folder.rmdir()
-        return Transport(None, f"kernel socket paths under {tempfile.gettempdir()} would be {longest} characters "
-                               f"(more than {IPC_PATH_MAX}): kernels use TCP on 127.0.0.1")
+        return Transport(
+            None,
+            f"kernel socket paths under {tempfile.gettempdir()} would be {longest} characters "
+            f"(more than {IPC_PATH_MAX}): kernels use TCP on 127.0.0.1",
+        )
     return Transport(folder)
 
 
@@ -677,15 +762,25 @@ def execute_one(job: Job, settings: Settings, transport: Transport, index: int =
     error = None
     try:
         papermill.execute_notebook(
-            str(job.source), str(job.output), parameters=job.parameters or None, cwd=str(job.source.parent),
-            kernel_name=KERNEL_NAME, language="python", progress_bar=False, log_output=False, start_timeout=settings.start_timeout,
-            execution_timeout=settings.timeout, config=transport.config(index),
+            str(job.source),
+            str(job.output),
+            parameters=job.parameters or None,
+            cwd=str(job.source.parent),
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            start_timeout=settings.start_timeout,
+            execution_timeout=settings.timeout,
+            config=transport.config(index),
             kernel_manager_class=kernel_manager_class(),
             on_cell_execute=lambda cell, cell_index: current.update(cell=cell, index=cell_index),
         )
     except PapermillExecutionError as e:
-        error = f"{locate_cell(job.source, job.output, e.cell_index, e.source)}: {e.ename}: " \
-                f"{_first_line(e.evalue) or '(no message)'}"
+        error = (
+            f"{locate_cell(job.source, job.output, e.cell_index, e.source)}: {e.ename}: "
+            f"{_first_line(e.evalue) or '(no message)'}"
+        )
     except Exception as e:  # a cell that timed out, a kernel that died or did not start, a notebook not JSON...
         message = f"{type(e).__name__}: {_first_line(str(e)) or '(no message)'}"
         if "index" not in current:
@@ -693,9 +788,15 @@ def execute_one(job: Job, settings: Settings, transport: Transport, index: int =
         where = _running_cell(job.source, current) or locate_cell(job.source, job.output)
         error = f"{where}: {message}" if where else message
     cell = current.get("cell") if error else None
-    return Result(job.source, job.output, time.perf_counter() - start, error, job.lang,
-                  cell_source=cell.get("source") if cell is not None else None,
-                  last_output=_output_text(cell) if cell is not None else None)
+    return Result(
+        job.source,
+        job.output,
+        time.perf_counter() - start,
+        error,
+        job.lang,
+        cell_source=cell.get("source") if cell is not None else None,
+        last_output=_output_text(cell) if cell is not None else None,
+    )
 
 
 def _running_cell(source: Path, current: dict) -> str:
@@ -741,8 +842,14 @@ def _worker(job: Job, settings: Settings, transport: Transport, index: int, pare
     conn.close()
 
 
-def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings(), on_done=None,
-                while_running=None, transport: Transport | None = None) -> list[Result]:
+def execute_all(
+    jobs: list[Job],
+    workers: int = 1,
+    settings: Settings = Settings(),
+    on_done=None,
+    while_running=None,
+    transport: Transport | None = None,
+) -> list[Result]:
     """Execute ``jobs`` in at most ``workers`` forked processes at once; results in input order.
 
     Each job runs in a process of its own, watched through its sentinel and its result pipe: a worker
@@ -774,8 +881,12 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
             while pending and len(running) < max(1, workers):
                 index, job = pending.pop(0)
                 reader, writer = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker, args=(job, settings, transport, index, os.getpid(), writer),
-                                   name=f"helpers-run {job.label}", daemon=True)
+                proc = ctx.Process(
+                    target=_worker,
+                    args=(job, settings, transport, index, os.getpid(), writer),
+                    name=f"helpers-run {job.label}",
+                    daemon=True,
+                )
                 proc.start()
                 started_pids.add(proc.pid)
                 writer.close()
@@ -785,8 +896,9 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
                 called = True
                 while_running()
             deadline = min(entry[3] for entry in running.values())
-            ready = wait([*running, *(e[0].sentinel for e in running.values())],
-                         timeout=max(0.0, deadline - time.monotonic()))
+            ready = wait(
+                [*running, *(e[0].sentinel for e in running.values())], timeout=max(0.0, deadline - time.monotonic())
+            )
             for reader in list(running):
                 proc, index, job, deadline, started = running[reader]
                 result = None
@@ -797,13 +909,23 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
                         result = None
                     if result is None:
                         proc.join(5)
-                        result = Result(job.source, job.output, time.monotonic() - started,
-                                        f"the worker process died ({_exit_status(proc.exitcode)})", job.lang)
+                        result = Result(
+                            job.source,
+                            job.output,
+                            time.monotonic() - started,
+                            f"the worker process died ({_exit_status(proc.exitcode)})",
+                            job.lang,
+                        )
                 elif time.monotonic() >= deadline:
                     proc.kill()
-                    result = Result(job.source, job.output, time.monotonic() - started,
-                                    f"did not finish within --worker-timeout {settings.worker_timeout} s; "
-                                    "its worker and kernel were killed", job.lang)
+                    result = Result(
+                        job.source,
+                        job.output,
+                        time.monotonic() - started,
+                        f"did not finish within --worker-timeout {settings.worker_timeout} s; "
+                        "its worker and kernel were killed",
+                        job.lang,
+                    )
                 if result is None:
                     continue
                 del running[reader]
@@ -817,7 +939,7 @@ def execute_all(jobs: list[Job], workers: int = 1, settings: Settings = Settings
                 if on_done is not None:
                     on_done(result)
     finally:
-        for reader, (proc, *_) in running.items():
+        for proc, *_ in running.values():
             proc.kill()
         for reader, (proc, *_) in running.items():
             proc.join(5)
@@ -878,9 +1000,12 @@ def locate_cell(source: Path, output: Path, index: int | None = None, code: str 
 def _failed_or_running(cell) -> bool:
     """A cell papermill marked as failed, or one sent to a kernel that never replied (it died)."""
     marks, timing = cell.metadata.get("papermill", {}), cell.metadata.get("execution", {})
-    return bool(marks.get("exception") or marks.get("status") in ("failed", "running")
-                or ("iopub.execute_input" in timing and "shell.execute_reply" not in timing)
-                or any(o.get("output_type") == "error" for o in cell.get("outputs", [])))
+    return bool(
+        marks.get("exception")
+        or marks.get("status") in ("failed", "running")
+        or ("iopub.execute_input" in timing and "shell.execute_reply" not in timing)
+        or any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    )
 
 
 def _first_line(text: str) -> str:
@@ -1039,8 +1164,15 @@ def read_state(out: Path) -> dict:
         return {}
 
 
-def build(notebooks: list[Path], out: Path, parameters: dict, langs: tuple[str, ...] = DEFAULT_LANGS,
-          jobs: int = 1, settings: Settings = Settings(), force: bool = False) -> int:
+def build(
+    notebooks: list[Path],
+    out: Path,
+    parameters: dict,
+    langs: tuple[str, ...] = DEFAULT_LANGS,
+    jobs: int = 1,
+    settings: Settings = Settings(),
+    force: bool = False,
+) -> int:
     """Execute (what changed), clean, render, tabulate and publish together; the exit code of ``run``.
 
     The caller holds OUT's lock (:func:`output_lock`).
@@ -1051,8 +1183,10 @@ def build(notebooks: list[Path], out: Path, parameters: dict, langs: tuple[str, 
     todo, keys = plan(notebooks, parameters, tuple(langs), stage)
     state = read_state(out)
     if not force and state.get("keys") == keys and all((out / name).exists() for name in OUTPUTS):
-        print(f"nothing changed since the run of {state.get('finished', '?')}: {shown(out)} is up to date "
-              f"({len(todo)} notebooks, {time.perf_counter() - started:.2f} s)")
+        print(
+            f"nothing changed since the run of {state.get('finished', '?')}: {shown(out)} is up to date "
+            f"({len(todo)} notebooks, {time.perf_counter() - started:.2f} s)"
+        )
         return EXIT_OK
 
     from helpers.package import PackageError
@@ -1069,14 +1203,16 @@ def build(notebooks: list[Path], out: Path, parameters: dict, langs: tuple[str, 
     cache.mkdir(exist_ok=True)
     stage.mkdir()
     try:
-        return _build(notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state, langs, jobs,
-                      settings, force, started)
+        return _build(
+            notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state, langs, jobs, settings, force, started
+        )
     finally:
         _remove(stage)
 
 
-def _build(notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state, langs, jobs, settings, force,
-           started) -> int:
+def _build(
+    notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state, langs, jobs, settings, force, started
+) -> int:
     failures: list[str] = []
     reports: list[list[str]] = []
     results: dict[str, Result] = {}
@@ -1089,11 +1225,17 @@ def _build(notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state
             results[job.label] = Result(job.source, job.output, 0.0, lang=job.lang, cached=True)
         else:
             to_run.append(job)
-    print(f"{len(to_run)} of {len(todo)} notebook executions needed "
-          f"({len(todo) - len(to_run)} unchanged, taken from {shown(cache)})", flush=True)
+    print(
+        f"{len(to_run)} of {len(todo)} notebook executions needed "
+        f"({len(todo) - len(to_run)} unchanged, taken from {shown(cache)})",
+        flush=True,
+    )
 
-    tables_same = (not force and state.get("keys", {}).get("tables") == keys["tables"]
-                   and all((out / f"{name}.csv").is_file() for name in ("derived", "checks")))
+    tables_same = (
+        not force
+        and state.get("keys", {}).get("tables") == keys["tables"]
+        and all((out / f"{name}.csv").is_file() for name in ("derived", "checks"))
+    )
 
     def tables() -> None:
         """The CSV tables: the published ones when their inputs did not change, else computed here."""
@@ -1130,9 +1272,14 @@ def _build(notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state
         executed = {lang: [stage / "notebooks" / lang / nb.name for nb in notebooks] for lang in langs}
         (stage / "site").mkdir()
         try:
-            _render_site(executed, stage / "site", work_dir=out / CACHE_NAME / "site",
-                         downloads=[stage / "derived.csv", stage / "checks.csv"], parameters=site_parameters,
-                         ctx=ctx)
+            _render_site(
+                executed,
+                stage / "site",
+                work_dir=out / CACHE_NAME / "site",
+                downloads=[stage / "derived.csv", stage / "checks.csv"],
+                parameters=site_parameters,
+                ctx=ctx,
+            )
         except Exception as e:
             failures.append(f"site: rendering failed: {type(e).__name__}: {e}")
             reports.append([])
@@ -1148,14 +1295,19 @@ def _build(notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state
             print(f"  {line}", file=sys.stderr)
             for extra in detail:
                 print(f"    {extra}", file=sys.stderr)
-        print(f"the published output in {shown(out)} was left as it was; this run's notebooks and tables are in "
-              f"{shown(failed)}", file=sys.stderr)
+        print(
+            f"the published output in {shown(out)} was left as it was; this run's notebooks and tables are in "
+            f"{shown(failed)}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     publish_run(stage, out, keys)
     _remove(out / FAILED_NAME)  # stale: this run succeeded
     print(f"{n_ok} of {len(todo)} notebooks ok ({len(to_run)} executed) in {elapsed:.1f} s with {jobs} worker(s)")
-    print(f"site: {shown(out / 'site' / 'index.html')}; notebooks: {shown(out / 'notebooks')}; tables: "
-          f"{shown(out / 'derived.csv')}, {shown(out / 'checks.csv')}")
+    print(
+        f"site: {shown(out / 'site' / 'index.html')}; notebooks: {shown(out / 'notebooks')}; tables: "
+        f"{shown(out / 'derived.csv')}, {shown(out / 'checks.csv')}"
+    )
     return EXIT_OK
 
 
@@ -1177,8 +1329,15 @@ def publish_run(stage: Path, out: Path, keys: dict) -> None:
             _remove(path)
 
 
-def _render_site(executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downloads: list[Path] = (),
-                 parameters: dict | None = None, ctx=None) -> None:
+def _render_site(
+    executed: dict[str, list[Path]],
+    dest: Path,
+    *,
+    work_dir: Path,
+    downloads: list[Path] = (),
+    parameters: dict | None = None,
+    ctx=None,
+) -> None:
     """Render the site into ``dest`` (an empty folder) from the executed notebooks: the one call to the site.
 
     On this branch: :class:`helpers.site.SiteBuilder` renders the first language's notebooks (index and one
@@ -1233,9 +1392,11 @@ def refresh(notebooks: list[Path], out: Path, jobs: int = 1, settings: Settings 
             os.rename(stage, failed)
     finally:
         _remove(stage)
-    print(f"{sum(r.ok for r in results)} of {len(results)} notebooks refreshed in "
-          f"{time.perf_counter() - started:.1f} s; {len(changed)} changed"
-          + (f": {', '.join(shown(p) for p in changed)}" if changed else ""))
+    print(
+        f"{sum(r.ok for r in results)} of {len(results)} notebooks refreshed in "
+        f"{time.perf_counter() - started:.1f} s; {len(changed)} changed"
+        + (f": {', '.join(shown(p) for p in changed)}" if changed else "")
+    )
     if failures:
         print(f"{len(failures)} failure(s):", file=sys.stderr)
         for line, detail in zip(failures, reports):
