@@ -1248,6 +1248,7 @@ def _build(
                     write_table(ctx, frame, target)
             except Exception as e:
                 failures.append(f"{name}.csv: helpers.tables.{frame} failed: {type(e).__name__}: {e}")
+                reports.append([])
                 say(f"FAILED {failures[-1]}")
 
     by_output = {job.output: job for job in to_run}
@@ -1291,7 +1292,7 @@ def _build(
         os.rename(stage, failed)
         print(f"{n_ok} of {len(todo)} notebooks ok in {elapsed:.1f} s with {jobs} worker(s)")
         print(f"{len(failures)} failure(s):", file=sys.stderr)
-        for line, detail in zip(failures, reports + [[]] * len(failures)):
+        for line, detail in zip(failures, reports):
             print(f"  {line}", file=sys.stderr)
             for extra in detail:
                 print(f"    {extra}", file=sys.stderr)
