@@ -65,10 +65,9 @@ def light_venv(clone: Path, base: Path) -> None:
     site.mkdir(parents=True, exist_ok=True)
     (site / "zz_base_venv.pth").write_text(base_site + "\n", encoding="utf-8")
     (site / "aa_clone_src.pth").write_text(str(clone / "src") + "\n", encoding="utf-8")
-    for script in ("pytest", "ruff"):
-        source = base / "bin" / script
-        if source.exists():
-            shutil.copy(source, clone / ".venv" / "bin" / script)
+    for data in ("share", "etc"):  # Jupyter's data and config (nbconvert's templates, kernelspecs)
+        if (base / data).is_dir():
+            (clone / ".venv" / data).symlink_to(base / data)
     stamp = subprocess.check_output(
         "sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1",
         shell=True,
