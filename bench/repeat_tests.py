@@ -112,9 +112,9 @@ def main() -> int:
                     timeout=args.timeout,
                     env={**os.environ, "CI": "true"},
                 )
-                code, tail = proc.returncode, proc.stdout[-3000:]
+                code, tail = proc.returncode, proc.stdout[-12000:]
             except subprocess.TimeoutExpired as e:
-                code, tail = "timeout", (e.stdout or b"")[-3000:].decode(errors="replace")
+                code, tail = "timeout", (e.stdout or b"")[-12000:].decode(errors="replace")
             seconds = time.monotonic() - start
             ok = code == 0
             passed += ok
