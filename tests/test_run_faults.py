@@ -199,18 +199,21 @@ def test_kernel_that_cannot_start_ends_the_notebook_with_an_error_naming_it(tmp_
 
 
 def test_kernel_that_dies_mid_cell_is_reported_with_the_cell_its_source_and_last_output(tmp_path):
-    root = project(
-        tmp_path,
-        [
-            'print("ready")',
-            'import os, signal, sys\nprint("about to die")\nsys.stdout.flush()\nos.kill(os.getpid(), signal.SIGKILL)',
-        ],
-    )
-    code, out, err = finish(start(root, env=environment(root, uuid.uuid4().hex)))
+    # the cell prints, then says it is running and blocks; the test then kills its kernel (as the OOM killer would)
+    root = project(tmp_path, ['print("ready")', 'print("about to die", flush=True)\n' + BLOCKING_CELL])
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    mark = uuid.uuid4().hex
+    proc = _blocked_run(root, mark, fifo)
+    kernels = [pid for pid in marked(mark) if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(kernels) == 1
+    os.kill(kernels[0], signal.SIGKILL)
+    code, out, err = finish(proc)
     assert code == 1
-    assert "01_cells.ipynb [zh], cell 2 (`import os, signal, sys`): DeadKernelError" in err
-    assert "  | os.kill(os.getpid(), signal.SIGKILL)" in err
+    assert '01_cells.ipynb [zh], cell 2 (`print("about to die", flush=True)`): DeadKernelError' in err
+    assert "  | os.read(never_written, 1)" in err
     assert "last output:" in err and "  | about to die" in err
+    assert wait_gone(marked(mark)) == []
 
 
 def test_worker_past_its_timeout_is_killed_with_its_kernel(tmp_path):
