@@ -6,7 +6,9 @@ SOURCE ?= ../shared/source/000_2bd6ca4ad038a17f.txt
 export REPORT_SOURCE ?= $(abspath $(SOURCE))
 export CITY_SOURCE ?= $(abspath ../shared/source/jinan_2022_communique_excerpt.txt)
 
-.PHONY: help setup report test notebooks lab validate bench clean
+.PHONY: help setup report test lint notebooks lab validate bench clean
+#: What `make lint` checks (the whole tree by default).
+LINT_PATHS ?= .
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,7 +16,7 @@ help: ## list the targets
 setup: ## create .venv and install the pinned environment (and fonts-noto-cjk)
 	@bash scripts/setup.sh
 
-report: setup ## the main job: validate data/, execute every notebook in parallel, render build/site and build/*.csv
+report: setup ## the main job: validate data/, execute what changed (zh and en), publish build/site, build/notebooks, build/*.csv
 	@$(PY) -m helpers validate
 	@$(PY) -m helpers run --jobs $(JOBS)
 
@@ -22,6 +24,10 @@ test: ## run every test: units, loader, audit, relations, notebooks (nbval stric
 	@bash scripts/setup.sh --browser
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-current-env notebooks
+
+lint: setup ## ruff check and ruff format --check (pinned in requirements.lock; configured in pyproject.toml)
+	@$(PY) -m ruff check $(LINT_PATHS)
+	@$(PY) -m ruff format --check $(LINT_PATHS)
 
 notebooks: setup ## re-execute the committed notebooks in place (stored outputs refreshed, metadata cleaned)
 	@$(PY) -m helpers run --refresh --jobs $(JOBS)
@@ -37,5 +43,5 @@ bench: setup ## measure the collection and the extractor; writes bench/results.m
 	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py; } > bench/results.md.tmp
 	@mv bench/results.md.tmp bench/results.md && cat bench/results.md
 
-clean: ## remove build/ (the rendered site and executed notebooks)
+clean: ## remove build/ (the site, executed notebooks, tables and the cache of executed notebooks)
 	rm -rf build

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Set up the project's environment: Debian packages it needs, then .venv from requirements.lock.
 # Usage: scripts/setup.sh [--browser]   (--browser also installs Chromium for the site test)
+# PYTHON names the interpreter for .venv (default: python3); it must be at least MIN_PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The oldest Python every package pinned in requirements.lock installs on (their Requires-Python);
+# Debian 12's python3 is 3.11.2.
+MIN_PYTHON=3.11.2
 
 debs=(fonts-noto-cjk)
 probe=(/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
@@ -28,6 +33,20 @@ if ((${#missing[@]})); then
 fi
 
 py=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  if ! command -v "$py" >/dev/null; then
+    echo "setup: no $py found; requirements.lock needs Python >= $MIN_PYTHON: install it or set PYTHON=/path/to/python3" >&2
+    exit 1
+  fi
+  if ! "$py" -c "import sys; sys.exit(sys.version_info[:3] < tuple(map(int, '$MIN_PYTHON'.split('.'))))"; then
+    echo "setup: $py is $("$py" --version 2>&1); requirements.lock needs Python >= $MIN_PYTHON: set PYTHON=/path/to/python3.11 or newer" >&2
+    exit 1
+  fi
+  if ! "$py" -c "import venv, ensurepip" 2>/dev/null; then
+    echo "setup: $py cannot create a virtual environment; run: sudo apt-get install -y python3-venv" >&2
+    exit 1
+  fi
+fi
 stamp=.venv/.lock-sha256
 want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [[ ! -x .venv/bin/python ]]; then

@@ -22,8 +22,10 @@ def source_path() -> Path:
 def read_source(path: Path, ci: bool) -> str:
     """The article's text. Missing: skip with the reason, except under CI, where it is a failure."""
     if not path.is_file():
-        message = (f"source article not found at {path}; set REPORT_SOURCE to its path "
-                   f"(it is kept outside the repository, in ../shared/source/)")
+        message = (
+            f"source article not found at {path}; set REPORT_SOURCE to its path "
+            f"(it is kept outside the repository, in ../shared/source/)"
+        )
         if ci:
             pytest.fail(message)
         pytest.skip(message)

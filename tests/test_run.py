@@ -37,11 +37,13 @@ def fake_modules() -> dict[str, types.ModuleType]:
     """helpers.tables and helpers.labels stand-ins whose output shows the Context they were given."""
     tables = types.ModuleType("helpers.tables")
     tables.derived_frame = lambda ctx: pd.DataFrame(
-        {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]})
+        {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]}
+    )
     tables.checks_frame = lambda ctx: pd.DataFrame({"id": ["check"], "status": [f"ok {ctx.lang}"]})
     labels = types.ModuleType("helpers.labels")
     labels.glossary_frame = lambda lang: pd.DataFrame(
-        {"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": [f"glossary in {lang}"]})
+        {"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": [f"glossary in {lang}"]}
+    )
     return {"tables": tables, "labels": labels}
 
 
@@ -94,25 +96,28 @@ def builds(tmp_path_factory):
     """Run 1 builds 01 and 02 (succeeds); run 2 builds all three (03 fails). Both results, and run 1's files."""
     root = make_project(tmp_path_factory.mktemp("project"), [HELLO, TEXT, BROKEN])
     nbs, out = root / "notebooks", root / "build"
-    first = invoke("--notebooks", nbs / HELLO, nbs / TEXT, "--out", out, "--jobs", 2)
+    first = invoke("--notebooks", nbs / HELLO, nbs / TEXT, "--out", out, "--jobs", 2, "--langs", "zh")
     first_files = tree(out)
-    second = invoke("--notebooks", nbs, "--out", out, "--data-dir", root / "data", "--jobs", 2)
+    second = invoke("--notebooks", nbs, "--out", out, "--data-dir", root / "data", "--jobs", 2, "--langs", "zh")
     return types.SimpleNamespace(root=root, out=out, first=first, first_files=first_files, second=second)
 
 
 def test_successful_run_exits_zero_and_prints_each_notebooks_time(builds):
     code, stdout, stderr = builds.first
     assert code == 0, stderr
-    assert re.search(r"^ *[0-9.]+ s  01_hello\.ipynb  ok$", stdout, re.MULTILINE)
-    assert re.search(r"^ *[0-9.]+ s  02_text\.ipynb  ok$", stdout, re.MULTILINE)
+    assert re.search(r"^ *[0-9.]+ s  zh/01_hello\.ipynb  ok$", stdout, re.MULTILINE)
+    assert re.search(r"^ *[0-9.]+ s  zh/02_text\.ipynb  ok$", stdout, re.MULTILINE)
 
 
 def test_successful_run_writes_cleaned_executed_notebooks(builds):
-    executed = nbformat.reads(builds.first_files[f"notebooks/{HELLO}"].decode(), as_version=4)
+    executed = nbformat.reads(builds.first_files[f"notebooks/zh/{HELLO}"].decode(), as_version=4)
     assert "lang=zh" in outputs_text_from(executed)
     assert "papermill" not in executed.metadata
-    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
-               for c in executed.cells for o in c.get("outputs", []))
+    assert any(
+        o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
 
 
 def test_successful_run_renders_index_and_one_page_per_notebook(builds):
@@ -131,7 +136,16 @@ def test_successful_run_writes_tables_from_helpers_tables(builds):
 
 
 def test_successful_run_leaves_no_temporary_folders(builds):
-    assert not [name for name in builds.first_files if name.startswith(".") or "/." in name]
+    assert not [name for name in builds.first_files if name.startswith(run.STALE_IN_OUT) or "/." in name]
+    assert sorted({name.split("/")[0] for name in builds.first_files}) == [
+        ".cache",
+        ".lock",
+        ".published.json",
+        "checks.csv",
+        "derived.csv",
+        "notebooks",
+        "site",
+    ]
 
 
 def test_failing_notebook_makes_the_run_exit_nonzero(builds):
@@ -142,26 +156,31 @@ def test_failing_notebook_makes_the_run_exit_nonzero(builds):
 def test_failure_message_names_notebook_cell_first_line_and_error(builds):
     _, _, stderr = builds.second
     # cell 3 of the source notebook, although papermill injected a parameters cell before it
-    assert "03_broken.ipynb, cell 3 (`value = 1`): ValueError: boom 1" in stderr
+    assert "03_broken.ipynb [zh], cell 3 (`value = 1`): ValueError: boom 1" in stderr
+
+
+def test_failure_report_shows_the_cells_source_and_last_output(builds):
+    _, _, stderr = builds.second
+    assert '  | raise ValueError(f"boom {value}")' in stderr
+    assert "last output:\n      | ValueError: boom 1" in stderr
 
 
 def test_other_notebooks_still_execute_and_render_when_one_fails(builds):
     _, stdout, _ = builds.second
-    assert " s  01_hello.ipynb  ok" in stdout and " s  02_text.ipynb  ok" in stdout
-    failed_site = builds.out / "site.failed"
-    assert (failed_site / "01_hello.html").is_file() and (failed_site / "02_text.html").is_file()
-    assert "03_broken.html" in (failed_site / "index.html").read_text(encoding="utf-8")
+    assert " s  zh/01_hello.ipynb  ok" in stdout and " s  zh/02_text.ipynb  ok" in stdout
+    assert "lang=zh" in outputs_text(builds.out / "failed" / "notebooks" / "zh" / HELLO)
 
 
 def test_failed_notebook_is_kept_for_inspection(builds):
-    nb = nbformat.read(builds.out / "notebooks" / BROKEN, as_version=4)
+    nb = nbformat.read(builds.out / "failed" / "notebooks" / "zh" / BROKEN, as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "boom 1")]
 
 
-def test_failed_run_leaves_previous_site_byte_identical(builds):
-    before = {k: v for k, v in builds.first_files.items() if k.startswith("site/")}
-    assert tree(builds.out / "site") == {k.removeprefix("site/"): v for k, v in before.items()}
+def test_failed_run_leaves_the_published_output_byte_identical(builds):
+    published = ("site/", "notebooks/", "derived.csv", "checks.csv", ".published.json")
+    after = {k: v for k, v in tree(builds.out).items() if k.startswith(published)}
+    assert after == {k: v for k, v in builds.first_files.items() if k.startswith(published)}
 
 
 # ---- parameters --------------------------------------------------------------------------------------
@@ -173,9 +192,10 @@ def parameterised(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("params"), [HELLO])
     (root / "params.yaml").write_text("lang: zh\nfx_usd_cny: 7.1\n", encoding="utf-8")
     with contextlib.chdir(root):
-        result = invoke("--notebooks", "notebooks", "--out", "build", "-f", "params.yaml",
-                        "-p", "lang", "en", "--data-dir", "data")
-    return types.SimpleNamespace(root=root, result=result, printed=outputs_text(root / "build/notebooks" / HELLO))
+        result = invoke(
+            "--notebooks", "notebooks", "--out", "build", "-f", "params.yaml", "-p", "lang", "en", "--data-dir", "data"
+        )
+    return types.SimpleNamespace(root=root, result=result, printed=outputs_text(root / "build/notebooks/en" / HELLO))
 
 
 def test_parameters_file_values_reach_the_notebooks(parameterised):
@@ -227,8 +247,9 @@ def test_parameters_file_that_is_not_a_mapping_is_refused(tmp_path):
         collect_parameters([], tmp_path / "p.yaml")
 
 
-@pytest.mark.parametrize(("text", "value"), [("en", "en"), ("7", 7), ("6.7261", 6.7261), ('"6.7"', "6.7"),
-                                             ("true", True), ("null", None)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("en", "en"), ("7", 7), ("6.7261", 6.7261), ('"6.7"', "6.7"), ("true", True), ("null", None)]
+)
 def test_p_values_are_read_as_yaml_scalars(text, value):
     assert parse_value("x", text) == value and type(parse_value("x", text)) is type(value)
 
@@ -279,6 +300,7 @@ def test_refresh_leaves_a_failing_notebook_untouched_and_exits_nonzero(refreshed
     assert refreshed.first[0] == 1
     assert (refreshed.root / "notebooks" / BROKEN).read_bytes() == (FIXTURES / BROKEN).read_bytes()
     assert "03_broken.ipynb, cell 3 (`value = 1`): ValueError: boom 1" in refreshed.first[2]
+    assert (refreshed.root / "build" / "failed" / "notebooks" / BROKEN).is_file()
 
 
 def test_refresh_refuses_parameters(tmp_path):
@@ -293,24 +315,45 @@ def executed_notebook():
     """A notebook as papermill and nbclient leave it: timings, paths, timestamps, a random id, split streams."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Title", id="title"),
-        new_code_cell('lang = "zh"', id="params", metadata={"tags": ["parameters"]}),
-        new_code_cell('lang = "en"', id="0f1e2d3c-random", metadata={"tags": [INJECTED]}),
-        new_code_cell("print(1); print(2)", execution_count=3, outputs=[
-            new_output("stream", name="stdout", text="1\n"), new_output("stream", name="stdout", text="2\n"),
-            new_output("stream", name="stderr", text="warn\n")]),
-        new_code_cell("plt.plot([1])", execution_count=4, outputs=[new_output(
-            "execute_result", data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f3a2c1d9e50>]"},
-            execution_count=4)]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Title", id="title"),
+            new_code_cell('lang = "zh"', id="params", metadata={"tags": ["parameters"]}),
+            new_code_cell('lang = "en"', id="0f1e2d3c-random", metadata={"tags": [INJECTED]}),
+            new_code_cell(
+                "print(1); print(2)",
+                execution_count=3,
+                outputs=[
+                    new_output("stream", name="stdout", text="1\n"),
+                    new_output("stream", name="stdout", text="2\n"),
+                    new_output("stream", name="stderr", text="warn\n"),
+                ],
+            ),
+            new_code_cell(
+                "plt.plot([1])",
+                execution_count=4,
+                outputs=[
+                    new_output(
+                        "execute_result",
+                        data={"text/plain": "[<matplotlib.lines.Line2D at 0x7f3a2c1d9e50>]"},
+                        execution_count=4,
+                    )
+                ],
+            ),
+        ]
+    )
     nb.cells[3]["id"] = "params"  # a duplicate (set after new_notebook, which would correct it)
     del nb.cells[4]["id"]
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python", "version": "3.11.7"},
-        "papermill": {"duration": 3.2, "start_time": "2025-01-01T00:00:00", "input_path": "/home/x/in.ipynb",
-                      "exception": None, "parameters": {"lang": "en"}},
+        "papermill": {
+            "duration": 3.2,
+            "start_time": "2025-01-01T00:00:00",
+            "input_path": "/home/x/in.ipynb",
+            "exception": None,
+            "parameters": {"lang": "en"},
+        },
     }
     for cell in nb.cells:
         cell.metadata["papermill"] = {"duration": 0.1, "status": "completed", "exception": False}
@@ -326,8 +369,11 @@ def test_clean_removes_papermill_and_execution_metadata():
 
 def test_clean_sets_the_one_kernelspec_and_drops_the_python_version():
     nb = clean(executed_notebook())
-    assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                         "language": "python"}
+    assert nb.metadata["kernelspec"] == {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     assert "version" not in nb.metadata["language_info"]
 
 
@@ -372,6 +418,116 @@ def test_cell_that_runs_past_the_timeout_fails_naming_the_cell(tmp_path):
     root = make_project(tmp_path, [])
     nb = new_notebook(cells=[new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(60)")])
     nbformat.write(nb, root / "notebooks" / "01_slow.ipynb")
-    code, _, stderr = invoke("--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1)
+    code, _, stderr = invoke(
+        "--notebooks", root / "notebooks", "--out", root / "build", "--timeout", 1, "--langs", "zh"
+    )
     assert code == 1
-    assert "01_slow.ipynb, cell 1 (`import time`): CellTimeoutError" in stderr
+    assert "01_slow.ipynb [zh], cell 1 (`import time`): CellTimeoutError" in stderr
+
+
+# ---- languages and no work twice ----------------------------------------------------------------------
+
+
+def executed_lines(stdout: str) -> list[str]:
+    """The notebooks a run executed, as it lists them (``zh/01_hello.ipynb``)."""
+    return sorted(m.group(1) for m in re.finditer(r"^ *[0-9.]+ s  (\S+)  (?:ok|FAILED)$", stdout, re.MULTILINE))
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory):
+    """Cold run (both languages), warm run, one notebook changed, the package changed, --force."""
+    root = make_project(tmp_path_factory.mktemp("cache"), [HELLO, TEXT])
+    nbs, out = root / "notebooks", root / "build"
+    runs = {"cold": invoke("--notebooks", nbs, "--out", out, "--jobs", 2)}
+    runs["cold_files"] = tree(out)
+    runs["warm"] = invoke("--notebooks", nbs, "--out", out)
+    runs["warm_files"] = tree(out)
+    nb = nbformat.read(nbs / TEXT, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('print("added")'))
+    nbformat.write(nb, nbs / TEXT)
+    runs["one"] = invoke("--notebooks", nbs, "--out", out, "--jobs", 2)
+    with open(root / "data" / "figures.csv", "a", encoding="utf-8") as f:
+        f.write("")  # same content: the key is the bytes, unchanged
+    runs["same_bytes"] = invoke("--notebooks", nbs, "--out", out)
+    (root / "data" / "README.txt").write_text("a new file in the package\n", encoding="utf-8")
+    runs["package"] = invoke("--notebooks", nbs, "--out", out, "--jobs", 2)
+    runs["force"] = invoke("--notebooks", nbs, "--out", out, "--jobs", 2, "--force")
+    return types.SimpleNamespace(root=root, out=out, **runs)
+
+
+def test_every_notebook_executes_once_per_language(cached):
+    code, stdout, stderr = cached.cold
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{HELLO}", f"en/{TEXT}", f"zh/{HELLO}", f"zh/{TEXT}"]
+    assert "lang=zh\n" in outputs_text_from(nbformat.reads(cached.cold_files[f"notebooks/zh/{HELLO}"].decode(), 4))
+    assert "lang=en\n" in outputs_text_from(nbformat.reads(cached.cold_files[f"notebooks/en/{HELLO}"].decode(), 4))
+
+
+def test_site_is_rendered_from_the_first_languages_notebooks(cached):
+    assert "lang=zh" in cached.cold_files["site/01_hello.html"].decode()
+
+
+def test_run_with_nothing_changed_executes_nothing_and_changes_no_file(cached):
+    code, stdout, stderr = cached.warm
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [] and "is up to date" in stdout
+    assert cached.warm_files == cached.cold_files
+
+
+def test_changing_one_notebook_re_executes_it_alone(cached):
+    code, stdout, stderr = cached.one
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{TEXT}", f"zh/{TEXT}"]
+    assert "added" in outputs_text(cached.out / "notebooks" / "zh" / TEXT)
+
+
+def test_a_package_file_with_the_same_bytes_changes_nothing(cached):
+    assert executed_lines(cached.same_bytes[1]) == [] and "is up to date" in cached.same_bytes[1]
+
+
+def test_changing_the_data_package_re_executes_every_notebook(cached):
+    code, stdout, stderr = cached.package
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{HELLO}", f"en/{TEXT}", f"zh/{HELLO}", f"zh/{TEXT}"]
+
+
+def test_force_executes_every_notebook(cached):
+    code, stdout, stderr = cached.force
+    assert code == 0, stderr
+    assert executed_lines(stdout) == [f"en/{HELLO}", f"en/{TEXT}", f"zh/{HELLO}", f"zh/{TEXT}"]
+
+
+@pytest.mark.parametrize("part", ["notebook", "parameters", "package", "helpers", "lock"])
+def test_job_key_changes_with_each_of_its_inputs(tmp_path, part):
+    nb = tmp_path / "01_x.ipynb"
+    nb.write_text("{}", encoding="utf-8")
+    args = {"notebook": nb, "parameters": {"lang": "zh"}, "package": "p", "helpers": "h", "lock": "l"}
+    before = run.job_key(**args)
+    if part == "notebook":
+        nb.write_text('{"x": 1}', encoding="utf-8")
+    else:
+        args[part] = {"lang": "en"} if part == "parameters" else "changed"
+    assert run.job_key(**args) != before
+
+
+def test_warm_run_imports_no_executor_no_site_and_no_pandas(cached):
+    import subprocess
+
+    code = (
+        "import sys, helpers.run as r\n"
+        f"c = r.main(['--notebooks', {str(cached.root / 'notebooks')!r}, '--out', {str(cached.out)!r}])\n"
+        "heavy = ('papermill', 'nbconvert', 'nbformat', 'pandas', 'matplotlib', 'helpers.site')\n"
+        "print(c, sorted(m for m in heavy if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "0 []", proc.stdout + proc.stderr
+
+
+def test_langs_option_refuses_an_unknown_language(tmp_path):
+    code, _, stderr = invoke("--notebooks", FIXTURES / HELLO, "--out", tmp_path, "--langs", "zh,fr")
+    assert code == 2 and "--langs" in stderr
+
+
+def test_p_lang_and_langs_that_disagree_are_refused(tmp_path):
+    code, _, stderr = invoke("--notebooks", FIXTURES / HELLO, "--out", tmp_path, "--langs", "zh", "-p", "lang", "en")
+    assert code == 2 and "disagree" in stderr

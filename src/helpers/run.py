@@ -1,45 +1,57 @@
-"""``python -m helpers run``: execute the notebook collection, clean it, render the site, write the tables.
+"""``python -m helpers run``: execute the notebook collection per language, render the site, write the tables.
 
 One command builds everything a reader gets (``make report``)::
 
-    build/notebooks/NN_name.ipynb   each notebook executed with papermill, metadata cleaned
-    build/site/index.html           the site: sections, notebooks, glossary (see :mod:`helpers.site`)
-    build/site/NN_name.html         each executed notebook as self-contained HTML
-    build/derived.csv               helpers.tables.derived_frame(ctx)
-    build/checks.csv                helpers.tables.checks_frame(ctx)
+    OUT/notebooks/<lang>/NN_name.ipynb  each notebook executed with papermill per language, metadata cleaned
+    OUT/site/index.html                 the site (see :func:`_render_site`)
+    OUT/derived.csv, OUT/checks.csv     helpers.tables.derived_frame(ctx), checks_frame(ctx)
 
-Notebooks run in parallel, one worker process per core, each worker running
-``papermill.execute_notebook(..., cwd=<the notebook's folder>)``.  Parameters
-(``-p NAME VALUE``, ``--parameters-file``, ``--data-dir``) are checked against
-:data:`helpers.params.DEFAULTS` and :func:`helpers.params.setup` before anything
-runs.  A failing notebook does not stop the others; the command then exits 1
-naming the notebook, the cell and the error, keeps the failed executed notebook
-in ``build/notebooks/``, and leaves the previous ``build/site/`` as it was (the
-new, incomplete site goes to ``build/site.failed/``).
+The run holds an OS file lock on ``OUT/.lock`` (``fcntl.flock``, released by the kernel however the process
+ends); a second run on the same OUT fails at once naming the running one, or waits with ``--wait``.  Every
+output of a run is built in a staging folder ``OUT/.run-PID-*`` and published together at the end, so that
+OUT holds one run's notebooks, site and tables; a run that fails leaves the published output as it was and
+puts what it built in ``OUT/failed/``.
 
-``--refresh`` (``make notebooks``) re-executes the committed notebooks with their
-default parameters and writes each back in place, cleaned by :func:`clean`, only
-when it executed without error, so that a refresh without changes leaves
-``git diff`` empty.
+Each notebook executes in a worker process of its own (forked, at most ``--jobs`` at once), whose kernel
+talks over Unix sockets in a run folder under the temp dir, or over TCP on 127.0.0.1 when that folder cannot
+be made or its socket paths would be too long (said once).  Every wait has a timeout: kernel start
+(``--start-timeout``), each cell (``--timeout``), each notebook's worker (``--worker-timeout``).  Nothing
+outlives the run: workers and kernels get a parent-death signal (``PR_SET_PDEATHSIG``, SIGKILL), SIGTERM
+and SIGINT end the run through its clean-up, and the folders of a run killed outright are removed at the
+next start.
+
+Nothing is done twice: each (notebook, language) has a content key (:func:`job_key`: the notebook, the
+data package files, the helpers source, the parameters, the lock file, the Python version); an executed
+notebook whose key is in ``OUT/.cache/`` is reused instead of executed (``--force`` executes all), and a run
+whose keys all equal the published run's does nothing at all (it imports no papermill, nbconvert or pandas).
+
+``--refresh`` (``make notebooks``) re-executes the committed notebooks with their default parameters and
+writes each back in place, cleaned by :func:`clean`, only when it executed without error, so that a refresh
+without changes leaves ``git diff`` empty.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import hashlib
+import json
 import os
 import re
+import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from helpers import kernels
 
 #: Where the committed notebooks live and which of them form the collection.
 REPO = Path(__file__).resolve().parents[2]
+HELPERS_DIR = Path(__file__).resolve().parent
+LOCK_FILE = REPO / "requirements.lock"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 KERNEL_NAME = "python3"
 #: The one kernelspec every cleaned notebook carries.
@@ -64,16 +76,35 @@ _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 #: Default object reprs (``<Line2D at 0x7f3a...>``) carry a memory address that changes every run.
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,16}>")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-#: How worker processes start. fork starts them at once with papermill already imported; spawn and
-#: forkserver import it again. Measured on 2 cores, the 7 notebooks, medians of 3: fork 21.6 s, forkserver
-#: 23.6 s, spawn 29.4 s (one at a time: 20.2 s when fork took 12 s). Threads were no faster and are unsafe:
-#: papermill's cwd= changes the working directory of the whole process (2 of 5 threaded runs failed).
-START_METHOD = "fork"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+DEFAULT_LANGS = ("zh", "en")
+#: Names inside OUT.
+LOCK_NAME, STATE_NAME, CACHE_NAME, FAILED_NAME = ".lock", ".published.json", ".cache", "failed"
+STAGE_PREFIX = ".run-"
+#: Folders a run makes and removes; one left by a dead run is removed at the next start.
+STALE_IN_OUT = (STAGE_PREFIX, ".site.new-", ".site.old-", ".old-")
+TMP_PREFIX = "helpers-run-"
+_TMP_NAME = re.compile(rf"^{TMP_PREFIX}(\d+)-")
+#: Connection files of TCP kernels, in Jupyter's runtime dir, named by the worker's PID.
+RUNTIME_PREFIX = "kernel-helpers-run-"
+_RUNTIME_NAME = re.compile(rf"^{RUNTIME_PREFIX}(\d+)-.*\.json$")
+#: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
+IPC_PATH_MAX = 100
+#: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "os.getppid() == int(sys.argv[1]) or os._exit(1)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])"
+)
 
 
 class UsageError(ValueError):
     """A bad command line or parameters file; raised before anything runs."""
+
+
+class OutputBusy(RuntimeError):
+    """Another run holds the lock on the output folder."""
 
 
 # ---- command line --------------------------------------------------------------------------
@@ -85,47 +116,124 @@ def register(sub) -> None:
         "run",
         help="execute the notebooks, render the site and write derived.csv and checks.csv",
         description=_paragraphs(
-            "Execute every notebook with papermill, in parallel, into OUT/notebooks/ (metadata cleaned); "
-            "render OUT/site/ (index.html and one self-contained HTML page per notebook, readable offline "
-            "from the file system); write OUT/derived.csv and OUT/checks.csv computed with the same "
-            "parameters. Parameter names and values are checked before anything runs.",
+            "Execute every notebook with papermill once per language (--langs), in parallel, into "
+            "OUT/notebooks/LANG/ (metadata cleaned); render OUT/site/ from the first language's notebooks; "
+            "write OUT/derived.csv and OUT/checks.csv computed with the same parameters. Parameter names and "
+            "values are checked before anything runs. Everything is built in a staging folder and published "
+            "together; one run at a time holds OUT (a file lock).",
+            "A notebook whose inputs (the notebook, the data package, the helpers source, the parameters, "
+            "requirements.lock) did not change since it last executed is not executed again (--force "
+            "executes all); a run with nothing changed does nothing.",
             "A failing notebook does not stop the others: the command then exits 1 naming the notebook, "
-            "the cell and the error, keeps the failed executed notebook in OUT/notebooks/, and leaves the "
-            "previous OUT/site/ as it was (the incomplete new site goes to OUT/site.failed/).",
-            "Exit codes: 0 success; 1 a notebook, a table or the site failed; 2 bad options or parameters.",
+            "the cell (its source and last output) and the error, leaves the published output as it was and "
+            "puts this run's notebooks and tables in OUT/failed/.",
+            "Exit codes: 0 success; 1 a notebook, a table or the site failed; 2 bad options or parameters; "
+            "3 another run holds OUT.",
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_paragraphs(
             "Parameters: --parameters-file first, then each -p, then --data-dir. A relative data_dir is "
-            "made absolute against the current directory before it is passed on.",
-        ) + "\n\nexamples:\n"
-            "  python -m helpers run                           # make report\n"
-            "  python -m helpers run -p lang en --out build/en\n"
-            "  python -m helpers run --refresh                 # make notebooks",
+            "made absolute against the current directory before it is passed on. -p lang X is --langs X.",
+        )
+        + "\n\nexamples:\n"
+        "  python -m helpers run                           # make report\n"
+        "  python -m helpers run --langs en --out build/en\n"
+        "  python -m helpers run --refresh                 # make notebooks",
     )
-    p.add_argument("--notebooks", nargs="+", metavar="PATH", type=Path,
-                   help=f"notebooks to execute, or folders to take {NOTEBOOK_GLOB} from "
-                        f"(default: notebooks/{NOTEBOOK_GLOB} in the repository)")
-    p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                   help="build folder for notebooks/, site/, derived.csv and checks.csv (default: %(default)s)")
-    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
-                   help="notebooks executed at once, one worker process each (default: one per core)")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   dest="parameters",
-                   help="set a notebook parameter; VALUE is read as a YAML scalar like papermill's -p/-y "
-                        "(6.7 is a number, en a string, '\"6.7\"' a string); repeatable. "
-                        "Known: " + ", ".join(_known_parameters()))
-    p.add_argument("-f", "--parameters-file", type=Path, metavar="FILE",
-                   help="YAML file mapping parameter names to values")
-    p.add_argument("--data-dir", metavar="DIR",
-                   help="data package folder passed as data_dir, made absolute "
-                        "(default: the notebooks' own ../data)")
-    p.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
-                   help="fail a cell that runs longer than this (default: %(default)s)")
-    p.add_argument("--refresh", action="store_true",
-                   help="re-execute the committed notebooks with their default parameters and write each "
-                        "back in place, cleaned, only if it executed without error; no site, no tables "
-                        "(make notebooks)")
+    p.add_argument(
+        "--notebooks",
+        nargs="+",
+        metavar="PATH",
+        type=Path,
+        help=f"notebooks to execute, or folders to take {NOTEBOOK_GLOB} from "
+        f"(default: notebooks/{NOTEBOOK_GLOB} in the repository)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="build folder for notebooks/, site/, derived.csv and checks.csv (default: %(default)s)",
+    )
+    p.add_argument(
+        "--langs",
+        type=_langs,
+        default=None,
+        metavar="LIST",
+        help="languages to execute every notebook in, comma-separated; the site is rendered from "
+        "the first (default: zh,en)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="notebooks executed at once, one worker process each (default: one per core)",
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        dest="parameters",
+        help="set a notebook parameter; VALUE is read as a YAML scalar like papermill's -p/-y "
+        "(6.7 is a number, en a string, '\"6.7\"' a string); repeatable. "
+        "Known: " + ", ".join(_known_parameters()),
+    )
+    p.add_argument(
+        "-f", "--parameters-file", type=Path, metavar="FILE", help="YAML file mapping parameter names to values"
+    )
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data package folder passed as data_dir, made absolute (default: the notebooks' own ../data)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even those whose inputs did not change since their last run",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_int,
+        default=600,
+        metavar="SECONDS",
+        help="fail a cell that runs longer than this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--start-timeout",
+        type=_positive_int,
+        default=60,
+        metavar="SECONDS",
+        help="fail a notebook whose kernel has not started after this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--worker-timeout",
+        type=_positive_int,
+        default=3600,
+        metavar="SECONDS",
+        help="kill a notebook's worker (and its kernel) that has not finished after this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--wait",
+        type=_positive_int,
+        nargs="?",
+        const=600,
+        default=None,
+        metavar="SECONDS",
+        help="when another run holds OUT, wait for it up to SECONDS (default when given: 600) "
+        "instead of failing at once",
+    )
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="re-execute the committed notebooks with their default parameters and write each "
+        "back in place, cleaned, only if it executed without error; no site, no tables "
+        "(make notebooks)",
+    )
     p.set_defaults(func=run_command)
 
 
@@ -167,28 +275,84 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _langs(text: str) -> tuple[str, ...]:
+    from helpers.params import LANGS
+
+    langs = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in langs if t not in LANGS]
+    if not langs or bad or len(set(langs)) != len(langs):
+        raise argparse.ArgumentTypeError(f"expected distinct languages among {', '.join(LANGS)}, got {text!r}")
+    return langs
+
+
 def run_command(args) -> int:
     """The ``run`` subcommand; returns the exit code."""
     try:
+        story_jobs = None
         if args.notebooks or args.refresh:
             notebooks = find_notebooks(args.notebooks)
-        else:  # city: the package's story (helpers.story: its x_notebooks, or the generic walkthroughs)
+        else:  # the package's story (helpers.story: its x_notebooks, or the generic walkthroughs)
             from helpers import package, story
+
             try:
-                notebooks = story.notebooks_for(args.data_dir, args.out)
+                story_jobs = story.collection(args.data_dir or package.REPO_DATA)
             except (story.StoryError, package.PackageError) as e:
                 raise UsageError(str(e)) from None
         parameters = collect_parameters(args.parameters, args.parameters_file, args.data_dir)
         if args.refresh and parameters:
-            raise UsageError("--refresh runs the notebooks with their default parameters; "
-                             f"drop {', '.join(sorted(parameters))}")
+            raise UsageError(
+                f"--refresh runs the notebooks with their default parameters; drop {', '.join(sorted(parameters))}"
+            )
+        langs = args.langs or DEFAULT_LANGS
+        if "lang" in parameters:
+            if args.langs and tuple(args.langs) != (parameters["lang"],):
+                raise UsageError(f"-p lang {parameters['lang']} and --langs {','.join(args.langs)} disagree")
+            langs = (str(parameters.pop("lang")),)
+            from helpers.params import LANGS
+
+            if langs[0] not in LANGS:
+                raise UsageError(f"parameter lang: {langs[0]!r} is not one of {', '.join(LANGS)}")
     except UsageError as e:
         print(f"python -m helpers run: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    jobs = min(args.jobs or cores(), len(notebooks))
-    if args.refresh:
-        return refresh(notebooks, args.out, jobs=jobs, timeout=args.timeout)
-    return build(notebooks, args.out, parameters, jobs=jobs, timeout=args.timeout)
+    settings = Settings(timeout=args.timeout, start_timeout=args.start_timeout, worker_timeout=args.worker_timeout)
+    jobs = args.jobs or cores()
+    out = Path(args.out).resolve()
+    with _signals_end_the_run():
+        try:
+            with output_lock(out, wait=args.wait):
+                if story_jobs is not None:  # generic walkthroughs are written under the lock, into OUT/generated/
+                    from helpers import story
+
+                    try:
+                        notebooks = story.materialise(story_jobs, out / "generated")
+                    except (story.StoryError, OSError) as e:
+                        print(f"python -m helpers run: error: {e}", file=sys.stderr)
+                        return EXIT_USAGE
+                if args.refresh:
+                    return refresh(notebooks, out, jobs=jobs, settings=settings)
+                return build(notebooks, out, parameters, langs=langs, jobs=jobs, settings=settings, force=args.force)
+        except OutputBusy as e:
+            print(f"python -m helpers run: error: {e}", file=sys.stderr)
+            return EXIT_BUSY
+
+
+@contextlib.contextmanager
+def _signals_end_the_run():
+    """SIGTERM (and SIGHUP) raise SystemExit in the main thread, so the run's clean-up runs as for Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def end(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {s: signal.signal(s, end) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 # ---- parameters ----------------------------------------------------------------------------
@@ -207,8 +371,11 @@ def parse_value(name: str, text: str):
     return value
 
 
-def collect_parameters(pairs: list[tuple[str, str]] | list[list[str]] = (), parameters_file: Path | None = None,
-                       data_dir: str | None = None) -> dict:
+def collect_parameters(
+    pairs: list[tuple[str, str]] | list[list[str]] = (),
+    parameters_file: Path | None = None,
+    data_dir: str | None = None,
+) -> dict:
     """The parameters to pass, from the file, then ``-p`` pairs, then ``--data-dir``; names checked.
 
     An unknown name raises :class:`UsageError` naming it (and the file it came
@@ -248,14 +415,16 @@ def _read_parameters_file(path: Path, known: dict) -> dict:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise UsageError(f"parameters file {path}: expected a mapping of parameter names to values, "
-                         f"got {type(data).__name__}")
+        raise UsageError(
+            f"parameters file {path}: expected a mapping of parameter names to values, got {type(data).__name__}"
+        )
     for name, value in data.items():
         if name not in known:
             raise UsageError(f"parameters file {path}: unknown parameter {name!r}; known: {', '.join(known)}")
         if isinstance(value, (dict, list)):
-            raise UsageError(f"parameters file {path}: parameter {name}: expected a single value, "
-                             f"got {type(value).__name__}")
+            raise UsageError(
+                f"parameters file {path}: parameter {name}: expected a single value, got {type(value).__name__}"
+            )
     return dict(data)
 
 
@@ -299,7 +468,183 @@ def find_notebooks(paths: list[Path] | None = None) -> list[Path]:
     return found
 
 
+# ---- one run per output ------------------------------------------------------------------------
+
+#: The lock's file descriptor while this process holds it (closed in forked workers).
+_held_lock: list[int] = []
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, wait: float | None = None):
+    """Hold ``OUT/.lock`` (``fcntl.flock``, exclusive) for the block; the kernel releases it if the process dies.
+
+    Held by another run: :class:`OutputBusy` naming it (PID, start time, command) at once, or after
+    ``wait`` seconds of waiting.  The lock file records its holder; stale folders of dead runs are
+    removed once the lock is taken (:func:`clean_stale`).
+    """
+    import fcntl
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is None or time.monotonic() >= deadline:
+                    waited = "" if wait is None else f" after waiting {wait:g} s"
+                    raise OutputBusy(
+                        f"{shown(out)} is in use by another run ({_holder(fd)}){waited}; "
+                        "wait for it with --wait, or choose another --out"
+                    ) from None
+                time.sleep(0.1)  # flock has no timeout of its own: poll until the deadline
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": _now(), "argv": sys.argv}).encode(), 0)
+        _held_lock.append(fd)
+        clean_stale(out)
+        try:
+            yield out
+        finally:
+            _held_lock.remove(fd)
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    try:
+        info = json.loads(os.pread(fd, 65536, 0) or b"{}")
+        return f"PID {info['pid']}, started {info['started']}: {' '.join(info.get('argv', []))}"
+    except (ValueError, KeyError, OSError):
+        return "a run that has not yet said who it is"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+
+
+def clean_stale(out: Path) -> list[Path]:
+    """Remove what dead runs left: staging folders in OUT (this run holds its lock, so none is in use), this
+    program's socket folders in the temp dir and its TCP kernels' connection files in Jupyter's runtime dir
+    whose PID no longer runs.  Returns what was removed."""
+    removed = []
+    for path in Path(out).iterdir():
+        if path.name.startswith(STALE_IN_OUT):
+            _remove(path)
+            removed.append(path)
+    for folder, pattern in ((tempfile.gettempdir, _TMP_NAME), (_runtime_dir, _RUNTIME_NAME)):
+        with contextlib.suppress(OSError):
+            for path in Path(folder()).iterdir():
+                m = pattern.match(path.name)
+                if m and not _alive(int(m.group(1))) and path.lstat().st_uid == os.getuid():
+                    _remove(path)
+                    removed.append(path)
+    return removed
+
+
+def _runtime_dir() -> str:
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    return jupyter_runtime_dir()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped by whoever adopted it, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # not Linux, or gone meanwhile: kill(0) said it was there
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+def _remove(path: Path) -> None:
+    path = Path(path)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+# ---- no work twice -------------------------------------------------------------------------------
+
+
+def _digest_files(files, base: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files):
+        h.update(str(Path(f).relative_to(base)).encode() + b"\0")
+        h.update(hashlib.sha256(Path(f).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def helpers_digest() -> str:
+    """The helpers package's source (every file the package installs)."""
+    files = [p for p in HELPERS_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".mplstyle")]
+    return _digest_files(files, HELPERS_DIR)
+
+
+def package_digest(data_dir: Path) -> str:
+    """Every file of the data package folder (missing folder: a digest of nothing; the run then fails)."""
+    data_dir = Path(data_dir)
+    files = [p for p in data_dir.rglob("*") if p.is_file()] if data_dir.is_dir() else []
+    return _digest_files(files, data_dir)
+
+
+def job_key(notebook: Path, parameters: dict, package: str, helpers: str, lock: str) -> str:
+    """The content key of one execution: the notebook's bytes, its parameters, the digests of the data
+    package, the helpers source and requirements.lock, and the Python version (sha256, hex)."""
+    h = hashlib.sha256()
+    for part in (
+        Path(notebook).read_bytes(),
+        json.dumps(parameters, sort_keys=True, default=str).encode(),
+        package.encode(),
+        helpers.encode(),
+        lock.encode(),
+        sys.version.encode(),
+    ):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def lock_digest() -> str:
+    return hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest() if LOCK_FILE.is_file() else ""
+
+
 # ---- executing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every timeout of a run, in seconds."""
+
+    timeout: int | None = 600  # one cell
+    start_timeout: int = 60  # one kernel's start
+    worker_timeout: int = 3600  # one notebook's worker, all cells
+
+
+@dataclass(frozen=True)
+class Job:
+    """One execution: a notebook, its parameters, where the executed notebook goes."""
+
+    source: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+    lang: str | None = None
+    key: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.lang}/{self.source.name}" if self.lang else self.source.name
 
 
 @dataclass(frozen=True)
@@ -310,51 +655,329 @@ class Result:
     output: Path  # the executed notebook
     seconds: float
     error: str | None = None  # "cell 3 (`x = 1/0`): ZeroDivisionError: division by zero"
+    lang: str | None = None
+    cell_source: str | None = None  # the failing cell's source
+    last_output: str | None = None  # the failing cell's last output, as text
+    cached: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
     def describe(self) -> str:
-        """One line: the notebook and what went wrong."""
-        return f"{shown(self.source)}, {self.error}"
+        """One line: the notebook (and language) and what went wrong."""
+        lang = f" [{self.lang}]" if self.lang else ""
+        return f"{shown(self.source)}{lang}, {self.error}"
+
+    def details(self) -> list[str]:
+        """The failing cell's source and last output, indented, for the failure report."""
+        lines = []
+        if self.cell_source:
+            lines += ["cell source:", *("  | " + line for line in self.cell_source.splitlines())]
+        if self.last_output:
+            lines += ["last output:", *("  | " + line for line in self.last_output.splitlines()[-10:])]
+        return lines
 
 
-def execute_one(source: str, output: str, parameters: dict, timeout: int | None = None) -> Result:
-    """Execute one notebook with papermill (run in a worker process); never raises.
+@dataclass
+class Transport:
+    """How kernels talk to their worker: IPC sockets in ``folder``, or TCP on 127.0.0.1 (folder None)."""
 
-    The kernel runs in the notebook's own folder; papermill writes the executed
-    notebook to ``output`` also when a cell fails.
+    folder: Path | None
+    note: str = ""
+
+    def config(self, index: int):
+        from traitlets.config import Config
+
+        if self.folder is None:  # the connection file in Jupyter's runtime dir (jupyter_client's default: TMPDIR)
+            from jupyter_core.paths import jupyter_runtime_dir
+
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            name = f"{RUNTIME_PREFIX}{os.getpid()}-{index}-{os.urandom(4).hex()}.json"
+            return Config(
+                {"KernelManager": {"transport": "tcp", "ip": "127.0.0.1", "connection_file": str(runtime / name)}}
+            )
+        return Config(
+            {
+                "KernelManager": {
+                    "transport": "ipc",
+                    "ip": str(self.folder / f"k{index}"),
+                    "connection_file": str(self.folder / f"k{index}.json"),
+                }
+            }
+        )
+
+
+def kernel_transport() -> Transport:
+    """A folder of this run under the temp dir for the kernels' sockets, or TCP when there is none.
+
+    TCP is used, and ``note`` says why, when the temp dir is not writable or when its socket paths would
+    pass :data:`IPC_PATH_MAX` characters (ZMQ fails with "File name too long").
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
+    except OSError as e:
+        return Transport(
+            None, f"temp dir {tempfile.gettempdir()} is not usable ({e.strerror}): kernels use TCP on 127.0.0.1"
+        )
+    longest = len(str(folder / "k9999")) + len("-99")
+    if longest > IPC_PATH_MAX:
+        folder.rmdir()
+        return Transport(
+            None,
+            f"kernel socket paths under {tempfile.gettempdir()} would be {longest} characters "
+            f"(more than {IPC_PATH_MAX}): kernels use TCP on 127.0.0.1",
+        )
+    return Transport(folder)
+
+
+_MANAGER = []
+
+
+def kernel_manager_class():
+    """jupyter_client's AsyncKernelManager, its kernel command prefixed so that the kernel dies with its worker.
+
+    Only the public ``format_kernel_cmd`` is overridden: the command becomes
+    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``.
+    """
+    if not _MANAGER:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class DiesWithParent(AsyncKernelManager):
+            def format_kernel_cmd(self, extra_arguments=None):
+                cmd = super().format_kernel_cmd(extra_arguments)
+                return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
+
+        _MANAGER.append(DiesWithParent)
+    return _MANAGER[0]
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG); exit if it already has."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def execute_one(job: Job, settings: Settings, transport: Transport, index: int = 0) -> Result:
+    """Execute one notebook with papermill (in a worker process); never raises.
+
+    The kernel runs in the notebook's own folder; papermill writes the executed notebook to
+    ``job.output`` also when a cell fails.  The cell being executed is remembered (nbclient's
+    ``on_cell_execute`` hook), so that a kernel that dies or a cell that times out is reported with
+    the cell's index in the source notebook, its source and its last output.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
-    from traitlets.config import Config
 
     start = time.perf_counter()
+    current: dict = {}
     error = None
-    # The kernel talks over Unix sockets in a folder of its own: no TCP port races between parallel
-    # kernels, no "TCP without encryption" warning, and no socket files left in the notebooks' folder.
-    sockets = tempfile.TemporaryDirectory(prefix="helpers-run-")
-    config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets.name, "kernel")}})
     try:
         papermill.execute_notebook(
-            source, output, parameters=parameters or None, cwd=str(Path(source).parent),
-            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-            execution_timeout=timeout, config=config,
-            # the kernel is forked by this run's zygote, with the libraries every notebook imports already
-            # imported (helpers.kernels); launched as usual when there is none or it cannot be
-            kernel_manager_class=kernels.manager_class(),
+            str(job.source),
+            str(job.output),
+            parameters=job.parameters or None,
+            cwd=str(job.source.parent),
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            start_timeout=settings.start_timeout,
+            execution_timeout=settings.timeout,
+            config=transport.config(index),
+            kernel_manager_class=kernel_manager_class(),
+            on_cell_execute=lambda cell, cell_index: current.update(cell=cell, index=cell_index),
         )
     except PapermillExecutionError as e:
-        error = f"{locate_cell(Path(source), Path(output), e.cell_index, e.source)}: {e.ename}: " \
-                f"{_first_line(e.evalue) or '(no message)'}"
-    except Exception as e:  # a cell that timed out, a kernel that died, a notebook that is not JSON, ...
+        error = (
+            f"{locate_cell(job.source, job.output, e.cell_index, e.source)}: {e.ename}: "
+            f"{_first_line(e.evalue) or '(no message)'}"
+        )
+    except Exception as e:  # a cell that timed out, a kernel that died or did not start, a notebook not JSON...
         message = f"{type(e).__name__}: {_first_line(str(e)) or '(no message)'}"
-        where = locate_cell(Path(source), Path(output))
+        if "index" not in current:
+            message += " (before any cell ran)"
+        where = _running_cell(job.source, current) or locate_cell(job.source, job.output)
         error = f"{where}: {message}" if where else message
+    cell = current.get("cell") if error else None
+    return Result(
+        job.source,
+        job.output,
+        time.perf_counter() - start,
+        error,
+        job.lang,
+        cell_source=cell.get("source") if cell is not None else None,
+        last_output=_output_text(cell) if cell is not None else None,
+    )
+
+
+def _running_cell(source: Path, current: dict) -> str:
+    """``cell N (`first line`)`` for the cell nbclient was executing, N counted in the source notebook."""
+    cell = current.get("cell")
+    if cell is None:
+        return ""
+    try:
+        ids = [c.get("id") for c in read_notebook(source).cells]
+    except Exception:
+        ids = []
+    index = ids.index(cell.get("id")) if cell.get("id") in ids else current["index"]
+    first = _first_line(cell.get("source", ""))
+    return f"cell {index}" + (f" (`{first}`)" if first else "")
+
+
+def _output_text(cell) -> str | None:
+    """The cell's last output as text (stream text, an error's name and value, or a text/plain repr)."""
+    outputs = cell.get("outputs") or []
+    if not outputs:
+        return None
+    out = outputs[-1]
+    kind = out.get("output_type")
+    if kind == "stream":
+        text = out.get("text", "")
+    elif kind == "error":
+        text = f"{out.get('ename')}: {out.get('evalue')}"
+    else:
+        text = out.get("data", {}).get("text/plain", f"({kind})")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return text[-2000:].rstrip("\n") or None
+
+
+def _worker(job: Job, settings: Settings, transport: Transport, index: int, parent: int, conn) -> None:
+    """A forked worker: dies with the runner, holds no copy of its lock, executes one job, sends the Result."""
+    die_with_parent(parent)
+    for fd in _held_lock:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner ends the workers
+    conn.send(execute_one(job, settings, transport, index))
+    conn.close()
+
+
+def execute_all(
+    jobs: list[Job],
+    workers: int = 1,
+    settings: Settings = Settings(),
+    on_done=None,
+    while_running=None,
+    transport: Transport | None = None,
+) -> list[Result]:
+    """Execute ``jobs`` in at most ``workers`` forked processes at once; results in input order.
+
+    Each job runs in a process of its own, watched through its sentinel and its result pipe: a worker
+    that dies gives an error naming its exit status, one that runs past ``settings.worker_timeout`` is
+    killed (its kernel with it).  ``on_done(result)`` is called in this process as each job finishes;
+    ``while_running()`` once the first workers are started.  Every worker still running when this
+    returns or raises (SIGTERM, Ctrl-C) is killed and reaped.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    _quiet_imports()
+    import papermill  # noqa: F401  imported once here, inherited by the forked workers
+
+    own_transport = transport is None
+    transport = kernel_transport() if own_transport else transport
+    if transport.note:
+        say(f"note: {transport.note}")
+    ctx = multiprocessing.get_context("fork")
+    pending = list(enumerate(jobs))
+    running: dict = {}  # reader -> (process, job, deadline, started)
+    results: dict[int, Result] = {}
+    called = False
+    started_pids: set[int] = set()
+    try:
+        for job in jobs:
+            job.output.parent.mkdir(parents=True, exist_ok=True)
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                index, job = pending.pop(0)
+                reader, writer = ctx.Pipe(duplex=False)
+                proc = ctx.Process(
+                    target=_worker,
+                    args=(job, settings, transport, index, os.getpid(), writer),
+                    name=f"helpers-run {job.label}",
+                    daemon=True,
+                )
+                proc.start()
+                started_pids.add(proc.pid)
+                writer.close()
+                now = time.monotonic()
+                running[reader] = (proc, index, job, now + settings.worker_timeout, now)
+            if while_running is not None and not called:
+                called = True
+                while_running()
+            deadline = min(entry[3] for entry in running.values())
+            ready = wait(
+                [*running, *(e[0].sentinel for e in running.values())], timeout=max(0.0, deadline - time.monotonic())
+            )
+            for reader in list(running):
+                proc, index, job, deadline, started = running[reader]
+                result = None
+                if reader in ready or proc.sentinel in ready:
+                    try:
+                        result = reader.recv() if reader.poll() else None
+                    except (EOFError, OSError):
+                        result = None
+                    if result is None:
+                        proc.join(5)
+                        result = Result(
+                            job.source,
+                            job.output,
+                            time.monotonic() - started,
+                            f"the worker process died ({_exit_status(proc.exitcode)})",
+                            job.lang,
+                        )
+                elif time.monotonic() >= deadline:
+                    proc.kill()
+                    result = Result(
+                        job.source,
+                        job.output,
+                        time.monotonic() - started,
+                        f"did not finish within --worker-timeout {settings.worker_timeout} s; "
+                        "its worker and kernel were killed",
+                        job.lang,
+                    )
+                if result is None:
+                    continue
+                del running[reader]
+                reader.close()
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(5)
+                results[index] = result
+                print(f"{result.seconds:7.1f} s  {job.label}  {'ok' if result.ok else 'FAILED'}", flush=True)
+                if on_done is not None:
+                    on_done(result)
     finally:
-        sockets.cleanup()
-    return Result(Path(source), Path(output), time.perf_counter() - start, error)
+        for proc, *_ in running.values():
+            proc.kill()
+        for reader, (proc, *_) in running.items():
+            proc.join(5)
+            reader.close()
+        if own_transport and transport.folder is not None:
+            _remove(transport.folder)
+        if transport.folder is None:  # TCP kernels of killed workers leave their connection files
+            with contextlib.suppress(OSError):
+                for path in Path(_runtime_dir()).glob(f"{RUNTIME_PREFIX}*.json"):
+                    m = _RUNTIME_NAME.match(path.name)
+                    if m and int(m.group(1)) in started_pids:
+                        _remove(path)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _exit_status(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit status {code}"
 
 
 def locate_cell(source: Path, output: Path, index: int | None = None, code: str | None = None) -> str:
@@ -394,9 +1017,12 @@ def locate_cell(source: Path, output: Path, index: int | None = None, code: str 
 def _failed_or_running(cell) -> bool:
     """A cell papermill marked as failed, or one sent to a kernel that never replied (it died)."""
     marks, timing = cell.metadata.get("papermill", {}), cell.metadata.get("execution", {})
-    return bool(marks.get("exception") or marks.get("status") in ("failed", "running")
-                or ("iopub.execute_input" in timing and "shell.execute_reply" not in timing)
-                or any(o.get("output_type") == "error" for o in cell.get("outputs", [])))
+    return bool(
+        marks.get("exception")
+        or marks.get("status") in ("failed", "running")
+        or ("iopub.execute_input" in timing and "shell.execute_reply" not in timing)
+        or any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    )
 
 
 def _first_line(text: str) -> str:
@@ -411,45 +1037,6 @@ def _quiet_imports() -> None:
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
-def execute_all(notebooks: list[Path], out_dir: Path, parameters: dict, jobs: int = 1,
-                timeout: int | None = None, on_done=None, while_running=None) -> list[Result]:
-    """Execute ``notebooks`` into ``out_dir`` with ``jobs`` worker processes; results in input order.
-
-    ``on_done(result)`` is called in this process as each notebook finishes
-    (clean, render, report), while the others still execute;
-    ``while_running()`` once, as soon as the workers have their notebooks.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from tqdm import tqdm
-
-    _quiet_imports()
-    import papermill  # noqa: F401  imported once here, inherited by the forked workers
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict[Path, Result] = {}
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context(START_METHOD)) as pool:
-        futures = {pool.submit(execute_one, str(nb), str(out_dir / nb.name), parameters, timeout): nb
-                   for nb in notebooks}
-        if while_running is not None:
-            while_running()
-        with tqdm(total=len(notebooks), desc="notebooks", unit="nb", file=sys.stderr, leave=False) as bar:
-            for future in as_completed(futures):
-                nb = futures[future]
-                try:
-                    result = future.result()
-                except Exception as e:  # the worker process itself died
-                    result = Result(nb, out_dir / nb.name, 0.0, f"{type(e).__name__}: {e}")
-                results[nb] = result
-                status = "ok" if result.ok else "FAILED"
-                tqdm.write(f"{result.seconds:7.1f} s  {nb.name}  {status}", file=sys.stdout)
-                if on_done is not None:
-                    on_done(result)
-                bar.update()
-    return [results[nb] for nb in notebooks]
 
 
 # ---- cleaning ------------------------------------------------------------------------------------
@@ -553,89 +1140,288 @@ def clean_file(path: Path):
 
 # ---- the two modes -------------------------------------------------------------------------------
 
-
-def build(notebooks: list[Path], out: Path, parameters: dict, jobs: int = 1, timeout: int | None = 600) -> int:
-    """Execute, clean, render and tabulate; the exit code of ``python -m helpers run``."""
-    # The zygote that forks the kernels (helpers.kernels) starts first: it imports on one core while this
-    # process loads the package and its own libraries on the other.
-    with kernels.Zygote(notebooks[0].parent):
-        return _build(notebooks, out, parameters, jobs, timeout)
+OUTPUTS = ("notebooks", "site", "derived.csv", "checks.csv")
 
 
-def _build(notebooks: list[Path], out: Path, parameters: dict, jobs: int, timeout: int | None) -> int:
-    from helpers import site
-    from helpers.params import ParameterError, setup
+def plan(notebooks: list[Path], parameters: dict, langs: tuple[str, ...], stage: Path) -> tuple[list[Job], dict]:
+    """One :class:`Job` per (language, notebook), with its content key; and every key of the run by name
+    (``zh/01_x.ipynb`` for each job, ``tables`` for the CSVs)."""
+    from helpers.params import DEFAULTS
+
+    helpers, lock = helpers_digest(), lock_digest()
+    packages: dict[Path, str] = {}
+
+    def package(data_dir: Path) -> str:
+        if data_dir not in packages:
+            packages[data_dir] = package_digest(data_dir)
+        return packages[data_dir]
+
+    jobs, keys = [], {}
+    for lang in langs:
+        for nb in notebooks:
+            params = {**parameters, "lang": lang}
+            data_dir = Path(params.get("data_dir") or (nb.parent / str(DEFAULTS["data_dir"]))).resolve()
+            key = job_key(nb, params, package(data_dir), helpers, lock)
+            job = Job(nb, stage / "notebooks" / lang / nb.name, params, lang, key)
+            jobs.append(job)
+            keys[job.label] = key
+    table_params = context_parameters({**parameters, "lang": langs[0]}, notebooks)
+    h = hashlib.sha256(json.dumps(table_params, sort_keys=True, default=str).encode())
+    for part in (package(Path(table_params["data_dir"])), helpers, lock, sys.version):
+        h.update(part.encode())
+    keys["tables"] = h.hexdigest()
+    return jobs, keys
+
+
+def read_state(out: Path) -> dict:
+    """What the published output in OUT was made from (``{}`` when unknown)."""
+    try:
+        return json.loads((Path(out) / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build(
+    notebooks: list[Path],
+    out: Path,
+    parameters: dict,
+    langs: tuple[str, ...] = DEFAULT_LANGS,
+    jobs: int = 1,
+    settings: Settings = Settings(),
+    force: bool = False,
+) -> int:
+    """Execute (what changed), clean, render, tabulate and publish together; the exit code of ``run``.
+
+    The caller holds OUT's lock (:func:`output_lock`).
+    """
+    out = Path(out).resolve()
+    started = time.perf_counter()
+    stage = out / f"{STAGE_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
+    todo, keys = plan(notebooks, parameters, tuple(langs), stage)
+    state = read_state(out)
+    if not force and state.get("keys") == keys and all((out / name).exists() for name in OUTPUTS):
+        print(
+            f"nothing changed since the run of {state.get('finished', '?')}: {shown(out)} is up to date "
+            f"({len(todo)} notebooks, {time.perf_counter() - started:.2f} s)"
+        )
+        return EXIT_OK
 
     from helpers.package import PackageError
+    from helpers.params import ParameterError, setup
 
-    _quiet_imports()  # before nbconvert (warm_up) imports nbformat
-    out = Path(out).resolve()
+    _quiet_imports()
+    site_parameters = context_parameters({**parameters, "lang": langs[0]}, notebooks)
     try:
-        ctx = setup(**context_parameters(parameters, notebooks))
+        ctx = setup(**site_parameters)
     except (ParameterError, PackageError) as e:
         print(f"python -m helpers run: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    started = time.perf_counter()
-    builder = site.SiteBuilder(out / "site", ctx)
-    # nbconvert's imports and the first page's template compilation (1.2 s) happen here, before the workers
-    # fork, while the zygote is still importing on the other core, rather than while the kernels run; each
-    # page then takes 0.1 s in this process as its notebook finishes (0.3 to 2.5 s less in 6 paired runs).
+    cache = out / CACHE_NAME
+    cache.mkdir(exist_ok=True)
+    stage.mkdir()
     try:
-        builder.warm_up()
-    except Exception:  # rendering each page reports what is wrong
-        pass
+        return _build(
+            notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state, langs, jobs, settings, force, started
+        )
+    finally:
+        _remove(stage)
+
+
+def _build(
+    notebooks, out, stage, cache, ctx, site_parameters, todo, keys, state, langs, jobs, settings, force, started
+) -> int:
     failures: list[str] = []
-    table_failures: list[str] = []
+    reports: list[list[str]] = []
+    results: dict[str, Result] = {}
+    to_run = []
+    for job in todo:
+        cached = cache / f"{job.key}.ipynb"
+        if not force and cached.is_file():
+            job.output.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, job.output)
+            results[job.label] = Result(job.source, job.output, 0.0, lang=job.lang, cached=True)
+        else:
+            to_run.append(job)
+    print(
+        f"{len(to_run)} of {len(todo)} notebook executions needed "
+        f"({len(todo) - len(to_run)} unchanged, taken from {shown(cache)})",
+        flush=True,
+    )
+
+    tables_same = (
+        not force
+        and state.get("keys", {}).get("tables") == keys["tables"]
+        and all((out / f"{name}.csv").is_file() for name in ("derived", "checks"))
+    )
 
     def tables() -> None:
-        """The CSV tables, computed in this process while the workers execute (they need no notebook)."""
+        """The CSV tables: the published ones when their inputs did not change, else computed here."""
         for name, frame in (("derived", "derived_frame"), ("checks", "checks_frame")):
+            target = stage / f"{name}.csv"
             try:
-                write_table(ctx, frame, out / f"{name}.csv")
+                if tables_same:
+                    shutil.copyfile(out / f"{name}.csv", target)
+                else:
+                    write_table(ctx, frame, target)
             except Exception as e:
-                table_failures.append(f"{shown(out / f'{name}.csv')}: helpers.tables.{frame} failed: "
-                                      f"{type(e).__name__}: {e}")
-                say(f"FAILED {table_failures[-1]} (the previous file, if any, is kept)")
+                failures.append(f"{name}.csv: helpers.tables.{frame} failed: {type(e).__name__}: {e}")
+                reports.append([])
+                say(f"FAILED {failures[-1]}")
+
+    by_output = {job.output: job for job in to_run}
+
+    def done(result: Result) -> None:
+        job = by_output[result.output]
+        nb = clean_file(result.output)
+        results[job.label] = result
+        if not result.ok:
+            failures.append(result.describe())
+            reports.append(result.details())
+            say(f"FAILED {result.describe()}")
+        elif nb is not None:
+            write_atomic(cache / f"{job.key}.ipynb", result.output.read_bytes())
+
+    jobs = max(1, min(jobs, len(to_run)))
+    if to_run:
+        execute_all(to_run, workers=jobs, settings=settings, on_done=done, while_running=tables)
+    else:
+        tables()
+    if not failures:
+        executed = {lang: [stage / "notebooks" / lang / nb.name for nb in notebooks] for lang in langs}
+        (stage / "site").mkdir()
+        try:
+            _render_site(
+                executed,
+                stage / "site",
+                work_dir=out / CACHE_NAME / "site",
+                downloads=[stage / "derived.csv", stage / "checks.csv"],
+                parameters=site_parameters,
+                ctx=ctx,
+            )
+        except Exception as e:
+            failures.append(f"site: rendering failed: {type(e).__name__}: {e}")
+            reports.append([])
+    n_ok = sum(r.ok for r in results.values())
+    elapsed = time.perf_counter() - started
+    if failures:
+        failed = out / FAILED_NAME
+        _remove(failed)
+        os.rename(stage, failed)
+        print(f"{n_ok} of {len(todo)} notebooks ok in {elapsed:.1f} s with {jobs} worker(s)")
+        print(f"{len(failures)} failure(s):", file=sys.stderr)
+        for line, detail in zip(failures, reports):
+            print(f"  {line}", file=sys.stderr)
+            for extra in detail:
+                print(f"    {extra}", file=sys.stderr)
+        print(
+            f"the published output in {shown(out)} was left as it was; this run's notebooks and tables are in "
+            f"{shown(failed)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    publish_run(stage, out, keys)
+    _remove(out / FAILED_NAME)  # stale: this run succeeded
+    print(f"{n_ok} of {len(todo)} notebooks ok ({len(to_run)} executed) in {elapsed:.1f} s with {jobs} worker(s)")
+    print(
+        f"site: {shown(out / 'site' / 'index.html')}; notebooks: {shown(out / 'notebooks')}; tables: "
+        f"{shown(out / 'derived.csv')}, {shown(out / 'checks.csv')}"
+    )
+    return EXIT_OK
+
+
+def publish_run(stage: Path, out: Path, keys: dict) -> None:
+    """Move the staged notebooks, site and tables into OUT (renames on one file system), then record the
+    keys they were made from; the cache keeps only this run's notebooks."""
+    state = out / STATE_NAME
+    with contextlib.suppress(FileNotFoundError):
+        state.unlink()  # until the new state is written, a next run rebuilds rather than trust a mix
+    for name in OUTPUTS:
+        target, new = out / name, stage / name
+        if target.exists():
+            os.rename(target, stage / f"old-{name}")
+        os.rename(new, target)
+    write_atomic(state, json.dumps({"finished": _now(), "pid": os.getpid(), "keys": keys}, indent=1).encode())
+    wanted = {f"{key}.ipynb" for key in keys.values()}
+    for path in (out / CACHE_NAME).glob("*.ipynb"):
+        if path.name not in wanted:
+            _remove(path)
+
+
+def _render_site(
+    executed: dict[str, list[Path]],
+    dest: Path,
+    *,
+    work_dir: Path,
+    downloads: list[Path] = (),
+    parameters: dict | None = None,
+    ctx=None,
+) -> None:
+    """Render the site into ``dest`` (an empty folder) from the executed notebooks: the one call to the site.
+
+    On this branch: :class:`helpers.site.SiteBuilder` renders the first language's notebooks (index and one
+    page each); ``work_dir`` and ``downloads`` are for ``helpers.site.render`` (interface 1).
+    """
+    from helpers import site
+    from helpers.params import setup
+
+    lang = next(iter(executed))
+    ctx = ctx if ctx is not None and ctx.lang == lang else setup(**{**(parameters or {}), "lang": lang})
+    builder = site.SiteBuilder(dest, ctx)
+    try:
+        for path in executed[lang]:
+            builder.add(path, read_notebook(path), ok=True)
+        builder.finish(complete=True)
+    finally:
+        builder.discard_unfinished()
+
+
+def refresh(notebooks: list[Path], out: Path, jobs: int = 1, settings: Settings = Settings()) -> int:
+    """Re-execute the committed notebooks with default parameters; write back those that succeeded.
+
+    Each executes into a staging folder of OUT; a successful one is cleaned and replaces its source
+    (only if its bytes changed); a failed one leaves its source untouched and is kept in
+    ``OUT/failed/notebooks/`` for inspection.
+    """
+    out = Path(out).resolve()
+    stage = out / f"{STAGE_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
+    failures: list[str] = []
+    reports: list[list[str]] = []
+    changed: list[Path] = []
 
     def done(result: Result) -> None:
         nb = clean_file(result.output)
-        if not result.ok:
-            failures.append(result.describe())
-            say(f"FAILED {result.describe()}")
-            if nb is not None:
-                say(f"  the executed notebook is kept for inspection: {shown(result.output)}")
-        try:
-            builder.add(result.source, nb, ok=result.ok)
-        except Exception as e:
-            failures.append(f"{shown(result.source)}: rendering HTML failed: {type(e).__name__}: {e}")
-            say(f"FAILED {failures[-1]}")
+        if not result.ok or nb is None:
+            failures.append(result.describe() if not result.ok else f"{shown(result.source)}: unreadable output")
+            reports.append(result.details())
+            say(f"FAILED {failures[-1]}; {shown(result.source)} left as it was")
+            return
+        data = notebook_bytes(nb)
+        if result.source.read_bytes() != data:
+            write_atomic(result.source, data)
+            changed.append(result.source)
 
+    started = time.perf_counter()
+    todo = [Job(nb, stage / "notebooks" / nb.name) for nb in notebooks]
     try:
-        results = execute_all(notebooks, out / "notebooks", parameters, jobs=jobs, timeout=timeout, on_done=done,
-                              while_running=tables)
-        failures.extend(table_failures)
-        try:
-            builder.finish(complete=not failures)
-        except Exception as e:
-            failures.append(f"{shown(out / 'site' / 'index.html')}: rendering the index failed: "
-                            f"{type(e).__name__}: {e}")
-            print(f"FAILED {failures[-1]}", file=sys.stderr)
-            builder.abandon()
+        results = execute_all(todo, workers=min(jobs, len(todo)), settings=settings, on_done=done)
+        if failures:
+            failed = out / FAILED_NAME
+            _remove(failed)
+            os.rename(stage, failed)
     finally:
-        builder.discard_unfinished()
-    elapsed = time.perf_counter() - started
-    n_ok = sum(r.ok for r in results)
-    print(f"{n_ok} of {len(results)} notebooks executed in {elapsed:.1f} s with {jobs} worker(s)")
+        _remove(stage)
+    print(
+        f"{sum(r.ok for r in results)} of {len(results)} notebooks refreshed in "
+        f"{time.perf_counter() - started:.1f} s; {len(changed)} changed"
+        + (f": {', '.join(shown(p) for p in changed)}" if changed else "")
+    )
     if failures:
         print(f"{len(failures)} failure(s):", file=sys.stderr)
-        for line in failures:
+        for line, detail in zip(failures, reports):
             print(f"  {line}", file=sys.stderr)
-        if builder.failed_dir is not None and builder.failed_dir.exists():
-            print(f"the previous site was left as it was; the incomplete new one is in {shown(builder.failed_dir)}",
-                  file=sys.stderr)
+            for extra in detail:
+                print(f"    {extra}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"site: {shown(out / 'site' / 'index.html')}; tables: {shown(out / 'derived.csv')}, "
-          f"{shown(out / 'checks.csv')}")
     return EXIT_OK
 
 
@@ -647,42 +1433,6 @@ def write_table(ctx, function: str, path: Path) -> None:
     frame = getattr(tables, function)(ctx)
     text = frame.to_csv(index=False, lineterminator="\n")
     write_atomic(path, text.encode("utf-8"))
-
-
-def refresh(notebooks: list[Path], out: Path, jobs: int = 1, timeout: int | None = 600) -> int:
-    """Re-execute the committed notebooks with default parameters; write back those that succeeded.
-
-    Each executes into ``out/notebooks/``; a successful one is cleaned and
-    replaces its source (only if its bytes changed); a failed one leaves its
-    source untouched and stays in ``out/notebooks/`` for inspection.
-    """
-    out = Path(out).resolve()
-    failures: list[str] = []
-    changed: list[Path] = []
-
-    def done(result: Result) -> None:
-        nb = clean_file(result.output)
-        if not result.ok or nb is None:
-            failures.append(result.describe() if not result.ok else f"{shown(result.source)}: unreadable output")
-            say(f"FAILED {failures[-1]}; {shown(result.source)} left as it was")
-            return
-        data = notebook_bytes(nb)
-        if result.source.read_bytes() != data:
-            write_atomic(result.source, data)
-            changed.append(result.source)
-
-    started = time.perf_counter()
-    with kernels.Zygote(notebooks[0].parent):
-        results = execute_all(notebooks, out / "notebooks", {}, jobs=jobs, timeout=timeout, on_done=done)
-    print(f"{sum(r.ok for r in results)} of {len(results)} notebooks refreshed in "
-          f"{time.perf_counter() - started:.1f} s; {len(changed)} changed"
-          + (f": {', '.join(shown(p) for p in changed)}" if changed else ""))
-    if failures:
-        print(f"{len(failures)} failure(s):", file=sys.stderr)
-        for line in failures:
-            print(f"  {line}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
 
 
 def say(text: str) -> None:

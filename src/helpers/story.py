@@ -101,11 +101,3 @@ def set_parameters(source: str, parameters: dict, where: Path | str = "") -> str
         comment = line[line.index("#"):] if "#" in line else ""
         lines[hits[0]] = f"{name} = {value!r}" + (f"  {comment}" if comment else "")
     return "\n".join(lines)
-
-
-def notebooks_for(data_dir: str | Path | None, out: Path) -> list[Path]:
-    """The notebook files the runner executes for ``data_dir`` (default: the repository's data/), generic
-    jobs written under ``out/generated/``."""
-    from helpers.package import REPO_DATA
-
-    return materialise(collection(data_dir or REPO_DATA), Path(out) / "generated")
