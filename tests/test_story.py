@@ -93,19 +93,20 @@ def _page_text(path) -> str:
 
 @pytest.mark.parametrize("package_dir", [CITY, DISTRICT], ids=["jinan_2022", "fixture_district"])
 def test_run_builds_every_walkthrough_in_both_languages_without_the_district_report(package_dir, tmp_path):
-    """``python -m helpers run --data-dir DIR`` for a package without x_notebooks, once per language."""
+    """``python -m helpers run --data-dir DIR`` for a package without x_notebooks: every walkthrough, both languages."""
     from helpers import run
 
     expected = [j.name for j in story.collection(package_dir)]
+    out = tmp_path / "build"
+    code = run.main(["--data-dir", str(package_dir), "--out", str(out), "--langs", "zh,en", "--jobs", "2"])
+    assert code == 0
     for lang in ("zh", "en"):
-        out = tmp_path / lang
-        code = run.main(["--data-dir", str(package_dir), "--out", str(out), "-p", "lang", lang, "--jobs", "2"])
-        assert code == 0
-        executed = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
+        folder = out / "notebooks" / lang
+        executed = sorted(p.name for p in folder.glob("*.ipynb"))
         assert executed == sorted(expected)
         for name in expected:
-            text = _page_text(out / "notebooks" / name)
+            text = _page_text(folder / name)
             assert [w for w in DISTRICT_REPORT_WORDS if w in text] == [], name
-            nb = nbformat.read(out / "notebooks" / name, as_version=4)
+            nb = nbformat.read(folder / name, as_version=4)
             errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
             assert errors == [], name
