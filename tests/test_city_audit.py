@@ -43,6 +43,12 @@ def city():
 
 
 @pytest.fixture(scope="module")
+def printed(city):
+    """The figures of the communiqué excerpt (empty ``source``): those with offsets into it."""
+    return city.figures[city.figures["source"].fillna("") == ""]
+
+
+@pytest.fixture(scope="module")
 def text() -> str:
     return read_city_source(city_source_path(), os.environ.get("CI") == "true")
 
@@ -61,8 +67,8 @@ def test_city_source_path_in_the_descriptor_points_at_the_source(city):
     assert (CITY / city.source["path"]).resolve().name == DEFAULT_CITY_SOURCE.name
 
 
-def test_every_city_figure_offset_slices_its_printed_value(city, text):
-    wrong = [(f.id, f.value, text[f.char_start:f.char_end]) for f in city.figures.itertuples()
+def test_every_city_figure_offset_slices_its_printed_value(printed, text):
+    wrong = [(f.id, f.value, text[f.char_start:f.char_end]) for f in printed.itertuples()
              if text[f.char_start:f.char_end] != f.value]
     assert wrong == []
 
@@ -73,17 +79,17 @@ def test_every_city_non_figure_offset_slices_its_text(city, text):
     assert wrong == []
 
 
-def test_every_digit_run_of_the_communique_is_a_figure_or_a_non_figure(city, text):
-    spans = {signed_span(text, f.char_start, f.char_end) for f in city.figures.itertuples()}
+def test_every_digit_run_of_the_communique_is_a_figure_or_a_non_figure(city, printed, text):
+    spans = {signed_span(text, f.char_start, f.char_end) for f in printed.itertuples()}
     spans |= {(n.char_start, n.char_end) for n in city.non_figures.itertuples()}
     tokens = {m.span() for m in NUMERIC_TOKEN.finditer(text)}
     assert sorted(tokens - spans) == [], "digit runs not accounted for"
     assert sorted(spans - tokens) == [], "recorded spans that are not whole digit runs"
 
 
-def test_city_figures_lie_inside_their_sections(city):
+def test_city_figures_lie_inside_their_sections(city, printed):
     bounds = {s.section: (s.char_start, s.char_end) for s in city.sections.itertuples()}
-    outside = [f.id for f in city.figures.itertuples()
+    outside = [f.id for f in printed.itertuples()
                if not bounds[f.section][0] <= f.char_start < bounds[f.section][1]]
     assert outside == []
 
@@ -123,12 +129,24 @@ def test_frictionless_validates_the_city_descriptor():
 
 
 def test_the_city_schema_keeps_the_reports_fields():
-    """Same schema as data/datapackage.json: every resource of the report has the same field names here."""
+    """Same schema as data/datapackage.json: the same resources with the same field names; figures adds source."""
     import json
 
     ours = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
             for r in json.loads((CITY / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
     theirs = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
               for r in json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
-    assert {name: ours[name] for name in theirs} == theirs
-    assert ours["district_figures"] == theirs["figures"] + ["source"]
+    assert {name: ours[name] for name in theirs if name != "figures"} == {n: f for n, f in theirs.items()
+                                                                          if n != "figures"}
+    assert set(ours) == set(theirs)
+    assert ours["figures"] == theirs["figures"] + ["source"]
+
+
+def test_only_the_figures_of_text_less_sources_lack_offsets(city, printed):
+    """Every figure of the communiqué has both offsets; every other names a source without a path and has none."""
+    assert printed["char_start"].notna().all() and printed["char_end"].notna().all()
+    others = city.figures.drop(printed.index)
+    sources = {s["id"]: s for s in city.sources}
+    assert not others.empty
+    assert others["char_start"].isna().all() and others["char_end"].isna().all()
+    assert all("path" not in sources[sid] for sid in others["source"])

@@ -159,3 +159,58 @@ def test_check_arithmetic_names_the_figures_in_the_page_language(lang):
     assert labels.STATUS_LABELS[lang][found["good_air_days_calendar_check"].status] in text
     bound = checks.explain(found["coupon_share_of_retail"], ctx.package.figures, lang)
     assert "= >" not in bound and "> " in bound  # a lower bound is shown as one, not "equal to"
+
+
+CITY = DATA / "jinan_2022"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_of_a_text_less_source_is_shown_with_its_publisher_date_and_where_it_was_read(lang):
+    ctx = params.setup(lang=lang, data_dir=str(CITY))
+    figs = ctx.package.figures
+    sources = {s["id"]: s for s in ctx.package.sources}
+    others = figs[figs["source"].fillna("") != ""]
+    assert not others.empty and all("path" not in sources[sid] for sid in others["source"])
+    for section in sorted(set(others["section"])):
+        t = tables.figures_table(ctx, section)
+        in_section = figs[figs["section"] == section]
+        shown = dict(zip(in_section["id"], t[labels.heading("source", lang)]))
+        for f in others[others["section"] == section].itertuples(index=False):
+            s = sources[f.source]
+            for field in ("publisher", "date", "read_in"):
+                wanted = s.get(f"{field}_en") or s[field] if lang == "en" else s[field]
+                assert wanted in shown[f.id], (f.id, field)
+            assert f.source not in shown[f.id]  # the id is the package's, not the reader's
+        for fid in set(in_section["id"]) - set(others["id"]):
+            assert shown[fid] == labels.heading("source_text", lang)
+
+
+def test_a_table_of_one_source_has_no_source_column():
+    ctx = params.setup(lang="en", data_dir=str(DATA))
+    for section in sorted(set(ctx.package.figures["section"])):
+        assert labels.heading("source", "en") not in tables.figures_table(ctx, section).columns
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_figures_of_one_indicator_are_told_apart_by_topic_then_period(lang):
+    """The city's GDP and each district's share one indicator name: each row names its topic (and its period
+    where the topic repeats), so no two rows of the table or of the money chart read the same."""
+    ctx = params.setup(lang=lang, data_dir=str(CITY))
+    names = list(tables.money_frame(ctx)["label"])
+    assert len(names) == len(set(names))
+    t = tables.figures_table(ctx, 1)
+    assert t.iloc[:, 0].is_unique
+    gdp = ctx.package.figure("gdp")
+    assert (gdp.topic_zh if lang == "zh" else gdp.topic_en) in t.iloc[0, 0]
+
+
+def test_the_extractor_is_compared_with_the_figures_of_the_text_only():
+    """The city's draft is compared with the communiqué's figures: the district releases' (no offsets) are not
+    counted as figures the extractor missed."""
+    ctx = params.setup(lang="en", data_dir=str(CITY))
+    if ctx.report is None:
+        pytest.skip("the communiqué excerpt is not on this machine (sources[0].path)")
+    draft, comparison = tables.extraction(ctx)
+    others = set(ctx.package.figures.loc[ctx.package.figures["source"].fillna("") != "", "id"])
+    assert others and not others & set(comparison.missed["id"])
+    assert len(comparison.matched) + len(comparison.missed) == len(ctx.package.figures) - len(others)

@@ -35,10 +35,36 @@ def test_overview_of_a_package_without_non_figures_says_it_records_none():
 
 def test_section_summary_counts_that_sections_figures(city):
     figs = city.package.figures
+    printed = figs["source"].fillna("") == ""
     for section in sorted(set(figs["section"])):
-        n = int((figs["section"] == section).sum())
+        n = int(((figs["section"] == section) & printed).sum())
         text = walk.section_summary(city, section).markdown
-        assert (f"{n}个数字" if city.lang == "zh" else f"{n} figures") in text
+        assert (f"这一部分有{n}个数字" if city.lang == "zh" else f"This section prints {n} figure") in text
+
+
+def test_figures_of_other_releases_are_counted_apart_with_their_sources(city):
+    """The overview and the section say how many figures come from other releases, and name those releases."""
+    figs = city.package.figures
+    others = figs[figs["source"].fillna("") != ""]
+    assert not others.empty
+    overview = walk.overview(city).markdown
+    assert (f"原文中的{len(figs) - len(others)}个数字" if city.lang == "zh" else
+            f"It records {len(figs) - len(others)} figures printed in the source") in overview
+    assert (f"还有{len(others)}个数字来自其他发布" if city.lang == "zh" else
+            f"Another {len(others)} figures come from other releases") in overview
+    for source in (s for s in city.package.sources if s["id"] in set(others["source"])):
+        title = source["title"] if city.lang == "zh" else source["title_en"]
+        assert title in overview and source["date"] in overview
+    for section in sorted(set(others["section"])):
+        n = int((others["section"] == section).sum())
+        text = walk.section_summary(city, section).markdown
+        assert (f"还有{n}个数字来自其他发布" if city.lang == "zh" else f"Another {n} figures") in text
+
+
+def test_a_package_of_one_source_says_nothing_of_other_releases():
+    ctx = setup(data_dir=str(DISTRICT), lang="en")
+    assert "other releases" not in walk.overview(ctx).markdown
+    assert "other releases" not in walk.section_summary(ctx, 1).markdown
 
 
 def test_section_summary_of_a_section_without_figures_is_refused(city):

@@ -111,18 +111,6 @@ def test_the_parameters_cell_follows_the_title_pair(notebook):
     assert tagged == [2]
 
 
-def test_district_figures_base_values_are_the_exact_conversions():
-    """The loader checks figures.csv's base values; district_figures.csv (read apart until merged) is checked here."""
-    from fractions import Fraction
-
-    from helpers import package, units
-
-    rows = within.district_figures(package.load(CITY))
-    wrong = [r.id for r in rows.itertuples(index=False)
-             if units.to_base(r.value, r.unit_zh) != (Fraction(str(r.base_value)), r.base_unit)]
-    assert wrong == []
-
-
 def test_a_stated_district_period_is_named_against_the_citys_full_year(tmp_path):
     """With the district's new jobs dated Jan-Nov, the comparison names both periods and says it mixes them."""
     import csv
@@ -142,3 +130,9 @@ def test_a_stated_district_period_is_named_against_the_citys_full_year(tmp_path)
     ctx = setup(lang="zh", data_dir=str(data), city_dir=str(CITY))
     text = within.sentence(ctx, "new_jobs_share").markdown
     assert "区：2022年1-11月；全市：2022年" in text and "混合时期" in text
+
+
+def test_a_package_without_a_source_column_has_no_district_figures():
+    from helpers import package
+
+    assert within.district_figures(package.load(DISTRICT)).empty

@@ -227,3 +227,7 @@ def glossary_frame(lang: str) -> pd.DataFrame:
 KIND_LABELS["zh"].update({"sum_of_parts": "部分相加", "printed_share": "复核公布的占比", "prior_share": "上年比重"})
 KIND_LABELS["en"].update({"sum_of_parts": "parts added up", "printed_share": "printed share recomputed",
                           "prior_share": "share a year earlier"})
+
+# ---- sources branch: where a figure comes from, in tables that list figures of several sources ----------------
+HEADINGS["zh"].update({"source": "来源", "source_text": "原文"})
+HEADINGS["en"].update({"source": "source", "source_text": "the source text"})

@@ -167,7 +167,49 @@ def qualifier_label(ctx, qualifier: str) -> str:
 
 
 def _name(ctx, figure) -> str:
-    return figure.indicator_zh if ctx.lang == "zh" else figure.indicator_en
+    """The figure's indicator name in ctx.lang; where the package names several figures so (the city's GDP and
+    each district's), the figure's topic follows: 地区生产总值（历下区）, Gross domestic product (GDP), Lixia District;
+    and its period where the topic repeats too (地区生产总值（市中区，2023年）)."""
+    zh = ctx.lang == "zh"
+    name = figure.indicator_zh if zh else figure.indicator_en
+    column = ctx.package.figures["indicator_zh" if zh else "indicator_en"]
+    if int((column == name).sum()) < 2:
+        return name
+    figs = ctx.package.figures
+    topic = figure.topic_zh if zh else figure.topic_en
+    same = (column == name) & (figs["topic_zh" if zh else "topic_en"] == topic)
+    if int(same.sum()) > 1:  # the same indicator of the same topic for several periods: the period tells them apart
+        topic += ("，" if zh else ", ") + periods.label(periods.parse_period(None if pd.isna(figure.period)
+                                                                             else figure.period), ctx.lang)
+    return f"{name}（{topic}）" if zh else f"{name}, {topic}"
+
+
+def source_field(source: dict, name: str, lang: str) -> str:
+    """A source record's field in ``lang``: ``NAME_en`` on English pages where the record gives one, else ``NAME``."""
+    if lang == "en" and source.get(f"{name}_en"):
+        return source[f"{name}_en"]
+    return source.get(name) or ""
+
+
+def figure_source(ctx, figure) -> dict:
+    """The source record a figure comes from: the one its ``source`` names, or the first source when empty."""
+    sid = getattr(figure, "source", None)
+    if sid is None or pd.isna(sid) or sid == "":
+        return ctx.package.source
+    found = next((s for s in ctx.package.sources if s.get("id") == sid), None)
+    if found is None:
+        raise KeyError(f"figure {figure.id!r}: no source {sid!r} in {ctx.data_dir / 'datapackage.json'}")
+    return found
+
+
+def source_label(ctx, source: dict) -> str:
+    """Where a figure comes from, in ctx.lang: "the source text" for the first source (the text the offsets point
+    into); for a release without a text here, its publisher, date and where it was read."""
+    if source == ctx.package.source:
+        return labels.heading("source_text", ctx.lang)
+    L = ctx.lang
+    who, date, where = (source_field(source, k, L) for k in ("publisher", "date", "read_in"))
+    return f"{who}，{date}；据{where}" if L == "zh" else f"{who}, {date}; read in {where}"
 
 
 def _not_reported(ctx, columns: list[str]) -> Table:
@@ -176,7 +218,8 @@ def _not_reported(ctx, columns: list[str]) -> Table:
 
 
 def figures_table(ctx, section: int) -> Table:
-    """A section's figures: indicator, value as printed, base value, interval, qualifier, period.
+    """A section's figures: indicator, value as printed, base value, interval, qualifier, period; and, when some
+    of them come from a source other than the first, each figure's source (:func:`source_label`).
 
     On English pages the official Chinese name follows the English one; Chinese
     pages show the Chinese name only.
@@ -188,8 +231,12 @@ def figures_table(ctx, section: int) -> Table:
     figs = ctx.package.figures[ctx.package.figures["section"] == section]
     if figs.empty:
         return _not_reported(ctx, cols)
+    sources = [figure_source(ctx, f) for f in figs.itertuples(index=False)]
+    several = any(s != ctx.package.source for s in sources)
+    if several:
+        cols.append(h("source"))
     rows = []
-    for f in figs.itertuples(index=False):
+    for f, src in zip(figs.itertuples(index=False), sources):
         i = relations.figure_input(f, ctx.approx_tolerance)
         unit = i.unit if f.base_unit == "count" else f.base_unit
         base = Interval.point(Fraction(str(f.base_value)).limit_denominator(10**6))
@@ -199,7 +246,7 @@ def figures_table(ctx, section: int) -> Table:
             format_interval(i.interval, unit, L),
             qualifier_label(ctx, f.qualifier),
             periods.label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
-        ])
+        ] + ([source_label(ctx, src)] if several else []))
     return table(rows, cols, tolerance_note(ctx, figs["id"]))
 
 
@@ -405,14 +452,16 @@ def glossary(ctx) -> Table:
 
 
 def extraction(ctx):
-    """The draft of ``ctx.report`` and its comparison with the package's figures; (None, None) without a report."""
+    """The draft of ``ctx.report`` and its comparison with the package's figures of the text (those with offsets:
+    figures of a release without a text here cannot be drafted); (None, None) without a report."""
     from helpers import extract
 
     if ctx.report is None:
         return None, None
     draft = extract.extract_text(extract.read_report(ctx.report), year=ctx.package.descriptor.get("x_report_year",
                                                                                                   2022))
-    return draft, extract.compare(draft, ctx.package.figures)
+    printed = ctx.package.figures.dropna(subset=["char_start", "char_end"])
+    return draft, extract.compare(draft, printed)
 
 
 def extract_scores(ctx) -> Table:

@@ -47,6 +47,25 @@ def _figures(ctx, section: int | None = None) -> pd.DataFrame:
     return f if section is None else f[f["section"] == section]
 
 
+def _from_text(figs: pd.DataFrame, ctx) -> pd.Series:
+    """True for the figures of the first source (the text the offsets point into), False for other releases'."""
+    if "source" not in figs.columns:
+        return pd.Series(True, index=figs.index)
+    named = figs["source"].fillna("")
+    return (named == "") | (named == (ctx.package.source.get("id") or ""))
+
+
+def _others(ctx, figs: pd.DataFrame) -> str:
+    """The other releases some of ``figs`` come from: title, publisher, date and where each was read, in ctx.lang."""
+    parts = []
+    for sid in dict.fromkeys(figs["source"]):
+        src = tables.figure_source(ctx, figs[figs["source"] == sid].iloc[0])
+        title = tables.source_field(src, "title", ctx.lang)
+        label = tables.source_label(ctx, src)
+        parts.append(f"《{title}》（{label}）" if _zh(ctx) else f"*{title}* ({label})")
+    return "；".join(parts) if _zh(ctx) else "; ".join(parts)
+
+
 def _section_row(ctx, section: int):
     rows = ctx.package.sections[ctx.package.sections["section"] == section]
     if rows.empty:
@@ -120,24 +139,34 @@ def title(ctx) -> Text:
 def overview(ctx) -> Text:
     """How much the package holds: sections, figures (by measure, by period), non-figures, relations, checks."""
     pkg = ctx.package
-    figs = _figures(ctx)
+    everything = _figures(ctx)
+    text = _from_text(everything, ctx)
+    figs, others = everything[text], everything[~text]
     derived = _derived(ctx)
     found = checks.check_all(derived, pkg.figures)
     with_figures = sorted({int(s) for s in figs["section"]})
     if _zh(ctx):
-        lines = [f"本数据包记录原文中的{len(figs)}个数字，分属{len(pkg.sections)}个部分中的{len(with_figures)}个；"
+        lines = [(f"本数据包共有{len(everything)}个数字。" if len(others) else "")
+                 + f"本数据包记录原文中的{len(figs)}个数字，分属{len(pkg.sections)}个部分中的{len(with_figures)}个；"
                  + (f"另有{len(pkg.non_figures)}处数字串不是数据（年份、日期、编号等），逐一注明原因。"
                     if len(pkg.non_figures) else "数据包没有记录非数据的数字串。"),
                  f"按类型：{_measures(ctx, figs)}。时期：{_periods(ctx, figs)}。",
+                 *([f"此外还有{len(others)}个数字来自其他发布，没有偏移量：{_others(ctx, others)}。"
+                    f"按类型：{_measures(ctx, others)}；时期：{_periods(ctx, others)}。"] if len(others) else []),
                  f"数据包记录{len(pkg.relations)}条数字之间的关系，由此推算{len(derived)}个值；"
                  + (f"其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "其中没有可核验的关系。")]
     else:
-        lines = [f"This package records {_n(len(figs), 'figure')} printed in the source, in {len(with_figures)} of "
+        lead = (f"This package holds {_n(len(everything), 'figure')}. It records " if len(others) else
+                "This package records ")
+        lines = [lead + f"{_n(len(figs), 'figure')} printed in the source, in {len(with_figures)} of "
                  f"its {_n(len(pkg.sections), 'section')}; "
                  + (f"{_n(len(pkg.non_figures), 'other digit run')} (years, dates, markers) "
                     f"{'is not a figure' if len(pkg.non_figures) == 1 else 'are not figures'}, each with its reason."
                     if len(pkg.non_figures) else "it records no digit run that is not a figure."),
                  f"By kind: {_measures(ctx, figs)}. Periods: {_periods(ctx, figs)}.",
+                 *([f"Another {_n(len(others), 'figure')} {'comes' if len(others) == 1 else 'come'} from other "
+                    f"releases, without offsets: {_others(ctx, others)}. By kind: {_measures(ctx, others)}; "
+                    f"periods: {_periods(ctx, others)}."] if len(others) else []),
                  f"It records {_n(len(pkg.relations), 'relation')} between figures, which derive "
                  f"{_n(len(derived), 'value')}; "
                  + (f"{_n(len(found), 'of them is a check', 'of them are checks')}: {_verdicts(ctx, found)}."
@@ -154,11 +183,15 @@ def section_heading(ctx, section: int) -> Text:
 
 
 def section_summary(ctx, section: int) -> Text:
-    """What one section holds: its figures by measure and topic, their periods, the relations and checks."""
+    """What one section holds: its figures by measure and topic, their periods, the relations and checks; the
+    figures of other releases (no offsets) in a sentence of their own."""
     figs = _figures(ctx, section)
     if figs.empty:
         raise KeyError(f"section {section} holds no figures in {ctx.data_dir / 'figures.csv'}")
+    text = _from_text(figs, ctx)
+    figs, others = figs[text], figs[~text]
     topics = list(dict.fromkeys(figs["topic_zh" if _zh(ctx) else "topic_en"]))
+    other_topics = list(dict.fromkeys(others["topic_zh" if _zh(ctx) else "topic_en"]))
     derived = _derived(ctx, section)
     found = checks.check_all(derived, ctx.package.figures)
     bounds = int((figs["qualifier"] != "exact").sum())
@@ -167,6 +200,9 @@ def section_summary(ctx, section: int) -> Text:
                  f"时期：{_periods(ctx, figs)}。"
                  + (f"其中{bounds}个带有限定词（超、约、预计等），其区间相应放宽或只有下限。" if bounds else
                     "所有数字都没有限定词，区间只反映印刷精度。"),
+                 *([f"此外还有{len(others)}个数字来自其他发布（{_measures(ctx, others)}），主题："
+                    f"{_join(other_topics, True)}；时期：{_periods(ctx, others)}。它们没有偏移量，来源见下表。"]
+                   if len(others) else []),
                  (f"数据包为这一部分记录{len(derived)}条关系" +
                   (f"，其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "，均只用于推算。"))
                  if derived else "数据包没有为这一部分记录关系。"]
@@ -176,6 +212,10 @@ def section_summary(ctx, section: int) -> Text:
                  + (f"{_n(bounds, 'of them carries', 'of them carry')} a qualifier (more than, about, expected), "
                     f"which widens its interval or leaves only a lower bound." if bounds else
                     "None carries a qualifier: the intervals reflect the printed precision only."),
+                 *([f"Another {_n(len(others), 'figure')} ({_measures(ctx, others)}) on {_join(other_topics, False)} "
+                    f"{'comes' if len(others) == 1 else 'come'} from other releases; periods: "
+                    f"{_periods(ctx, others)}. They have no offsets; the table names their sources."]
+                   if len(others) else []),
                  (f"The package records {_n(len(derived), 'relation')} for this section"
                   + (f"; {_n(len(found), 'is a check', 'are checks')}: {_verdicts(ctx, found)}." if found
                      else (", a derivation." if len(derived) == 1 else ", all of them derivations.")))

@@ -102,16 +102,14 @@ def city_package(ctx):
 
 
 def district_figures(city) -> pd.DataFrame:
-    """The city package's figures from other sources (district releases): figures.csv rows with a non-empty
-    ``source`` where the loader supports it, else the ``district_figures`` resource."""
-    from helpers import package
-
-    if "source" in city.figures.columns:
-        return city.figures[city.figures["source"].fillna("") != ""]
-    resource = next((r for r in city.descriptor["resources"] if r["name"] == "district_figures"), None)
-    if resource is None:
-        return city.figures.iloc[0:0]
-    return package.read_resource(city.data_dir, resource)
+    """The city package's figures of its other sources (the district releases): the rows of figures.csv whose
+    ``source`` names a source other than the first (empty ``source`` = the first, the communiqué excerpt)."""
+    figures = city.figures
+    if "source" not in figures.columns:
+        return figures.iloc[0:0]
+    first = city.source.get("id")
+    named = figures["source"].fillna("")
+    return figures[(named != "") & (named != (first or ""))]
 
 
 def _row(frame: pd.DataFrame, fid: str) -> pd.Series | None:
@@ -258,6 +256,7 @@ def leading_table(ctx) -> pd.DataFrame:
 
 def leading_sentence(ctx):
     """Where the district stands among the leading districts, what they add up to, and its next year (Markdown)."""
+    from helpers import tables
     from helpers.walk import Text
 
     zh = ctx.lang == "zh"
@@ -273,11 +272,11 @@ def leading_sentence(ctx):
     whole = figure_input(_row(city.figures, "gdp")).interval
     share = _fmt(ctx, HUNDRED * total / whole, "percent")
     name = rows.iloc[rank - 1]["topic_zh" if zh else "topic_en"]
-    sources = {s.get("id"): s for s in city.descriptor.get("sources", [])}
+    sources = {s.get("id"): s for s in city.sources}
     src = sources.get(rows.iloc[0].get("source"), {})
     if zh:
         text = (f"在{len(ids)}个地区生产总值领先的区中，{name}排第{rank}位；这{len(ids)}个区合计占全市的{share}。"
-                f"区的数字来自{src.get('publisher', '').split(' (')[0]}{src.get('date', '')}发布的各区县主要经济指标（据媒体报道），"
+                f"区的数字来自{tables.source_field(src, 'publisher', 'zh')}{src.get('date', '')}发布的各区县主要经济指标（据媒体报道），"
                 f"不在公报摘录中；只列出报道中的区，所以位次只是这些区之间的位次。")
     else:
         text = (f"Among the {len(ids)} leading districts by GDP, {name} ranks {rank}; together the {len(ids)} make "
