@@ -231,3 +231,27 @@ def test_a_bad_lexicon_row_names_the_row_and_field():
         lx.read_lexicon(header + "colour,红,,,,\n")
     with pytest.raises(lx.LexiconError, match=r"row 2: field traditional"):
         lx.read_lexicon(header + "unit,万元,萬,continuous,10000,CNY\n")
+
+
+# ---- found on the development set of real texts ---------------------------------------------------------------
+
+
+def test_numbers_of_an_enumeration_share_the_unit_printed_after_the_last():
+    assert rows("云溪区三个行业分别拉动增长1.5、0.8和0.2个百分点。") == [
+        ("1.5", "个百分点", "exact"), ("0.8", "个百分点", "exact"), ("0.2", "个百分点", "exact")]
+
+
+def test_a_ratio_is_figures_not_a_time_and_its_parts_share_a_qualifier():
+    draft = extract_text("预计云溪区三次产业结构由12:48.5:39.5调整为10:45.5:44.5。")
+    assert list(draft["value"]) == ["12", "48.5", "39.5", "10", "45.5", "44.5"]
+    assert list(draft["qualifier"]) == ["exact"] * 3 + ["estimate"] * 3
+
+
+def test_a_starting_level_after_cong_is_not_an_estimate():
+    draft = extract_text("预计云溪区收入从2011年的52.3亿元增加到2016年的88亿元。")
+    assert list(zip(draft["value"], draft["qualifier"])) == [("52.3", "exact"), ("88", "estimate")]
+
+
+def test_a_concentration_unit_and_a_time_of_day():
+    assert rows("云溪区细颗粒物浓度为31微克/立方米。") == [("31", "微克/立方米", "exact")]
+    assert ("30", "timestamp") in reasons("云溪区于9:30召开会议。")

@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "estimate": "a word that makes every later figure of its clause an estimate (预计)",
     "period": "a period word; meaning = months m1-m2, or end / start of the year",
     "comparison": "a word before a year that makes it a comparison base, not the figures' period (比1980年)",
+    "start_word": "a word before a starting level (从2011年的…增加到…): the level is not an estimate",
     "not_period_after_quannian": "a word after 全年 that makes it a target, not a period (全年任务)",
     "pct_cue": "a cue before a percentage; meaning = the measure (the last cue in the clause wins)",
     "plan_word": "a word that must follow 完成 for completion_pct",
@@ -214,6 +215,8 @@ NOT_PERIOD_AFTER_QUANNIAN = words("not_period_after_quannian")
 COMPARISON_WORDS = _by_length(words("comparison"))
 COMPARISON_LAST_CHARS = frozenset(w[-1] for w in COMPARISON_WORDS)
 AWARD_CUES = words("award_cue")
+#: 从 or 由, optionally with a year and 的, right before a number: a starting level.
+START_LEVEL = re.compile("(?:" + "|".join(map(re.escape, words("start_word"))) + ")(?:[0-9]{4}年的?)?$")
 PER_PERSON_MONTH = words("per_person_month")
 
 # ---- measure cues ----------------------------------------------------------------------------------------------

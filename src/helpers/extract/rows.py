@@ -143,7 +143,7 @@ def is_rounded(value: str, unit_zh: str, discrete: bool) -> bool:
     """True unless the value is exact as printed: an integer count, 100%, or an integer per-person standard."""
     hundred = unit_zh == "%" and is_hundred(value.lstrip("-"))
     if "." not in value:
-        return not (discrete or "/" in unit_zh or hundred)
+        return not (discrete or unit_zh.startswith("元/") or hundred)
     return not hundred
 
 

@@ -10,7 +10,7 @@ from helpers.extract.layout import headings, paragraphs, reading_units
 from helpers.extract.numerals import NumeralMixin
 from helpers.extract.rows import DraftRow, NonFigure, is_rounded, measure, topic, trim_indicator
 from helpers.extract.rows import base as base_of
-from helpers.extract.scope import Scope, ScopeMixin
+from helpers.extract.scope import DIGIT_CHARS, Scope, ScopeMixin
 from helpers.extract.tokens import NUM, URL, TokenMixin
 
 #: Characters read before a number for its clause (qualifier, cues, indicator words).
@@ -76,6 +76,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         self.scope = Scope(year=self.year)
         self.last_fig: int = -1  # char_start of the last figure
         self.last_fig_end = 0
+        self.last_qualifier = "exact"
         self.pending: list[NonFigure] = []  # non-figures waiting for a figure in their clause
         self.last_marker_end = -1
         self.last_month = None
@@ -156,7 +157,8 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             start, opened_by = a - WINDOW, ""
         clause = s[start:a]
         # a clause opening with a figure starts a new statement: a used period / 预计 stops here
-        if (sc.period_used or sc.estimate_used) and opened_by in _COMMAS:
+        ratio = opened_by in ":：" and start >= 2 and s[start - 2] in DIGIT_CHARS  # 15:61.9: one ratio, one clause
+        if (sc.period_used or sc.estimate_used) and opened_by in _COMMAS and not ratio:
             head = clause
             for word, _ in lx.BEFORE_QUALIFIERS:
                 if head.endswith(word):
@@ -172,8 +174,10 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             sc.period_used = True
         if sc.estimate:
             sc.estimate_used = True
-            if qualifier == "exact":
-                qualifier = "estimate"
+            if qualifier == "exact" and not lx.START_LEVEL.search(s, max(0, a - 8), a):
+                qualifier = "estimate"  # but 从2011年的1091亿元: a starting level, printed as known
+        if s[a - 1:a] in (":", "：") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
+            qualifier = self.last_qualifier  # 由15:61.9:23.1: the parts of one ratio share a qualifier
 
         if self.cum is None:
             cs, ce = self.base + a, self.base + end
@@ -203,6 +207,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
                     r.figure = cs
             self.pending = []
         self.last_fig, self.last_fig_end, self.last_unit_end = cs, end, unit_end
+        self.last_qualifier = qualifier
 
     def _indicator(self, a: int, clause: str, unit_zh: str, unit_end: int, discrete: bool) -> str:
         """A guess: the thing counted after a counter (7个片区 → 片区), else the words before the number."""

@@ -23,9 +23,11 @@ ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：")
 SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔")
 #: Dates and times: 2019-03-08, 2019/3/8, 2019.03.08, 09:41, 09:41:27 (ASCII digits, bounded repetitions only).
-TIMESTAMP = re.compile(r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
-                       r"|[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?(?![0-9])")
+TIMESTAMP = re.compile(r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?)?"
+                       r"|([0-9]{1,2})[:：]([0-9]{2})(?:[:：][0-9]{2})?(?![0-9.．:：])")
 URL = re.compile(r"(?:https?://|www\.)[!-~]+")
+#: Separators of an enumeration whose numbers share the unit printed after the last one.
+_ENUMERATION = frozenset("、和及与")
 #: Currencies printed between 约合 and the number (约合人民币3亿元).
 _CURRENCY_WORDS = ("人民币", "美元", "欧元", "港元")
 
@@ -69,6 +71,8 @@ class TokenMixin:
             return self._non_figure(a, b, "url")
         if nxt in "-/.:：" and b - a <= 4:
             m = TIMESTAMP.match(s, a)
+            if m and m.group(4) and (int(m.group(4)) > 23 or int(m.group(5)) > 59):
+                m = None  # 15:61: a ratio, not a time of day
             if m:  # a date or time: every digit run in it is a non-figure
                 for run in NUM.finditer(s, a, m.end()):
                     self._non_figure(run.start(), run.end(), "timestamp")
@@ -126,6 +130,9 @@ class TokenMixin:
         if unit_info is None and hi is not None:
             hi = None  # "0531-1234": not a range without a unit
             unit_info = self._unit(end)
+        if unit_info is None and nxt in _ENUMERATION and hi is None:
+            shared = self._shared_unit(end)  # 2.0、2.9和0.4个百分点: the unit printed after the last
+            unit_info = (shared, end, end, "") if shared else None
         if unit_info is None:
             # a bare number: a title year, a list number, or a figure without unit
             if len(value) == 4 and a == 0 and small_int(value, 1900, 2100):
@@ -299,6 +306,20 @@ class TokenMixin:
                 return qual
         return ""
 
+
+    def _shared_unit(self, p: int) -> str:
+        """The unit after the last number of an enumeration that s[p] continues (at most 12 numbers on)."""
+        s, n = self.s, self.n
+        for _ in range(12):
+            if not (p + 1 < n and s[p] in _ENUMERATION and s[p + 1] in DIGIT_CHARS):
+                return ""
+            p = NUM.match(s, p + 1).end()
+            if p + 1 < n and s[p] in DECIMAL_POINTS and s[p + 1] in DIGIT_CHARS:
+                p = NUM.match(s, p + 1).end()
+            found = self._unit(p)
+            if found is not None and found[0] and not found[3]:
+                return found[0]  # the unit only: qualifiers and where scanning resumes stay with this number
+        return ""
 
     def _in_url(self, a: int) -> bool:
         """Whether s[a] lies in a URL of the reading unit (the spans are sorted; the scan only moves forward)."""
