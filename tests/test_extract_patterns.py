@@ -255,3 +255,14 @@ def test_a_starting_level_after_cong_is_not_an_estimate():
 def test_a_concentration_unit_and_a_time_of_day():
     assert rows("云溪区细颗粒物浓度为31微克/立方米。") == [("31", "微克/立方米", "exact")]
     assert ("30", "timestamp") in reasons("云溪区于9:30召开会议。")
+
+
+def test_a_long_list_of_bare_numbers_is_a_non_figure_list():
+    text = "云溪区编号：" + "，".join(str(k) for k in range(1, 13)) + "。另有企业5家。"
+    assert rows(text) == [("5", "家", "exact")]
+    listed = [t for t, reason in reasons(text) if reason == "number_list"]
+    assert listed == [str(k) for k in range(1, 13)]
+
+
+def test_a_short_list_of_bare_numbers_stays_figures():
+    assert [v for v, _, _ in rows("云溪区指数为1，2，3。")] == ["1", "2", "3"]

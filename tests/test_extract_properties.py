@@ -168,6 +168,7 @@ PATHOLOGICAL = {
     "short lines": lambda n: "夜景\n\n" * (n // 4),
     "open paragraphs": lambda n: ("云溪区新增企业。全区实现收\n\n" * (n // 14)),
     "names after a figure": lambda n: "5亿元" + "5G" * (n // 2),
+    "figures": lambda n: "增长5.1%，" * (n // 6),
     "mixed": lambda n: ("超约1,234.5万元余。预计1-11月份前三季度5G第3（“三大" * (n // 30 + 1))[:n],
 }
 
@@ -217,7 +218,7 @@ def test_step_count_sees_a_quadratic_scan(monkeypatch):
         return original(self, a, b)
 
     monkeypatch.setattr(Scanner, "_number", quadratic)
-    make = PATHOLOGICAL["1,1,1 runs"]
+    make = PATHOLOGICAL["figures"]
     assert steps(make(12_000)) / steps(make(3_000)) >= MAX_RATIO
 
 

@@ -200,10 +200,10 @@ def _check_input(text: object, year: object) -> None:
         raise ExtractError(f"year must be an integer from 1 to 9999, got {year!r}")
 
 
-def _scan(text: str, year: int, chinese_numerals: bool) -> Scanner:
+def _scan(text: str, year: int, chinese_numerals: bool, keep_non_figures: bool = True) -> Scanner:
     """Run the scanner (callers pause the garbage collector around this and the frame building)."""
     _check_input(text, year)
-    scanner = Scanner(text, year, chinese_numerals)
+    scanner = Scanner(text, year, chinese_numerals, keep_non_figures)
     scanner.run()
     return scanner
 
@@ -231,14 +231,14 @@ def extract_text(text: str, year: int = 2022, *, chinese_numerals: bool = False)
     str or ``year`` is not a year.
     """
     with _no_gc():
-        return figures_frame(_scan(text, year, chinese_numerals).figures)
+        return figures_frame(_scan(text, year, chinese_numerals, keep_non_figures=False).figures)
 
 
 def extract_non_figures(text: str, year: int = 2022) -> pd.DataFrame:
     """Numeric tokens that are not figures, with :data:`NON_FIGURE_COLUMNS` and a reason.
 
     Reasons (:data:`NON_FIGURE_REASONS`): period_marker, award_year, title_year, name, ranking, ordinal,
-    footnote, timestamp, url, event_name, table_label, comparison_year.  ``figure_id`` names the draft row
+    footnote, timestamp, url, event_name, table_label, comparison_year, number_list.  ``figure_id`` names the draft row
     (``extract_text``'s ``id``) that the token dates or belongs to, where there is one.
     """
     with _no_gc():

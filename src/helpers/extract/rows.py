@@ -35,7 +35,7 @@ MEASURES: tuple[str, ...] = (
 #: Every reason the extractor gives a non-figure.
 NON_FIGURE_REASONS: tuple[str, ...] = (
     "title_year", "award_year", "period_marker", "name", "ranking", "ordinal", "footnote", "timestamp", "url",
-    "event_name", "table_label", "comparison_year",
+    "event_name", "table_label", "comparison_year", "number_list",
 )
 
 #: The base units a draft may give (those of helpers.units, the schema's enum); other units get no base value.

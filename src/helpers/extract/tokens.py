@@ -26,6 +26,9 @@ SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔")
 TIMESTAMP = re.compile(r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?)?"
                        r"|([0-9]{1,2})[:：]([0-9]{2})(?:[:：][0-9]{2})?(?![0-9.．:：])")
 URL = re.compile(r"(?:https?://|www\.)[!-~]+")
+#: A list of bare numbers (1,1,1,…) has at least this many, one separator apart.
+NUMBER_LIST_MIN = 8
+_LIST_SEPARATORS = frozenset(",，、 ")
 #: Separators of an enumeration whose numbers share the unit printed after the last one.
 _ENUMERATION = frozenset("、和及与")
 #: Currencies printed between 约合 and the number (约合人民币3亿元).
@@ -142,6 +145,9 @@ class TokenMixin:
             list_mark = nxt in "、)）" or (nxt in ".．" and (end + 1 >= n or s[end + 1] not in DIGIT_CHARS))
             if (a == 0 or prev in "（(") and list_mark:
                 return self._non_figure(a, end, "ordinal")
+            listed = self._number_list(a, end)
+            if listed:
+                return listed  # 1,1,1,…: a list of bare numbers, no figure to draft
             unit_info = ("", end, end, "")
         unit_zh, unit_end, resume, mid_qual = unit_info
 
@@ -306,6 +312,37 @@ class TokenMixin:
                 return qual
         return ""
 
+
+    def _number_list(self, a: int, end: int) -> int:
+        """Where a list of bare numbers starting at s[a:end] ends, or 0 when it is not one.
+
+        A list: at least :data:`NUMBER_LIST_MIN` numbers without unit or qualifier, one separator (，,、 or a
+        space) between each two and nothing else.  A curator reads such a list as a table, by hand; every
+        number in it is a non-figure ``number_list``.
+        """
+        s, n = self.s, self.n
+        runs = [(a, end)]
+        p = end
+        while p + 1 < n and s[p] in _LIST_SEPARATORS and s[p + 1] in DIGIT_CHARS:
+            q = NUM.match(s, p + 1).end()
+            if q + 1 < n and s[q] in DECIMAL_POINTS and s[q + 1] in DIGIT_CHARS:
+                q = NUM.match(s, q + 1).end()
+            if q < n and (s[q] in lx.UNIT_LENGTHS or s[q] in lx.MAGNITUDES or s[q] in lx.BETWEEN_QUALIFIERS
+                          or s[q] in SPECIAL_NEXT):
+                break  # a unit, magnitude or qualifier: that number is a figure (or special)
+            if len(runs) < NUMBER_LIST_MIN:
+                runs.append((p + 1, q))
+            elif len(runs) == NUMBER_LIST_MIN:
+                for ra, rb in runs:
+                    self._non_figure(ra, rb, "number_list")
+                runs.append((0, 0))  # the first ones are recorded; record the rest as they come
+                self._non_figure(p + 1, q, "number_list")
+            else:
+                self._non_figure(p + 1, q, "number_list")
+            p = q
+        if len(runs) <= NUMBER_LIST_MIN:
+            return 0
+        return p
 
     def _shared_unit(self, p: int) -> str:
         """The unit after the last number of an enumeration that s[p] continues (at most 12 numbers on)."""
