@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -254,13 +256,48 @@ def _ids(prefix: str, count: int) -> list[str]:
     return [f"{prefix}{n:0{width}d}" for n in range(1, count + 1)]
 
 
-def figures_frame(rows: list[DraftRow]) -> pd.DataFrame:
-    """The draft DataFrame (:data:`DRAFT_COLUMNS`) of rows sorted by char_start; ids draft_001 …"""
+_INT_FIELDS = ("section", "char_start", "char_end")
+_STR_FIELDS = tuple(f for f in DraftRow._fields if f not in (*_INT_FIELDS, "base_value", "rounded"))
+
+
+class DraftColumns:
+    """The draft's rows (each appended as a :class:`DraftRow`) stored by column: offsets and sections in
+    arrays of 8-byte integers, base values in an array of doubles, strings interned and shared.  No object
+    is kept per figure, so memory stays in proportion to the text (``1亿元，1亿元，…`` included)."""
+
+    def __init__(self) -> None:
+        self.ints = {name: array("q") for name in _INT_FIELDS}
+        self.base_value = array("d")
+        self.rounded = bytearray()
+        self.strs: dict[str, list[str]] = {name: [] for name in _STR_FIELDS}
+
+    def append(self, row: DraftRow) -> None:
+        for name in _INT_FIELDS:
+            self.ints[name].append(getattr(row, name))
+        self.base_value.append(row.base_value)
+        self.rounded.append(1 if row.rounded else 0)
+        for name in _STR_FIELDS:
+            self.strs[name].append(sys.intern(getattr(row, name)))
+
+    def __len__(self) -> int:
+        return len(self.base_value)
+
+    @property
+    def char_starts(self) -> array:
+        return self.ints["char_start"]
+
+
+def figures_frame(rows: DraftColumns) -> pd.DataFrame:
+    """The draft DataFrame (:data:`DRAFT_COLUMNS`) sorted by char_start; ids draft_001 …
+
+    Each column is converted and its list released before the next, so the peak holds one column twice.
+    """
     import numpy as np
     import pandas as pd
 
     n = len(rows)
-    columns = dict(zip(DraftRow._fields, zip(*rows))) if rows else {f: () for f in DraftRow._fields}
+    starts = np.frombuffer(rows.char_starts, dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+    order = None if n < 2 or bool(np.all(starts[1:] >= starts[:-1])) else np.argsort(starts, kind="stable")
     data: dict[str, Any] = {}
     for name in DRAFT_COLUMNS:
         if name == "id":
@@ -269,18 +306,28 @@ def figures_frame(rows: list[DraftRow]) -> pd.DataFrame:
             data[name] = pd.array([""] * n, dtype="str")
         elif name == "guess":
             data[name] = pd.array([GUESS] * n, dtype="str")
-        elif name in _NUMPY_COLUMNS:
-            data[name] = np.fromiter(columns[name], dtype=_NUMPY_COLUMNS[name], count=n)
+        elif name in _INT_FIELDS:
+            col = np.array(rows.ints[name], dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+            data[name] = col if order is None else col[order]
+        elif name == "base_value":
+            col = np.array(rows.base_value, dtype=np.float64) if n else np.zeros(0, dtype=np.float64)
+            data[name] = col if order is None else col[order]
+        elif name == "rounded":
+            col = np.frombuffer(bytes(rows.rounded), dtype=np.uint8).astype(bool)
+            data[name] = col if order is None else col[order]
         else:
-            data[name] = pd.array(columns[name], dtype="str")
+            values = rows.strs[name]
+            arr = pd.array(values if order is None else [values[i] for i in order], dtype="str")
+            values.clear()  # release the list before the next column
+            data[name] = arr
     return pd.DataFrame(data)
 
 
-def non_figures_frame(rows: list[NonFigure], figures: list[DraftRow]) -> pd.DataFrame:
+def non_figures_frame(rows: list[NonFigure], figures: DraftColumns) -> pd.DataFrame:
     """The non-figures DataFrame (:data:`NON_FIGURE_COLUMNS`); figure_id names the draft row each belongs to."""
     import pandas as pd
 
-    ids = dict(zip((r.char_start for r in figures), _ids("draft_", len(figures))))
+    ids = dict(zip(sorted(figures.char_starts), _ids("draft_", len(figures))))
     frame = pd.DataFrame({
         "id": _ids("non_figure_", len(rows)),
         "text": [r.text for r in rows],

@@ -9,7 +9,7 @@ from array import array
 from helpers.extract import lexicon as lx
 from helpers.extract.layout import headings, paragraphs, reading_units
 from helpers.extract.numerals import NumeralMixin
-from helpers.extract.rows import DraftRow, NonFigure, is_rounded, measure, topic, trim_indicator
+from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, is_rounded, measure, topic, trim_indicator
 from helpers.extract.rows import base as base_of
 from helpers.extract.scope import DIGIT_CHARS, Scope, ScopeMixin
 from helpers.extract.tokens import NUM, URL, TokenMixin
@@ -34,7 +34,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         self.keep_non_figures = keep_non_figures
         self.year = year
         self.chinese_numerals = chinese_numerals
-        self.figures: list[DraftRow] = []
+        self.figures = DraftColumns()
         self.non_figures: list[NonFigure] = []
 
     def run(self) -> None:
@@ -50,7 +50,6 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
                 self._scan_unit([(p.start, p.end)], heads)
             else:
                 self._scan_unit([(paras[k].start, paras[k].end) for k in unit], heads)
-        self.figures.sort(key=lambda r: r.char_start)
         self.non_figures.sort(key=lambda r: r.char_start)
 
     def _scan_unit(self, pieces: list[tuple[int, int]], heads: list[int]) -> None:
@@ -190,6 +189,8 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         else:
             cs, ce = self._orig(a), self._orig_end(end)
         printed = self.text[cs:ce]
+        if printed == value:
+            printed = value  # one string for both columns
         base_value, base_unit, discrete = base_of(value.lstrip("-"), unit_zh)
         if value[0] == "-":
             base_value = -base_value
