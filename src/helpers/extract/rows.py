@@ -272,12 +272,24 @@ class DraftColumns:
         self.strs: dict[str, list[str]] = {name: [] for name in _STR_FIELDS}
 
     def append(self, row: DraftRow) -> None:
-        for name in _INT_FIELDS:
-            self.ints[name].append(getattr(row, name))
+        ints, strs, intern = self.ints, self.strs, sys.intern
+        ints["section"].append(row.section)
+        ints["char_start"].append(row.char_start)
+        ints["char_end"].append(row.char_end)
         self.base_value.append(row.base_value)
         self.rounded.append(1 if row.rounded else 0)
-        for name in _STR_FIELDS:
-            self.strs[name].append(sys.intern(getattr(row, name)))
+        # the strings a text repeats (1.5, 增长) are interned; the others are shared already (the lexicon's units,
+        # the qualifier and measure names, the period and topic of the reading unit)
+        strs["value"].append(intern(row.value))
+        strs["printed"].append(intern(row.printed))
+        strs["indicator_zh"].append(intern(row.indicator_zh))
+        strs["topic_zh"].append(row.topic_zh)
+        strs["unit_zh"].append(row.unit_zh)
+        strs["base_unit"].append(row.base_unit)
+        strs["qualifier"].append(row.qualifier)
+        strs["period"].append(row.period)
+        strs["measure"].append(row.measure)
+        strs["value_high"].append(row.value_high)
 
     def __len__(self) -> int:
         return len(self.base_value)

@@ -72,7 +72,7 @@ class TokenMixin:
         plain = True  # ASCII digits without separators: the printed text is the value
         if self.urls and self._in_url(a):
             return self._non_figure(a, b, "url")
-        if nxt in "-/.:：" and b - a <= 4:
+        if (nxt in "-/." and b - a == 4) or (nxt in ":：" and b - a <= 2):  # 2019-03-08, 09:41
             m = TIMESTAMP.match(s, a)
             if m and m.group(4) and (int(m.group(4)) > 23 or int(m.group(5)) > 59):
                 m = None  # 15:61: a ratio, not a time of day
