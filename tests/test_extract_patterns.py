@@ -216,11 +216,12 @@ def test_sections_come_from_numbered_headings():
 # ---- the lexicon is data ------------------------------------------------------------------------------------
 
 
-def test_a_unit_added_as_one_row_is_read(monkeypatch):
-    """What the README shows: one row in lexicon.csv makes a new unit readable."""
-    text = lx._load.__globals__["resources"].files("helpers.extract").joinpath("lexicon.csv").read_text("utf-8")
-    entries = lx.read_lexicon(text + "unit,垧,,continuous,10000,m2\n")
-    assert any(e.word == "垧" and e.base_unit == "m2" for e in entries)
+def test_a_unit_added_as_one_row_is_read():
+    """What the README shows: the row ``unit,英亩,英畝,continuous,40468564224/10000000,m2`` alone makes it readable."""
+    draft = extract_text("云溪区购地12英亩。")
+    assert list(zip(draft["value"], draft["unit_zh"], draft["base_unit"])) == [("12", "英亩", "m2")]
+    assert draft["base_value"].iloc[0] == round(12 * 4046.8564224, 6)
+    assert list(extract_text("雲溪區購地12英畝。")["unit_zh"]) == ["英亩"]  # its traditional form, from the same row
 
 
 def test_a_bad_lexicon_row_names_the_row_and_field():
