@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.extract import extract_non_figures, extract_text
+from helpers.extract import extract_non_figures, extract_text, section_starts
 from helpers.extract import lexicon as lx
 
 
@@ -211,6 +211,7 @@ def test_the_indicator_guess_keeps_a_trailing_pingjun():
 def test_sections_come_from_numbered_headings():
     text = "一、经济运行\n\n云溪区生产总值520亿元。\n\n二、社会事业\n\n云溪区新建学校3所。\n"
     assert list(extract_text(text)["section"]) == [1, 2]
+    assert section_starts(text) == [text.index("一、"), text.index("二、")]
 
 
 # ---- the lexicon is data ------------------------------------------------------------------------------------

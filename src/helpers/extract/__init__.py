@@ -153,7 +153,7 @@ from typing import TYPE_CHECKING
 
 from helpers.extract.cli import register
 from helpers.extract.compare import Comparison, compare
-from helpers.extract.layout import read_report
+from helpers.extract.layout import headings, paragraphs, read_report
 from helpers.extract.rows import (
     DRAFT_COLUMNS,
     FIGURE_COLUMNS,
@@ -188,6 +188,7 @@ __all__ = [
     "extract_text",
     "read_report",
     "register",
+    "section_starts",
 ]
 
 
@@ -244,3 +245,11 @@ def extract_non_figures(text: str, year: int = 2022) -> pd.DataFrame:
     with _no_gc():
         scanner = _scan(text, year, False)
         return non_figures_frame(scanner.non_figures, scanner.figures)
+
+
+def section_starts(text: str) -> list[int]:
+    """Start offsets of the section headings the extractor detects, in order (a draft row's ``section`` is the
+    number of these before it): the lines a ``sections.csv`` starts from.  Raises :class:`ExtractError` when
+    ``text`` is not a str."""
+    _check_input(text, 2022)
+    return headings(text, paragraphs(text))

@@ -81,7 +81,7 @@ class DraftRow(NamedTuple):
 class NonFigure:
     """One digit run that is not a figure; ``figure`` is the char_start of the figure it belongs to, or -1."""
 
-    __slots__ = ("text", "reason", "char_start", "char_end", "figure", "clause_end")
+    __slots__ = ("char_end", "char_start", "clause_end", "figure", "reason", "text")
 
     def __init__(self, text: str, reason: str, char_start: int, char_end: int) -> None:
         self.text, self.reason, self.char_start, self.char_end = text, reason, char_start, char_end
@@ -201,8 +201,7 @@ def topic(s: str) -> str:
     if _WORD_BREAK.search(lead):
         return ""
     for p in _TOPIC_PREFIXES:
-        if lead.startswith(p):
-            lead = lead[len(p):]
+        lead = lead.removeprefix(p)
     for cut in _TOPIC_CUTS:
         k = lead.find(cut, 2)
         if k >= 2:
