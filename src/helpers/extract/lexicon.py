@@ -124,6 +124,9 @@ def _by_length(items) -> tuple:
 
 
 # ---- the character fold: traditional → simplified, one character for one (offsets unchanged) -------------------
+# Measured on 1 MB of the development set's traditional excerpts (shared 2-core machine): this table fold 24.7 MB/s,
+# OpenCC t2s 45.8 MB/s, zhconv 5.0 MB/s.  OpenCC converts phrases and does not promise one character for one;
+# the table does by construction, needs no dependency, and is five times faster than the extractor's budget.
 
 
 def _fold_table() -> dict[int, str]:
