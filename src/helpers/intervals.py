@@ -29,6 +29,8 @@ QUALIFIERS: dict[str, str] = {
     "approx": "约 (about)",
     "estimate": "预计 (expected)",
     "more_than": "超, 余, 突破 (more than)",
+    "at_most": "以内, 以下, 不足 (at most)",
+    "range": "3-5 (a printed range; the value is its low end)",
 }
 
 #: Qualifiers whose number is a writer's approximation (约) or forecast (预计), widened by a relative tolerance.
@@ -326,6 +328,9 @@ def from_printed(value: str, unit: str, qualifier: str, rounded: bool,
       ``约4557万元`` at ±5% → ``[4329.15, 4784.85]`` 万元.
     * ``more_than`` (超, 余, 突破): ``[v·f, +∞)``, closed at the printed value,
       whatever ``rounded`` says.
+    * ``at_most`` (以内, 以下, 不足): ``(−∞, v·f]``, open below, closed at the printed value.
+    * ``range`` (3-5个): the value is the range's low end and the schema keeps no high end, so
+      ``[v·f, +∞)``, a lower bound, like ``more_than``.
     """
     if qualifier not in QUALIFIERS:
         raise IntervalError(
@@ -341,8 +346,10 @@ def from_printed(value: str, unit: str, qualifier: str, rounded: bool,
         v = parse_decimal(value)
     except UnitError as exc:
         raise IntervalError(str(exc)) from None
-    if qualifier == "more_than":
+    if qualifier in ("more_than", "range"):
         return Interval(v * factor, None)
+    if qualifier == "at_most":
+        return Interval(None, v * factor)
     if not rounded:
         exact = Interval(v * factor, v * factor)
     else:

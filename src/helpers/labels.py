@@ -62,19 +62,20 @@ FORMULA_WORDS = {
 
 QUALIFIER_LABELS = {
     "zh": {"exact": "无限定", "more_than": "超/余/突破（下限）", "approx": "约", "estimate": "预计",
-           "at_most": "以内（上限）"},
+           "at_most": "以内（上限）", "range": "区间（取下限）"},
     "en": {"exact": "as printed", "more_than": "more than (a lower bound)", "approx": "about",
-           "estimate": "expected", "at_most": "at most (an upper bound)"},
+           "estimate": "expected", "at_most": "at most (an upper bound)",
+           "range": "a range (its low end, a lower bound)"},
 }
 
 MEASURE_LABELS = {
     "zh": {"level": "总量", "count": "个数", "stock": "存量/累计", "flow": "新增/当期", "change_yoy_pct": "同比增速",
            "share_pct": "占比", "completion_pct": "完成率", "rate": "标准（每人每月）",
-           "investment_total": "总投资", "area": "面积", "length": "长度"},
+           "investment_total": "总投资", "area": "面积", "length": "长度", "change_pp": "百分点变化", "other": "其他"},
     "en": {"level": "level", "count": "count", "stock": "stock (cumulative)", "flow": "flow (added)",
            "change_yoy_pct": "growth year on year", "share_pct": "share", "completion_pct": "completion of plan",
            "rate": "rate (per person per month)", "investment_total": "total investment", "area": "area",
-           "length": "length"},
+           "length": "length", "change_pp": "change in percentage points", "other": "other"},
 }
 
 STATUS_LABELS = {

@@ -1,0 +1,367 @@
+"""Tokens: numbers (digits, separators, signs, ranges), the units and qualifiers printed around them, and the digit
+runs that are not figures (names, periods, ordinals, footnotes, timestamps, URLs, event names, table labels)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from helpers.extract import lexicon as lx
+from helpers.extract.scope import DIGIT_CHARS, iso_day, iso_months
+
+TO_ASCII = str.maketrans("０１２３４５６７８９．", "0123456789.")
+DECIMAL_POINTS = frozenset(".．")
+THOUSANDS = frozenset(",，")
+#: A space between groups of three digits (46 215) and a middle dot as decimal point in older texts (2·6%).
+SPACE_THOUSANDS = frozenset(" \u2009\u202f\xa0")
+MIDDLE_DOTS = frozenset("·•・‧")
+MINUS_SIGNS = frozenset("-−－")
+DASHES = frozenset("-－—–~～至到")
+NUM = re.compile(r"[0-9０-９]+")
+ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: A number next to one of these may be a name, period, ordinal, range, footnote or timestamp (the slow path).
+SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：")
+SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔")
+#: Dates and times: 2019-03-08, 2019/3/8, 2019.03.08, 09:41, 09:41:27 (ASCII digits, bounded repetitions only).
+TIMESTAMP = re.compile(r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?)?"
+                       r"|([0-9]{1,2})[:：]([0-9]{2})(?:[:：][0-9]{2})?(?![0-9.．:：])")
+URL = re.compile(r"(?:https?://|www\.)[!-~]+")
+#: A list of bare numbers (1,1,1,…) has at least this many, one separator apart.
+NUMBER_LIST_MIN = 8
+_LIST_SEPARATORS = frozenset(",，、 ")
+#: Separators of an enumeration whose numbers share the unit printed after the last one.
+_ENUMERATION = frozenset("、和及与")
+#: Currencies printed between 约合 and the number (约合人民币3亿元).
+_CURRENCY_WORDS = ("人民币", "美元", "欧元", "港元")
+
+
+def norm_value(printed: str) -> str:
+    """The printed number as ASCII: full-width digits, separators dropped, a middle dot read as decimal point."""
+    out = printed.translate(TO_ASCII)
+    for sep in (",", "，", " ", "\u2009", "\u202f", "\xa0"):
+        if sep in out:
+            out = out.replace(sep, "")
+    for dot in MIDDLE_DOTS:
+        if dot in out:
+            out = out.replace(dot, ".")
+    for minus in "−－":
+        if minus in out:
+            out = out.replace(minus, "-")
+    return out
+
+
+def prev_is_bracket(s: str, a: int) -> bool:
+    return a > 0 and s[a - 1] in "[［〔"
+
+
+def small_int(value: str, lo: int, hi: int) -> int | None:
+    if len(value) > 4 or not value.isdigit():
+        return None
+    v = int(value)
+    return v if lo <= v <= hi else None
+
+
+class TokenMixin:
+    """Reading one number and what is printed around it (mixed into the scanner)."""
+
+    def _number(self, a: int, b: int) -> int:
+        """Read the number whose first digit run is s[a:b]; return where scanning resumes."""
+        s, n = self.s, self.n
+        end = b
+        nxt = s[b] if b < n else ""
+        plain = True  # ASCII digits without separators: the printed text is the value
+        if self.urls and self._in_url(a):
+            return self._non_figure(a, b, "url")
+        if (nxt in "-/." and b - a == 4) or (nxt in ":：" and b - a <= 2):  # 2019-03-08, 09:41
+            m = TIMESTAMP.match(s, a)
+            if m and m.group(4) and (int(m.group(4)) > 23 or int(m.group(5)) > 59):
+                m = None  # 15:61: a ratio, not a time of day
+            if m:  # a date or time: every digit run in it is a non-figure
+                for run in NUM.finditer(s, a, m.end()):
+                    self._non_figure(run.start(), run.end(), "timestamp")
+                return m.end()
+        # thousands separators: 1-3 digits, then groups of exactly three digits
+        if nxt in SPACE_THOUSANDS and b - a <= 3:
+            e = b
+            while (
+                e + 3 < n and s[e] == nxt and s[e + 1] in DIGIT_CHARS and s[e + 2] in DIGIT_CHARS
+                and s[e + 3] in DIGIT_CHARS and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
+            ):
+                e += 4
+            if e > b and self._unit(e) is not None:  # 46 215处: only when a unit follows the groups
+                end, plain = e, False
+                nxt = s[end] if end < n else ""
+        elif nxt in THOUSANDS and b - a <= 3:
+            sep = nxt
+            e = b
+            while (
+                e + 3 < n and s[e] == sep and s[e + 1] in DIGIT_CHARS and s[e + 2] in DIGIT_CHARS
+                and s[e + 3] in DIGIT_CHARS and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
+            ):
+                e += 4
+            if e > b:
+                end, plain = e, False
+                nxt = s[end] if end < n else ""
+        if nxt in DECIMAL_POINTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
+            end = NUM.match(s, end + 1).end()
+            nxt = s[end] if end < n else ""
+        elif nxt in MIDDLE_DOTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
+            e2 = NUM.match(s, end + 1).end()
+            second = self._unit(e2)
+            if second is None or not second[0]:  # “9·12”: an event named by its date, not a number
+                self._non_figure(a, end, "event_name")
+                self._non_figure(end + 1, e2, "event_name")
+                return e2
+            end, plain = e2, False  # 2·6%: a middle dot as decimal point
+            nxt = s[end] if end < n else ""
+        if prev_is_bracket(s, a) and nxt in "]］〕" and end - a <= 3:
+            return self._non_figure(a, end, "footnote")  # [4]: a footnote marker
+        printed = s[a:end]
+        value = printed if plain and printed.isascii() else norm_value(printed)
+        prev = s[a - 1] if a > 0 else ""
+        sc = self.scope
+        if (sc.period or sc.estimate or sc.marker_rows or sc.year != self.year) and a > sc.checked:
+            self._advance(a)
+
+        hi = None
+        if nxt in SPECIAL_NEXT or prev in SPECIAL_PREV:
+            special = self._special(a, end, value, prev, nxt)
+            if isinstance(special, int):
+                return special  # not a figure
+            hi = special
+        unit_info = self._unit(hi[1] if hi else end)
+        if unit_info is None and hi is not None:
+            hi = None  # "0531-1234": not a range without a unit
+            unit_info = self._unit(end)
+        if unit_info is None and nxt in _ENUMERATION and hi is None:
+            shared = self._shared_unit(end)  # 2.0、2.9和0.4个百分点: the unit printed after the last
+            unit_info = (shared, end, end, "") if shared else None
+        if unit_info is None:
+            # a bare number: a title year, a list number, or a figure without unit
+            if len(value) == 4 and a == 0 and small_int(value, 1900, 2100):
+                return self._non_figure(a, end, "title_year")
+            if prev and prev in "表图":  # 表1, 图2: a table's or figure's label
+                return self._non_figure(a, end, "table_label")
+            list_mark = nxt in "、)）" or (nxt in ".．" and (end + 1 >= n or s[end + 1] not in DIGIT_CHARS))
+            if (a == 0 or prev in "（(") and list_mark:
+                return self._non_figure(a, end, "ordinal")
+            listed = self._number_list(a, end)
+            if listed:
+                return listed  # 1,1,1,…: a list of bare numbers, no figure to draft
+            unit_info = ("", end, end, "")
+        unit_zh, unit_end, resume, mid_qual = unit_info
+
+        # a range printed with the unit on both ends: 30%-40%
+        if hi is None and unit_zh and unit_end + 1 < n and s[unit_end] in DASHES and s[unit_end + 1] in DIGIT_CHARS:
+            m2 = NUM.match(s, unit_end + 1)
+            e2 = m2.end()
+            if e2 + 1 < n and s[e2] in DECIMAL_POINTS and s[e2 + 1] in DIGIT_CHARS:
+                e2 = NUM.match(s, e2 + 1).end()
+            second = self._unit(e2)
+            if second is not None and second[0] == unit_zh:
+                hi = (unit_end + 1, e2)
+                unit_end, resume = second[1], second[2]
+
+        qualifier = "exact"
+        if hi is not None:
+            qualifier = "range"
+        else:
+            before = self._before_qualifier(a) if a and s[a - 1] in lx.QUALIFIER_LAST_CHARS else ""
+            if not before and a >= 5 and s.startswith(_CURRENCY_WORDS, a - 3 if s[a - 1] == "币" else a - 2):
+                k = a - 3 if s[a - 1] == "币" else a - 2  # 约合人民币3亿元, 约合美元…
+                before = self._before_qualifier(k) if s[k - 1] in lx.QUALIFIER_LAST_CHARS else ""
+            after = (
+                next((lx.AFTER_QUALIFIERS[w] for k in lx.AFTER_LENGTHS
+                      if (w := s[unit_end:unit_end + k]) in lx.AFTER_QUALIFIERS), None)
+                if unit_zh and unit_end < n and s[unit_end] in lx.AFTER_FIRST_CHARS else None
+            )
+            if before:
+                qualifier = before
+            elif mid_qual:
+                qualifier = mid_qual
+            elif after:
+                qualifier = after
+        if unit_zh == "元":
+            head = self._strip_before_qualifier(a)
+            if s.startswith(lx.PER_PERSON_MONTH, max(0, head - 4)) and s[max(0, head - 4):head] in lx.PER_PERSON_MONTH:
+                unit_zh = "元/人·月"
+        end_printed = hi[1] if hi else end
+        if prev in MINUS_SIGNS and (a < 2 or (s[a - 2] not in DIGIT_CHARS and s[a - 2] not in ASCII_LETTERS)):
+            a, value = a - 1, "-" + value  # 增长-12.4%: a printed minus belongs to the number
+        self._figure(a, end_printed, value, norm_value(s[hi[0]:hi[1]]) if hi else "", unit_zh, qualifier,
+                     unit_end)
+        return max(resume, end_printed)
+
+    def _special(self, a: int, end: int, value: str, prev: str, nxt: str) -> int | tuple[int, int] | None:
+        """Names, periods, ordinals (→ resume position, a non-figure) or a range's high end (→ its span)."""
+        s, n = self.s, self.n
+        # a range or a period range: 3-5个, 1-11月份, 1至11月
+        hi = None
+        if nxt in DASHES and end + 1 < n and s[end + 1] in DIGIT_CHARS:
+            e2 = NUM.match(s, end + 1).end()
+            if e2 + 1 < n and s[e2] in DECIMAL_POINTS and s[e2 + 1] in DIGIT_CHARS:
+                e2 = NUM.match(s, e2 + 1).end()
+            hi = (end + 1, e2)
+
+        # names: 5G, G20, 4K, TOP10 (ranking)
+        if prev in ASCII_LETTERS or (prev in "-_" and a >= 2 and s[a - 2] in ASCII_LETTERS):
+            reason = "ranking" if s[max(0, a - 3):a].upper() == "TOP" else "name"
+            return self._non_figure(a, end, reason)
+        if nxt in ASCII_LETTERS:
+            return self._non_figure(a, end, "name")
+
+        # periods printed with digits
+        if hi is not None:
+            low_m = small_int(value, 1, 12)
+            high_v = norm_value(s[hi[0]:hi[1]])
+            high_m = small_int(high_v, 1, 12)
+            after = s[hi[1]:hi[1] + 1]
+            if low_m and high_m and after == "月" and low_m <= high_m:
+                return self._period_marker(a, end, hi, iso_months(self.scope.year, low_m, high_m))
+            y1, y2 = small_int(value, 1900, 2100), small_int(high_v, 1900, 2100)
+            if y1 and y2 and after == "年" and len(value) == 4 and y1 <= y2:
+                return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
+        if nxt == "月":
+            month = small_int(value, 1, 12)
+            if month:
+                return self._month(a, end, month)
+        if nxt == "日" or nxt == "号":
+            day = small_int(value, 1, 31)
+            if day and prev == "月" and self.last_month and self.last_month[0] == a - 1:
+                month, y = self.last_month[1], self.scope.year
+                try:
+                    date(y, month, day)
+                except ValueError:
+                    pass
+                else:
+                    self._set_period(a, iso_day(y, month, day))
+                return self._non_figure(a, end, "period_marker", marker=True)
+            if nxt == "号":
+                return self._non_figure(a, end, "name")
+        if nxt == "季" and s.startswith("季度", end):
+            q = small_int(value, 1, 4)
+            if q:
+                if prev == "前":
+                    period = iso_months(self.scope.year, 1, 3 * q)
+                else:
+                    period = iso_months(self.scope.year, 3 * q - 2, 3 * q)
+                self._set_period(a, period)
+                self.last_marker_end = end + 2
+                return self._non_figure(a, end, "period_marker", marker=True)
+        if nxt == "年" and len(value) == 4:
+            y = small_int(value, 1900, 2100)
+            if y:
+                return self._year(a, end, y)
+        # ordinals, rankings
+        if prev == "第":
+            return self._non_figure(a, end, "ordinal")
+        if nxt == "强" or (prev == "前" and nxt in "名位"):
+            return self._non_figure(a, end, "ranking")
+        return hi
+
+    def _unit(self, p: int) -> tuple[str, int, int, str] | None:
+        """(unit_zh, end of unit, resume position, qualifier between number and unit) or None."""
+        s = self.s
+        mid = ""
+        if p + 1 < self.n and s[p] == " " and s[p + 1] in lx.UNIT_LENGTHS:
+            found = self._unit(p + 1)  # 增长 4.7 %: one space before the unit (older layouts)
+            if found is not None and found[0]:
+                return found
+        if p < self.n and s[p] in lx.BETWEEN_QUALIFIERS:
+            mid = lx.BETWEEN_QUALIFIERS[s[p]]
+            p += 1
+        lengths = lx.UNIT_LENGTHS.get(s[p:p + 1])
+        if lengths:
+            for length in lengths:
+                unit = lx.UNIT_TABLE.get(s[p:p + length])
+                if unit is not None:
+                    return unit, p + length, p + length, mid
+        # magnitude, then 余/多, then unit: 1万余人
+        for length in range(min(lx.MAG_MAXLEN, self.n - p), 0, -1):
+            mag = s[p:p + length]
+            if mag in lx.MAGNITUDES:
+                q = p + length
+                if q < self.n and s[q] in lx.BETWEEN_QUALIFIERS:
+                    for ulen in range(min(lx.UNIT_MAXLEN, self.n - q - 1), 0, -1):
+                        unit = lx.UNIT_TABLE.get(s[q + 1:q + 1 + ulen])
+                        if unit is not None and unit in lx.PLAIN_UNITS and unit not in ("%", "个百分点"):
+                            return mag + unit, q + 1 + ulen, q + 1 + ulen, lx.BETWEEN_QUALIFIERS[s[q]]
+                    return mag, q, q + 1, lx.BETWEEN_QUALIFIERS[s[q]]
+                return mag, q, q, mid
+        if mid:
+            return "", p, p, mid
+        return None
+
+    def _strip_before_qualifier(self, a: int) -> int:
+        """Position before a qualifier word printed right before ``a`` (or ``a``)."""
+        s = self.s
+        for word, _ in lx.BEFORE_QUALIFIERS:
+            if s.startswith(word, a - len(word)) and a >= len(word):
+                return a - len(word)
+        return a
+
+    def _before_qualifier(self, a: int) -> str:
+        s = self.s
+        if a == 0 or s[a - 1] not in lx.QUALIFIER_LAST_CHARS:
+            return ""
+        for word, qual in lx.BEFORE_QUALIFIERS:
+            k = a - len(word)
+            if k >= 0 and s.startswith(word, k):
+                if word == "近" and k > 0 and s[k - 1] in lx.NOT_APPROX_BEFORE_JIN:
+                    continue
+                return qual
+        return ""
+
+
+    def _number_list(self, a: int, end: int) -> int:
+        """Where a list of bare numbers starting at s[a:end] ends, or 0 when it is not one.
+
+        A list: at least :data:`NUMBER_LIST_MIN` numbers without unit or qualifier, one separator (，,、 or a
+        space) between each two and nothing else.  A curator reads such a list as a table, by hand; every
+        number in it is a non-figure ``number_list``.
+        """
+        s, n = self.s, self.n
+        runs = [(a, end)]
+        p = end
+        while p + 1 < n and s[p] in _LIST_SEPARATORS and s[p + 1] in DIGIT_CHARS:
+            q = NUM.match(s, p + 1).end()
+            if q + 1 < n and s[q] in DECIMAL_POINTS and s[q + 1] in DIGIT_CHARS:
+                q = NUM.match(s, q + 1).end()
+            if q < n and (s[q] in lx.UNIT_LENGTHS or s[q] in lx.MAGNITUDES or s[q] in lx.BETWEEN_QUALIFIERS
+                          or s[q] in SPECIAL_NEXT):
+                break  # a unit, magnitude or qualifier: that number is a figure (or special)
+            if len(runs) < NUMBER_LIST_MIN:
+                runs.append((p + 1, q))
+            elif len(runs) == NUMBER_LIST_MIN:
+                for ra, rb in runs:
+                    self._non_figure(ra, rb, "number_list")
+                runs.append((0, 0))  # the first ones are recorded; record the rest as they come
+                self._non_figure(p + 1, q, "number_list")
+            else:
+                self._non_figure(p + 1, q, "number_list")
+            p = q
+        if len(runs) <= NUMBER_LIST_MIN:
+            return 0
+        return p
+
+    def _shared_unit(self, p: int) -> str:
+        """The unit after the last number of an enumeration that s[p] continues (at most 12 numbers on)."""
+        s, n = self.s, self.n
+        for _ in range(12):
+            if not (p + 1 < n and s[p] in _ENUMERATION and s[p + 1] in DIGIT_CHARS):
+                return ""
+            p = NUM.match(s, p + 1).end()
+            if p + 1 < n and s[p] in DECIMAL_POINTS and s[p + 1] in DIGIT_CHARS:
+                p = NUM.match(s, p + 1).end()
+            found = self._unit(p)
+            if found is not None and found[0] and not found[3]:
+                return found[0]  # the unit only: qualifiers and where scanning resumes stay with this number
+        return ""
+
+    def _in_url(self, a: int) -> bool:
+        """Whether s[a] lies in a URL of the reading unit (the spans are sorted; the scan only moves forward)."""
+        urls, i = self.urls, self.url_i
+        while i < len(urls) and urls[i][1] <= a:
+            i += 1
+        self.url_i = i
+        return i < len(urls) and urls[i][0] <= a

@@ -1,0 +1,270 @@
+"""One invented sentence per pattern of real reports (issue 12): traditional script, old layouts, signs, units,
+qualifiers, non-figures, Chinese numerals, comparison years, headings, and the lexicon as data.
+
+Every sentence is written for these tests about a fictional 云溪区; none is copied from a source text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.extract import extract_non_figures, extract_text, section_starts
+from helpers.extract import lexicon as lx
+
+
+def rows(text: str, **kwargs) -> list[tuple[str, str, str]]:
+    """(value, unit_zh, qualifier) of every draft row."""
+    draft = extract_text(text, **kwargs)
+    return list(zip(draft["value"], draft["unit_zh"], draft["qualifier"]))
+
+
+def printed(text: str, **kwargs) -> list[str]:
+    return list(extract_text(text, **kwargs)["printed"])
+
+
+def reasons(text: str) -> list[tuple[str, str]]:
+    nf = extract_non_figures(text)
+    return list(zip(nf["text"], nf["reason"]))
+
+
+# ---- traditional script ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("雲溪區財政收入135620萬元。", [("135620", "万元", "exact")]),
+        ("雲溪區貸款餘額達到32.5億元。", [("32.5", "亿元", "exact")]),
+        ("雲溪區增速提高1.2個百分點。", [("1.2", "个百分点", "exact")]),
+        ("雲溪區新建廠房12萬平方米。", [("12", "万平方米", "exact")]),
+        ("雲溪區糧食產量8.6萬噸。", [("8.6", "万吨", "exact")]),
+        ("雲溪區播種面積3.1萬畝。", [("3.1", "万亩", "exact")]),
+        ("雲溪區新增農戶260戶、企業45個。", [("260", "户", "exact"), ("45", "个", "exact")]),
+        ("雲溪區引進項目投資5000萬元以上。", [("5000", "万元", "more_than")]),
+        ("雲溪區預計完成投資約20億元。", [("20", "亿元", "approx")]),
+    ],
+)
+def test_traditional_script_is_read_like_simplified(sentence, expected):
+    assert rows(sentence) == expected
+
+
+def test_the_fold_keeps_offsets_and_the_printed_text():
+    text = "雲溪區財政收入135620萬元。"
+    draft = extract_text(text)
+    r = draft.iloc[0]
+    assert text[r.char_start:r.char_end] == r.printed == "135620"
+    assert r.base_value == 1356200000.0 and r.base_unit == "CNY"
+    assert len(lx.fold(text)) == len(text)
+
+
+def test_traditional_estimate_dates_and_qualifies():
+    draft = extract_text("雲溪區預計全年實現增加值50億元。")
+    assert list(draft["qualifier"]) == ["estimate"] and list(draft["period"]) == ["2022-01/2022-12"]
+
+
+# ---- separators, signs --------------------------------------------------------------------------------------
+
+
+def test_a_space_between_thousands_groups_before_a_unit():
+    assert rows("云溪区登记文物46 215处。") == [("46215", "处", "exact")]
+    assert printed("云溪区登记文物46 215处。") == ["46 215"]
+
+
+def test_a_space_between_numbers_without_a_unit_keeps_them_apart():
+    assert [v for v, _, _ in rows("云溪区编号12 345和6。")] == ["12", "345", "6"]
+
+
+def test_a_middle_dot_as_decimal_point_in_older_texts():
+    assert rows("云溪区人口增长2·6%。") == [("2.6", "%", "exact")]
+
+
+def test_a_space_before_the_percent_sign():
+    assert rows("云溪区生产总值增长 4.7 %。") == [("4.7", "%", "exact")]
+
+
+@pytest.mark.parametrize(("sentence", "value"), [("云溪区出口增长-12.4%。", "-12.4"),
+                                                  ("云溪区出口[2]-5.1%。", "-5.1"),
+                                                  ("云溪区出口增长−3.0%。", "-3.0")])
+def test_a_printed_minus_belongs_to_the_number(sentence, value):
+    draft = extract_text(sentence)
+    assert list(draft["value"]) == [value]
+    assert draft["printed"].iloc[0][0] in "-−" and draft["base_value"].iloc[0] < 0
+
+
+def test_a_dash_between_digits_is_not_a_minus():
+    assert [v for v, _, _ in rows("云溪区电话0531-1234。")] == ["0531", "1234"]
+
+
+# ---- units --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit", "base_value", "base_unit"),
+    [
+        ("云溪区人口出生率为8.5‰。", "‰", 0.85, "percent"),
+        ("云溪区马术队有马20匹。", "匹", 20.0, "count"),
+        ("云溪区获得席位3席。", "席", 3.0, "count"),
+        ("云溪区建成住宅楼12幢。", "幢", 12.0, "count"),
+        ("云溪区设监测点位30点。", "点", 30.0, "count"),
+    ],
+)
+def test_per_mille_and_measure_words(sentence, unit, base_value, base_unit):
+    draft = extract_text(sentence)
+    assert list(zip(draft["unit_zh"], draft["base_value"], draft["base_unit"])) == [(unit, base_value, base_unit)]
+
+
+@pytest.mark.parametrize(("sentence", "unit"), [("云溪区变电容量126万千伏安。", "万千伏安"),
+                                                 ("云溪区全年用电量36.5亿千瓦小时。", "亿千瓦小时"),
+                                                 ("云溪区发电量5.2亿千瓦时。", "亿千瓦时"),
+                                                 ("云溪区迎来建区70周年。", "周年")])
+def test_compound_units_are_read_whole(sentence, unit):
+    assert [u for _, u, _ in rows(sentence)] == [unit]
+
+
+def test_energy_is_not_power():
+    draft = extract_text("云溪区全年用电量36.5亿千瓦小时。")
+    assert draft["unit_zh"].iloc[0] != "亿千瓦"
+
+
+# ---- qualifiers ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", ["云溪区引进外资1.2亿美元，约合8.3亿元。", "云溪区引进外资约合人民币8.3亿元。"])
+def test_yuehe_is_approximate(sentence):
+    assert rows(sentence)[-1] == ("8.3", "亿元", "approx")
+
+
+@pytest.mark.parametrize(("sentence", "qualifier"), [("云溪区拆除违建不足5处。", "at_most"),
+                                                      ("云溪区通勤时间30分钟以内。", "at_most"),
+                                                      ("云溪区新建学校3-5所。", "range")])
+def test_qualifiers_the_schema_did_not_hold(sentence, qualifier):
+    assert rows(sentence)[0][2] == qualifier
+
+
+# ---- digits that are not figures ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "token", "reason"),
+    [
+        ("云溪区生产总值增长5.1%[4]。", "4", "footnote"),
+        ("云溪区生产总值增长5.1%［3］。", "3", "footnote"),
+        ("发布时间：2019-03-08 09:41:27", "2019", "timestamp"),
+        ("发布时间：2019-03-08 09:41:27", "41", "timestamp"),
+        ("详见http://www.example.gov.cn/art/2019/3/8/art_123_456.html。", "456", "url"),
+        ("云溪区破获“9·12”专案。", "12", "event_name"),
+        ("云溪区主要指标见表1。", "1", "table_label"),
+        ("云溪区历年变化见图2。", "2", "table_label"),
+    ],
+)
+def test_digits_that_are_not_figures_get_their_reason(sentence, token, reason):
+    assert (token, reason) in reasons(sentence)
+    assert token not in printed(sentence)
+
+
+def test_a_footnote_marker_touching_a_number_leaves_the_number():
+    assert rows("云溪区生产总值增长5.1%[4]。") == [("5.1", "%", "exact")]
+
+
+def test_a_timestamp_gives_no_figure_and_no_period():
+    assert extract_text("发布时间：2019-03-08 09:41:27 云溪区新增企业860家。")["period"].tolist() == [""]
+
+
+# ---- periods ------------------------------------------------------------------------------------------------
+
+
+def test_a_comparison_year_does_not_date_the_figures_after_it():
+    draft = extract_text("2022年云溪区生产总值比1980年增长3倍，达到520亿元。")
+    assert list(draft["period"]) == ["2022-01/2022-12", "2022-01/2022-12"]
+    assert ("1980", "comparison_year") in reasons("2022年云溪区生产总值比1980年增长3倍，达到520亿元。")
+
+
+def test_a_period_word_added_to_the_lexicon_works_without_other_words():
+    # 岁末 has none of the characters of the older period words: the pre-filter comes from the lexicon
+    assert list(extract_text("岁末云溪区常住人口52万人。")["period"]) == ["2022-12-31/2022-12-31"]
+
+
+# ---- Chinese numerals ---------------------------------------------------------------------------------------
+
+
+def test_chinese_numeral_quantities_before_a_noun():
+    assert rows("云溪区构建一核两翼三区格局。", chinese_numerals=True) == [
+        ("1", "核", "exact"), ("2", "翼", "exact"), ("3", "区", "exact")]
+    assert rows("云溪区连续五年获评先进。", chinese_numerals=True) == [("5", "年", "exact")]
+    assert rows("云溪区经济总量翻了一番。", chinese_numerals=True) == [("1", "番", "exact")]
+
+
+@pytest.mark.parametrize("sentence", ["云溪区学习党的二十大精神。", "云溪区召开第十二次党代会。",
+                                      "云溪区召开十二次党代会。", "云溪区三次产业协调发展。"])
+def test_chinese_numeral_ordinals_and_names_are_not_quantities(sentence):
+    assert rows(sentence, chinese_numerals=True) == []
+
+
+# ---- guesses ------------------------------------------------------------------------------------------------
+
+
+def test_the_indicator_guess_keeps_a_trailing_pingjun():
+    draft = extract_text("云溪区经济稳步回升，增速高于全市平均2.1个百分点。")
+    assert draft["indicator_zh"].iloc[0] == "增速高于全市平均"
+
+
+def test_sections_come_from_numbered_headings():
+    text = "一、经济运行\n\n云溪区生产总值520亿元。\n\n二、社会事业\n\n云溪区新建学校3所。\n"
+    assert list(extract_text(text)["section"]) == [1, 2]
+    assert section_starts(text) == [text.index("一、"), text.index("二、")]
+
+
+# ---- the lexicon is data ------------------------------------------------------------------------------------
+
+
+def test_a_unit_added_as_one_row_is_read():
+    """What the README shows: the row ``unit,英亩,英畝,continuous,40468564224/10000000,m2`` alone makes it readable."""
+    draft = extract_text("云溪区购地12英亩。")
+    assert list(zip(draft["value"], draft["unit_zh"], draft["base_unit"])) == [("12", "英亩", "m2")]
+    assert draft["base_value"].iloc[0] == round(12 * 4046.8564224, 6)
+    assert list(extract_text("雲溪區購地12英畝。")["unit_zh"]) == ["英亩"]  # its traditional form, from the same row
+
+
+def test_a_bad_lexicon_row_names_the_row_and_field():
+    header = "kind,word,traditional,meaning,scale,base_unit\n"
+    with pytest.raises(lx.LexiconError, match=r"row 2: field scale"):
+        lx.read_lexicon(header + "unit,垧,,continuous,many,m2\n")
+    with pytest.raises(lx.LexiconError, match=r"row 2: field kind"):
+        lx.read_lexicon(header + "colour,红,,,,\n")
+    with pytest.raises(lx.LexiconError, match=r"row 2: field traditional"):
+        lx.read_lexicon(header + "unit,万元,萬,continuous,10000,CNY\n")
+
+
+# ---- found on the development set of real texts ---------------------------------------------------------------
+
+
+def test_numbers_of_an_enumeration_share_the_unit_printed_after_the_last():
+    assert rows("云溪区三个行业分别拉动增长1.5、0.8和0.2个百分点。") == [
+        ("1.5", "个百分点", "exact"), ("0.8", "个百分点", "exact"), ("0.2", "个百分点", "exact")]
+
+
+def test_a_ratio_is_figures_not_a_time_and_its_parts_share_a_qualifier():
+    draft = extract_text("预计云溪区三次产业结构由12:48.5:39.5调整为10:45.5:44.5。")
+    assert list(draft["value"]) == ["12", "48.5", "39.5", "10", "45.5", "44.5"]
+    assert list(draft["qualifier"]) == ["exact"] * 3 + ["estimate"] * 3
+
+
+def test_a_starting_level_after_cong_is_not_an_estimate():
+    draft = extract_text("预计云溪区收入从2011年的52.3亿元增加到2016年的88亿元。")
+    assert list(zip(draft["value"], draft["qualifier"])) == [("52.3", "exact"), ("88", "estimate")]
+
+
+def test_a_concentration_unit_and_a_time_of_day():
+    assert rows("云溪区细颗粒物浓度为31微克/立方米。") == [("31", "微克/立方米", "exact")]
+    assert ("30", "timestamp") in reasons("云溪区于9:30召开会议。")
+
+
+def test_a_long_list_of_bare_numbers_is_a_non_figure_list():
+    text = "云溪区编号：" + "，".join(str(k) for k in range(1, 13)) + "。另有企业5家。"
+    assert rows(text) == [("5", "家", "exact")]
+    listed = [t for t, reason in reasons(text) if reason == "number_list"]
+    assert listed == [str(k) for k in range(1, 13)]
+
+
+def test_a_short_list_of_bare_numbers_stays_figures():
+    assert [v for v, _, _ in rows("云溪区指数为1，2，3。")] == ["1", "2", "3"]

@@ -1,0 +1,67 @@
+"""One vocabulary: the extractor's lists, the schema's enums, the labels' translations and the intervals' qualifiers.
+
+The sentences are invented for these tests (a fictional 云溪区); none comes from a source text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import intervals, labels
+from helpers.extract import MEASURES, NON_FIGURE_REASONS, QUALIFIERS, extract_non_figures, extract_text
+from helpers.extract import lexicon as lx
+
+from conftest import DATA, DISTRICT
+
+DESCRIPTORS = [DATA / "datapackage.json", DISTRICT / "datapackage.json"]
+
+
+def enum(descriptor, resource: str, field: str) -> list[str]:
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    res = next(r for r in package["resources"] if r["name"] == resource)
+    return next(f for f in res["schema"]["fields"] if f["name"] == field)["constraints"]["enum"]
+
+
+@pytest.mark.parametrize("descriptor", DESCRIPTORS, ids=["data", "fixture"])
+def test_schema_enums_code_lists_and_label_translations_are_the_same_lists(descriptor):
+    qualifiers = enum(descriptor, "figures", "qualifier")
+    measures = enum(descriptor, "figures", "measure")
+    reasons = enum(descriptor, "non_figures", "reason")
+    assert qualifiers == list(QUALIFIERS)
+    assert sorted(intervals.QUALIFIERS) == sorted(QUALIFIERS)
+    assert measures == list(MEASURES)
+    assert reasons == list(NON_FIGURE_REASONS)
+    for lang in ("zh", "en"):
+        assert list(labels.QUALIFIER_LABELS[lang]) == list(QUALIFIERS), lang
+        assert list(labels.MEASURE_LABELS[lang]) == list(MEASURES), lang
+    # the lexicon's meanings stay inside the lists
+    qualifier_kinds = ("qualifier_before", "qualifier_between", "qualifier_after", "estimate")
+    assert {e.meaning for e in lx.ENTRIES if e.kind in qualifier_kinds} <= set(QUALIFIERS)
+    assert {e.meaning for e in lx.ENTRIES if e.kind == "pct_cue"} <= set(MEASURES)
+
+
+def test_every_value_drafted_is_in_the_vocabulary():
+    text = (
+        "云溪区预计全年投资超过30亿元，增长5.2%，比上年提高1.3个百分点；新建学校3-5所，"
+        "引进企业40余家，面积约12万平方米，道路8公里，用时2年以内，增长了1.5倍。"
+        "获评2021年度示范区，第6批，5G基站210个，前10名，表1，[4]，2019-03-08 09:41，“9·12”，"
+        "比2010年增长3倍，见www.example.gov.cn/2022/8。"
+    )
+    draft = extract_text(text)
+    assert set(draft["qualifier"]) <= set(QUALIFIERS)
+    assert set(draft["measure"]) <= set(MEASURES)
+    assert {"more_than", "range", "at_most", "estimate"} <= set(draft["qualifier"])
+    assert {"change_pp", "other"} <= set(draft["measure"])
+    nf = extract_non_figures(text)
+    assert set(nf["reason"]) <= set(NON_FIGURE_REASONS)
+    assert {"award_year", "ordinal", "name", "ranking", "table_label", "footnote", "timestamp", "event_name",
+            "comparison_year", "url"} <= set(nf["reason"])
+
+
+def test_new_qualifiers_have_interval_semantics():
+    at_most = intervals.from_printed("5", "个", "at_most", False)
+    assert at_most.lo is None and at_most.hi == 5
+    low_end = intervals.from_printed("3", "个", "range", False)
+    assert low_end.lo == 3 and low_end.hi is None
