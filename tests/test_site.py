@@ -127,6 +127,22 @@ def test_folded_code_is_one_click_away_on_the_page(fixture_site):
     assert html.count('<details class="admonition hide above-input">') == len(cells)
 
 
+def test_an_image_output_takes_its_alt_text_from_its_text_repr(tmp_path):
+    executed = copy_fixture(tmp_path)
+    png = re.search(r"base64,([^\"]+)", executed["en"][0].read_text(encoding="utf-8")).group(1)
+    nb = nbformat.read(executed["en"][1], as_version=4)
+    nb.cells[-1].outputs = [new_output("display_data", data={"image/png": png, "text/plain": "Two bars: 320 and 150"}),
+                            new_output("display_data", data={"image/png": png, "text/plain": "<Figure size 4x2>"})]
+    nbformat.write(nb, executed["en"][1])
+    html = page(build(tmp_path, {"en": executed["en"]}), "en", "02_checks")
+    assert html.count('alt="Two bars: 320 and 150"') == 0  # two images in one cell: whose would it be?
+    nb.cells[-1].outputs = nb.cells[-1].outputs[:1]
+    nbformat.write(nb, executed["en"][1])
+    shutil.rmtree(tmp_path / "site")
+    html = page(build(tmp_path, {"en": executed["en"]}), "en", "02_checks")
+    assert html.count('alt="Two bars: 320 and 150"') == 1 and 'alt="&lt;Figure' not in html
+
+
 def test_unknown_language_is_refused(tmp_path):
     with pytest.raises(site.SiteError, match="'fr'"):
         site.render({"fr": fixture_notebooks()["en"]}, tmp_path, work_dir=tmp_path / "work")
@@ -376,6 +392,8 @@ PAGE_FACTS = """() => {
     images: Array.from(document.querySelectorAll('img')).map(i => ({
         src: i.currentSrc.slice(0, 60), complete: i.complete, width: i.naturalWidth, alt: i.getAttribute('alt')})),
     cells: Array.from(article.querySelectorAll('td, th')).map(c => c.innerText.trim()),
+    chrome: (() => { const b = document.body.cloneNode(true);
+        b.querySelectorAll('.site-lang-switch, article').forEach(e => e.remove()); return b.innerText; })(),
     prose: Array.from(article.querySelectorAll('p, li, h1, h2, h3'))
         .filter(e => !e.closest('.cell_output, .cell_input, nav, .site-downloads'))
         .map(e => e.innerText).join('\\n'),
@@ -522,6 +540,16 @@ def test_chinese_pages_read_in_chinese_and_english_pages_in_english(fixture_page
                 assert cjk > 40 and latin < cjk / 10, (name, fact["prose"])
             else:
                 assert latin > 100 and cjk == 0, (name, fact["prose"])
+
+
+@pytest.mark.browser
+def test_the_theme_speaks_the_pages_language(fixture_pages):
+    """Search box, contents, navigation: Chinese on zh pages; on en pages no Chinese but the link to 中文."""
+    for url, fact in fixture_pages["pages"].items():
+        if "/zh/" in url:
+            assert "搜索" in fact["chrome"], url
+        elif "/en/" in url:
+            assert CJK.findall(fact["chrome"]) == [], (url, fact["chrome"])
 
 
 @pytest.mark.browser

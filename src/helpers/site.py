@@ -80,8 +80,22 @@ def prepare_notebook(nb, lang: str):
             tags = list(cell.metadata.get("tags", []))
             if "hide-input" not in tags:
                 cell.metadata["tags"] = [*tags, "hide-input"]
+            alt = _image_alt(cell)
+            if alt:
+                cell.metadata.setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
     nb.metadata.pop("widgets", None)
     return nb
+
+
+def _image_alt(cell) -> str:
+    """The text/plain of a cell's one image output, when it describes the image (not a ``<Figure ...>`` repr):
+    MyST-NB writes such outputs as <img> files and takes their alt text from the cell's metadata."""
+    images = [o for o in cell.get("outputs", []) if any(k.startswith("image/") for k in o.get("data", {}))]
+    if len(images) != 1 or "text/html" in images[0]["data"]:
+        return ""
+    text = images[0]["data"].get("text/plain", "")
+    text = ("".join(text) if isinstance(text, list) else text).strip()
+    return "" if text.startswith("<") else text
 
 
 def notebook_title(nb, default: str = "") -> str:
@@ -440,11 +454,15 @@ def _build(lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], pa
 
 def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
     """Run Sphinx's html builder incrementally; the pages written.  SiteError names the notebook on failure."""
+    import sphinx.locale
     from sphinx.application import Sphinx
     from sphinx.deprecation import RemovedInSphinx11Warning
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     _quiet_jieba(doctrees.parent)
+    # Sphinx keeps its message catalogs (its own and the themes') in one module-level dict: without this the
+    # English site, built after the Chinese one in this process, would say 搜索 and 目录.
+    sphinx.locale.translators.clear()
     status, warnings = io.StringIO(), io.StringIO()
     current = {"doc": None}
     written: list[str] = []
