@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -578,6 +579,26 @@ def search(chromium, built, lang: str, query: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_search_finds_a_figure_by_its_name(chromium, fixture_site, lang):
     assert "01_retail.html" in search(chromium, fixture_site, lang, FIGURE[lang])
+
+
+def figure_shown_in_a_table(built) -> tuple[dict, str]:
+    """A figure of data/figures.csv whose Chinese and English names are both table cells of one page."""
+    import pandas as pd
+
+    figures = pd.read_csv(DATA / "figures.csv", dtype=str, keep_default_na=False)
+    for path in notebook_pages(built, "zh"):
+        cells = {unescape(c).strip() for c in re.findall(r"<td>([^<]*)</td>", path.read_text(encoding="utf-8"))}
+        for row in figures.itertuples(index=False):
+            if row.indicator_zh in cells and row.indicator_en in cells:
+                return {"zh": row.indicator_zh, "en": row.indicator_en}, path.name
+    pytest.fail("no page of the collection shows a figure's Chinese and English names in a table")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_finds_a_figure_of_the_collection_by_its_name(chromium, collection_site, lang):
+    names, page_name = figure_shown_in_a_table(collection_site)
+    assert page_name in search(chromium, collection_site, lang, names[lang])
 
 
 @pytest.mark.browser
