@@ -282,6 +282,8 @@ def test_broken_link_to_a_notebook_fails_naming_the_notebook(tmp_path):
     nbformat.write(nb, executed["zh"][0])
     with pytest.raises(site.SiteError, match=r"01_retail.*09_missing"):
         build(tmp_path, executed)
+    with pytest.raises(site.SiteError, match=r"01_retail.*09_missing"):  # again: the failure was not cached
+        site.render(executed, tmp_path / "site", work_dir=tmp_path / "work")
 
 
 def test_unreadable_notebook_fails_naming_it(tmp_path):

@@ -14,8 +14,8 @@ nbconvert's ``TagRemovePreprocessor`` drops the other language's cells
 
 Sphinx's environment and doctrees live in ``work_dir/<lang>/``: a prepared
 notebook is rewritten only when its bytes change, so a second call with the
-same notebooks reads and writes no page, and a changed notebook re-renders
-only its own page.
+same notebooks reads and writes no notebook page, and a changed notebook
+re-renders only its own page (and the home page that lists it).
 """
 
 from __future__ import annotations
@@ -449,7 +449,12 @@ def _build(lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], pa
                      [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
                      [f"{DOWNLOADS}/{p.name}" for p in downloads],
                      page_parameters, parameters_line(parameters), search_dict)
-    return out, _sphinx(src, out, wd / "doctrees", config)
+    try:
+        return out, _sphinx(src, out, wd / "doctrees", config)
+    except SiteError:
+        # Sphinx may have recorded the faulty page as read: the next call must read it (and fail) again
+        shutil.rmtree(wd, ignore_errors=True)
+        raise
 
 
 def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
