@@ -1,182 +1,363 @@
-"""Tests for helpers.site: pages that load nothing remote, an index that escapes the data, and a real browser.
+"""Tests for helpers.site: the Sphinx site of both languages, read as files and as a person reads it in Chromium.
 
-The browser test (marker ``browser``) drives Debian's headless Chromium through
-playwright over ``file://``: it builds a site from the fixture notebooks and
-the fictional district (whose section title is set to a <script> tag), or
-checks the site in $SITE_DIR (``SITE_DIR=build/site pytest -m browser``).
-Screenshots go to build/screenshots/.
+Two sites are built in the test session (into tmp_path, never the work tree):
+the *fixture* site from tests/fixtures/site/{zh,en} (two small fictional
+notebooks with lang-zh/lang-en pairs, executed once per language), and the
+*collection* site from copies of the committed notebooks, whose stored
+outputs are already executed (their prose is being made bilingual on another
+branch, so only structure is checked on them).
+
+The browser tests (marker ``browser``) drive Debian's headless Chromium
+through playwright over ``file://`` with every request that would leave the
+machine aborted and recorded; screenshots at 1280 and 390 px go to tmp_path.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+from html import unescape
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote, urlsplit
 
 import nbformat
-import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from conftest import DATA, ROOT
+from nbformat.v4 import new_markdown_cell, new_output
 
-from conftest import DISTRICT, ROOT
-from helpers import package, site
+from helpers import site
 
+FIXTURE = ROOT / "tests" / "fixtures" / "site"
+NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = ROOT / "build" / "screenshots"
-SCRIPT = "<script>alert(1)</script>"
-# A 1x1 PNG.
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+WAIT_MS = 20_000
+FIGURE = {"zh": "社会消费品零售总额", "en": "Retail sales of consumer goods"}  # named in the fixture's table
+PARAMETERS = {"fx_usd_cny": 6.7261, "population": "grid_residents"}
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
 
 
-def executed(title="# 标题 Title", summary="第一段 **摘要**。", outputs=None):
-    """An executed notebook with a title, a summary, a formula, and (by default) an image output."""
-    nb = new_notebook(cells=[
-        new_markdown_cell(f"{title}\n\n{summary}\n\nMore: $x^2$."),
-        new_code_cell("show()", execution_count=1, outputs=outputs if outputs is not None else [
-            new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    return nb
+def fixture_notebooks(root: Path = FIXTURE) -> dict[str, list[Path]]:
+    return {lang: sorted((root / lang).glob("*.ipynb")) for lang in ("zh", "en")}
 
 
-GLOSSARY = pd.DataFrame({"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": ["说明"]})
+def tables(tmp: Path) -> list[Path]:
+    """derived.csv, checks.csv, figures.csv as a run writes them (small stand-ins for the first two)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "derived.csv").write_text("id,value\nd1,1\n", encoding="utf-8")
+    (tmp / "checks.csv").write_text("id,status\nc1,consistent\n", encoding="utf-8")
+    shutil.copyfile(DATA / "figures.csv", tmp / "figures.csv")
+    return [tmp / "derived.csv", tmp / "checks.csv", tmp / "figures.csv"]
 
 
-def district_with_section_title(tmp_path, title: str) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(DISTRICT, data)
-    sections = pd.read_csv(data / "sections.csv", dtype=str, keep_default_na=False)
-    sections.loc[sections["section"] == "1", "title_zh"] = title
-    sections.to_csv(data / "sections.csv", index=False, lineterminator="\n")
-    return data
+def build(tmp: Path, executed: dict[str, list[Path]], **kwargs) -> SimpleNamespace:
+    dest, work = tmp / "site", tmp / "work"
+    dest.mkdir(parents=True)
+    downloads = kwargs.pop("downloads", None)
+    downloads = tables(tmp / "tables") if downloads is None else downloads
+    written = site.render(executed, dest, work_dir=work, downloads=downloads, **kwargs)
+    return SimpleNamespace(dest=dest, work=work, written=written, executed=executed, downloads=downloads)
 
 
-# ---- pages ----------------------------------------------------------------------------------------------
+def copy_fixture(tmp: Path) -> dict[str, list[Path]]:
+    shutil.copytree(FIXTURE, tmp / "notebooks", ignore=shutil.ignore_patterns("*.py"))
+    return fixture_notebooks(tmp / "notebooks")
 
 
-def test_stock_lab_template_would_load_scripts_from_a_cdn():
-    """Why site.OFFLINE_TEMPLATE exists; and proof that external_references() sees it."""
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(executed())
-    assert any(url.startswith("https://") for url in site.external_references(body))
+def page(built, lang: str, name: str) -> str:
+    return (built.dest / lang / f"{name}.html").read_text(encoding="utf-8")
 
 
-def test_rendered_page_loads_nothing_from_the_network(tmp_path):
-    page = site.render_notebook(executed(), tmp_path / "01_x.ipynb")
-    assert site.external_references(page) == []
-    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=[\"']?(https?:)?//", page, re.IGNORECASE)
-
-
-def test_rendered_page_inlines_its_images(tmp_path):
-    page = site.render_notebook(executed(), tmp_path / "01_x.ipynb")
-    assert f'src="data:image/png;base64,{PNG}"' in page
-
-
-def test_rendered_page_declares_utf8_and_its_language(tmp_path):
-    page = site.render_notebook(executed(), tmp_path / "01_x.ipynb", lang="zh")
-    assert '<meta charset="utf-8"' in page and '<html lang="zh">' in page
-    assert '<html lang="en">' in site.render_notebook(executed(), tmp_path / "01_x.ipynb", lang="en")
-
-
-def test_page_whose_output_loads_a_remote_script_is_refused_naming_the_notebook(tmp_path):
-    remote = [new_output("display_data", data={"text/html": '<script src="https://cdn.example/x.js"></script>'})]
-    with pytest.raises(site.SiteError, match=r"01_x\.ipynb.*https://cdn\.example/x\.js"):
-        site.render_notebook(executed(outputs=remote), tmp_path / "01_x.ipynb")
-
-
-def test_plain_links_to_other_sites_are_not_network_loads():
-    assert site.external_references('<a href="https://example.org/">source</a>') == []
-
-
-def test_css_url_to_another_host_is_a_network_load():
-    assert site.external_references("<style>@font-face{src:url('https://fonts.example/a.woff')}</style>") \
-        == ["https://fonts.example/a.woff"]
-
-
-# ---- titles and summaries --------------------------------------------------------------------------------
-
-
-def test_title_is_the_first_heading_of_the_first_markdown_cell():
-    assert site.notebook_title(executed(title="# 00 · 概览 — Overview")) == "00 · 概览 — Overview"
-
-
-def test_summary_is_the_first_paragraph_after_the_title():
-    assert site.notebook_summary(executed(summary="第一段\n继续。\n\n第二段。")) == "第一段 继续。"
-
-
-def test_summary_comes_from_the_next_markdown_cell_when_the_title_stands_alone():
-    nb = executed(summary="")
-    nb.cells[0].source = "# 标题"
-    nb.cells.append(new_markdown_cell("## 小标题\n\n下一格的第一段。"))
-    assert site.notebook_summary(nb) == "下一格的第一段。"
-
-
-def test_summary_html_escapes_raw_html():
-    html = site.inline_markdown('看 <img src=x onerror="alert(1)"> **粗**')
-    assert "<img" not in html and "&lt;img" in html and "<strong>粗</strong>" in html
-
-
-# ---- the index -------------------------------------------------------------------------------------------
-
-
-def test_index_shows_a_script_tag_in_a_section_title_as_text(tmp_path):
-    pkg = package.load(district_with_section_title(tmp_path, SCRIPT))
-    page = site.render_index([], pkg, GLOSSARY, "zh")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script" not in page
-
-
-def test_index_escapes_glossary_strings():
-    pkg = package.load(DISTRICT)
-    glossary = GLOSSARY.assign(explanation=['<img src=x onerror="alert(1)">'])
-    assert "<img" not in site.render_index([], pkg, glossary, "en")
-
-
-def test_index_declares_utf8_and_its_language():
-    page = site.render_index([], package.load(DISTRICT), GLOSSARY, "en")
-    assert '<meta charset="utf-8">' in page and '<html lang="en">' in page
-
-
-# ---- publishing -----------------------------------------------------------------------------------------
-
-
-def test_publish_replaces_the_site_and_leaves_no_old_copy(tmp_path):
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "index.html").write_text("old")
-    (tmp_path / "new").mkdir()
-    (tmp_path / "new" / "index.html").write_text("new")
-    site.publish(tmp_path / "new", tmp_path / "site")
-    assert (tmp_path / "site" / "index.html").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-
-
-# ---- the browser ------------------------------------------------------------------------------------------
+def notebook_pages(built, lang: str) -> list[Path]:
+    return [built.dest / lang / f"{p.stem}.html" for p in built.executed[lang]]
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory) -> Path:
-    """$SITE_DIR, or a site built from the fixture notebooks with a <script> section title."""
-    if os.environ.get("SITE_DIR"):
-        path = Path(os.environ["SITE_DIR"]).resolve()
-        assert (path / site.INDEX).is_file(), f"SITE_DIR={path} holds no {site.INDEX}"
-        return path
-    from test_run import FIXTURES, HELLO, TEXT, invoke
-
-    root = tmp_path_factory.mktemp("browser")
-    data = district_with_section_title(root, SCRIPT)
-    code, _, stderr = invoke("--notebooks", FIXTURES / HELLO, FIXTURES / TEXT, "--out", root / "build",
-                             "--data-dir", data)
-    assert code == 0, stderr
-    return root / "build" / "site"
+def fixture_site(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("fixture-site"), fixture_notebooks(), parameters=PARAMETERS)
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium through playwright; missing: skip, except under CI=true where it fails."""
+def collection_site(tmp_path_factory):
+    """The committed notebooks (stored outputs executed) as both languages' pages."""
+    tmp = tmp_path_factory.mktemp("collection-site")
+    executed = {}
+    for lang in ("zh", "en"):
+        (tmp / lang).mkdir()
+        executed[lang] = [Path(shutil.copy(p, tmp / lang)) for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+    return build(tmp, executed, parameters=PARAMETERS)
+
+
+# ---- what a language's page keeps ------------------------------------------------------------------------
+
+
+def tags_of(nb) -> list[set[str]]:
+    return [set(c.metadata.get("tags", [])) for c in nb.cells]
+
+
+@pytest.mark.parametrize("lang,other", [("zh", "en"), ("en", "zh")])
+def test_page_drops_the_other_language_and_the_parameter_cells(lang, other):
+    nb = nbformat.read(FIXTURE / lang / "01_retail.ipynb", as_version=4)
+    prepared = site.prepare_notebook(nb, lang)
+    assert not [t for t in tags_of(prepared) if t & {f"lang-{other}", "parameters", "injected-parameters"}]
+    kept = [c.source for c in prepared.cells if f"lang-{lang}" in c.metadata.get("tags", [])]
+    assert kept == [c.source for c in nb.cells if f"lang-{lang}" in c.metadata.get("tags", [])] and kept
+
+
+def test_untagged_markdown_stays_on_both_languages_pages():
+    nb = nbformat.read(FIXTURE / "zh" / "02_checks.ipynb", as_version=4)
+    nb.cells.append(new_markdown_cell("共用 shared"))
+    assert all(site.prepare_notebook(nb, lang).cells[-1].source == "共用 shared" for lang in ("zh", "en"))
+
+
+def test_every_code_cell_is_folded_away():
+    prepared = site.prepare_notebook(nbformat.read(FIXTURE / "en" / "01_retail.ipynb", as_version=4), "en")
+    code = [c for c in prepared.cells if c.cell_type == "code"]
+    assert code and all("hide-input" in c.metadata["tags"] for c in code)
+
+
+def test_folded_code_is_one_click_away_on_the_page(fixture_site):
+    html = page(fixture_site, "en", "01_retail")
+    cells = re.findall(r'<div class="cell ([^"]*)"', html)
+    assert cells and all("tag_hide-input" in c for c in cells)
+    assert html.count('<details class="admonition hide above-input">') == len(cells)
+
+
+def test_an_image_output_takes_its_alt_text_from_its_text_repr(tmp_path):
+    executed = copy_fixture(tmp_path)
+    png = re.search(r"base64,([^\"]+)", executed["en"][0].read_text(encoding="utf-8")).group(1)
+    nb = nbformat.read(executed["en"][1], as_version=4)
+    nb.cells[-1].outputs = [new_output("display_data", data={"image/png": png, "text/plain": "Two bars: 320 and 150"}),
+                            new_output("display_data", data={"image/png": png, "text/plain": "<Figure size 4x2>"})]
+    nbformat.write(nb, executed["en"][1])
+    html = page(build(tmp_path, {"en": executed["en"]}), "en", "02_checks")
+    assert html.count('alt="Two bars: 320 and 150"') == 0  # two images in one cell: whose would it be?
+    nb.cells[-1].outputs = nb.cells[-1].outputs[:1]
+    nbformat.write(nb, executed["en"][1])
+    shutil.rmtree(tmp_path / "site")
+    html = page(build(tmp_path, {"en": executed["en"]}), "en", "02_checks")
+    assert html.count('alt="Two bars: 320 and 150"') == 1 and 'alt="&lt;Figure' not in html
+
+
+def test_unknown_language_is_refused(tmp_path):
+    with pytest.raises(site.SiteError, match="'fr'"):
+        site.render({"fr": fixture_notebooks()["en"]}, tmp_path, work_dir=tmp_path / "work")
+
+
+# ---- the two sites and their links -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang,tag", [("zh", "zh-CN"), ("en", "en")])
+def test_every_page_declares_its_language(fixture_site, lang, tag):
+    pages = sorted((fixture_site.dest / lang).glob("*.html"))
+    assert len(pages) >= 3
+    assert [p.name for p in pages if f'<html lang="{tag}"' not in p.read_text(encoding="utf-8")] == []
+
+
+@pytest.mark.parametrize("lang,other", [("zh", "en"), ("en", "zh")])
+def test_every_page_links_to_the_same_page_in_the_other_language(fixture_site, lang, other):
+    for path in [*notebook_pages(fixture_site, lang), fixture_site.dest / lang / "index.html"]:
+        assert f'href="../{other}/{path.name}"' in path.read_text(encoding="utf-8"), path.name
+        assert (fixture_site.dest / other / path.name).is_file()
+
+
+def test_landing_page_leads_to_both_languages(fixture_site):
+    html = (fixture_site.dest / "index.html").read_text(encoding="utf-8")
+    assert 'href="zh/index.html"' in html and 'href="en/index.html"' in html
+
+
+def test_home_page_lists_every_notebook_in_reading_order(fixture_site):
+    html = page(fixture_site, "zh", "index")
+    positions = [html.find(f'href="{p.stem}.html"') for p in fixture_site.executed["zh"]]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+def test_markdown_link_to_another_notebook_resolves_to_its_page(fixture_site):
+    assert 'href="02_checks.html"' in page(fixture_site, "zh", "01_retail")
+    assert 'href="01_retail.html"' in page(fixture_site, "en", "02_checks")
+
+
+def test_downloads_are_copied_into_each_site_and_linked_from_every_page(fixture_site):
+    for lang in ("zh", "en"):
+        for source in [*fixture_site.executed[lang], *fixture_site.downloads]:
+            assert (fixture_site.dest / lang / "downloads" / source.name).read_bytes() == source.read_bytes()
+        for path in notebook_pages(fixture_site, lang):
+            html = path.read_text(encoding="utf-8")
+            wanted = [f"downloads/{path.stem}.ipynb", *(f"downloads/{p.name}" for p in fixture_site.downloads)]
+            assert [w for w in wanted if f'href="{w}"' not in html] == [], path.name
+
+
+def test_parameters_appear_in_one_line_at_each_page_foot(fixture_site):
+    for lang in ("zh", "en"):
+        for path in notebook_pages(fixture_site, lang):
+            feet = re.findall(r'<p class="site-run-parameters">([^<]*)</p>', path.read_text(encoding="utf-8"))
+            assert feet == [f"{site.UI[lang]['parameters']}: fx_usd_cny = 6.7261 · population = grid_residents"]
+
+
+def test_without_run_parameters_each_page_shows_its_notebooks_own(tmp_path):
+    built = build(tmp_path, {"en": fixture_notebooks()["en"]})
+    assert '<p class="site-run-parameters">Computed with: fx_usd_cny = 6.7261 · lang = en</p>' \
+        in page(built, "en", "01_retail")
+
+
+def test_search_index_holds_the_figure_names_whole(fixture_site):
+    zh = (fixture_site.dest / "zh" / "searchindex.js").read_text(encoding="utf-8")
+    assert json.dumps(FIGURE["zh"]) in zh  # a jieba user word: not only its pieces 社会, 消费品, 零售 ...
+    assert '"retail"' in (fixture_site.dest / "en" / "searchindex.js").read_text(encoding="utf-8")
+
+
+def test_collection_renders_every_notebook_in_both_languages(collection_site):
+    for lang, tag in (("zh", "zh-CN"), ("en", "en")):
+        for source, path in zip(collection_site.executed[lang], notebook_pages(collection_site, lang), strict=True):
+            nb = nbformat.read(source, as_version=4)
+            html = path.read_text(encoding="utf-8")
+            code = [c for c in nb.cells if c.cell_type == "code"
+                    and not set(c.metadata.get("tags", [])) & {"parameters", "injected-parameters"}]
+            cells = re.findall(r'<div class="cell ([^"]*)"', html)
+            assert f'<html lang="{tag}"' in html, path.name
+            assert len(cells) == len(code) and all("tag_hide-input" in c for c in cells), path.name
+            assert "tag_parameters" not in html and "tag_injected-parameters" not in html, path.name
+
+
+def test_collection_cross_links_resolve_to_pages(collection_site):
+    links = {}
+    for path in notebook_pages(collection_site, "en"):
+        links[path.name] = re.findall(r'<a class="reference internal" href="([^"#]+\.html)', path.read_text("utf-8"))
+    assert any(links.values()), "no notebook links to another"
+    assert [(p, t) for p, ts in links.items() for t in ts if not (collection_site.dest / "en" / t).is_file()] == []
+
+
+# ---- what a page loads --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("html,url", [
+    ('<script src="https://cdn.example/x.js"></script>', "https://cdn.example/x.js"),
+    ('<img alt="a" srcset="a.png 1x, //img.example/b.png 2x">', "//img.example/b.png"),
+    ('<link rel="stylesheet" href="http://fonts.example/a.css">', "http://fonts.example/a.css"),
+    ("<style>@font-face{src:url('https://fonts.example/a.woff')}</style>", "https://fonts.example/a.woff"),
+    ('<style>@import "https://x.example/b.css";</style>', "https://x.example/b.css"),
+    ('<div style="background: url(https://x.example/bg.png)">x</div>', "https://x.example/bg.png"),
+    ('<iframe src="https://video.example/"></iframe>', "https://video.example/"),
+])
+def test_what_a_page_would_fetch_from_another_host_is_found(html, url):
+    assert site.external_loads(html) == [url]
+
+
+@pytest.mark.parametrize("html", [
+    '<a href="https://example.org/">the source</a>',  # navigation, not a load
+    "<td>url(https://example.org/a.png)</td>",  # text a table shows
+    "<p>@import 'https://example.org/x.css';</p>",
+    '<img alt="chart" src="data:image/png;base64,iVBORw0KGgo=">',
+    '<link rel="canonical" href="https://example.org/page">',
+    '<script src="_static/x.js"></script><img alt="a" src="_images/a.png">',
+])
+def test_text_links_and_local_files_are_not_network_loads(html):
+    assert site.external_loads(html) == []
+
+
+def test_built_sites_load_nothing_from_another_host(fixture_site, collection_site):
+    assert site.site_external_loads(fixture_site.dest) == []
+    assert site.site_external_loads(collection_site.dest) == []
+
+
+def test_output_that_loads_a_remote_script_fails_naming_the_page(tmp_path):
+    executed = copy_fixture(tmp_path)
+    nb = nbformat.read(executed["en"][1], as_version=4)
+    nb.cells[-1].outputs.append(new_output("display_data", data={
+        "text/html": '<script src="https://cdn.example/x.js"></script>', "text/plain": "x"}))
+    nbformat.write(nb, executed["en"][1])
+    with pytest.raises(site.SiteError, match=r"en/02_checks\.html.*https://cdn\.example/x\.js"):
+        build(tmp_path, executed)
+
+
+def test_broken_link_to_a_notebook_fails_naming_the_notebook(tmp_path):
+    executed = copy_fixture(tmp_path)
+    nb = nbformat.read(executed["zh"][0], as_version=4)
+    nb.cells[2].source += " [缺失](09_missing.ipynb)"
+    nbformat.write(nb, executed["zh"][0])
+    with pytest.raises(site.SiteError, match=r"01_retail.*09_missing"):
+        build(tmp_path, executed)
+    with pytest.raises(site.SiteError, match=r"01_retail.*09_missing"):  # again: the failure was not cached
+        site.render(executed, tmp_path / "site", work_dir=tmp_path / "work")
+
+
+def test_unreadable_notebook_fails_naming_it(tmp_path):
+    executed = copy_fixture(tmp_path)
+    executed["en"][0].write_text("{not json", encoding="utf-8")
+    with pytest.raises(site.SiteError, match=r"01_retail\.ipynb: cannot read"):
+        build(tmp_path, executed)
+
+
+def test_missing_download_fails_naming_it(tmp_path):
+    with pytest.raises(site.SiteError, match=r"derived\.csv: download not found"):
+        build(tmp_path, fixture_notebooks(), downloads=[tmp_path / "derived.csv"])
+
+
+# ---- incremental -----------------------------------------------------------------------------------------------
+
+
+def output_times(work: Path) -> dict[str, int]:
+    return {str(p.relative_to(work)): p.stat().st_mtime_ns for p in work.glob("*/html/*.html")}
+
+
+def render_again(built, tmp: Path, **kwargs) -> dict[str, list[str]]:
+    dest = tmp / "site-again"
+    dest.mkdir()
+    written = site.render(built.executed, dest, work_dir=built.work, downloads=built.downloads, **kwargs)
+    built.dest = dest
+    return written
+
+
+def test_second_render_with_nothing_changed_renders_no_page(tmp_path):
+    built = build(tmp_path, copy_fixture(tmp_path))
+    pages = {"01_retail", "02_checks", "index"}
+    assert all(pages <= set(w) for w in built.written.values())
+    before = output_times(built.work)
+    written = render_again(built, tmp_path)
+    assert {lang: sorted(set(w) & pages) for lang, w in written.items()} == {"zh": [], "en": []}
+    changed = {k for k, v in output_times(built.work).items() if before.get(k) != v}
+    assert sorted({Path(name).name for name in changed}) == ["genindex.html", "search.html"]  # not notebook pages
+    assert (built.dest / "zh" / "01_retail.html").is_file() and (built.dest / "index.html").is_file()
+
+
+def test_changed_notebook_re_renders_only_its_page(tmp_path):
+    executed = copy_fixture(tmp_path)
+    built = build(tmp_path, executed)
+    nb = nbformat.read(executed["en"][1], as_version=4)
+    nb.cells[-1].outputs = [new_output("stream", name="stdout", text="2 checks: consistent\n")]
+    nbformat.write(nb, executed["en"][1])
+    written = render_again(built, tmp_path)
+    # the home page lists the notebook (its title could have changed), so Sphinx writes it again too
+    assert sorted(set(written["en"]) - {"genindex", "search"}) == ["02_checks", "index"]
+    assert sorted(set(written["zh"]) - {"genindex", "search"}) == []
+    assert "2 checks: consistent" in page(built, "en", "02_checks")
+
+
+def test_notebook_left_out_of_the_collection_loses_its_page(tmp_path):
+    executed = copy_fixture(tmp_path)
+    built = build(tmp_path, executed)
+    built.executed = {lang: paths[:1] for lang, paths in executed.items()}
+    for path in built.executed["zh"] + built.executed["en"]:  # 01 links to 02: that link goes first
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            cell.source = re.sub(r"\[([^]]*)\]\(02_checks\.ipynb\)", r"\1", cell.source)
+        nbformat.write(nb, path)
+    render_again(built, tmp_path)
+    assert not (built.dest / "en" / "02_checks.html").exists()
+    assert "02_checks" not in page(built, "en", "index")
+
+
+# ---- in the browser ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """Debian's Chromium through playwright, with a fresh profile; missing: skip, except under CI=true."""
     problem = None
     if not CHROMIUM.exists():
         problem = f"{CHROMIUM} not found: install Debian's chromium (bash scripts/setup.sh --browser)"
@@ -189,53 +370,239 @@ def chromium():
         if os.environ.get("CI") == "true":
             pytest.fail(problem)
         pytest.skip(problem)
+    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, timeout=60_000,
+            viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(WAIT_MS)
+        remote: list[str] = []
+        # Everything but local files and inline data is aborted and recorded: no request leaves the machine.
+        context.route(re.compile(r"^(?!(file|data|blob|about):)"),
+                      lambda route: (remote.append(route.request.url), route.abort()))
+        yield SimpleNamespace(context=context, remote=remote)
+        context.close()
+
+
+PAGE_FACTS = """() => {
+  const article = document.querySelector('article') || document.body;
+  return {
+    lang: document.documentElement.lang,
+    title: document.title,
+    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+    ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
+    images: Array.from(document.querySelectorAll('img')).map(i => ({
+        src: i.currentSrc.slice(0, 60), complete: i.complete, width: i.naturalWidth, alt: i.getAttribute('alt')})),
+    cells: Array.from(article.querySelectorAll('td, th')).map(c => c.innerText.trim()),
+    chrome: (() => { const b = document.body.cloneNode(true);
+        b.querySelectorAll('.site-lang-switch, article').forEach(e => e.remove()); return b.innerText; })(),
+    prose: Array.from(article.querySelectorAll('p, li, h1, h2, h3'))
+        .filter(e => !e.closest('.cell_output, .cell_input, nav, .site-downloads'))
+        .map(e => e.innerText).join('\\n'),
+  };
+}"""
+
+
+def crawl(browser, built, shots: Path) -> dict[str, dict]:
+    """Every page reachable from dest/index.html, at 1280 and 390 px: facts, problems and screenshots."""
+    root = built.dest.resolve()
+    page = browser.context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"{page.url}: console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"{page.url}: request failed: {r.url[:80]} {r.failure}"))
+    # the landing page, and each search page (reached through a form, not a link)
+    facts = {}
+    queue = [(root / "index.html").as_uri(), *((root / lang / "search.html").as_uri() for lang in ("zh", "en"))]
+    while queue:
+        url = queue.pop(0)
+        if url in facts:
+            continue
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(url, wait_until="load")
+        fact = page.evaluate(PAGE_FACTS)
+        name = str(Path(unquote(urlsplit(url).path)).relative_to(root)).replace("/", "_")
+        page.screenshot(path=str(shots / f"1280_{name}.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function("() => document.documentElement.clientWidth <= 390")
+        fact["width_390"] = page.evaluate("() => document.documentElement.scrollWidth")
+        page.screenshot(path=str(shots / f"390_{name}.png"))
+        facts[url] = fact
+        for link in fact["links"]:
+            target = link.split("#")[0]
+            if target.startswith("file:") and target.endswith(".html") and Path(unquote(urlsplit(target).path)) \
+                    .resolve().is_relative_to(root) and target not in facts:
+                queue.append(target)
+    page.close()
+    return {"pages": facts, "problems": problems, "remote": list(browser.remote)}
+
+
+@pytest.fixture(scope="module")
+def fixture_pages(chromium, fixture_site, tmp_path_factory):
+    return crawl(chromium, fixture_site, tmp_path_factory.mktemp("shots-fixture"))
+
+
+@pytest.fixture(scope="module")
+def collection_pages(chromium, collection_site, tmp_path_factory):
+    return crawl(chromium, collection_site, tmp_path_factory.mktemp("shots-collection"))
+
+
+@pytest.fixture(params=["fixture", "collection"])
+def pages(request):
+    return request.getfixturevalue(f"{request.param}_pages")
+
+
+def notebook_facts(pages_, built, lang):
+    return {Path(unquote(urlsplit(u).path)).stem: f for u, f in pages_["pages"].items()
+            if f"/{lang}/" in u and Path(unquote(urlsplit(u).path)).stem in {p.stem for p in built.executed[lang]}}
 
 
 @pytest.mark.browser
-def test_site_works_offline_in_a_real_browser(site_dir, chromium):
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})
-    remote, problems, dialogs = [], [], []
-    context.route(re.compile(r"^(https?|wss?)://"), lambda route: (remote.append(route.request.url), route.abort()))
-    page = context.new_page()
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:80]} {r.failure}"))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_every_page_of_both_languages_is_reached(pages):
+    urls = list(pages["pages"])
+    for lang in ("zh", "en"):
+        assert {"index.html", "search.html"} <= {Path(u).name for u in urls if f"/{lang}/" in u}, lang
+    assert all(f["title"] for f in pages["pages"].values())
 
-    index = (site_dir / site.INDEX).as_uri()
-    page.goto(index, wait_until="load")
-    body = page.inner_text("body")
-    assert re.search(r"[\u4e00-\u9fff]{2,}", body), "no Chinese text on the index"
-    if not os.environ.get("SITE_DIR"):
-        assert SCRIPT in body  # the section title shows as text ...
 
-    # Follow every link to a local page, from the index and from each page reached (the back links too).
-    images, seen, queue = [], {index}, [index]
-    while queue:
-        url = queue.pop(0)
-        if url != page.url.split("#")[0]:
-            page.goto(url, wait_until="load")
-        assert page.title(), f"{url}: no title"
-        links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
-        if url == index:
-            assert any(link.startswith("file:") and link.split("#")[0] != index for link in links), \
-                "the index links to no page"
-        for link in links:
-            target = link.split("#")[0]
-            if target.startswith("file:") and target not in seen:
-                seen.add(target)
-                queue.append(target)
-        images += [(url, *img) for img in page.eval_on_selector_all(
-            "img", "imgs => imgs.map(i => [i.src.slice(0, 40), i.complete, i.naturalWidth])")]
-        page.screenshot(path=str(SCREENSHOTS / (Path(url).stem + ".png")), full_page=True)
+@pytest.mark.browser
+def test_every_link_resolves(pages):
+    broken = []
+    for url, fact in pages["pages"].items():
+        for link in fact["links"]:
+            target, _, fragment = link.partition("#")
+            if not target.startswith("file:"):  # nothing on these pages may point off the machine
+                broken.append((url, link))
+                continue
+            missing = not Path(unquote(urlsplit(target).path)).exists()
+            unknown_anchor = bool(fragment) and target in pages["pages"] \
+                and unquote(fragment) not in pages["pages"][target]["ids"]
+            if missing or unknown_anchor:
+                broken.append((url, link))
+    assert broken == []
+
+
+@pytest.mark.browser
+def test_every_image_loads(pages):
+    images = [(url, img) for url, f in pages["pages"].items() for img in f["images"]]
     assert images, "no page shows an image"
-    assert [img for img in images if not (img[2] and img[3] > 0)] == []
-    assert dialogs == []  # ... and never runs
-    assert remote == []
-    assert problems == []
-    context.close()
+    assert [(u, i["src"]) for u, i in images if not (i["complete"] and i["width"] > 0)] == []
+
+
+@pytest.mark.browser
+def test_no_console_error_and_no_request_leaves_the_machine(pages):
+    assert pages["problems"] == []
+    assert pages["remote"] == []
+
+
+@pytest.mark.browser
+def test_pages_declare_their_language_in_the_browser(pages):
+    assert {Path(u).parent.name: f["lang"] for u, f in pages["pages"].items() if "/zh/" in u or "/en/" in u} \
+        == {"zh": "zh-CN", "en": "en"}
+
+
+@pytest.mark.browser
+def test_no_page_scrolls_sideways_on_a_phone(pages):
+    assert {u: f["width_390"] for u, f in pages["pages"].items() if f["width_390"] > 390} == {}
+
+
+def missing_alt(pages_):
+    default = "No description has been provided for this image"
+    return [(u, i["src"]) for u, f in pages_["pages"].items() for i in f["images"]
+            if not (i["alt"] or "").strip() or i["alt"].strip() == default]
+
+
+def truncated(pages_):
+    return [(u, c) for u, f in pages_["pages"].items() for c in f["cells"] if c.endswith(("...", "…"))]
+
+
+@pytest.mark.browser
+def test_fixture_images_have_alt_text_and_no_cell_is_truncated(fixture_pages):
+    assert missing_alt(fixture_pages) == []
+    assert truncated(fixture_pages) == []
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason="the committed notebooks' outputs predate the charts branch (alt text) and "
+                   "the prose branch's tables (no '...'); remove this mark once they are merged and re-executed")
+def test_collection_images_have_alt_text_and_no_cell_is_truncated(collection_pages):
+    assert missing_alt(collection_pages) == []
+    assert truncated(collection_pages) == []
+
+
+@pytest.mark.browser
+def test_chinese_pages_read_in_chinese_and_english_pages_in_english(fixture_pages, fixture_site):
+    for lang in ("zh", "en"):
+        facts = notebook_facts(fixture_pages, fixture_site, lang)
+        assert len(facts) == len(fixture_site.executed[lang])
+        for name, fact in facts.items():
+            cjk, latin = len(CJK.findall(fact["prose"])), len(LATIN.findall(fact["prose"]))
+            if lang == "zh":
+                assert cjk > 40 and latin < cjk / 10, (name, fact["prose"])
+            else:
+                assert latin > 100 and cjk == 0, (name, fact["prose"])
+
+
+@pytest.mark.browser
+def test_the_theme_speaks_the_pages_language(fixture_pages):
+    """Search box, contents, navigation: Chinese on zh pages; on en pages no Chinese but the link to 中文."""
+    for url, fact in fixture_pages["pages"].items():
+        if "/zh/" in url:
+            assert "搜索" in fact["chrome"], url
+        elif "/en/" in url:
+            assert CJK.findall(fact["chrome"]) == [], (url, fact["chrome"])
+
+
+@pytest.mark.browser
+def test_a_wide_table_scrolls_inside_its_box_on_a_phone(chromium, fixture_site):
+    page = chromium.context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((fixture_site.dest / "zh" / "01_retail.html").resolve().as_uri(), wait_until="load")
+    boxes = page.evaluate("() => Array.from(document.querySelectorAll('article table')).map(t => "
+                          "[t.parentElement.scrollWidth, t.parentElement.clientWidth])")
+    page.close()
+    assert boxes and all(scroll > client for scroll, client in boxes)  # the table is wider than its box ...
+    # ... and the page is not: test_no_page_scrolls_sideways_on_a_phone
+
+
+def search(chromium, built, lang: str, query: str) -> list[str]:
+    page = chromium.context.new_page()
+    page.goto((built.dest / lang / "search.html").resolve().as_uri() + "?q=" + query, wait_until="load")
+    page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
+                           " return s && s.textContent.length > 0; }")
+    found = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
+    page.close()
+    return [Path(unquote(urlsplit(u).path)).name for u in found]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_finds_a_figure_by_its_name(chromium, fixture_site, lang):
+    assert "01_retail.html" in search(chromium, fixture_site, lang, FIGURE[lang])
+
+
+def figure_shown_in_a_table(built) -> tuple[dict, str]:
+    """A figure of data/figures.csv whose Chinese and English names are both table cells of one page."""
+    import pandas as pd
+
+    figures = pd.read_csv(DATA / "figures.csv", dtype=str, keep_default_na=False)
+    for path in notebook_pages(built, "zh"):
+        cells = {unescape(c).strip() for c in re.findall(r"<td>([^<]*)</td>", path.read_text(encoding="utf-8"))}
+        for row in figures.itertuples(index=False):
+            if row.indicator_zh in cells and row.indicator_en in cells:
+                return {"zh": row.indicator_zh, "en": row.indicator_en}, path.name
+    pytest.fail("no page of the collection shows a figure's Chinese and English names in a table")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_finds_a_figure_of_the_collection_by_its_name(chromium, collection_site, lang):
+    names, page_name = figure_shown_in_a_table(collection_site)
+    assert page_name in search(chromium, collection_site, lang, names[lang])
+
+
+@pytest.mark.browser
+def test_search_finds_nothing_for_a_name_no_page_has(chromium, fixture_site):
+    assert search(chromium, fixture_site, "zh", "不存在的指标名称") == []

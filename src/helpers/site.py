@@ -1,373 +1,522 @@
-"""The site: each executed notebook as self-contained HTML, and an index, readable offline from the file system.
+"""The reader's edition: executed notebooks as one Sphinx site per language (MyST-NB, sphinx-book-theme).
 
-Pages are rendered with nbconvert's ``lab`` template minus everything it loads
-from the network (require.js, MathJax, Mermaid and the widget manager come from
-CDNs): :data:`OFFLINE_TEMPLATE` empties those blocks, images are data URIs
-(outputs already are; ``embed_images`` inlines Markdown images) and the CSS is
-inlined.  :func:`external_references` checks every page before it is kept.
-Every string from the data package is escaped before it reaches the index.
+:func:`render` writes ``dest/zh/`` and ``dest/en/`` (one page per executed
+notebook, a home page, offline search) and ``dest/index.html`` leading to
+both.  Nothing is executed (``nb_execution_mode = "off"``: papermill is the
+executor) and nothing is fetched: :func:`external_loads` checks every page and
+stylesheet for what it would load from another host.
 
-:class:`SiteBuilder` builds into a temporary sibling folder and only replaces
-``site/`` once the new site is complete; an incomplete one goes to
-``site.failed/`` and the previous ``site/`` is left as it was.
+Each language's pages come from notebooks prepared by :func:`prepare_notebook`:
+nbconvert's ``TagRemovePreprocessor`` drops the other language's cells
+(``lang-en`` on Chinese pages, ``lang-zh`` on English ones) and the
+``parameters``/``injected-parameters`` cells, and every code cell is tagged
+``hide-input`` (MyST-NB folds its source away; one click shows it).
+
+Sphinx's environment and doctrees live in ``work_dir/<lang>/``: a prepared
+notebook is rewritten only when its bytes change, so a second call with the
+same notebooks reads and writes no notebook page, and a changed notebook
+re-renders only its own page (and the home page that lists it).
 """
 
 from __future__ import annotations
 
+import copy
 import html
-import os
+import io
 import re
 import shutil
-from dataclasses import dataclass
+import warnings as warnings_module
+from html.parser import HTMLParser
 from pathlib import Path
 
-#: nbconvert's lab template without the blocks that load scripts from CDNs.
-OFFLINE_TEMPLATE = """\
-{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block body_header -%}
-{{ super() }}
-<nav class="jp-Cell" style="padding: 0.5em 0;"><a href="index.html">&larr; {{ resources.index_label | e }}</a></nav>
-{%- endblock body_header -%}
-"""
-#: nbconvert accepts ISO 639-1 codes only; the page's ``lang`` attribute selects the CJK font.
-LANG_CODES = {"zh": "zh", "en": "en"}
+#: Per language: the tag of <html lang>, Sphinx's ``language``, the label of the link to it.
+LANGS = {
+    "zh": {"tag": "zh-CN", "sphinx": "zh_CN", "label": "中文"},
+    "en": {"tag": "en", "sphinx": "en", "label": "English"},
+}
+#: Cells no reader sees: papermill's parameter cells.
+HIDDEN_TAGS = ("parameters", "injected-parameters")
+KIT = Path(__file__).with_name("sitekit")
+DOWNLOADS = "downloads"
 INDEX = "index.html"
 
-# A tag that loads something (script, stylesheet, image, frame, media) from another host, or a CSS url() or
-# @import that does. Plain links (<a href="https://...">) are navigation, not loads, and are allowed.
-_LOADING_TAG = re.compile(
-    r"<(?:script|link|img|iframe|frame|embed|object|source|video|audio|track|input)\b[^>]*?"
-    r"\b(?:src|href|data|srcset|poster)\s*=\s*[\"']?\s*((?:https?:)?//[^\"'\s>]+)", re.IGNORECASE)
-_CSS_URL = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])\s*((?:https?:)?//[^\"')\s]+)", re.IGNORECASE)
-
 UI = {
-    "zh": {
-        "notebooks": "分析笔记本", "notebook": "笔记本", "summary": "摘要", "sections": "报道结构",
-        "section": "部分", "title": "标题", "subtitle": "副标题", "glossary": "术语表",
-        "term_zh": "中文术语", "term_en": "英文术语", "explanation": "解释", "failed": "执行失败",
-        "parameters": "参数", "source": "来源", "index": "目录",
-    },
-    "en": {
-        "notebooks": "Notebooks", "notebook": "Notebook", "summary": "Summary", "sections": "Sections of the report",
-        "section": "Section", "title": "Title", "subtitle": "Subtitle", "glossary": "Glossary",
-        "term_zh": "Chinese term", "term_en": "English term", "explanation": "Explanation",
-        "failed": "failed to execute", "parameters": "Parameters", "source": "Source", "index": "Contents",
-    },
+    "zh": {"title": "报道中的每一个数字", "intro": "下列笔记本逐一解读报道中的数字，并用区间算术相互核对。",
+           "notebooks": "笔记本", "downloads": "下载", "parameters": "本页计算参数", "language": "语言",
+           "landing": "选择语言", "show_code": "显示代码", "hide_code": "隐藏代码"},
+    "en": {"title": "Every number in one report", "intro": "These notebooks walk through every figure the report "
+           "prints and check them against each other with interval arithmetic.",
+           "notebooks": "Notebooks", "downloads": "Downloads", "parameters": "Computed with", "language": "Language",
+           "landing": "Choose a language", "show_code": "Show the code", "hide_code": "Hide the code"},
 }
-
-STYLE = """\
-body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
-       "Microsoft YaHei", system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1.5rem;
-       line-height: 1.6; color: #1f2328; background: #fff; }
-h1 { font-size: 1.6rem; margin-bottom: .25rem; }
-h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid #eaeef2; }
-th { background: #f6f8fa; }
-.source, footer { color: #59636e; font-size: .9rem; }
-.failed { color: #b42318; font-weight: bold; }
-td.num { text-align: right; }
-"""
 
 
 class SiteError(RuntimeError):
-    """A page that would not be self-contained, or a site that cannot be assembled."""
+    """A site that cannot be built: names the notebook (or file) and the cause."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One notebook as the index lists it."""
-
-    name: str  # file name of the notebook, e.g. 01_growth.ipynb
-    title: str
-    summary_html: str  # already escaped/rendered inline HTML
-    href: str | None  # page in the site, None when no page could be rendered
-    ok: bool
+# ---- notebooks ---------------------------------------------------------------------------------------
 
 
-# ---- notebooks -------------------------------------------------------------------------------------
+def prepare_notebook(nb, lang: str):
+    """A copy of executed ``nb`` as the ``lang`` page shows it.
+
+    Drops the cells tagged for another language and the parameter cells
+    (nbconvert's TagRemovePreprocessor), tags every remaining code cell
+    ``hide-input``, and drops widget state (whose renderer would load scripts
+    from a CDN).
+    """
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    if lang not in LANGS:
+        raise SiteError(f"unknown language {lang!r} (known: {', '.join(LANGS)})")
+    remove = {f"lang-{other}" for other in LANGS if other != lang} | set(HIDDEN_TAGS)
+    nb = copy.deepcopy(nb)
+    nb, _ = TagRemovePreprocessor(remove_cell_tags=remove, enabled=True).preprocess(nb, {})
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            tags = list(cell.metadata.get("tags", []))
+            if "hide-input" not in tags:
+                cell.metadata["tags"] = [*tags, "hide-input"]
+            alt = _image_alt(cell)
+            if alt:
+                cell.metadata.setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
+    nb.metadata.pop("widgets", None)
+    return nb
 
 
-def _markdown_cells(nb) -> list[str]:
-    return [c.source for c in nb.cells
-            if c.cell_type == "markdown" and "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+def _image_alt(cell) -> str:
+    """The text/plain of a cell's one image output, when it describes the image (not a ``<Figure ...>`` repr):
+    MyST-NB writes such outputs as <img> files and takes their alt text from the cell's metadata."""
+    images = [o for o in cell.get("outputs", []) if any(k.startswith("image/") for k in o.get("data", {}))]
+    if len(images) != 1 or "text/html" in images[0]["data"]:
+        return ""
+    text = images[0]["data"].get("text/plain", "")
+    text = ("".join(text) if isinstance(text, list) else text).strip()
+    return "" if text.startswith("<") else text
 
 
 def notebook_title(nb, default: str = "") -> str:
-    """The text of the first ``# `` heading in the notebook's first markdown cell (else ``default``)."""
-    cells = _markdown_cells(nb)
-    if cells:
-        for line in cells[0].splitlines():
-            m = re.match(r"#\s+(.+?)\s*#*\s*$", line.strip())
-            if m:
-                return m.group(1)
+    """The text of the first ``# `` heading in the notebook's markdown cells (else ``default``)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                m = re.match(r"#\s+(.+?)\s*#*\s*$", line.strip())
+                if m:
+                    return m.group(1)
     return default
 
 
 def notebook_summary(nb) -> str:
-    """The first paragraph after the ``# `` title, as one line of Markdown ("" when there is none).
-
-    Searched in the rest of the title cell, then in the following markdown
-    cells; headings, HTML comments and blank lines are skipped.
-    """
-    cells = _markdown_cells(nb)
-    if not cells:
-        return ""
-    first = cells[0].splitlines()
-    title_at = next((i for i, line in enumerate(first) if re.match(r"#\s", line.strip())), None)
-    texts = ["\n".join(first[title_at + 1:]) if title_at is not None else cells[0], *cells[1:]]
-    for text in texts:
-        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    """The first paragraph after the ``# `` title, as one line of Markdown ("" when there is none)."""
+    seen_title = False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = re.sub(r"<!--.*?-->", "", cell.source, flags=re.DOTALL)
         for block in re.split(r"\n\s*\n", text):
             block = block.strip()
-            if block and not block.startswith("#"):
+            if re.match(r"#\s", block):
+                seen_title = True
+                rest = block.split("\n", 1)[1].strip() if "\n" in block else ""
+                if rest and not rest.startswith("#"):
+                    return " ".join(line.strip() for line in rest.splitlines())
+            elif block and seen_title and not block.startswith("#"):
                 return " ".join(line.strip() for line in block.splitlines())
     return ""
 
 
-def inline_markdown(text: str) -> str:
-    """One line of Markdown as inline HTML; raw HTML in it is escaped, not rendered."""
-    import mistune
-
-    rendered = mistune.create_markdown(escape=True)(text).strip()
-    m = re.fullmatch(r"<p>(.*)</p>", rendered, flags=re.DOTALL)
-    return m.group(1) if m else rendered
+def parameters_line(parameters: dict | None) -> str:
+    """``a = 1 · b = x``: parameters as the foot of a page shows them (plain text, escaped by the template)."""
+    return " · ".join(f"{key} = {value}" for key, value in (parameters or {}).items())
 
 
-def make_exporter(lang: str = "zh"):
-    """An nbconvert HTMLExporter that writes self-contained pages (no CDN scripts, images inlined)."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
+# ---- what a page loads ------------------------------------------------------------------------------------
 
-    return HTMLExporter(
-        template_name="lab",
-        template_file="offline.html.j2",
-        extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
-        embed_images=True,
-        language_code=LANG_CODES.get(lang, "en"),
-    )
-
-
-def render_notebook(nb, source: Path, exporter=None, lang: str = "zh") -> str:
-    """``nb`` (executed) as one self-contained HTML page; SiteError if it still loads anything remote."""
-    exporter = exporter or make_exporter(lang)
-    source = Path(source)
-    title = notebook_title(nb, source.stem)
-    resources = {"metadata": {"name": title, "path": str(source.parent)},
-                 "index_label": UI.get(lang, UI["en"])["index"]}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    remote = external_references(body)
-    if remote:
-        raise SiteError(f"{source.name}: the page would load {len(remote)} thing(s) from the network, "
-                        f"first {remote[0]}")
-    return body
+# Attributes through which an element makes the browser fetch something (plain <a href> is navigation).
+_FETCHING = {
+    "script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
+    "object": ("data",), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
+    "track": ("src",), "input": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href"),
+    "link": ("href",),
+}
+_LINK_FETCHES = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "apple-touch-icon",
+                 "shortcut", "dns-prefetch", "preconnect"}
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_LOADS = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.IGNORECASE)
 
 
-def external_references(page: str) -> list[str]:
-    """URLs that ``page`` would load from another host: script/link/img/... sources and CSS url()s."""
-    return [m.group(1) for m in _LOADING_TAG.finditer(page)] + [m.group(1) for m in _CSS_URL.finditer(page)]
+def _remote(url: str) -> bool:
+    """True for a URL that leaves the machine (http:, https:, protocol-relative //host; not data: or file:)."""
+    return bool(_REMOTE.match(url)) and not url.strip().lower().startswith("file:")
 
 
-# ---- the index ----------------------------------------------------------------------------------------
+def css_loads(css: str) -> list[str]:
+    """Remote URLs that a stylesheet would fetch: ``url(...)`` and ``@import``."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    found = [m.group(2) or m.group(4) for m in _CSS_LOADS.finditer(css)]
+    return [url.strip() for url in found if _remote(url)]
 
 
-def _e(value) -> str:
-    """A value from the data package, escaped for HTML text and attributes ("" for missing)."""
-    try:
-        import pandas as pd
+class _LoadFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
 
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value), quote=True)
+    def handle_starttag(self, tag, attrs):
+        attrs = {k.lower(): (v or "") for k, v in attrs}
+        names = _FETCHING.get(tag, ())
+        if tag == "link" and not (set(attrs.get("rel", "").lower().split()) & _LINK_FETCHES):
+            names = ()
+        for name in names:
+            value = attrs.get(name, "")
+            urls = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
+            self.found += [url for url in urls if url and _remote(url)]
+        if "style" in attrs:
+            self.found += css_loads(attrs["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:  # only a <style> element's text is CSS; any other text is what the page shows
+            self.found += css_loads(data)
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: tuple[int, ...] = ()) -> str:
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    num = ' class="num"'
-    body = "\n".join(
-        "<tr>" + "".join(f"<td{num if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>"
-        for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+def external_loads(page: str) -> list[str]:
+    """URLs on other hosts that an HTML page would fetch: the sources of scripts, images, frames, media,
+    stylesheet/icon/preload links, and the url()/@import of its <style> elements and style attributes.
 
-
-def render_index(entries: list[Entry], package, glossary, lang: str = "zh", parameters: dict | None = None) -> str:
-    """index.html: the report, its notebooks with summaries and links, its sections, the glossary.
-
-    ``package`` is a :class:`helpers.package.Package` (sections, source);
-    ``glossary`` a DataFrame with term_zh, term_en, explanation.  Every string
-    taken from them is escaped.
+    Text the page displays (a table cell quoting ``url(https://...)``) and plain
+    links are not loads.
     """
-    ui = UI.get(lang, UI["en"])
-    source = getattr(package, "source", {}) or {}
-    descriptor = getattr(package, "descriptor", {}) or {}
-    title = source.get("title") if lang == "zh" else descriptor.get("title")
-    title = title or descriptor.get("title") or source.get("title") or "Report"
-    byline = " · ".join(_e(source[k]) for k in ("series", "publisher", "date") if source.get(k))
+    finder = _LoadFinder()
+    finder.feed(page)
+    finder.close()
+    return finder.found
 
-    nb_rows = []
-    for entry in entries:
-        name = _e(entry.title or entry.name)
-        link = f'<a href="{_e(entry.href)}">{name}</a>' if entry.href else name
-        status = "" if entry.ok else f' <span class="failed">({ui["failed"]})</span>'
-        nb_rows.append([f"{link}{status}<br><small>{_e(entry.name)}</small>", entry.summary_html])
 
-    other = "en" if lang == "zh" else "zh"
+def site_external_loads(root: Path) -> list[tuple[str, str]]:
+    """(file, URL) for every remote load in the HTML pages and stylesheets under ``root``."""
+    found = []
+    for path in sorted(Path(root).rglob("*")):
+        if path.suffix == ".html":
+            found += [(str(path.relative_to(root)), url) for url in external_loads(path.read_text("utf-8"))]
+        elif path.suffix == ".css":
+            found += [(str(path.relative_to(root)), url) for url in css_loads(path.read_text("utf-8"))]
+    return found
 
-    def both(row, field: str) -> str:
-        first, second = _e(getattr(row, f"{field}_{lang}")), _e(getattr(row, f"{field}_{other}"))
-        return first + (f"<br><small>{second}</small>" if second else "")
 
-    sec_rows = [[_e(row.section), both(row, "title"), both(row, "subtitle")]
-                for row in package.sections.itertuples(index=False)]
+# ---- building ------------------------------------------------------------------------------------------
 
-    glossary_rows = [[_e(r.term_zh), _e(r.term_en), _e(r.explanation)] for r in glossary.itertuples(index=False)]
-    params = " · ".join(f"{_e(k)} = {_e(v)}" for k, v in (parameters or {}).items())
+
+def render(executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downloads=(),
+           parameters: dict | None = None) -> dict[str, list[str]]:
+    """Write the site for ``executed`` ({language: executed notebooks in reading order}) into ``dest``.
+
+    ``dest/<lang>/`` for each language, ``dest/index.html`` leading to them;
+    ``downloads`` (derived.csv, checks.csv, figures.csv) and the executed
+    notebooks are copied into each language's ``downloads/`` and linked from
+    every page; ``parameters`` appear in one line at each page's foot (without
+    them, each notebook's own papermill parameters).  ``work_dir`` keeps
+    Sphinx's state between calls.  Returns {language: the pages Sphinx wrote}
+    (empty when nothing changed).  Raises :class:`SiteError` naming the
+    notebook or file and the cause.
+    """
+    dest, work_dir = Path(dest), Path(work_dir)
+    unknown = [lang for lang in executed if lang not in LANGS]
+    if unknown:
+        raise SiteError(f"unknown language {unknown[0]!r} (known: {', '.join(LANGS)})")
+    if not executed:
+        raise SiteError("no notebooks to render")
+    downloads = [Path(p) for p in downloads]
+    for path in downloads:
+        if not path.is_file():
+            raise SiteError(f"{path}: download not found")
+    written = {}
+    for lang, notebooks in executed.items():
+        others = [other for other in executed if other != lang]
+        out, written[lang] = _build(lang, [Path(p) for p in notebooks], work_dir / lang, downloads,
+                                    parameters, others[0] if others else None)
+        target = dest / lang
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(out, target, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        (target / DOWNLOADS).mkdir()
+        for path in [*notebooks, *downloads]:
+            shutil.copyfile(path, target / DOWNLOADS / Path(path).name)
+    (dest / INDEX).write_text(landing_page(list(executed)), encoding="utf-8")
+    remote = site_external_loads(dest)
+    if remote:
+        raise SiteError(f"{remote[0][0]}: the page would load {remote[0][1]} from the network "
+                        f"({len(remote)} remote load(s) in all)")
+    return written
+
+
+def landing_page(langs: list[str]) -> str:
+    """dest/index.html: one link to each language's home page."""
+    items = "\n".join(
+        f'<li><a href="{lang}/index.html" lang="{LANGS[lang]["tag"]}" hreflang="{LANGS[lang]["tag"]}">'
+        f'{html.escape(LANGS[lang]["label"])} · {html.escape(UI[lang]["title"])}</a></li>' for lang in langs)
+    title = " / ".join(UI[lang]["title"] for lang in langs)
     return f"""<!DOCTYPE html>
-<html lang="{LANG_CODES.get(lang, 'en')}">
+<html lang="{LANGS[langs[0]]['tag']}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
+<title>{html.escape(title)}</title>
 <style>
-{STYLE}</style>
+body {{ font-family: "Noto Sans CJK SC", system-ui, sans-serif; max-width: 40rem; margin: 3rem auto;
+       padding: 0 1rem; line-height: 1.6; }}
+li {{ margin: .75rem 0; font-size: 1.2rem; }}
+</style>
 </head>
 <body>
-<header>
-<h1>{_e(title)}</h1>
-<p class="source">{ui["source"]}: {byline}</p>
-</header>
-<main>
-<section id="notebooks">
-<h2>{ui["notebooks"]}</h2>
-{_table([ui["notebook"], ui["summary"]], nb_rows)}
-</section>
-<section id="sections">
-<h2>{ui["sections"]}</h2>
-{_table([ui["section"], ui["title"], ui["subtitle"]], sec_rows, numeric=(0,))}
-</section>
-<section id="glossary">
-<h2>{ui["glossary"]}</h2>
-{_table([ui["term_zh"], ui["term_en"], ui["explanation"]], glossary_rows)}
-</section>
-</main>
-<footer>
-<p>{ui["parameters"]}: {params}</p>
-</footer>
+<h1>{html.escape(title)}</h1>
+<p>{' / '.join(html.escape(UI[lang]['landing']) for lang in langs)}</p>
+<ul>
+{items}
+</ul>
 </body>
 </html>
 """
 
 
-# ---- building and publishing ---------------------------------------------------------------------------
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that (keeping its mtime for Sphinx)."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
 
 
-class SiteBuilder:
-    """Assembles a new site next to ``site_dir`` and swaps it in only when complete.
-
-    ``add()`` each executed notebook as it finishes, then ``finish(complete)``:
-    a complete site replaces ``site_dir`` with two renames; an incomplete one
-    becomes ``site_dir`` + ``.failed`` and ``site_dir`` is not touched.
-    """
-
-    def __init__(self, site_dir: Path, ctx, exporter=None):
-        self.site_dir = Path(site_dir).resolve()
-        self.ctx = ctx
-        self.lang = getattr(ctx, "lang", "zh")
-        self.new_dir = self.site_dir.with_name(f".{self.site_dir.name}.new-{os.getpid()}")
-        self.failed_dir: Path | None = None
-        self.entries: list[Entry] = []
-        self._exporter = exporter
-        remove(self.new_dir)
-        self.new_dir.mkdir(parents=True)
-
-    def warm_up(self) -> None:
-        """Import nbconvert and compile the page template now, rendering a one-cell notebook (1.2 s in a
-        fresh process), so that the first real page costs no more than the others (0.1 s); ``helpers.run``
-        calls this before its workers start, while its kernels' zygote is still importing on the other core."""
-        from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-        if self._exporter is None:
-            self._exporter = make_exporter(self.lang)
-        nb = new_notebook(cells=[new_markdown_cell("# Title\n\n*text*"), new_code_cell("1", execution_count=1, outputs=[
-            new_output("execute_result", data={"text/plain": "1", "text/html": "<b>1</b>"}, execution_count=1)])])
-        render_notebook(nb, self.new_dir / "warm-up.ipynb", self._exporter, self.lang)
-
-    def add(self, source: Path, nb, ok: bool = True) -> Entry:
-        """Render one executed notebook (None if it could not be read) into the new site."""
-        source = Path(source)
-        if nb is None:
-            entry = Entry(source.name, source.stem, "", None, False)
-        else:
-            if self._exporter is None:
-                self._exporter = make_exporter(self.lang)
-            page = render_notebook(nb, source, self._exporter, self.lang)
-            href = f"{source.stem}.html"
-            (self.new_dir / href).write_text(page, encoding="utf-8")
-            entry = Entry(source.name, notebook_title(nb, source.stem),
-                          inline_markdown(notebook_summary(nb)), href, ok)
-        self.entries.append(entry)
-        return entry
-
-    def finish(self, complete: bool) -> Path:
-        """Write the index; publish the site if ``complete``, else set it aside as ``.failed``."""
-        from helpers import labels
-
-        entries = sorted(self.entries, key=lambda e: e.name)
-        page = render_index(entries, self.ctx.package, labels.glossary_frame(self.lang), self.lang,
-                            parameters=index_parameters(self.ctx))
-        remote = external_references(page)
-        if remote:
-            raise SiteError(f"{INDEX}: would load {remote[0]} from the network")
-        (self.new_dir / INDEX).write_text(page, encoding="utf-8")
-        if complete and all(e.ok for e in entries):
-            publish(self.new_dir, self.site_dir)
-            remove(self.site_dir.with_name(self.site_dir.name + ".failed"))  # stale: this run succeeded
-            return self.site_dir
-        return self.abandon()
-
-    def abandon(self) -> Path:
-        """Keep what was built as ``site_dir.failed`` for inspection; ``site_dir`` stays as it was."""
-        self.failed_dir = self.site_dir.with_name(self.site_dir.name + ".failed")
-        if self.new_dir.exists():
-            remove(self.failed_dir)
-            os.rename(self.new_dir, self.failed_dir)
-        return self.failed_dir
-
-    def discard_unfinished(self) -> None:
-        """Remove the temporary folder if neither finish() nor abandon() moved it (an interrupted run)."""
-        remove(self.new_dir)
+def _home_page(lang: str, pages: list[tuple[str, str]]) -> str:
+    """index.md: the title, what the notebooks do, the toctree (sidebar, previous/next) and a list with summaries."""
+    ui = UI[lang]
+    names = "\n".join(name for name, _ in pages)
+    items = "\n".join(f"- [](<{name}.ipynb>){' — ' + summary if summary else ''}" for name, summary in pages)
+    return (f"# {ui['title']}\n\n{ui['intro']}\n\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
+            f"## {ui['notebooks']}\n\n{items}\n")
 
 
-def index_parameters(ctx) -> dict:
-    """The parameters a reader needs to know the pages were computed with (no machine paths)."""
-    fx = getattr(ctx, "fx_usd_cny", None)
-    return {
-        "lang": getattr(ctx, "lang", ""),
-        "fx_usd_cny": f"{float(fx):g}" if fx is not None else "",
-        "population": getattr(ctx, "population_label", ""),
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff0-9A-Za-z（）()·、]{2,40}$")
+
+
+class _OutputTerms(HTMLParser):
+    """The short texts of table cells, captions and alt texts: the names a reader searches for."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.terms: set[str] = set()
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("td", "th", "figcaption"):
+            self._cell = []
+        if tag == "img":
+            self._add(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th", "figcaption") and self._cell is not None:
+            self._add("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _add(self, text: str):
+        text = text.strip()
+        if _CJK_TERM.match(text) and re.search(r"[\u3400-\u9fff]", text):
+            self.terms.add(text)
+
+
+def search_terms(nb) -> set[str]:
+    """Chinese names shown in ``nb``'s HTML outputs (table cells, captions, alt texts), whole words for the
+    Chinese search index (jieba would otherwise cut 社会消费品零售总额 into pieces and never match it whole)."""
+    finder = _OutputTerms()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html")
+            if text:
+                finder.feed(text if isinstance(text, str) else "".join(text))
+    return finder.terms
+
+
+def _config(lang: str, other: str | None, notebook_downloads, table_downloads, page_parameters,
+            run_parameters: str, search_dict: Path | None) -> dict:
+    ui = UI[lang]
+    config = {
+        "project": ui["title"],
+        "html_title": ui["title"],
+        "copyright": "",
+        "language": LANGS[lang]["sphinx"],
+        "root_doc": "index",
+        "extensions": ["myst_nb", "helpers.sitekit.ext"],
+        "nb_execution_mode": "off",
+        "nb_output_stderr": "show",
+        "nb_merge_streams": True,
+        "nb_code_prompt_show": ui["show_code"],
+        "nb_code_prompt_hide": ui["hide_code"],
+        "myst_heading_anchors": 3,
+        "suppress_warnings": ["mystnb.unknown_mime_type"],
+        "exclude_patterns": ["**.ipynb_checkpoints"],
+        "html_theme": "sphinx_book_theme",
+        "templates_path": [str(KIT / "templates")],
+        "html_static_path": [str(KIT / "static")],
+        "html_css_files": ["site.css"],
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_show_sphinx": False,
+        "html_show_copyright": False,
+        "html_show_search_summary": False,  # summaries are fetch()ed, which file:// pages may not do
+        "html_last_updated_fmt": None,
+        "html_sidebars": {"**": ["navbar-logo.html", "lang-switch.html", "sbt-sidebar-nav.html",
+                                 "downloads.html"]},
+        "html_theme_options": {
+            "use_download_button": False,
+            "use_fullscreen_button": False,
+            "use_repository_button": False,
+            "home_page_in_toc": True,
+            "show_toc_level": 2,
+            "footer_content_items": ["run-parameters.html"],
+            "navigation_with_keys": False,
+        },
+        "html_context": {
+            "site_ui": ui,
+            "default_mode": "light",  # pydata-sphinx-theme: a first visit has no stored mode
+            "other_lang": other or "",
+            "other_lang_tag": LANGS[other]["tag"] if other else "",
+            "other_lang_label": LANGS[other]["label"] if other else "",
+            "notebook_downloads": notebook_downloads,
+            "table_downloads": table_downloads,
+            "page_parameters": page_parameters,
+            "run_parameters": run_parameters,
+        },
     }
+    if search_dict is not None:
+        config["html_search_options"] = {"dict": str(search_dict)}
+    return config
 
 
-def publish(new_dir: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by ``new_dir`` (same parent folder) with renames; the old one is deleted after."""
-    new_dir, site_dir = Path(new_dir), Path(site_dir)
-    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-    remove(old)
-    if site_dir.exists():
-        os.rename(site_dir, old)
-    os.rename(new_dir, site_dir)
-    remove(old)
+def _build(lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], parameters: dict | None,
+           other: str | None) -> tuple[Path, list[str]]:
+    """Prepare ``lang``'s sources in ``wd/src`` (only what changed) and run Sphinx; the output folder and the
+    pages it wrote."""
+    import nbformat
+
+    src, out = wd / "src", wd / "html"
+    src.mkdir(parents=True, exist_ok=True)
+    names = [p.stem for p in notebooks]
+    if len(set(names)) != len(names):
+        raise SiteError(f"two notebooks named {next(n for n in names if names.count(n) > 1)}.ipynb for {lang}")
+    if "index" in names:
+        raise SiteError("index.ipynb: the name of the home page; rename the notebook")
+    pages, page_parameters, terms = [], {}, set()
+    for path in notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as e:
+            raise SiteError(f"{path}: cannot read the executed notebook: {type(e).__name__}: {e}") from e
+        try:
+            prepared = prepare_notebook(nb, lang)
+        except Exception as e:
+            raise SiteError(f"{path.name}: preparing the {lang} page failed: {type(e).__name__}: {e}") from e
+        _write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
+        pages.append((path.stem, notebook_summary(prepared)))
+        own = nb.metadata.get("papermill", {}).get("parameters")
+        page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own)
+        terms |= search_terms(prepared)
+    for stale in src.glob("*.ipynb"):  # a notebook no longer in the collection: its page goes too
+        if stale.stem not in names:
+            stale.unlink()
+            (out / f"{stale.stem}.html").unlink(missing_ok=True)
+    _write_if_changed(src / "index.md", _home_page(lang, pages).encode("utf-8"))
+    search_dict = None
+    if lang == "zh" and terms:
+        search_dict = wd / "search-words.txt"
+        _write_if_changed(search_dict, "".join(f"{t.replace(' ', '')} 100000 n\n" for t in sorted(terms))
+                          .encode("utf-8"))
+    config = _config(lang, other,
+                     [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
+                     [f"{DOWNLOADS}/{p.name}" for p in downloads],
+                     page_parameters, parameters_line(parameters), search_dict)
+    try:
+        return out, _sphinx(src, out, wd / "doctrees", config)
+    except SiteError:
+        # Sphinx may have recorded the faulty page as read: the next call must read it (and fail) again
+        shutil.rmtree(wd, ignore_errors=True)
+        raise
 
 
-def remove(path: Path) -> None:
-    path = Path(path)
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
+def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
+    """Run Sphinx's html builder incrementally; the pages written.  SiteError names the notebook on failure."""
+    import sphinx.locale
+    from sphinx.application import Sphinx
+    from sphinx.deprecation import RemovedInSphinx11Warning
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    _quiet_jieba(doctrees.parent)
+    # Sphinx keeps its message catalogs (its own and the themes') in one module-level dict: without this the
+    # English site, built after the Chinese one in this process, would say 搜索 and 目录.
+    sphinx.locale.translators.clear()
+    status, warnings = io.StringIO(), io.StringIO()
+    current = {"doc": None}
+    written: list[str] = []
+    try:
+        # As sphinx-build does: docutils' registries are restored afterwards, so that the next language's
+        # application (in this same process) registers its nodes and directives afresh.
+        with patch_docutils(None), docutils_namespace(), warnings_module.catch_warnings():
+            # sphinx-book-theme and myst-parser still use APIs Sphinx 11 removes: not the reader's concern
+            warnings_module.simplefilter("ignore", RemovedInSphinx11Warning)
+            app = Sphinx(str(src), None, str(out), str(doctrees), "html", confoverrides=config, status=status,
+                         warning=warnings, freshenv=False, warningiserror=False, verbosity=0)
+            app.connect("source-read", lambda _app, docname, _source: current.update(doc=docname))
+            app.connect("html-page-context", lambda _app, pagename, *_: written.append(pagename))
+            app.build()
+    except Exception as e:
+        where = f"{current['doc']}.ipynb" if current["doc"] and current["doc"] != "index" else str(src)
+        raise SiteError(f"{where}: Sphinx failed: {type(e).__name__}: {e}") from e
+    text = re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue())
+    problems = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+    if problems:
+        raise SiteError(f"{_named(problems[0], src)} ({len(problems)} warning(s) in all)")
+    return written
+
+
+def _quiet_jieba(cache_dir: Path) -> None:
+    """Import jieba (Sphinx's Chinese search splits words with it) without its pkg_resources warning and its
+    start-up messages; its dictionary cache goes to ``cache_dir``, not the system's temporary folder."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            import jieba
+        except ImportError:
+            return
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = str(cache_dir)
+
+
+def _named(line: str, src: Path) -> str:
+    """A Sphinx warning with the notebook's name instead of its prepared copy's path."""
+    return line.replace(str(src) + "/", "")
+
+
+def __getattr__(name: str):
+    # The previous nbconvert site, until helpers.run calls render(); see helpers.sitekit.legacy.
+    if name == "SiteBuilder":
+        from helpers.sitekit.legacy import SiteBuilder
+
+        return SiteBuilder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""Package data for helpers.site: the Sphinx templates and the stylesheet of the reader's edition."""
