@@ -120,14 +120,16 @@ def test_successful_run_writes_cleaned_executed_notebooks(builds):
     )
 
 
-def test_successful_run_renders_index_and_one_page_per_notebook(builds):
+def test_successful_run_renders_a_landing_page_and_one_page_per_notebook_in_each_language(builds):
     files = builds.first_files
-    assert {"site/index.html", "site/01_hello.html", "site/02_text.html"} <= set(files)
-    index = files["site/index.html"].decode()
-    assert 'href="01_hello.html"' in index and 'href="02_text.html"' in index
-    assert "用于测试的<strong>小</strong>笔记本：打印参数，画一张图。" in index  # 01's summary
-    assert "城市更新" in index  # a section title of the package
-    assert "glossary in zh" in index
+    assert {"site/index.html", "site/zh/01_hello.html", "site/zh/02_text.html"} <= set(files)
+    assert 'href="zh/' in files["site/index.html"].decode()
+    page = files["site/zh/01_hello.html"].decode()
+    assert '<html lang="zh-CN"' in page
+    assert "lang=zh" in page  # the executed notebook's output is on its page
+    # the tables and the executed notebook are downloads of the site
+    assert {"site/zh/downloads/derived.csv", "site/zh/downloads/checks.csv", "site/zh/downloads/01_hello.ipynb"} \
+        <= set(files)
 
 
 def test_successful_run_writes_tables_from_helpers_tables(builds):
@@ -136,7 +138,9 @@ def test_successful_run_writes_tables_from_helpers_tables(builds):
 
 
 def test_successful_run_leaves_no_temporary_folders(builds):
-    assert not [name for name in builds.first_files if name.startswith(run.STALE_IN_OUT) or "/." in name]
+    # the cache (executed notebooks by key, the site generator's state) is the one hidden folder kept
+    outside_cache = [name for name in builds.first_files if not name.startswith(".cache/")]
+    assert not [name for name in outside_cache if name.startswith(run.STALE_IN_OUT) or "/." in name]
     assert sorted({name.split("/")[0] for name in builds.first_files}) == [
         ".cache",
         ".lock",
@@ -463,8 +467,10 @@ def test_every_notebook_executes_once_per_language(cached):
     assert "lang=en\n" in outputs_text_from(nbformat.reads(cached.cold_files[f"notebooks/en/{HELLO}"].decode(), 4))
 
 
-def test_site_is_rendered_from_the_first_languages_notebooks(cached):
-    assert "lang=zh" in cached.cold_files["site/01_hello.html"].decode()
+def test_site_has_each_language_rendered_from_its_own_notebooks(cached):
+    assert "lang=zh" in cached.cold_files["site/zh/01_hello.html"].decode()
+    assert "lang=en" in cached.cold_files["site/en/01_hello.html"].decode()
+    assert '<html lang="en"' in cached.cold_files["site/en/01_hello.html"].decode()
 
 
 def test_run_with_nothing_changed_executes_nothing_and_changes_no_file(cached):

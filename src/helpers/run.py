@@ -1294,9 +1294,8 @@ def _build(
                 executed,
                 stage / "site",
                 work_dir=out / CACHE_NAME / "site",
-                downloads=[stage / "derived.csv", stage / "checks.csv"],
-                parameters=site_parameters,
-                ctx=ctx,
+                downloads=[stage / "derived.csv", stage / "checks.csv", Path(ctx.data_dir) / "figures.csv"],
+                parameters=shown_parameters(site_parameters),
             )
         except Exception as e:
             failures.append(f"site: rendering failed: {type(e).__name__}: {e}")
@@ -1354,25 +1353,38 @@ def _render_site(
     work_dir: Path,
     downloads: list[Path] = (),
     parameters: dict | None = None,
-    ctx=None,
 ) -> None:
     """Render the site into ``dest`` (an empty folder) from the executed notebooks: the one call to the site.
 
-    On this branch: :class:`helpers.site.SiteBuilder` renders the first language's notebooks (index and one
-    page each); ``work_dir`` and ``downloads`` are for ``helpers.site.render`` (interface 1).
+    :func:`helpers.site.render` writes ``dest/zh/``, ``dest/en/`` (the languages executed) and
+    ``dest/index.html``; ``work_dir`` keeps Sphinx's state between runs, so unchanged pages are not
+    rendered again.
     """
     from helpers import site
-    from helpers.params import setup
 
-    lang = next(iter(executed))
-    ctx = ctx if ctx is not None and ctx.lang == lang else setup(**{**(parameters or {}), "lang": lang})
-    builder = site.SiteBuilder(dest, ctx)
-    try:
-        for path in executed[lang]:
-            builder.add(path, read_notebook(path), ok=True)
-        builder.finish(complete=True)
-    finally:
-        builder.discard_unfinished()
+    site.render(executed, dest, work_dir=work_dir, downloads=downloads, parameters=parameters)
+
+
+def shown_parameters(parameters: dict) -> dict:
+    """The run's parameters as each page's foot shows them: every known parameter but ``lang`` (the page's
+    language says it), with paths inside the repository relative to it and others by their folder name, so
+    that no machine path reaches a reader."""
+    from helpers.params import DEFAULTS
+
+    shown_params = {}
+    for name, default in DEFAULTS.items():
+        if name == "lang":
+            continue
+        value = parameters.get(name, default)
+        if name in ("data_dir", "city_dir", "report") and value:
+            path = Path(str(value))
+            if path.is_absolute():
+                try:
+                    value = str(path.resolve().relative_to(REPO))
+                except ValueError:
+                    value = path.name
+        shown_params[name] = value
+    return shown_params
 
 
 def refresh(notebooks: list[Path], out: Path, jobs: int = 1, settings: Settings = Settings()) -> int:

@@ -511,12 +511,3 @@ def _quiet_jieba(cache_dir: Path) -> None:
 def _named(line: str, src: Path) -> str:
     """A Sphinx warning with the notebook's name instead of its prepared copy's path."""
     return line.replace(str(src) + "/", "")
-
-
-def __getattr__(name: str):
-    # The previous nbconvert site, until helpers.run calls render(); see helpers.sitekit.legacy.
-    if name == "SiteBuilder":
-        from helpers.sitekit.legacy import SiteBuilder
-
-        return SiteBuilder
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
