@@ -20,8 +20,10 @@ report: setup ## the main job: validate data/, execute what changed (zh and en),
 	@$(PY) -m helpers validate
 	@$(PY) -m helpers run --jobs $(JOBS)
 
-test: ## run every test: units, loader, audit, relations, notebooks (nbval strict + papermill), site in Chromium
+test: ## run every test: lint, units, loader, audit, relations, notebooks (nbval strict + papermill), site in Chromium
 	@bash scripts/setup.sh --browser
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-current-env notebooks
 
@@ -29,8 +31,9 @@ lint: setup ## ruff check and ruff format --check (pinned in requirements.lock; 
 	@$(PY) -m ruff check $(LINT_PATHS)
 	@$(PY) -m ruff format --check $(LINT_PATHS)
 
-notebooks: setup ## re-execute the committed notebooks in place (stored outputs refreshed, metadata cleaned)
+notebooks: setup ## re-execute the committed notebooks (00-08 and generic/) in place: outputs refreshed, metadata cleaned
 	@$(PY) -m helpers run --refresh --jobs $(JOBS)
+	@$(PY) -m helpers run --refresh --jobs $(JOBS) --notebooks notebooks/generic/*.ipynb
 
 validate: setup ## audit a data package (DATA=DIR, default data) against its schema and source; exit 2 listing every problem
 	@$(PY) -m helpers validate --data-dir $(or $(DATA),data)

@@ -14,8 +14,14 @@ import re
 import sys
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main(argv=None) -> int:
@@ -39,10 +45,16 @@ def main(argv=None) -> int:
     remote = []
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": args.width, "height": args.height}, timeout=60_000)
-        context.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: (remote.append(route.request.url),
-                                                                           route.abort()))
+            profile,
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": args.width, "height": args.height},
+            timeout=60_000,
+        )
+        context.route(
+            re.compile(r"^(https?|wss?|ftp)://"), lambda route: (remote.append(route.request.url), route.abort())
+        )
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.goto(page_path.as_uri(), wait_until="load", timeout=30_000)

@@ -29,8 +29,10 @@ def city_source_path() -> Path:
 def read_city_source(path: Path, ci: bool) -> str:
     """The communiqué excerpt. Missing: skip with the reason, except under CI, where it is a failure."""
     if not path.is_file():
-        message = (f"city source not found at {path}; set CITY_SOURCE to its path "
-                   f"(it is kept outside the repository, in ../shared/source/)")
+        message = (
+            f"city source not found at {path}; set CITY_SOURCE to its path "
+            f"(it is kept outside the repository, in ../shared/source/)"
+        )
         if ci:
             pytest.fail(message)
         pytest.skip(message)
@@ -68,14 +70,20 @@ def test_city_source_path_in_the_descriptor_points_at_the_source(city):
 
 
 def test_every_city_figure_offset_slices_its_printed_value(printed, text):
-    wrong = [(f.id, f.value, text[f.char_start:f.char_end]) for f in printed.itertuples()
-             if text[f.char_start:f.char_end] != f.value]
+    wrong = [
+        (f.id, f.value, text[f.char_start : f.char_end])
+        for f in printed.itertuples()
+        if text[f.char_start : f.char_end] != f.value
+    ]
     assert wrong == []
 
 
 def test_every_city_non_figure_offset_slices_its_text(city, text):
-    wrong = [(n.id, n.text, text[n.char_start:n.char_end]) for n in city.non_figures.itertuples()
-             if text[n.char_start:n.char_end] != n.text]
+    wrong = [
+        (n.id, n.text, text[n.char_start : n.char_end])
+        for n in city.non_figures.itertuples()
+        if text[n.char_start : n.char_end] != n.text
+    ]
     assert wrong == []
 
 
@@ -89,14 +97,16 @@ def test_every_digit_run_of_the_communique_is_a_figure_or_a_non_figure(city, pri
 
 def test_city_figures_lie_inside_their_sections(city, printed):
     bounds = {s.section: (s.char_start, s.char_end) for s in city.sections.itertuples()}
-    outside = [f.id for f in printed.itertuples()
-               if not bounds[f.section][0] <= f.char_start < bounds[f.section][1]]
+    outside = [f.id for f in printed.itertuples() if not bounds[f.section][0] <= f.char_start < bounds[f.section][1]]
     assert outside == []
 
 
 def test_city_section_titles_are_at_their_offsets(city, text):
-    wrong = [s.title_zh for s in city.sections.itertuples()
-             if text[s.char_start:s.char_start + len(s.title_zh)] != s.title_zh]
+    wrong = [
+        s.title_zh
+        for s in city.sections.itertuples()
+        if text[s.char_start : s.char_start + len(s.title_zh)] != s.title_zh
+    ]
     assert wrong == []
 
 
@@ -123,8 +133,12 @@ def test_missing_city_source_fails_under_ci(tmp_path):
 
 
 def test_frictionless_validates_the_city_descriptor():
-    out = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(CITY / "datapackage.json")],
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", str(CITY / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -132,12 +146,17 @@ def test_the_city_schema_keeps_the_reports_fields():
     """Same schema as data/datapackage.json: the same resources with the same field names; figures adds source."""
     import json
 
-    ours = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
-            for r in json.loads((CITY / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
-    theirs = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
-              for r in json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
-    assert {name: ours[name] for name in theirs if name != "figures"} == {n: f for n, f in theirs.items()
-                                                                          if n != "figures"}
+    ours = {
+        r["name"]: [f["name"] for f in r["schema"]["fields"]]
+        for r in json.loads((CITY / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    }
+    theirs = {
+        r["name"]: [f["name"] for f in r["schema"]["fields"]]
+        for r in json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    }
+    assert {name: ours[name] for name in theirs if name != "figures"} == {
+        n: f for n, f in theirs.items() if n != "figures"
+    }
     assert set(ours) == set(theirs)
     assert ours["figures"] == theirs["figures"] + ["source"]
 

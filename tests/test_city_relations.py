@@ -39,8 +39,9 @@ def copy_city(tmp_path):
     target = tmp_path / "jinan_2022"
     shutil.copytree(CITY, target)
     descriptor = (target / "datapackage.json").read_text(encoding="utf-8")
-    (target / "datapackage.json").write_text(descriptor.replace('"path": "../../../shared', '"path": "../shared'),
-                                             encoding="utf-8")
+    (target / "datapackage.json").write_text(
+        descriptor.replace('"path": "../../../shared', '"path": "../shared'), encoding="utf-8"
+    )
     return target
 
 
@@ -84,8 +85,10 @@ def test_the_birth_rate_is_the_natural_growth_rate_plus_the_death_rate_within_ro
 
 def test_parts_exceeding_their_whole_are_inconsistent(tmp_path):
     data = copy_city(tmp_path)
-    rewrite(data / "figures.csv", lambda r: {**r, "value": "10027.5", "base_value": "1002750000000"}
-            if r["id"] == "gdp" else r)
+    rewrite(
+        data / "figures.csv",
+        lambda r: {**r, "value": "10027.5", "base_value": "1002750000000"} if r["id"] == "gdp" else r,
+    )
     ctx = setup(data_dir=str(data))
     got = checks.check_all(relations.derive_all(ctx.package, ctx.relation_params), ctx.package.figures)
     verdicts = {c.id: c.status for c in got}
@@ -105,11 +108,14 @@ def test_printed_shares_of_the_city_agree_with_their_parts(found):
 
 def test_a_printed_share_off_by_a_point_is_inconsistent(tmp_path):
     data = copy_city(tmp_path)
-    rewrite(data / "figures.csv", lambda r: {**r, "value": "75.3", "base_value": "75.3"}
-            if r["id"] == "urbanisation_rate" else r)
+    rewrite(
+        data / "figures.csv",
+        lambda r: {**r, "value": "75.3", "base_value": "75.3"} if r["id"] == "urbanisation_rate" else r,
+    )
     ctx = setup(data_dir=str(data))
-    got = {c.id: c for c in checks.check_all(relations.derive_all(ctx.package, ctx.relation_params),
-                                             ctx.package.figures)}
+    got = {
+        c.id: c for c in checks.check_all(relations.derive_all(ctx.package, ctx.relation_params), ctx.package.figures)
+    }
     assert got["urbanisation_rate_check"].status == "inconsistent"
 
 

@@ -18,8 +18,14 @@ FIGURES = package.load(DATA).figures
 
 def run(notebook, tmp_path, **parameters):
     out = tmp_path / notebook.name
-    pm.execute_notebook(str(notebook), str(out), parameters=parameters, cwd=str(notebook.parent),
-                        kernel_name="python3", progress_bar=False)
+    pm.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters=parameters,
+        cwd=str(notebook.parent),
+        kernel_name="python3",
+        progress_bar=False,
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -68,16 +74,20 @@ def test_code_cells_define_no_functions_loops_or_arithmetic(notebook):
         if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            assert not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.For, ast.While, ast.ListComp,
-                                         ast.BinOp)), f"{notebook.name}: {cell.source!r}"
+            assert not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.For, ast.While, ast.ListComp, ast.BinOp)), (
+                f"{notebook.name}: {cell.source!r}"
+            )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_markdown_types_no_figure_of_the_report(notebook):
     nb = nbformat.read(notebook, as_version=4)
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    typed = [f"{f.value}{f.unit_zh}" for f in FIGURES.itertuples()
-             if re.search(rf"(?<![0-9.]){re.escape(f.value)}\s*{re.escape(f.unit_zh)}", prose)]
+    typed = [
+        f"{f.value}{f.unit_zh}"
+        for f in FIGURES.itertuples()
+        if re.search(rf"(?<![0-9.]){re.escape(f.value)}\s*{re.escape(f.unit_zh)}", prose)
+    ]
     assert typed == []
 
 

@@ -35,8 +35,11 @@ def test_fixture_district_loads():
 
 
 def test_frictionless_validates_the_same_descriptor():
-    out = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(DATA / "datapackage.json")],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", str(DATA / "datapackage.json")],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -60,13 +63,17 @@ def test_unknown_qualifier_is_refused(district):
 
 def test_duplicate_id_is_refused(district):
     edit(district / "figures.csv", "park_revenue,", "new_high_tech_firms,")
-    with pytest.raises(PackageError, match=r"row 4 .*field 'id': duplicate value 'new_high_tech_firms' \(first in row 3\)"):
+    with pytest.raises(
+        PackageError, match=r"row 4 .*field 'id': duplicate value 'new_high_tech_firms' \(first in row 3\)"
+    ):
         package.load(district)
 
 
 def test_dangling_relation_reference_is_refused(district):
     edit(district / "relations.csv", ",renovated_households,", ",renovated_flats,")
-    with pytest.raises(PackageError, match=r"relations\.csv, row 2 .*field 'y': 'renovated_flats' is not an id in figures"):
+    with pytest.raises(
+        PackageError, match=r"relations\.csv, row 2 .*field 'y': 'renovated_flats' is not an id in figures"
+    ):
         package.load(district)
 
 
@@ -85,7 +92,9 @@ def test_wrong_encoding_names_the_line(district):
 
 def test_base_value_must_be_the_exact_conversion(district):
     edit(district / "figures.csv", ",300,亩,200000,", ",300,亩,180000,")
-    with pytest.raises(PackageError, match=r"row 7 .*field 'base_value': 180000.0 is not 300 亩 in m2 \(expected 200000.0\)"):
+    with pytest.raises(
+        PackageError, match=r"row 7 .*field 'base_value': 180000.0 is not 300 亩 in m2 \(expected 200000.0\)"
+    ):
         package.load(district)
 
 
@@ -122,9 +131,17 @@ def test_descriptor_lists_every_column_with_a_description():
 
 
 def test_validate_command_prints_a_section_summary():
-    out = subprocess.run([sys.executable, "-c", "import sys; from helpers import package, __main__ as m; "
-                          "sys.exit(m.main(['validate', '--data-dir', sys.argv[1]]))", str(DISTRICT)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from helpers import package, __main__ as m; "
+            "sys.exit(m.main(['validate', '--data-dir', sys.argv[1]]))",
+            str(DISTRICT),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     assert "valid; 8 figures" in out.stdout and "城市更新" in out.stdout
 
@@ -138,39 +155,64 @@ def set_constraint(pkg, resource: str, field: str, **constraints) -> None:
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
 
 
-@pytest.mark.parametrize("file, old, new, pattern", [
-    ("figures.csv", ",产业,Industry,金融业增加值,", ",产业,,金融业增加值,",
-     r"figures\.csv, row 1 \(id 'finance_value_added'\), field 'topic_en': value required but empty"),
-    ("figures.csv", "finance_value_added,1,", "Finance-Value,1,",
-     r"row 1 \(id 'Finance-Value'\), field 'id': 'Finance-Value' does not match the pattern"),
-    ("figures.csv", "park_revenue,1,", "park_revenue,-1,", r"row 4 .*field 'section': -1 is below the minimum 0"),
-    ("figures.csv", "park_revenue,1,", "park_revenue,6,", r"row 4 .*field 'section': 6 is above the maximum 5"),
-    ("figures.csv", "CNY,more_than,true,", "CNY,more_than,yes,",
-     r"row 4 .*field 'rounded': 'yes' is not a boolean \(true/false\)"),
-    ("sections.csv", "2,城市更新,", "1,城市更新,", r"sections\.csv, row 3 .*field 'section': duplicate value 1"),
-    ("figures.csv", ",8.5,万平方米,85000,", ",8.5,万平方米,eighty,",
-     r"row 5 .*field 'base_value': 'eighty' is not a finite number"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, pattern",
+    [
+        (
+            "figures.csv",
+            ",产业,Industry,金融业增加值,",
+            ",产业,,金融业增加值,",
+            r"figures\.csv, row 1 \(id 'finance_value_added'\), field 'topic_en': value required but empty",
+        ),
+        (
+            "figures.csv",
+            "finance_value_added,1,",
+            "Finance-Value,1,",
+            r"row 1 \(id 'Finance-Value'\), field 'id': 'Finance-Value' does not match the pattern",
+        ),
+        ("figures.csv", "park_revenue,1,", "park_revenue,-1,", r"row 4 .*field 'section': -1 is below the minimum 0"),
+        ("figures.csv", "park_revenue,1,", "park_revenue,6,", r"row 4 .*field 'section': 6 is above the maximum 5"),
+        (
+            "figures.csv",
+            "CNY,more_than,true,",
+            "CNY,more_than,yes,",
+            r"row 4 .*field 'rounded': 'yes' is not a boolean \(true/false\)",
+        ),
+        ("sections.csv", "2,城市更新,", "1,城市更新,", r"sections\.csv, row 3 .*field 'section': duplicate value 1"),
+        (
+            "figures.csv",
+            ",8.5,万平方米,85000,",
+            ",8.5,万平方米,eighty,",
+            r"row 5 .*field 'base_value': 'eighty' is not a finite number",
+        ),
+    ],
+)
 def test_each_schema_constraint_in_the_descriptor_is_enforced(district, file, old, new, pattern):
     edit(district / file, old, new)
     with pytest.raises(PackageError, match=pattern):
         package.load(district)
 
 
-@pytest.mark.parametrize("constraints, pattern", [
-    ({"minLength": 5}, r"row 2 .*field 'topic_zh': '产业' is shorter than the minimum length 5"),
-    ({"maxLength": 3}, r"row 5 .*field 'topic_zh': 4 characters, more than the maximum length 3"),
-])
+@pytest.mark.parametrize(
+    "constraints, pattern",
+    [
+        ({"minLength": 5}, r"row 2 .*field 'topic_zh': '产业' is shorter than the minimum length 5"),
+        ({"maxLength": 3}, r"row 5 .*field 'topic_zh': 4 characters, more than the maximum length 3"),
+    ],
+)
 def test_string_length_constraints_are_enforced(district, constraints, pattern):
     set_constraint(district, "figures", "topic_zh", **constraints)
     with pytest.raises(PackageError, match=pattern):
         package.load(district)
 
 
-@pytest.mark.parametrize("constraints, pattern", [
-    ({"exclusiveMinimum": 34}, r"row 1 .*field 'char_start': 34 is not above the exclusive minimum 34"),
-    ({"exclusiveMaximum": 121}, r"row 8 .*field 'char_start': 121 is not below the exclusive maximum 121"),
-])
+@pytest.mark.parametrize(
+    "constraints, pattern",
+    [
+        ({"exclusiveMinimum": 34}, r"row 1 .*field 'char_start': 34 is not above the exclusive minimum 34"),
+        ({"exclusiveMaximum": 121}, r"row 8 .*field 'char_start': 121 is not below the exclusive maximum 121"),
+    ],
+)
 def test_exclusive_bounds_are_enforced(district, constraints, pattern):
     set_constraint(district, "figures", "char_start", **constraints)
     with pytest.raises(PackageError, match=pattern):
@@ -183,8 +225,11 @@ def test_string_format_is_enforced(district):
     field = next(f for f in d["resources"][3]["schema"]["fields"] if f["name"] == "label_en")
     field["format"] = "email"
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(PackageError, match=r"relations\.csv, row 1 .*field 'label_en': "
-                                           r"'Financial value added a year earlier' is not a valid email"):
+    with pytest.raises(
+        PackageError,
+        match=r"relations\.csv, row 1 .*field 'label_en': "
+        r"'Financial value added a year earlier' is not a valid email",
+    ):
         package.load(district)
 
 
@@ -205,8 +250,11 @@ def test_composite_primary_key_must_be_unique(district):
     d = json.loads(path.read_text(encoding="utf-8"))
     d["resources"][1]["schema"]["primaryKey"] = ["section", "topic_zh"]
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(PackageError, match=r"figures\.csv, row 2 \(section 1\), field 'section': duplicate "
-                                           r"primary key \(1, '产业'\) \(first in row 1\)"):
+    with pytest.raises(
+        PackageError,
+        match=r"figures\.csv, row 2 \(section 1\), field 'section': duplicate "
+        r"primary key \(1, '产业'\) \(first in row 1\)",
+    ):
         package.load(district)
 
 
@@ -214,20 +262,30 @@ def test_self_referencing_foreign_key_is_checked(district):
     path = district / "datapackage.json"
     d = json.loads(path.read_text(encoding="utf-8"))
     d["resources"][3]["schema"]["foreignKeys"].append(
-        {"fields": ["label_en"], "reference": {"resource": "", "fields": ["id"]}})
+        {"fields": ["label_en"], "reference": {"resource": "", "fields": ["id"]}}
+    )
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(PackageError, match=r"relations\.csv, row 1 .*field 'label_en': "
-                                           r"'Financial value added a year earlier' is not an id in relations"):
+    with pytest.raises(
+        PackageError,
+        match=r"relations\.csv, row 1 .*field 'label_en': "
+        r"'Financial value added a year earlier' is not an id in relations",
+    ):
         package.load(district)
 
 
-@pytest.mark.parametrize("change, pattern", [
-    (lambda f: f["constraints"].update(multipleOf=2), r"field 'resources\[1\]\.schema\.fields\[0\] \(id\)': "
-                                                      r"constraint 'multipleOf' is not supported by this loader"),
-    (lambda f: f.update(type="date"), r"type 'date' is not supported by this loader"),
-    (lambda f: f.update(format="hostname"), r"string format 'hostname' is not supported"),
-    (lambda f: f.update(bareNumber=False), r"field option 'bareNumber' is not supported by this loader"),
-])
+@pytest.mark.parametrize(
+    "change, pattern",
+    [
+        (
+            lambda f: f["constraints"].update(multipleOf=2),
+            r"field 'resources\[1\]\.schema\.fields\[0\] \(id\)': "
+            r"constraint 'multipleOf' is not supported by this loader",
+        ),
+        (lambda f: f.update(type="date"), r"type 'date' is not supported by this loader"),
+        (lambda f: f.update(format="hostname"), r"string format 'hostname' is not supported"),
+        (lambda f: f.update(bareNumber=False), r"field option 'bareNumber' is not supported by this loader"),
+    ],
+)
 def test_schema_options_the_loader_does_not_implement_are_refused_by_name(district, change, pattern):
     path = district / "datapackage.json"
     d = json.loads(path.read_text(encoding="utf-8"))

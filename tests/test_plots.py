@@ -15,8 +15,8 @@ from fractions import Fraction
 
 import plot_baselines
 import pytest
-from conftest import DATA, DISTRICT
 
+from conftest import DATA, DISTRICT
 from helpers import checks, labels, params, plots, relations, tables
 from helpers.intervals import Interval
 from helpers.plots import grammar, layout
@@ -29,14 +29,22 @@ CALLS = {
     "money": lambda c: plots.money(c),
     "money_2": lambda c: plots.money(c, 2),
     "counts_5": lambda c: plots.counts(c, 5),
-    "land_price": lambda c: plots.derived(c, ["land_price_per_m2"], "出让土地每平方米价格",
-                                          "Land sale value per square metre", "元/平方米", "yuan per m²"),
-    "completion": lambda c: plots.percentages(c, 2, ("completion_pct",), "完成年度投资计划",
-                                              "Completion of annual investment plans"),
+    "land_price": lambda c: plots.derived(
+        c, ["land_price_per_m2"], "出让土地每平方米价格", "Land sale value per square metre", "元/平方米", "yuan per m²"
+    ),
+    "completion": lambda c: plots.percentages(
+        c, 2, ("completion_pct",), "完成年度投资计划", "Completion of annual investment plans"
+    ),
     "growth": lambda c: plots.percentages(c, 3, ("change_yoy_pct",), "同比增速", "Growth year on year"),
-    "prior": lambda c: plots.derived(c, ["finance_prior_year", "it_services_prior_year", "retail_prior_year",
-                                         "energy_output_prior_year"], "上年同期水平（推算）",
-                                     "Level a year earlier (implied)", "亿元", "100 million yuan", scale=1e8),
+    "prior": lambda c: plots.derived(
+        c,
+        ["finance_prior_year", "it_services_prior_year", "retail_prior_year", "energy_output_prior_year"],
+        "上年同期水平（推算）",
+        "Level a year earlier (implied)",
+        "亿元",
+        "100 million yuan",
+        scale=1e8,
+    ),
     "prior_and_current": lambda c: plots.prior_and_current(c, 3),
     "caz_total": lambda c: plots.whole(c, "caz_named_investment_total"),
     "finance_city": lambda c: plots.whole(c, "finance_city_total"),
@@ -95,8 +103,9 @@ def test_display_is_a_figure_with_alt_and_figcaption_and_text_plain_is_the_alt(d
 
 
 def test_alt_text_is_escaped_in_the_html():
-    chart = grammar.render(layout.bar_figure("en", [Mark('a "quoted" <b>', Interval.point(3))], "t", "n"),
-                           'a "quoted" <b>', "c & d.")
+    chart = grammar.render(
+        layout.bar_figure("en", [Mark('a "quoted" <b>', Interval.point(3))], "t", "n"), 'a "quoted" <b>', "c & d."
+    )
     assert 'alt="a &quot;quoted&quot; &lt;b&gt;"' in chart.html() and "c &amp; d." in chart.html()
 
 
@@ -113,14 +122,17 @@ def test_the_notebook_display_is_byte_stable_across_processes():
     import subprocess
     import sys
 
-    code = ("import hashlib, sys; from helpers import params, plots; "
-            f"ctx = params.setup(data_dir={str(DATA)!r}, lang='en'); "
-            "print(hashlib.sha256(plots.money(ctx)._repr_mimebundle_()['text/html'].encode()).hexdigest())")
+    code = (
+        "import hashlib, sys; from helpers import params, plots; "
+        f"ctx = params.setup(data_dir={str(DATA)!r}, lang='en'); "
+        "print(hashlib.sha256(plots.money(ctx)._repr_mimebundle_()['text/html'].encode()).hexdigest())"
+    )
     digests = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
-                             check=False)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
         assert out.returncode == 0, out.stderr
         digests.add(out.stdout.strip())
     assert len(digests) == 1 and len(digests.pop()) == len(hashlib.sha256().hexdigest())
@@ -231,14 +243,19 @@ def test_long_names_wrap_and_leave_the_plotting_area_the_same_in_both_languages(
 
 
 def test_a_dollar_sign_renders_as_text_not_mathtext():
-    fig = layout.bar_figure("en", [Mark("$x$", Interval.point(1)), Mark("x", Interval.point(2)),
-                                    Mark(r"$\frac{1}$", Interval.point(3))], "US$ 3.2 bn of US$ 100 mn", "US$")
+    fig = layout.bar_figure(
+        "en",
+        [Mark("$x$", Interval.point(1)), Mark("x", Interval.point(2)), Mark(r"$\frac{1}$", Interval.point(3))],
+        "US$ 3.2 bn of US$ 100 mn",
+        "US$",
+    )
     renderer = _draw(fig)
     ticks = {t.get_text(): t.get_window_extent(renderer).width for t in fig.axes[0].get_yticklabels()}
     assert ticks["$x$"] > 2 * ticks["x"]  # the two dollar signs are drawn
     grammar.pyplot().close(fig)
-    chart = grammar.render(layout.bar_figure("en", [Mark(r"$\frac{1}$", Interval.point(3))], r"$\frac{1}$", "$"),
-                           "alt", "caption.")
+    chart = grammar.render(
+        layout.bar_figure("en", [Mark(r"$\frac{1}$", Interval.point(3))], r"$\frac{1}$", "$"), "alt", "caption."
+    )
     assert chart.svg
 
 
@@ -250,7 +267,7 @@ def test_a_log_axis_asked_for_zero_or_negative_values_falls_back_to_linear():
 
 
 def test_missing_glyph_is_an_error():
-    fig = layout.bar_figure("zh", [Mark("\U0001F980 crab", Interval.point(1))], "title", "x")
+    fig = layout.bar_figure("zh", [Mark("\U0001f980 crab", Interval.point(1))], "title", "x")
     with pytest.raises(plots.GlyphError, match="missing from"):
         grammar.render(fig, "alt", "caption")
 
@@ -293,7 +310,9 @@ def test_checks_caption_names_the_one_inconsistent_check_and_counts_the_rest(en,
 
 def test_prior_and_current_caption_names_the_fastest_and_slowest_growth(en, drawn):
     figs = en.package.figures.set_index("id")
-    rels = en.package.relations[(en.package.relations["kind"] == "prior_level") & (en.package.relations["section"] == 3)]
+    rels = en.package.relations[
+        (en.package.relations["kind"] == "prior_level") & (en.package.relations["section"] == 3)
+    ]
     growth = {figs.loc[r.x, "indicator_en"]: figs.loc[r.y, "value"] for r in rels.itertuples()}
     caption = drawn["prior_and_current", "en"].caption
     fastest = max(growth, key=lambda k: Fraction(growth[k]))

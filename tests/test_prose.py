@@ -52,8 +52,9 @@ def test_markdown_cells_come_in_adjacent_zh_en_pairs(notebook):
         tags = c.metadata.get("tags", [])
         assert tags in (["lang-zh"], ["lang-en"]), f"{notebook.name} cell {i}: tags {tags}"
         if tags == ["lang-zh"]:
-            assert i + 1 < len(cells) and cells[i + 1].metadata.get("tags") == ["lang-en"], \
+            assert i + 1 < len(cells) and cells[i + 1].metadata.get("tags") == ["lang-en"], (
                 f"{notebook.name} cell {i}: no English cell right after"
+            )
         else:
             assert cells[i - 1].metadata.get("tags") == ["lang-zh"], f"{notebook.name} cell {i}: no Chinese before"
 
@@ -172,8 +173,9 @@ def test_check_findings_name_the_inconsistent_check_and_follow_the_data(ctx):
 
 def test_approximate_lists_the_qualified_figures_with_the_tolerance(ctx):
     t = prose.approximate(ctx, 2)
-    assert set(t.findings["approximate"]) == set(ctx.package.figures.query("section == 2 and qualifier in "
-                                                                         "['approx', 'estimate']")["id"])
+    assert set(t.findings["approximate"]) == set(
+        ctx.package.figures.query("section == 2 and qualifier in ['approx', 'estimate']")["id"]
+    )
     assert "±5%" in t.text
     wider = prose.approximate(dataclasses.replace(ctx, approx_tolerance=params._tolerance(0.1)), 2)
     assert "±10%" in wider.text
@@ -185,8 +187,13 @@ def test_overview_counts_come_from_the_package(ctx):
 
 
 def test_sentences_are_in_the_page_language(ctx):
-    for t in (prose.overview(ctx), prose.plan_completion(ctx, 2), prose.check_findings(ctx),
-              prose.bound_rule(ctx, "coupon_share_of_retail"), prose.periods_summary(ctx, 3)):
+    for t in (
+        prose.overview(ctx),
+        prose.plan_completion(ctx, 2),
+        prose.check_findings(ctx),
+        prose.bound_rule(ctx, "coupon_share_of_retail"),
+        prose.periods_summary(ctx, 3),
+    ):
         text = re.sub(r"「[^」]*」|“[^”]*”|\([^)]*\)|（[^）]*）", "", t.text)
         cjk, latin = sum(map(len, CJK.findall(text))), len(LATIN.findall(text))
         assert (cjk > latin) if ctx.lang == "zh" else (cjk == 0), t.text
@@ -206,22 +213,26 @@ def test_period_counts_add_up_to_every_figure(ctx):
 
 #: What the notebooks' markdown says about this package's data, by notebook, as checks on the data.
 STATEMENTS = {
-    "01: the section's money amounts are total investments (总投资)":
-        lambda p: set(p.figures.query("section == 1 and base_unit in ['CNY', 'USD']")["measure"])
-        == {"investment_total"},
-    "02: foreign investment is in US dollars and converted at fx_usd_cny":
-        lambda p: p.figure("fdi_actual_use")["base_unit"] == "USD"
-        and "fx_usd_cny" in set(p.relations.query("x == 'fdi_actual_use'")["parameter"]),
-    "03: the coupon share combines different periods on purpose":
-        lambda p: bool(p.relations.set_index("id").loc["coupon_share_of_retail", "allow_mixed_periods"]),
-    "04: good-air days and their share are printed for the same period":
-        lambda p: p.figure("good_air_days")["period"] == p.figure("good_air_days_share")["period"],
-    "05: the default population base is the grid platform's residents":
-        lambda p: params.DEFAULTS["population"] == "platform_residents"
-        and "platform_residents" in set(p.figures["id"]),
-    "06: the implied base of the good-air share is derived from the count and the share":
-        lambda p: tuple(p.relations.set_index("id").loc["good_air_days_implied_base", ["x", "y"]])
-        == ("good_air_days", "good_air_days_share"),
+    "01: the section's money amounts are total investments (总投资)": lambda p: (
+        set(p.figures.query("section == 1 and base_unit in ['CNY', 'USD']")["measure"]) == {"investment_total"}
+    ),
+    "02: foreign investment is in US dollars and converted at fx_usd_cny": lambda p: (
+        p.figure("fdi_actual_use")["base_unit"] == "USD"
+        and "fx_usd_cny" in set(p.relations.query("x == 'fdi_actual_use'")["parameter"])
+    ),
+    "03: the coupon share combines different periods on purpose": lambda p: bool(
+        p.relations.set_index("id").loc["coupon_share_of_retail", "allow_mixed_periods"]
+    ),
+    "04: good-air days and their share are printed for the same period": lambda p: (
+        p.figure("good_air_days")["period"] == p.figure("good_air_days_share")["period"]
+    ),
+    "05: the default population base is the grid platform's residents": lambda p: (
+        params.DEFAULTS["population"] == "platform_residents" and "platform_residents" in set(p.figures["id"])
+    ),
+    "06: the implied base of the good-air share is derived from the count and the share": lambda p: (
+        tuple(p.relations.set_index("id").loc["good_air_days_implied_base", ["x", "y"]])
+        == ("good_air_days", "good_air_days_share")
+    ),
 }
 
 

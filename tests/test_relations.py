@@ -62,8 +62,9 @@ def test_usd_conversion_follows_the_fx_parameter():
 
 
 def test_good_air_share_is_inconsistent_with_calendar_days(ctx):
-    found = {c.id: c for c in checks.check_all(relations.derive_all(ctx.package, ctx.relation_params),
-                                               ctx.package.figures)}
+    found = {
+        c.id: c for c in checks.check_all(relations.derive_all(ctx.package, ctx.relation_params), ctx.package.figures)
+    }
     c = found["good_air_days_calendar_check"]
     days = ctx.package.figure("good_air_days")
     calendar_days = parse_period(days["period"]).days
@@ -72,8 +73,9 @@ def test_good_air_share_is_inconsistent_with_calendar_days(ctx):
 
 
 def test_share_of_whole_within_100_is_consistent(ctx):
-    found = {c.id: c for c in checks.check_all(relations.derive_all(ctx.package, ctx.relation_params),
-                                               ctx.package.figures)}
+    found = {
+        c.id: c for c in checks.check_all(relations.derive_all(ctx.package, ctx.relation_params), ctx.package.figures)
+    }
     assert found["new_base_stations_share"].status == "consistent"
 
 
@@ -84,8 +86,12 @@ def test_verdict_cannot_tell_when_expected_is_unbounded_and_misses():
 
 
 def test_part_from_share_requires_a_whole_number():
-    assert checks._whole_numbers_in(Interval(Fraction(22304, 100), Fraction(22337, 100))).overlaps(
-        Interval(Fraction(22304, 100), Fraction(22337, 100))) is False
+    assert (
+        checks._whole_numbers_in(Interval(Fraction(22304, 100), Fraction(22337, 100))).overlaps(
+            Interval(Fraction(22304, 100), Fraction(22337, 100))
+        )
+        is False
+    )
     assert checks._whole_numbers_in(Interval.closed(Fraction(299, 100), Fraction(301, 100))) == Interval.point(3)
 
 
@@ -94,14 +100,17 @@ def test_unknown_parameter_fails_naming_it():
         params.setup(colour="red")
 
 
-@pytest.mark.parametrize("name,value,message", [
-    ("lang", "fr", "lang: 'fr' is not one of zh, en"),
-    ("fx_usd_cny", -1, "fx_usd_cny: must be positive"),
-    ("fx_usd_cny", "abc", "fx_usd_cny: expected a positive number"),
-    ("population", "grids_per_cell", "population: 'grids_per_cell' is neither a number nor a figure id"),
-    ("population", "dibao_standard", "population: figure 'dibao_standard' is not a count of people"),
-    ("data_dir", "/nonexistent", "data_dir: no datapackage.json in /nonexistent"),
-])
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("lang", "fr", "lang: 'fr' is not one of zh, en"),
+        ("fx_usd_cny", -1, "fx_usd_cny: must be positive"),
+        ("fx_usd_cny", "abc", "fx_usd_cny: expected a positive number"),
+        ("population", "grids_per_cell", "population: 'grids_per_cell' is neither a number nor a figure id"),
+        ("population", "dibao_standard", "population: figure 'dibao_standard' is not a count of people"),
+        ("data_dir", "/nonexistent", "data_dir: no datapackage.json in /nonexistent"),
+    ],
+)
 def test_bad_parameter_value_fails_naming_it(name, value, message):
     kwargs = {"data_dir": str(DATA), name: value}
     with pytest.raises(params.ParameterError, match=message.replace("(", "\\(").replace(")", "\\)")):

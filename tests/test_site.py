@@ -25,16 +25,22 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from conftest import DATA, ROOT
 from nbformat.v4 import new_markdown_cell, new_output
 
+from conftest import DATA, ROOT
 from helpers import site
 
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WAIT_MS = 20_000
 FIGURE = {"zh": "社会消费品零售总额", "en": "Retail sales of consumer goods"}  # named in the fixture's table
 PARAMETERS = {"fx_usd_cny": 6.7261, "population": "grid_residents"}
@@ -92,8 +98,9 @@ def collection_site(tmp_path_factory):
     assert run.main(["--out", str(out), "--jobs", "2"]) == run.EXIT_OK
     executed = {lang: sorted((out / "notebooks" / lang).glob("*.ipynb")) for lang in ("zh", "en")}
     downloads = [out / "derived.csv", out / "checks.csv", DATA / "figures.csv"]
-    return SimpleNamespace(dest=out / "site", work=out / run.CACHE_NAME / "site", written=None, executed=executed,
-                           downloads=downloads)
+    return SimpleNamespace(
+        dest=out / "site", work=out / run.CACHE_NAME / "site", written=None, executed=executed, downloads=downloads
+    )
 
 
 # ---- what a language's page keeps ------------------------------------------------------------------------
@@ -135,8 +142,10 @@ def test_an_image_output_takes_its_alt_text_from_its_text_repr(tmp_path):
     executed = copy_fixture(tmp_path)
     png = re.search(r"base64,([^\"]+)", executed["en"][0].read_text(encoding="utf-8")).group(1)
     nb = nbformat.read(executed["en"][1], as_version=4)
-    nb.cells[-1].outputs = [new_output("display_data", data={"image/png": png, "text/plain": "Two bars: 320 and 150"}),
-                            new_output("display_data", data={"image/png": png, "text/plain": "<Figure size 4x2>"})]
+    nb.cells[-1].outputs = [
+        new_output("display_data", data={"image/png": png, "text/plain": "Two bars: 320 and 150"}),
+        new_output("display_data", data={"image/png": png, "text/plain": "<Figure size 4x2>"}),
+    ]
     nbformat.write(nb, executed["en"][1])
     html = page(build(tmp_path, {"en": executed["en"]}), "en", "02_checks")
     assert html.count('alt="Two bars: 320 and 150"') == 0  # two images in one cell: whose would it be?
@@ -204,8 +213,9 @@ def test_parameters_appear_in_one_line_at_each_page_foot(fixture_site):
 
 def test_without_run_parameters_each_page_shows_its_notebooks_own(tmp_path):
     built = build(tmp_path, {"en": fixture_notebooks()["en"]})
-    assert '<p class="site-run-parameters">Computed with: fx_usd_cny = 6.7261 · lang = en</p>' \
-        in page(built, "en", "01_retail")
+    assert '<p class="site-run-parameters">Computed with: fx_usd_cny = 6.7261 · lang = en</p>' in page(
+        built, "en", "01_retail"
+    )
 
 
 def test_search_index_holds_the_figure_names_whole(fixture_site):
@@ -219,8 +229,11 @@ def test_collection_renders_every_notebook_in_both_languages(collection_site):
         for source, path in zip(collection_site.executed[lang], notebook_pages(collection_site, lang), strict=True):
             nb = nbformat.read(source, as_version=4)
             html = path.read_text(encoding="utf-8")
-            code = [c for c in nb.cells if c.cell_type == "code"
-                    and not set(c.metadata.get("tags", [])) & {"parameters", "injected-parameters"}]
+            code = [
+                c
+                for c in nb.cells
+                if c.cell_type == "code" and not set(c.metadata.get("tags", [])) & {"parameters", "injected-parameters"}
+            ]
             cells = re.findall(r'<div class="cell ([^"]*)"', html)
             assert f'<html lang="{tag}"' in html, path.name
             assert len(cells) == len(code) and all("tag_hide-input" in c for c in cells), path.name
@@ -238,27 +251,33 @@ def test_collection_cross_links_resolve_to_pages(collection_site):
 # ---- what a page loads --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("html,url", [
-    ('<script src="https://cdn.example/x.js"></script>', "https://cdn.example/x.js"),
-    ('<img alt="a" srcset="a.png 1x, //img.example/b.png 2x">', "//img.example/b.png"),
-    ('<link rel="stylesheet" href="http://fonts.example/a.css">', "http://fonts.example/a.css"),
-    ("<style>@font-face{src:url('https://fonts.example/a.woff')}</style>", "https://fonts.example/a.woff"),
-    ('<style>@import "https://x.example/b.css";</style>', "https://x.example/b.css"),
-    ('<div style="background: url(https://x.example/bg.png)">x</div>', "https://x.example/bg.png"),
-    ('<iframe src="https://video.example/"></iframe>', "https://video.example/"),
-])
+@pytest.mark.parametrize(
+    "html,url",
+    [
+        ('<script src="https://cdn.example/x.js"></script>', "https://cdn.example/x.js"),
+        ('<img alt="a" srcset="a.png 1x, //img.example/b.png 2x">', "//img.example/b.png"),
+        ('<link rel="stylesheet" href="http://fonts.example/a.css">', "http://fonts.example/a.css"),
+        ("<style>@font-face{src:url('https://fonts.example/a.woff')}</style>", "https://fonts.example/a.woff"),
+        ('<style>@import "https://x.example/b.css";</style>', "https://x.example/b.css"),
+        ('<div style="background: url(https://x.example/bg.png)">x</div>', "https://x.example/bg.png"),
+        ('<iframe src="https://video.example/"></iframe>', "https://video.example/"),
+    ],
+)
 def test_what_a_page_would_fetch_from_another_host_is_found(html, url):
     assert site.external_loads(html) == [url]
 
 
-@pytest.mark.parametrize("html", [
-    '<a href="https://example.org/">the source</a>',  # navigation, not a load
-    "<td>url(https://example.org/a.png)</td>",  # text a table shows
-    "<p>@import 'https://example.org/x.css';</p>",
-    '<img alt="chart" src="data:image/png;base64,iVBORw0KGgo=">',
-    '<link rel="canonical" href="https://example.org/page">',
-    '<script src="_static/x.js"></script><img alt="a" src="_images/a.png">',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="https://example.org/">the source</a>',  # navigation, not a load
+        "<td>url(https://example.org/a.png)</td>",  # text a table shows
+        "<p>@import 'https://example.org/x.css';</p>",
+        '<img alt="chart" src="data:image/png;base64,iVBORw0KGgo=">',
+        '<link rel="canonical" href="https://example.org/page">',
+        '<script src="_static/x.js"></script><img alt="a" src="_images/a.png">',
+    ],
+)
 def test_text_links_and_local_files_are_not_network_loads(html):
     assert site.external_loads(html) == []
 
@@ -271,8 +290,11 @@ def test_built_sites_load_nothing_from_another_host(fixture_site, collection_sit
 def test_output_that_loads_a_remote_script_fails_naming_the_page(tmp_path):
     executed = copy_fixture(tmp_path)
     nb = nbformat.read(executed["en"][1], as_version=4)
-    nb.cells[-1].outputs.append(new_output("display_data", data={
-        "text/html": '<script src="https://cdn.example/x.js"></script>', "text/plain": "x"}))
+    nb.cells[-1].outputs.append(
+        new_output(
+            "display_data", data={"text/html": '<script src="https://cdn.example/x.js"></script>', "text/plain": "x"}
+        )
+    )
     nbformat.write(nb, executed["en"][1])
     with pytest.raises(site.SiteError, match=r"en/02_checks\.html.*https://cdn\.example/x\.js"):
         build(tmp_path, executed)
@@ -376,14 +398,20 @@ def chromium(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, timeout=60_000,
-            viewport={"width": 1280, "height": 900})
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            timeout=60_000,
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(WAIT_MS)
         context.set_default_navigation_timeout(WAIT_MS)
         remote: list[str] = []
         # Everything but local files and inline data is aborted and recorded: no request leaves the machine.
-        context.route(re.compile(r"^(?!(file|data|blob|about):)"),
-                      lambda route: (remote.append(route.request.url), route.abort()))
+        context.route(
+            re.compile(r"^(?!(file|data|blob|about):)"), lambda route: (remote.append(route.request.url), route.abort())
+        )
         yield SimpleNamespace(context=context, remote=remote)
         context.close()
 
@@ -412,8 +440,12 @@ def crawl(browser, built, shots: Path) -> dict[str, dict]:
     root = built.dest.resolve()
     page = browser.context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"{page.url}: console {m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{page.url}: console {m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"{page.url}: page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"{page.url}: request failed: {r.url[:80]} {r.failure}"))
     # the landing page, and each search page (reached through a form, not a link)
@@ -435,8 +467,12 @@ def crawl(browser, built, shots: Path) -> dict[str, dict]:
         facts[url] = fact
         for link in fact["links"]:
             target = link.split("#")[0]
-            if target.startswith("file:") and target.endswith(".html") and Path(unquote(urlsplit(target).path)) \
-                    .resolve().is_relative_to(root) and target not in facts:
+            if (
+                target.startswith("file:")
+                and target.endswith(".html")
+                and Path(unquote(urlsplit(target).path)).resolve().is_relative_to(root)
+                and target not in facts
+            ):
                 queue.append(target)
     page.close()
     return {"pages": facts, "problems": problems, "remote": list(browser.remote)}
@@ -458,8 +494,11 @@ def pages(request):
 
 
 def notebook_facts(pages_, built, lang):
-    return {Path(unquote(urlsplit(u).path)).stem: f for u, f in pages_["pages"].items()
-            if f"/{lang}/" in u and Path(unquote(urlsplit(u).path)).stem in {p.stem for p in built.executed[lang]}}
+    return {
+        Path(unquote(urlsplit(u).path)).stem: f
+        for u, f in pages_["pages"].items()
+        if f"/{lang}/" in u and Path(unquote(urlsplit(u).path)).stem in {p.stem for p in built.executed[lang]}
+    }
 
 
 @pytest.mark.browser
@@ -480,8 +519,9 @@ def test_every_link_resolves(pages):
                 broken.append((url, link))
                 continue
             missing = not Path(unquote(urlsplit(target).path)).exists()
-            unknown_anchor = bool(fragment) and target in pages["pages"] \
-                and unquote(fragment) not in pages["pages"][target]["ids"]
+            unknown_anchor = (
+                bool(fragment) and target in pages["pages"] and unquote(fragment) not in pages["pages"][target]["ids"]
+            )
             if missing or unknown_anchor:
                 broken.append((url, link))
     assert broken == []
@@ -502,8 +542,10 @@ def test_no_console_error_and_no_request_leaves_the_machine(pages):
 
 @pytest.mark.browser
 def test_pages_declare_their_language_in_the_browser(pages):
-    assert {Path(u).parent.name: f["lang"] for u, f in pages["pages"].items() if "/zh/" in u or "/en/" in u} \
-        == {"zh": "zh-CN", "en": "en"}
+    assert {Path(u).parent.name: f["lang"] for u, f in pages["pages"].items() if "/zh/" in u or "/en/" in u} == {
+        "zh": "zh-CN",
+        "en": "en",
+    }
 
 
 @pytest.mark.browser
@@ -513,8 +555,12 @@ def test_no_page_scrolls_sideways_on_a_phone(pages):
 
 def missing_alt(pages_):
     default = "No description has been provided for this image"
-    return [(u, i["src"]) for u, f in pages_["pages"].items() for i in f["images"]
-            if not (i["alt"] or "").strip() or i["alt"].strip() == default]
+    return [
+        (u, i["src"])
+        for u, f in pages_["pages"].items()
+        for i in f["images"]
+        if not (i["alt"] or "").strip() or i["alt"].strip() == default
+    ]
 
 
 def truncated(pages_):
@@ -561,8 +607,10 @@ def test_a_wide_table_scrolls_inside_its_box_on_a_phone(chromium, fixture_site):
     page = chromium.context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto((fixture_site.dest / "zh" / "01_retail.html").resolve().as_uri(), wait_until="load")
-    boxes = page.evaluate("() => Array.from(document.querySelectorAll('article table')).map(t => "
-                          "[t.parentElement.scrollWidth, t.parentElement.clientWidth])")
+    boxes = page.evaluate(
+        "() => Array.from(document.querySelectorAll('article table')).map(t => "
+        "[t.parentElement.scrollWidth, t.parentElement.clientWidth])"
+    )
     page.close()
     assert boxes and all(scroll > client for scroll, client in boxes)  # the table is wider than its box ...
     # ... and the page is not: test_no_page_scrolls_sideways_on_a_phone
@@ -571,8 +619,10 @@ def test_a_wide_table_scrolls_inside_its_box_on_a_phone(chromium, fixture_site):
 def search(chromium, built, lang: str, query: str) -> list[str]:
     page = chromium.context.new_page()
     page.goto((built.dest / lang / "search.html").resolve().as_uri() + "?q=" + query, wait_until="load")
-    page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
-                           " return s && s.textContent.length > 0; }")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && s.textContent.length > 0; }"
+    )
     found = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.href)")
     page.close()
     return [Path(unquote(urlsplit(u).path)).name for u in found]

@@ -13,8 +13,16 @@ from helpers import story
 
 CITY = DATA / "jinan_2022"
 #: Words that only the district report's own pages use: none may appear on another package's pages.
-DISTRICT_REPORT_WORDS = ("中央活力区", "Central Vitality Zone", "两会", "Two Sessions", "网格", "grid platform",
-                         "Shizhong", "市中区")
+DISTRICT_REPORT_WORDS = (
+    "中央活力区",
+    "Central Vitality Zone",
+    "两会",
+    "Two Sessions",
+    "网格",
+    "grid platform",
+    "Shizhong",
+    "市中区",
+)
 
 
 def test_a_package_with_x_notebooks_gets_exactly_those_in_order():

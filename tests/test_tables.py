@@ -20,17 +20,25 @@ def all_tables(ctx):
     """Every display table a notebook shows, by name."""
     found = {f"figures_table {s}": tables.figures_table(ctx, s) for s in range(1, 6)}
     found |= {f"derived_table {s}": tables.derived_table(ctx, s) for s in range(1, 6)}
-    found |= {"checks_table": tables.checks_table(ctx), "status_counts": tables.status_counts(ctx),
-              "sections_table": tables.sections_table(ctx), "money_table": tables.money_table(ctx),
-              "glossary": tables.glossary(ctx), "extract_scores": tables.extract_scores(ctx),
-              "extract_draft_table": tables.extract_draft_table(ctx),
-              "extract_confusion": tables.extract_confusion(ctx)}
+    found |= {
+        "checks_table": tables.checks_table(ctx),
+        "status_counts": tables.status_counts(ctx),
+        "sections_table": tables.sections_table(ctx),
+        "money_table": tables.money_table(ctx),
+        "glossary": tables.glossary(ctx),
+        "extract_scores": tables.extract_scores(ctx),
+        "extract_draft_table": tables.extract_draft_table(ctx),
+        "extract_confusion": tables.extract_confusion(ctx),
+    }
     found |= {f"counts_by {c}": tables.counts_by(ctx, c) for c in ("measure", "qualifier", "unit_zh", "base_unit")}
     return found
 
 
-@pytest.fixture(scope="module", params=[("zh", DATA), ("en", DATA), ("zh", DISTRICT), ("en", DISTRICT)],
-                ids=["zh", "en", "district-zh", "district-en"])
+@pytest.fixture(
+    scope="module",
+    params=[("zh", DATA), ("en", DATA), ("zh", DISTRICT), ("en", DISTRICT)],
+    ids=["zh", "en", "district-zh", "district-en"],
+)
 def shown(request):
     lang, data = request.param
     ctx = params.setup(lang=lang, data_dir=str(data))
@@ -58,8 +66,7 @@ def test_english_tables_keep_chinese_to_official_names_printed_values_and_the_gl
     ctx, found = shown
     if ctx.lang != "en":
         pytest.skip("English pages only")
-    chinese_columns = {labels.heading(k, "en") for k in ("official_name", "value", "term", "guessed_indicator",
-                                                          "unit")}
+    chinese_columns = {labels.heading(k, "en") for k in ("official_name", "value", "term", "guessed_indicator", "unit")}
     for name, t in found.items():
         if name == "glossary":  # explains Chinese terms by naming them
             continue
@@ -114,8 +121,10 @@ def test_format_interval_examples():
     assert tables.format_interval(Interval.point(21), "家", "en") == "21"
     assert tables.format_interval(Interval.point(21), "户", "en") == "21 households"
     assert tables.format_interval(Interval.point(1), "户", "en") == "1 household"
-    assert tables.format_interval(Interval(Fraction("83.5"), Fraction("84.5"), True, False) * 10**8, "CNY",
-                                  "zh") == "[83.5, 84.5) 亿元"
+    assert (
+        tables.format_interval(Interval(Fraction("83.5"), Fraction("84.5"), True, False) * 10**8, "CNY", "zh")
+        == "[83.5, 84.5) 亿元"
+    )
     assert tables.format_interval(Interval(None, None), "percent", "en") == "no bound (any value)"
 
 

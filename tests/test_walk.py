@@ -48,10 +48,16 @@ def test_figures_of_other_releases_are_counted_apart_with_their_sources(city):
     others = figs[figs["source"].fillna("") != ""]
     assert not others.empty
     overview = walk.overview(city).markdown
-    assert (f"原文中的{len(figs) - len(others)}个数字" if city.lang == "zh" else
-            f"It records {len(figs) - len(others)} figures printed in the source") in overview
-    assert (f"还有{len(others)}个数字来自其他发布" if city.lang == "zh" else
-            f"Another {len(others)} figures come from other releases") in overview
+    assert (
+        f"原文中的{len(figs) - len(others)}个数字"
+        if city.lang == "zh"
+        else f"It records {len(figs) - len(others)} figures printed in the source"
+    ) in overview
+    assert (
+        f"还有{len(others)}个数字来自其他发布"
+        if city.lang == "zh"
+        else f"Another {len(others)} figures come from other releases"
+    ) in overview
     for source in (s for s in city.package.sources if s["id"] in set(others["source"])):
         title = source["title"] if city.lang == "zh" else source["title_en"]
         assert title in overview and source["date"] in overview

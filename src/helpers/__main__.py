@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Work with the report's data package and notebooks.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module in COMMANDS.items():
+    for module in COMMANDS.values():
         importlib.import_module(module).register(sub)
     return parser
 

@@ -61,24 +61,40 @@ def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check
     expected = derived.interval
     if derived.kind == "share_of_period":
         observed = y.interval
-        arithmetic = (f"100 × {x.id} {x.interval.format(0)} / {x.period.days} days "
-                      f"({periods.label(x.period, 'en')}) = {expected.format(2)} %; "
-                      f"{y.id} is printed as {y.interval.format(2)} %")
+        arithmetic = (
+            f"100 × {x.id} {x.interval.format(0)} / {x.period.days} days "
+            f"({periods.label(x.period, 'en')}) = {expected.format(2)} %; "
+            f"{y.id} is printed as {y.interval.format(2)} %"
+        )
     elif derived.kind == "share_of_whole":
         observed = Interval.closed(0, 100)
-        arithmetic = (f"100 × {x.id} / {y.id} = {expected.format(4)} %; a part is at most "
-                      f"its whole, so the share must lie in [0, 100]")
+        arithmetic = (
+            f"100 × {x.id} / {y.id} = {expected.format(4)} %; a part is at most "
+            f"its whole, so the share must lie in [0, 100]"
+        )
     else:  # part_from_share
         observed = _whole_numbers_in(expected)
-        arithmetic = (f"{x.id} {x.interval.format(0)} × {y.id} {y.interval.format(2)} % / 100 = "
-                      f"{expected.format(2)}; a count of things must be a whole number")
+        arithmetic = (
+            f"{x.id} {x.interval.format(0)} × {y.id} {y.interval.format(2)} % / 100 = "
+            f"{expected.format(2)}; a count of things must be a whole number"
+        )
     status = verdict(expected, observed)
     note = ""
     if x.period != y.period:
-        note = (f" The inputs cover different periods ({x.id}: {periods.label(x.period, 'en')}; "
-                f"{y.id}: {periods.label(y.period, 'en')}), combined deliberately.")
-    return Check(derived.id, derived.section, derived.inputs, expected, observed, status,
-                 f"{arithmetic}: {status}.{note}", derived.kind)
+        note = (
+            f" The inputs cover different periods ({x.id}: {periods.label(x.period, 'en')}; "
+            f"{y.id}: {periods.label(y.period, 'en')}), combined deliberately."
+        )
+    return Check(
+        derived.id,
+        derived.section,
+        derived.inputs,
+        expected,
+        observed,
+        status,
+        f"{arithmetic}: {status}.{note}",
+        derived.kind,
+    )
 
 
 #: The arithmetic of each checked kind, for readers: figures by name, numbers at the precision they support.
@@ -124,13 +140,19 @@ def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> 
     x, y = (figure_input(r, tolerance) for r in rows)
     unit = "percent" if c.kind in ("share_of_period", "share_of_whole") else x.unit
     text = words[c.kind].format(
-        x=name(rows[0]), y=name(rows[1]), xv=tables.format_interval(x.interval, x.unit, lang),
-        yv=tables.format_interval(y.interval, y.unit, lang), e=_equals(tables.format_interval(c.expected, unit, lang)),
-        days=x.period.days if x.period else "", xp=periods.label(x.period, lang))
+        x=name(rows[0]),
+        y=name(rows[1]),
+        xv=tables.format_interval(x.interval, x.unit, lang),
+        yv=tables.format_interval(y.interval, y.unit, lang),
+        e=_equals(tables.format_interval(c.expected, unit, lang)),
+        days=x.period.days if x.period else "",
+        xp=periods.label(x.period, lang),
+    )
     text += words["verdict"].format(status=labels.STATUS_LABELS[lang][c.status])
     if x.period != y.period:
-        text += words["periods"].format(x=name(rows[0]), y=name(rows[1]), xp=periods.label(x.period, lang),
-                                        yp=periods.label(y.period, lang))
+        text += words["periods"].format(
+            x=name(rows[0]), y=name(rows[1]), xp=periods.label(x.period, lang), yp=periods.label(y.period, lang)
+        )
     return text
 
 
@@ -141,13 +163,21 @@ def _explain_group(c: Check, rows: list, inputs: list, name, lang: str) -> str:
     words = _EXPLAIN[lang]
     shown = [tables.format_interval(i.interval, i.unit, lang) for i in inputs]
     if c.kind == "printed_share":
-        text = words["printed_share"].format(part=name(rows[1]), whole=name(rows[2]), share=name(rows[0]),
-                                             sv=shown[0], e=_equals(tables.format_interval(c.expected, "percent",
-                                                                                           lang)))
+        text = words["printed_share"].format(
+            part=name(rows[1]),
+            whole=name(rows[2]),
+            share=name(rows[0]),
+            sv=shown[0],
+            e=_equals(tables.format_interval(c.expected, "percent", lang)),
+        )
     else:
         plus = " + ".join(name(r) for r in rows[:-1])
-        text = words[c.kind].format(parts=plus, whole=name(rows[-1]), wv=shown[-1],
-                                    e=_equals(tables.format_interval(c.expected, inputs[0].unit, lang)))
+        text = words[c.kind].format(
+            parts=plus,
+            whole=name(rows[-1]),
+            wv=shown[-1],
+            e=_equals(tables.format_interval(c.expected, inputs[0].unit, lang)),
+        )
     return text + words["verdict"].format(status=labels.STATUS_LABELS[lang][c.status])
 
 
@@ -157,22 +187,26 @@ def _group_check(derived: Derived, inputs: list) -> Check:
     if derived.kind == "printed_share":
         share, part, whole = inputs
         observed = share.interval
-        arithmetic = (f"100 × {part.id} / {whole.id} = {expected.format(4)} %; "
-                      f"{share.id} is printed as {share.interval.format(2)} %")
+        arithmetic = (
+            f"100 × {part.id} / {whole.id} = {expected.format(4)} %; "
+            f"{share.id} is printed as {share.interval.format(2)} %"
+        )
     else:
         *parts, whole = inputs
         names = " + ".join(p.id for p in parts)
         if _is_last(derived):
             observed = whole.interval
-            arithmetic = (f"{names} = {expected.format(2)}; the parts together must make "
-                          f"{whole.id} {whole.interval.format(2)}")
+            arithmetic = (
+                f"{names} = {expected.format(2)}; the parts together must make {whole.id} {whole.interval.format(2)}"
+            )
         else:
             observed = Interval(None, whole.interval.hi, hi_closed=whole.interval.hi_closed)
             arithmetic = f"{names} = {expected.format(2)}; parts of {whole.id} add up to at most the whole"
     status = verdict(expected, observed)
     kind = derived.kind if derived.kind == "printed_share" or _is_last(derived) else "partial_sum"
-    return Check(derived.id, derived.section, derived.inputs, expected, observed, status, f"{arithmetic}: {status}.",
-                 kind)
+    return Check(
+        derived.id, derived.section, derived.inputs, expected, observed, status, f"{arithmetic}: {status}.", kind
+    )
 
 
 def _is_last(derived: Derived) -> bool:

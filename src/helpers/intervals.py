@@ -104,9 +104,7 @@ class Interval:
             if lo > hi:
                 raise IntervalError(f"lower end {lo} is above upper end {hi}")
             if lo == hi and not (lo_closed and hi_closed):
-                raise IntervalError(
-                    f"the single point {lo} must be closed at both ends (an open point is empty)"
-                )
+                raise IntervalError(f"the single point {lo} must be closed at both ends (an open point is empty)")
         object.__setattr__(self, "lo", lo)
         object.__setattr__(self, "hi", hi)
         object.__setattr__(self, "lo_closed", lo_closed)
@@ -174,12 +172,8 @@ class Interval:
     def hull(self, other: Interval) -> Interval:
         """The smallest interval containing both (an end is closed if the end that made it is)."""
         other = _as_interval(other, "hull")
-        lo, lo_closed = _pick_end(
-            (self.lo, self.lo_closed), (other.lo, other.lo_closed), lower=True
-        )
-        hi, hi_closed = _pick_end(
-            (self.hi, self.hi_closed), (other.hi, other.hi_closed), lower=False
-        )
+        lo, lo_closed = _pick_end((self.lo, self.lo_closed), (other.lo, other.lo_closed), lower=True)
+        hi, hi_closed = _pick_end((self.hi, self.hi_closed), (other.hi, other.hi_closed), lower=False)
         return Interval(lo, hi, lo_closed, hi_closed)
 
     # ---- arithmetic ---------------------------------------------------------
@@ -306,8 +300,9 @@ class Interval:
         )
 
 
-def from_printed(value: str, unit: str, qualifier: str, rounded: bool,
-                 tolerance: Fraction | int | None = None) -> Interval:
+def from_printed(
+    value: str, unit: str, qualifier: str, rounded: bool, tolerance: Fraction | int | None = None
+) -> Interval:
     """The interval, in base units, that a printed figure stands for.
 
     ``value`` is the number as printed (a string, so that its precision is
@@ -333,9 +328,7 @@ def from_printed(value: str, unit: str, qualifier: str, rounded: bool,
       ``[v·f, +∞)``, a lower bound, like ``more_than``.
     """
     if qualifier not in QUALIFIERS:
-        raise IntervalError(
-            f"unknown qualifier {qualifier!r}; allowed: {', '.join(QUALIFIERS)}"
-        )
+        raise IntervalError(f"unknown qualifier {qualifier!r}; allowed: {', '.join(QUALIFIERS)}")
     if not isinstance(value, str):
         raise IntervalError(f"value must be the printed string, got {type(value).__name__} {value!r}")
     if not isinstance(rounded, bool):

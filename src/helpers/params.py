@@ -54,8 +54,7 @@ class Context:
     @property
     def relation_params(self) -> dict:
         """The values relation kinds take by name (see ``helpers.relations.KINDS``)."""
-        return {"fx_usd_cny": self.fx_usd_cny, "population": self.population,
-                "approx_tolerance": self.approx_tolerance}
+        return {"fx_usd_cny": self.fx_usd_cny, "population": self.population, "approx_tolerance": self.approx_tolerance}
 
 
 def setup(**params) -> Context:
@@ -84,14 +83,19 @@ def setup(**params) -> Context:
     report = _report_path(p["report"], data_dir, pkg)
     city_dir = Path(p["city_dir"]) if isinstance(p["city_dir"], (str, Path)) and str(p["city_dir"]) else None
     population = p["population"]
-    if isinstance(population, str) and population == DEFAULTS["population"] \
-            and population not in set(pkg.figures["id"]):
+    if (
+        isinstance(population, str)
+        and population == DEFAULTS["population"]
+        and population not in set(pkg.figures["id"])
+    ):
         # A package without the default base (another district's): per-resident values are not reported.
         return Context(lang, data_dir, fx, None, "not reported", pkg, report, tolerance, city_dir)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
-            raise ParameterError(f"parameter population: {population!r} is neither a number nor a figure id "
-                                 f"in {data_dir / 'figures.csv'}")
+            raise ParameterError(
+                f"parameter population: {population!r} is neither a number nor a figure id "
+                f"in {data_dir / 'figures.csv'}"
+            )
         row = pkg.figure(population)
         if row["base_unit"] != "count":
             raise ParameterError(f"parameter population: figure {population!r} is not a count of people")
@@ -110,7 +114,7 @@ def _report_path(report, data_dir: Path, pkg) -> Path | None:
     absent (it is kept outside the repository), which gives None.
     """
     if not isinstance(report, (str, Path)):
-        raise ParameterError(f"parameter report: expected a file path or \"\", got {report!r}")
+        raise ParameterError(f'parameter report: expected a file path or "", got {report!r}')
     if str(report):
         path = Path(report)
         if not path.is_file():
@@ -130,8 +134,9 @@ def _tolerance(value) -> Fraction:
     try:
         return check_tolerance(repr(value) if isinstance(value, float) else str(value))
     except IntervalError:
-        raise ParameterError(f"parameter approx_tolerance: expected a relative half-width in [0, 1) "
-                             f"(0.05 = ±5%), got {value!r}") from None
+        raise ParameterError(
+            f"parameter approx_tolerance: expected a relative half-width in [0, 1) (0.05 = ±5%), got {value!r}"
+        ) from None
 
 
 def _positive_number(name: str, value) -> Fraction:

@@ -104,7 +104,9 @@ def parse_period(text: str | None) -> Period | None:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return None
     if not isinstance(text, str):
-        raise PeriodError(f"period must be a string, got {type(text).__name__} {text!r}; accepted forms: {ACCEPTED_FORMS}")
+        raise PeriodError(
+            f"period must be a string, got {type(text).__name__} {text!r}; accepted forms: {ACCEPTED_FORMS}"
+        )
     s = text.strip()
     if not s:
         return None

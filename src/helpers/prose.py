@@ -37,9 +37,10 @@ class Text:
 _S = {
     "zh": {
         "none": "本部分没有这类数字。",
-        "list_sep": "；", "and": "、",
+        "list_sep": "；",
+        "and": "、",
         "overview": "报道在导语之后分为{sections}个部分，共印有{figures}个数字，其中{counts}个是事物的个数；"
-                    "本项目记录了它们之间的{relations}条关系。",
+        "本项目记录了它们之间的{relations}条关系。",
         "approx": "本部分有{n}个数字带“约”或“预计”：{names}。它们的区间按相对误差{tol}放宽（参数 approx_tolerance）。",
         "above": "{name}的完成率为{value}，整个区间都高于100%：完成量超过计划",
         "below": "{name}的完成率为{value}，整个区间都低于100%：未完成计划",
@@ -49,15 +50,20 @@ _S = {
         "periods": "{label}：{names}",
         "no_period": "未注明时期的数字有{n}个",
         "period_count": "{label}：{n}个",
-        "kind_point": "是确切的数", "kind_bounded": "是印刷数字（四舍五入，有上下界）",
-        "kind_lower_bound": "只是下限（超、余、突破）", "kind_upper_bound": "只是上限", "kind_unbounded": "没有界",
+        "kind_point": "是确切的数",
+        "kind_bounded": "是印刷数字（四舍五入，有上下界）",
+        "kind_lower_bound": "只是下限（超、余、突破）",
+        "kind_upper_bound": "只是上限",
+        "kind_unbounded": "没有界",
         "bound": "{label}由{inputs}推算：{x}{kx}{y_part}；因此它{kr}。",
         "y_part": "，{y}{ky}",
         "rule_lower_over_bounded": "下限除以一个有界的正数，结果仍是下限；",
         "rule_lower_over_lower": "下限除以下限没有界：除数可以任意大，商可以任意接近0；",
         "rule_lower_times_bounded": "下限乘以（或加上）一个有界的正数，结果仍是下限；",
-        "result_lower_bound": "只是下限（{value}），上不封顶", "result_bounded": "有上下界（{value}）",
-        "result_point": "是确切的数（{value}）", "result_unbounded": "没有可用的界",
+        "result_lower_bound": "只是下限（{value}），上不封顶",
+        "result_bounded": "有上下界（{value}）",
+        "result_point": "是确切的数（{value}）",
+        "result_unbounded": "没有可用的界",
         "result_upper_bound": "只是上限（{value}）",
         "mixed": "两项数字的时期不同（{xp}与{yp}），合并只是为了给出量级。",
         "checks": "共{n}项核验：{consistent}项一致，{inconsistent}项不一致，{cannot}项无法判断。",
@@ -67,39 +73,44 @@ _S = {
     },
     "en": {
         "none": "No figure of this kind in this section.",
-        "list_sep": "; ", "and": ", ",
+        "list_sep": "; ",
+        "and": ", ",
         "overview": "After its lead the report has {sections} sections; they print {figures} figures, {counts} of them "
-                    "counts of things, and this project records {relations} relations between them.",
+        "counts of things, and this project records {relations} relations between them.",
         "approx": "{n} figure(s) in this section carry 约 (about) or 预计 (expected): {names}. Their intervals are "
-                  "widened by a relative tolerance of {tol} (parameter approx_tolerance).",
+        "widened by a relative tolerance of {tol} (parameter approx_tolerance).",
         "above": "{name} completed {value} of its plan: the whole interval lies above 100%, so more was done "
-                 "than planned",
+        "than planned",
         "below": "{name} completed {value} of its plan: the whole interval lies below 100%, so the plan was missed",
         "at": "{name} completed {value} of its plan: the interval contains 100%, so it cannot tell whether the plan "
-              "was exceeded",
+        "was exceeded",
         "fastest": "The fastest growth year on year is {name} ({value}): its interval lies above every other.",
         "no_fastest": "The highest growth rates overlap ({names}), so none of them is clearly the fastest.",
         "periods": "{label}: {names}",
         "no_period": "{n} figure(s) state no period",
         "period_count": "{label}: {n}",
-        "kind_point": "is exact", "kind_bounded": "is a printed value (rounded, bounded on both sides)",
-        "kind_lower_bound": "is only a lower bound (超, 余, 突破)", "kind_upper_bound": "is only an upper bound",
+        "kind_point": "is exact",
+        "kind_bounded": "is a printed value (rounded, bounded on both sides)",
+        "kind_lower_bound": "is only a lower bound (超, 余, 突破)",
+        "kind_upper_bound": "is only an upper bound",
         "kind_unbounded": "has no bound",
         "bound": "{label} is computed from {x}, which {kx}{y_part}; so it {kr}.{inputs}",
         "y_part": ", and {y}, which {ky}",
         "rule_lower_over_bounded": "A lower bound divided by a bounded positive number is still a lower bound. ",
         "rule_lower_over_lower": "A lower bound divided by a lower bound has no bound: the divisor may be "
-                                 "arbitrarily large, so the quotient may be arbitrarily close to 0. ",
+        "arbitrarily large, so the quotient may be arbitrarily close to 0. ",
         "rule_lower_times_bounded": "A lower bound multiplied by (or added to) a bounded positive number is still "
-                                    "a lower bound. ",
-        "result_lower_bound": "is only a lower bound ({value}), open above", "result_bounded":
-            "is bounded ({value})", "result_point": "is exact ({value})",
-        "result_unbounded": "has no useful bound", "result_upper_bound": "is only an upper bound ({value})",
+        "a lower bound. ",
+        "result_lower_bound": "is only a lower bound ({value}), open above",
+        "result_bounded": "is bounded ({value})",
+        "result_point": "is exact ({value})",
+        "result_unbounded": "has no useful bound",
+        "result_upper_bound": "is only an upper bound ({value})",
         "mixed": " Its inputs cover different periods ({xp} and {yp}); they are combined only for the order of "
-                 "magnitude.",
+        "magnitude.",
         "checks": "{n} checks: {consistent} consistent, {inconsistent} inconsistent, {cannot} cannot tell.",
         "inconsistent": "Inconsistent: {label}. The other figures give {expected}, but it must overlap {observed}, "
-                        "and no rounding closes the gap.",
+        "and no rounding closes the gap.",
         "all_consistent": "No inconsistency: rounding explains every difference.",
         "missing": "This package has no such relation; nothing to say here.",
     },
@@ -135,8 +146,12 @@ def _fmt(ctx, interval: Interval, unit: str) -> str:
 def overview(ctx) -> Text:
     """How many sections (after the lead), figures, counts of things and relations the package holds."""
     pkg = ctx.package
-    n = {"sections": int((pkg.sections["section"] > 0).sum()), "figures": len(pkg.figures),
-         "counts": int((pkg.figures["base_unit"] == "count").sum()), "relations": len(pkg.relations)}
+    n = {
+        "sections": int((pkg.sections["section"] > 0).sum()),
+        "figures": len(pkg.figures),
+        "counts": int((pkg.figures["base_unit"] == "count").sum()),
+        "relations": len(pkg.relations),
+    }
     return Text(_w(ctx, "overview", **n), n)
 
 
@@ -147,10 +162,14 @@ def approximate(ctx, section: int | None = None) -> Text:
     if f.empty:
         return Text(_w(ctx, "none"), {"approximate": []})
     names = _w(ctx, "and").join(
-        f"{_name(ctx, r)}（{labels.QUALIFIER_LABELS[ctx.lang][r['qualifier']]}）" if ctx.lang == "zh"
-        else f"{_name(ctx, r)} ({labels.QUALIFIER_LABELS[ctx.lang][r['qualifier']]})" for _, r in f.iterrows())
-    return Text(_w(ctx, "approx", n=len(f), names=names, tol=tables.tolerance_text(ctx)),
-                {"approximate": list(f["id"])})
+        f"{_name(ctx, r)}（{labels.QUALIFIER_LABELS[ctx.lang][r['qualifier']]}）"
+        if ctx.lang == "zh"
+        else f"{_name(ctx, r)} ({labels.QUALIFIER_LABELS[ctx.lang][r['qualifier']]})"
+        for _, r in f.iterrows()
+    )
+    return Text(
+        _w(ctx, "approx", n=len(f), names=names, tol=tables.tolerance_text(ctx)), {"approximate": list(f["id"])}
+    )
 
 
 def plan_completion(ctx, section: int | None = None) -> Text:
@@ -177,13 +196,15 @@ def fastest_growth(ctx, section: int | None = None) -> Text:
     rows = [(r, _interval(ctx, r)) for _, r in f.iterrows()]
     top_r, top_i = max(rows, key=lambda ri: (ri[1].hi is None, ri[1].hi or 0, ri[1].lo or 0))
     others = [i for r, i in rows if r["id"] != top_r["id"]]
-    if all(not top_i.overlaps(i) and (i.hi is not None and top_i.lo is not None and top_i.lo >= i.hi)
-           for i in others):
-        return Text(_w(ctx, "fastest", name=_name(ctx, top_r), value=_fmt(ctx, top_i, "percent")),
-                    {"fastest": top_r["id"]})
+    if all(not top_i.overlaps(i) and (i.hi is not None and top_i.lo is not None and top_i.lo >= i.hi) for i in others):
+        return Text(
+            _w(ctx, "fastest", name=_name(ctx, top_r), value=_fmt(ctx, top_i, "percent")), {"fastest": top_r["id"]}
+        )
     tied = [r for r, i in rows if i.overlaps(top_i)]
-    return Text(_w(ctx, "no_fastest", names=_w(ctx, "and").join(_name(ctx, r) for r in tied)),
-                {"fastest": None, "tied": [r["id"] for r in tied]})
+    return Text(
+        _w(ctx, "no_fastest", names=_w(ctx, "and").join(_name(ctx, r) for r in tied)),
+        {"fastest": None, "tied": [r["id"] for r in tied]},
+    )
 
 
 def periods_summary(ctx, section: int | None = None) -> Text:
@@ -195,8 +216,14 @@ def periods_summary(ctx, section: int | None = None) -> Text:
     parts, found = [], {}
     for iso, group in stated.groupby("period", sort=True):
         found[iso] = list(group["id"])
-        parts.append(_w(ctx, "periods", label=periods.label(periods.parse_period(iso), ctx.lang),
-                        names=_w(ctx, "and").join(_name(ctx, r) for _, r in group.iterrows())))
+        parts.append(
+            _w(
+                ctx,
+                "periods",
+                label=periods.label(periods.parse_period(iso), ctx.lang),
+                names=_w(ctx, "and").join(_name(ctx, r) for _, r in group.iterrows()),
+            )
+        )
     missing = len(f) - len(stated)
     if missing:
         parts.append(_w(ctx, "no_period", n=missing))
@@ -210,8 +237,10 @@ def period_counts(ctx) -> Text:
     f = ctx.package.figures
     stated = f[f["period"].notna() & (f["period"].astype(str) != "")]
     counts = stated["period"].value_counts().sort_index()
-    parts = [_w(ctx, "period_count", label=periods.label(periods.parse_period(iso), ctx.lang), n=int(n))
-             for iso, n in counts.items()]
+    parts = [
+        _w(ctx, "period_count", label=periods.label(periods.parse_period(iso), ctx.lang), n=int(n))
+        for iso, n in counts.items()
+    ]
     missing = len(f) - len(stated)
     if missing:
         parts.append(_w(ctx, "no_period", n=missing))
@@ -227,8 +256,18 @@ def _kind(i: Interval) -> str:
     return k
 
 
-_RATIOS = {"per_unit", "share_of_whole", "implied_whole", "prior_level", "implied_plan", "stock_growth",
-           "per_capita", "monthly_average", "share_of_period", "to_hectares"}
+_RATIOS = {
+    "per_unit",
+    "share_of_whole",
+    "implied_whole",
+    "prior_level",
+    "implied_plan",
+    "stock_growth",
+    "per_capita",
+    "monthly_average",
+    "share_of_period",
+    "to_hectares",
+}
 
 
 def bound_rule(ctx, relation_id: str) -> Text:
@@ -250,9 +289,16 @@ def bound_rule(ctx, relation_id: str) -> Text:
     y_part = _w(ctx, "y_part", y=_name(ctx, rows[1]), ky=_w(ctx, f"kind_{kinds[1]}")) if len(rows) > 1 else ""
     value = _fmt(ctx, d.interval, d.unit) if result != "unbounded" else ""
     inputs = "和".join(_name(ctx, r) for r in rows) if ctx.lang == "zh" else ""
-    text = _w(ctx, "bound", label=label, inputs=inputs, x=_name(ctx, rows[0]), kx=_w(ctx, f"kind_{kinds[0]}"),
-              y_part=y_part,
-              kr=_w(ctx, f"result_{result}", value=value))
+    text = _w(
+        ctx,
+        "bound",
+        label=label,
+        inputs=inputs,
+        x=_name(ctx, rows[0]),
+        kx=_w(ctx, f"kind_{kinds[0]}"),
+        y_part=y_part,
+        kr=_w(ctx, f"result_{result}", value=value),
+    )
     rule = ""
     if kinds[0] == "lower_bound":
         if d.kind in _RATIOS and len(kinds) > 1:
@@ -274,16 +320,27 @@ def check_findings(ctx, section: int | None = None) -> Text:
     if not found:
         return Text(_w(ctx, "none"), {"inconsistent": []})
     by = {s: [c.id for c in found if c.status == s] for s in checks.STATUSES}
-    text = _w(ctx, "checks", n=len(found), consistent=len(by["consistent"]),
-              inconsistent=len(by["inconsistent"]), cannot=len(by["cannot tell"]))
+    text = _w(
+        ctx,
+        "checks",
+        n=len(found),
+        consistent=len(by["consistent"]),
+        inconsistent=len(by["inconsistent"]),
+        cannot=len(by["cannot tell"]),
+    )
     labels_of = {d.id: (f"「{d.label_zh}」" if ctx.lang == "zh" else f"“{d.label_en}”") for d in derived}
     units = {d.id: d.unit for d in derived}
     bad = [c for c in found if c.status == "inconsistent"]
     for c in bad:
         text += (" " if ctx.lang == "en" else "") + _w(
-            ctx, "inconsistent", label=labels_of[c.id], expected=_fmt(ctx, c.expected, units[c.id]),
-            observed=_fmt(ctx, c.observed, units[c.id]))
+            ctx,
+            "inconsistent",
+            label=labels_of[c.id],
+            expected=_fmt(ctx, c.expected, units[c.id]),
+            observed=_fmt(ctx, c.observed, units[c.id]),
+        )
     if not bad:
         text += (" " if ctx.lang == "en" else "") + _w(ctx, "all_consistent")
-    return Text(text, {"inconsistent": by["inconsistent"], "cannot tell": by["cannot tell"],
-                       "consistent": by["consistent"]})
+    return Text(
+        text, {"inconsistent": by["inconsistent"], "cannot tell": by["cannot tell"], "consistent": by["consistent"]}
+    )

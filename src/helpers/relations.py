@@ -73,41 +73,70 @@ def _share_of_period(x: Interval, y, p, period: Period) -> Interval:
     return HUNDRED * x / period.days
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in [
-    Kind("sum", True, None, "x + y", lambda x, y, p, t: x + y, lambda ux, uy: ux),
-    Kind("per_unit", True, None, "x / y", lambda x, y, p, t: x / y, lambda ux, uy: f"{ux}/{uy}"),
-    Kind("per_capita", False, "population", "x / population", lambda x, y, p, t: x / p,
-         lambda ux, uy: f"{ux}/人"),
-    Kind("per_year", False, None, "x × 12", lambda x, y, p, t: x * MONTHS_PER_YEAR,
-         lambda ux, uy: ux.replace("per month", "per year")),
-    Kind("to_hectares", False, None, "x / 10000", lambda x, y, p, t: x / M2_PER_HECTARE,
-         lambda ux, uy: "ha"),
-    Kind("usd_to_cny", False, "fx_usd_cny", "x × fx_usd_cny", lambda x, y, p, t: x * p,
-         lambda ux, uy: "CNY"),
-    Kind("monthly_average", False, None, "x / months", lambda x, y, p, t: x / t.months,
-         lambda ux, uy: f"{ux}/month", needs_period=True),
-    Kind("share_of_whole", True, None, "100 × x / y", lambda x, y, p, t: HUNDRED * x / y,
-         lambda ux, uy: "percent"),
-    Kind("part_from_share", True, None, "x × y / 100", lambda x, y, p, t: x * y / HUNDRED,
-         lambda ux, uy: ux),
-    Kind("implied_whole", True, None, "x / (y / 100)", lambda x, y, p, t: x / (y / HUNDRED),
-         lambda ux, uy: ux),
-    Kind("prior_level", True, None, "x / (1 + y / 100)", lambda x, y, p, t: x / (1 + y / HUNDRED),
-         lambda ux, uy: ux),
-    Kind("yoy_increment", True, None, "x × (y / 100) / (1 + y / 100)",
-         lambda x, y, p, t: x * _growth_share(y), lambda ux, uy: ux),
-    Kind("stock_before_flow", True, None, "x − y", lambda x, y, p, t: x - y, lambda ux, uy: ux),
-    Kind("stock_growth", True, None, "100 × y / (x − y)", lambda x, y, p, t: HUNDRED * y / (x - y),
-         lambda ux, uy: "percent"),
-    Kind("implied_plan", True, None, "x / (y / 100)", lambda x, y, p, t: x / (y / HUNDRED),
-         lambda ux, uy: ux),
-    Kind("share_of_period", True, None, "100 × x / days in the period", _share_of_period,
-         lambda ux, uy: "percent", needs_period=True),
-    # Kinds that read sibling rows of relations.csv (see derive): parts of a whole, printed shares, rates.
-    Kind("sum_of_parts", True, None, "x + earlier parts of y", lambda x, y, p, t: x, lambda ux, uy: ux),
-    Kind("printed_share", True, None, "100 × y / whole of y", lambda x, y, p, t: y, lambda ux, uy: "percent"),
-    Kind("prior_share", True, None, "x − y", lambda x, y, p, t: x - y, lambda ux, uy: ux),
-]}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in [
+        Kind("sum", True, None, "x + y", lambda x, y, p, t: x + y, lambda ux, uy: ux),
+        Kind("per_unit", True, None, "x / y", lambda x, y, p, t: x / y, lambda ux, uy: f"{ux}/{uy}"),
+        Kind("per_capita", False, "population", "x / population", lambda x, y, p, t: x / p, lambda ux, uy: f"{ux}/人"),
+        Kind(
+            "per_year",
+            False,
+            None,
+            "x × 12",
+            lambda x, y, p, t: x * MONTHS_PER_YEAR,
+            lambda ux, uy: ux.replace("per month", "per year"),
+        ),
+        Kind("to_hectares", False, None, "x / 10000", lambda x, y, p, t: x / M2_PER_HECTARE, lambda ux, uy: "ha"),
+        Kind("usd_to_cny", False, "fx_usd_cny", "x × fx_usd_cny", lambda x, y, p, t: x * p, lambda ux, uy: "CNY"),
+        Kind(
+            "monthly_average",
+            False,
+            None,
+            "x / months",
+            lambda x, y, p, t: x / t.months,
+            lambda ux, uy: f"{ux}/month",
+            needs_period=True,
+        ),
+        Kind("share_of_whole", True, None, "100 × x / y", lambda x, y, p, t: HUNDRED * x / y, lambda ux, uy: "percent"),
+        Kind("part_from_share", True, None, "x × y / 100", lambda x, y, p, t: x * y / HUNDRED, lambda ux, uy: ux),
+        Kind("implied_whole", True, None, "x / (y / 100)", lambda x, y, p, t: x / (y / HUNDRED), lambda ux, uy: ux),
+        Kind(
+            "prior_level", True, None, "x / (1 + y / 100)", lambda x, y, p, t: x / (1 + y / HUNDRED), lambda ux, uy: ux
+        ),
+        Kind(
+            "yoy_increment",
+            True,
+            None,
+            "x × (y / 100) / (1 + y / 100)",
+            lambda x, y, p, t: x * _growth_share(y),
+            lambda ux, uy: ux,
+        ),
+        Kind("stock_before_flow", True, None, "x − y", lambda x, y, p, t: x - y, lambda ux, uy: ux),
+        Kind(
+            "stock_growth",
+            True,
+            None,
+            "100 × y / (x − y)",
+            lambda x, y, p, t: HUNDRED * y / (x - y),
+            lambda ux, uy: "percent",
+        ),
+        Kind("implied_plan", True, None, "x / (y / 100)", lambda x, y, p, t: x / (y / HUNDRED), lambda ux, uy: ux),
+        Kind(
+            "share_of_period",
+            True,
+            None,
+            "100 × x / days in the period",
+            _share_of_period,
+            lambda ux, uy: "percent",
+            needs_period=True,
+        ),
+        # Kinds that read sibling rows of relations.csv (see derive): parts of a whole, printed shares, rates.
+        Kind("sum_of_parts", True, None, "x + earlier parts of y", lambda x, y, p, t: x, lambda ux, uy: ux),
+        Kind("printed_share", True, None, "100 × y / whole of y", lambda x, y, p, t: y, lambda ux, uy: "percent"),
+        Kind("prior_share", True, None, "x − y", lambda x, y, p, t: x - y, lambda ux, uy: ux),
+    ]
+}
 
 #: Kinds whose rows name a part and the whole it belongs to (x part, y whole): where printed_share finds a whole.
 WHOLE_KINDS = ("share_of_whole", "sum_of_parts")
@@ -164,16 +193,26 @@ def derive(relation, figures: pd.DataFrame, params: dict, relations: pd.DataFram
     tolerance = params.get("approx_tolerance")
     x = figure_input(by_id.loc[relation.x], tolerance)
     y = figure_input(by_id.loc[relation.y], tolerance) if kind.binary else None
-    period = periods.common_period({i.id: i.period for i in ([x, y] if y else [x])},
-                                   allow_mixed=bool(relation.allow_mixed_periods))
+    period = periods.common_period(
+        {i.id: i.period for i in ([x, y] if y else [x])}, allow_mixed=bool(relation.allow_mixed_periods)
+    )
     if kind.needs_period and x.period is None:
         raise RelationError(f"relation {relation.id!r}: kind {kind.name!r} needs a stated period for {x.id}")
     p = params[kind.parameter] if kind.parameter else None
     interval = kind.compute(x.interval, y.interval if y else None, p, x.period)
     formula = _render(kind.formula, relation.x, relation.y if kind.binary else None)
-    return Derived(relation.id, int(relation.section), kind.name, tuple(ids), formula, interval,
-                   kind.unit(x.unit, y.unit if y else None), period if kind.binary else x.period,
-                   relation.label_zh, relation.label_en)
+    return Derived(
+        relation.id,
+        int(relation.section),
+        kind.name,
+        tuple(ids),
+        formula,
+        interval,
+        kind.unit(x.unit, y.unit if y else None),
+        period if kind.binary else x.period,
+        relation.label_zh,
+        relation.label_en,
+    )
 
 
 def _inputs(relation, figures: pd.DataFrame, ids: list[str], tolerance: Fraction | None = None) -> list[Input]:
@@ -186,8 +225,10 @@ def _inputs(relation, figures: pd.DataFrame, ids: list[str], tolerance: Fraction
 
 def _siblings(relation, relations: pd.DataFrame | None) -> pd.DataFrame:
     if relations is None:
-        raise RelationError(f"relation {relation.id!r}: kind {relation.kind!r} reads the other rows of "
-                            f"relations.csv; pass them (derive(..., relations=pkg.relations))")
+        raise RelationError(
+            f"relation {relation.id!r}: kind {relation.kind!r} reads the other rows of "
+            f"relations.csv; pass them (derive(..., relations=pkg.relations))"
+        )
     return relations
 
 
@@ -197,8 +238,9 @@ def group_parts(relations: pd.DataFrame, whole: str) -> list[str]:
     return list(rows["x"])
 
 
-def _running_sum(relation, figures: pd.DataFrame, relations: pd.DataFrame | None,
-                 tolerance: Fraction | None = None) -> Derived:
+def _running_sum(
+    relation, figures: pd.DataFrame, relations: pd.DataFrame | None, tolerance: Fraction | None = None
+) -> Derived:
     """``sum_of_parts``: this part plus the parts listed before it for the same whole (inputs: parts, then whole)."""
     rels = _siblings(relation, relations)
     parts = group_parts(rels, relation.y)
@@ -210,9 +252,18 @@ def _running_sum(relation, figures: pd.DataFrame, relations: pd.DataFrame | None
     period = periods.common_period({i.id: i.period for i in inputs}, allow_mixed=bool(relation.allow_mixed_periods))
     complete = upto == parts
     note = f" (all parts of {relation.y})" if complete else f" (parts of {relation.y} so far)"
-    return Derived(relation.id, int(relation.section), "sum_of_parts", tuple(i.id for i in inputs),
-                   " + ".join(upto) + note, total, inputs[0].unit, period,
-                   relation.label_zh, relation.label_en)
+    return Derived(
+        relation.id,
+        int(relation.section),
+        "sum_of_parts",
+        tuple(i.id for i in inputs),
+        " + ".join(upto) + note,
+        total,
+        inputs[0].unit,
+        period,
+        relation.label_zh,
+        relation.label_en,
+    )
 
 
 def whole_of(relations: pd.DataFrame, part: str) -> str | None:
@@ -220,32 +271,52 @@ def whole_of(relations: pd.DataFrame, part: str) -> str | None:
     rows = relations[relations["kind"].isin(WHOLE_KINDS) & (relations["x"] == part)]
     wholes = sorted(set(rows["y"].dropna()))
     if len(wholes) > 1:
-        raise RelationError(f"figure {part!r} is a part of several wholes ({', '.join(wholes)}); "
-                            f"printed_share cannot tell which its share is of")
+        raise RelationError(
+            f"figure {part!r} is a part of several wholes ({', '.join(wholes)}); "
+            f"printed_share cannot tell which its share is of"
+        )
     return wholes[0] if wholes else None
 
 
-def _printed_share(relation, figures: pd.DataFrame, relations: pd.DataFrame | None,
-                   tolerance: Fraction | None = None) -> Derived:
+def _printed_share(
+    relation, figures: pd.DataFrame, relations: pd.DataFrame | None, tolerance: Fraction | None = None
+) -> Derived:
     """``printed_share``: ``100 × part / whole`` (inputs: the printed share, the part, the whole)."""
     whole = whole_of(_siblings(relation, relations), relation.y)
     if whole is None:
-        raise RelationError(f"relation {relation.id!r}: no share_of_whole or sum_of_parts row has "
-                            f"x = {relation.y!r}, so the whole its printed share is of is unknown")
+        raise RelationError(
+            f"relation {relation.id!r}: no share_of_whole or sum_of_parts row has "
+            f"x = {relation.y!r}, so the whole its printed share is of is unknown"
+        )
     share, part, total = _inputs(relation, figures, [relation.x, relation.y, whole], tolerance)
-    period = periods.common_period({i.id: i.period for i in (share, part, total)},
-                                   allow_mixed=bool(relation.allow_mixed_periods))
-    return Derived(relation.id, int(relation.section), "printed_share", (share.id, part.id, total.id),
-                   f"100 × {part.id} / {total.id}", HUNDRED * part.interval / total.interval, "percent", period,
-                   relation.label_zh, relation.label_en)
+    period = periods.common_period(
+        {i.id: i.period for i in (share, part, total)}, allow_mixed=bool(relation.allow_mixed_periods)
+    )
+    return Derived(
+        relation.id,
+        int(relation.section),
+        "printed_share",
+        (share.id, part.id, total.id),
+        f"100 × {part.id} / {total.id}",
+        HUNDRED * part.interval / total.interval,
+        "percent",
+        period,
+        relation.label_zh,
+        relation.label_en,
+    )
 
 
 def _render(formula: str, x: str, y: str | None) -> str:
     """The formula with the figures' ids in place of x and y."""
     out = []
     for token in formula.split(" "):
-        out.append(token.replace("x", x) if token.strip("()") == "x" else
-                   token.replace("y", y) if (y and token.strip("()") == "y") else token)
+        out.append(
+            token.replace("x", x)
+            if token.strip("()") == "x"
+            else token.replace("y", y)
+            if (y and token.strip("()") == "y")
+            else token
+        )
     return " ".join(out)
 
 
@@ -255,8 +326,11 @@ def derive_all(pkg, params: dict, section: int | None = None) -> list[Derived]:
     Relations whose parameter is None (e.g. no population base in this package) are left out.
     """
     rows = pkg.relations if section is None else pkg.relations[pkg.relations["section"] == section]
-    return [derive(r, pkg.figures, params, pkg.relations) for r in rows.itertuples(index=False)
-            if not (KINDS[r.kind].parameter and params.get(KINDS[r.kind].parameter) is None)]
+    return [
+        derive(r, pkg.figures, params, pkg.relations)
+        for r in rows.itertuples(index=False)
+        if not (KINDS[r.kind].parameter and params.get(KINDS[r.kind].parameter) is None)
+    ]
 
 
 def _text(value) -> str | None:

@@ -41,13 +41,29 @@ DOWNLOADS = "downloads"
 INDEX = "index.html"
 
 UI = {
-    "zh": {"title": "报道中的每一个数字", "intro": "下列笔记本逐一解读报道中的数字，并用区间算术相互核对。",
-           "notebooks": "笔记本", "downloads": "下载", "parameters": "本页计算参数", "language": "语言",
-           "landing": "选择语言", "show_code": "显示代码", "hide_code": "隐藏代码"},
-    "en": {"title": "Every number in one report", "intro": "These notebooks walk through every figure the report "
-           "prints and check them against each other with interval arithmetic.",
-           "notebooks": "Notebooks", "downloads": "Downloads", "parameters": "Computed with", "language": "Language",
-           "landing": "Choose a language", "show_code": "Show the code", "hide_code": "Hide the code"},
+    "zh": {
+        "title": "报道中的每一个数字",
+        "intro": "下列笔记本逐一解读报道中的数字，并用区间算术相互核对。",
+        "notebooks": "笔记本",
+        "downloads": "下载",
+        "parameters": "本页计算参数",
+        "language": "语言",
+        "landing": "选择语言",
+        "show_code": "显示代码",
+        "hide_code": "隐藏代码",
+    },
+    "en": {
+        "title": "Every number in one report",
+        "intro": "These notebooks walk through every figure the report "
+        "prints and check them against each other with interval arithmetic.",
+        "notebooks": "Notebooks",
+        "downloads": "Downloads",
+        "parameters": "Computed with",
+        "language": "Language",
+        "landing": "Choose a language",
+        "show_code": "Show the code",
+        "hide_code": "Hide the code",
+    },
 }
 
 
@@ -137,13 +153,33 @@ def parameters_line(parameters: dict | None) -> str:
 
 # Attributes through which an element makes the browser fetch something (plain <a href> is navigation).
 _FETCHING = {
-    "script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
-    "object": ("data",), "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
-    "track": ("src",), "input": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href"),
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
     "link": ("href",),
 }
-_LINK_FETCHES = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "apple-touch-icon",
-                 "shortcut", "dns-prefetch", "preconnect"}
+_LINK_FETCHES = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "shortcut",
+    "dns-prefetch",
+    "preconnect",
+}
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _CSS_LOADS = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.IGNORECASE)
 
@@ -215,8 +251,9 @@ def site_external_loads(root: Path) -> list[tuple[str, str]]:
 # ---- building ------------------------------------------------------------------------------------------
 
 
-def render(executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downloads=(),
-           parameters: dict | None = None) -> dict[str, list[str]]:
+def render(
+    executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downloads=(), parameters: dict | None = None
+) -> dict[str, list[str]]:
     """Write the site for ``executed`` ({language: executed notebooks in reading order}) into ``dest``.
 
     ``dest/<lang>/`` for each language, ``dest/index.html`` leading to them;
@@ -241,8 +278,9 @@ def render(executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downl
     written = {}
     for lang, notebooks in executed.items():
         others = [other for other in executed if other != lang]
-        out, written[lang] = _build(lang, [Path(p) for p in notebooks], work_dir / lang, downloads,
-                                    parameters, others[0] if others else None)
+        out, written[lang] = _build(
+            lang, [Path(p) for p in notebooks], work_dir / lang, downloads, parameters, others[0] if others else None
+        )
         target = dest / lang
         if target.exists():
             shutil.rmtree(target)
@@ -253,8 +291,9 @@ def render(executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downl
     (dest / INDEX).write_text(landing_page(list(executed)), encoding="utf-8")
     remote = site_external_loads(dest)
     if remote:
-        raise SiteError(f"{remote[0][0]}: the page would load {remote[0][1]} from the network "
-                        f"({len(remote)} remote load(s) in all)")
+        raise SiteError(
+            f"{remote[0][0]}: the page would load {remote[0][1]} from the network ({len(remote)} remote load(s) in all)"
+        )
     return written
 
 
@@ -262,10 +301,12 @@ def landing_page(langs: list[str]) -> str:
     """dest/index.html: one link to each language's home page."""
     items = "\n".join(
         f'<li><a href="{lang}/index.html" lang="{LANGS[lang]["tag"]}" hreflang="{LANGS[lang]["tag"]}">'
-        f'{html.escape(LANGS[lang]["label"])} · {html.escape(UI[lang]["title"])}</a></li>' for lang in langs)
+        f"{html.escape(LANGS[lang]['label'])} · {html.escape(UI[lang]['title'])}</a></li>"
+        for lang in langs
+    )
     title = " / ".join(UI[lang]["title"] for lang in langs)
     return f"""<!DOCTYPE html>
-<html lang="{LANGS[langs[0]]['tag']}">
+<html lang="{LANGS[langs[0]]["tag"]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -278,7 +319,7 @@ li {{ margin: .75rem 0; font-size: 1.2rem; }}
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p>{' / '.join(html.escape(UI[lang]['landing']) for lang in langs)}</p>
+<p>{" / ".join(html.escape(UI[lang]["landing"]) for lang in langs)}</p>
 <ul>
 {items}
 </ul>
@@ -303,8 +344,10 @@ def _home_page(lang: str, pages: list[tuple[str, str]]) -> str:
     ui = UI[lang]
     names = "\n".join(name for name, _ in pages)
     items = "\n".join(f"- [](<{name}.ipynb>){' — ' + summary if summary else ''}" for name, summary in pages)
-    return (f"# {ui['title']}\n\n{ui['intro']}\n\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
-            f"## {ui['notebooks']}\n\n{items}\n")
+    return (
+        f"# {ui['title']}\n\n{ui['intro']}\n\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
+        f"## {ui['notebooks']}\n\n{items}\n"
+    )
 
 
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff0-9A-Za-z（）()·、]{2,40}$")
@@ -351,8 +394,15 @@ def search_terms(nb) -> set[str]:
     return finder.terms
 
 
-def _config(lang: str, other: str | None, notebook_downloads, table_downloads, page_parameters,
-            run_parameters: str, search_dict: Path | None) -> dict:
+def _config(
+    lang: str,
+    other: str | None,
+    notebook_downloads,
+    table_downloads,
+    page_parameters,
+    run_parameters: str,
+    search_dict: Path | None,
+) -> dict:
     ui = UI[lang]
     config = {
         "project": ui["title"],
@@ -379,8 +429,7 @@ def _config(lang: str, other: str | None, notebook_downloads, table_downloads, p
         "html_show_copyright": False,
         "html_show_search_summary": False,  # summaries are fetch()ed, which file:// pages may not do
         "html_last_updated_fmt": None,
-        "html_sidebars": {"**": ["navbar-logo.html", "lang-switch.html", "sbt-sidebar-nav.html",
-                                 "downloads.html"]},
+        "html_sidebars": {"**": ["navbar-logo.html", "lang-switch.html", "sbt-sidebar-nav.html", "downloads.html"]},
         "html_theme_options": {
             "use_download_button": False,
             "use_fullscreen_button": False,
@@ -407,8 +456,9 @@ def _config(lang: str, other: str | None, notebook_downloads, table_downloads, p
     return config
 
 
-def _build(lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], parameters: dict | None,
-           other: str | None) -> tuple[Path, list[str]]:
+def _build(
+    lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], parameters: dict | None, other: str | None
+) -> tuple[Path, list[str]]:
     """Prepare ``lang``'s sources in ``wd/src`` (only what changed) and run Sphinx; the output folder and the
     pages it wrote."""
     import nbformat
@@ -443,12 +493,18 @@ def _build(lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], pa
     search_dict = None
     if lang == "zh" and terms:
         search_dict = wd / "search-words.txt"
-        _write_if_changed(search_dict, "".join(f"{t.replace(' ', '')} 100000 n\n" for t in sorted(terms))
-                          .encode("utf-8"))
-    config = _config(lang, other,
-                     [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
-                     [f"{DOWNLOADS}/{p.name}" for p in downloads],
-                     page_parameters, parameters_line(parameters), search_dict)
+        _write_if_changed(
+            search_dict, "".join(f"{t.replace(' ', '')} 100000 n\n" for t in sorted(terms)).encode("utf-8")
+        )
+    config = _config(
+        lang,
+        other,
+        [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
+        [f"{DOWNLOADS}/{p.name}" for p in downloads],
+        page_parameters,
+        parameters_line(parameters),
+        search_dict,
+    )
     try:
         return out, _sphinx(src, out, wd / "doctrees", config)
     except SiteError:
@@ -477,8 +533,19 @@ def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
         with patch_docutils(None), docutils_namespace(), warnings_module.catch_warnings():
             # sphinx-book-theme and myst-parser still use APIs Sphinx 11 removes: not the reader's concern
             warnings_module.simplefilter("ignore", RemovedInSphinx11Warning)
-            app = Sphinx(str(src), None, str(out), str(doctrees), "html", confoverrides=config, status=status,
-                         warning=warnings, freshenv=False, warningiserror=False, verbosity=0)
+            app = Sphinx(
+                str(src),
+                None,
+                str(out),
+                str(doctrees),
+                "html",
+                confoverrides=config,
+                status=status,
+                warning=warnings,
+                freshenv=False,
+                warningiserror=False,
+                verbosity=0,
+            )
             app.connect("source-read", lambda _app, docname, _source: current.update(doc=docname))
             app.connect("html-page-context", lambda _app, pagename, *_: written.append(pagename))
             app.build()

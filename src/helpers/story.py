@@ -62,10 +62,12 @@ def collection(data_dir: str | Path, notebooks: Path = NOTEBOOKS) -> list[Job]:
     with_figures = sorted({int(s) for s in pkg.figures["section"]})
     jobs = [Job(generic / OVERVIEW, "00_overview.ipynb", {"data_dir": str(data_dir)})]
     for n, section in enumerate(with_figures, start=1):
-        jobs.append(Job(generic / SECTION, f"{n:02d}_section_{section}.ipynb",
-                        {"data_dir": str(data_dir), "section": section}))
-    jobs.append(Job(generic / CONSISTENCY, f"{len(with_figures) + 1:02d}_consistency.ipynb",
-                    {"data_dir": str(data_dir)}))
+        jobs.append(
+            Job(generic / SECTION, f"{n:02d}_section_{section}.ipynb", {"data_dir": str(data_dir), "section": section})
+        )
+    jobs.append(
+        Job(generic / CONSISTENCY, f"{len(with_figures) + 1:02d}_consistency.ipynb", {"data_dir": str(data_dir)})
+    )
     return jobs
 
 
@@ -98,6 +100,6 @@ def set_parameters(source: str, parameters: dict, where: Path | str = "") -> str
         if not hits:
             raise StoryError(f"{where}: the parameters cell has no parameter {name!r}")
         line = lines[hits[0]]
-        comment = line[line.index("#"):] if "#" in line else ""
+        comment = line[line.index("#") :] if "#" in line else ""
         lines[hits[0]] = f"{name} = {value!r}" + (f"  {comment}" if comment else "")
     return "\n".join(lines)

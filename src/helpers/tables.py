@@ -32,13 +32,15 @@ class Table(pd.DataFrame):
         return pd.DataFrame
 
     def _options(self):
-        return pd.option_context("display.max_colwidth", None, "display.max_rows", None,
-                                 "display.max_columns", None, "display.width", None)
+        return pd.option_context(
+            "display.max_colwidth", None, "display.max_rows", None, "display.max_columns", None, "display.width", None
+        )
 
     def _repr_html_(self) -> str:
         with self._options():
-            html = pd.DataFrame(self).to_html(index=False, escape=True, border=0, classes="helpers-table",
-                                              na_rep="", justify="left")
+            html = pd.DataFrame(self).to_html(
+                index=False, escape=True, border=0, classes="helpers-table", na_rep="", justify="left"
+            )
         note = getattr(self, "note", "")
         if note:
             html += f'\n<p class="table-note">{_escape(note)}</p>'
@@ -65,8 +67,11 @@ def table(rows, columns: list[str], note: str = "") -> Table:
 #: Display scales: base unit → (divisor, zh label, en label), largest first.
 _SCALES = {
     "CNY": [(10**8, "亿元", "100 million yuan"), (10**4, "万元", "10,000 yuan"), (1, "元", "yuan")],
-    "USD": [(10**8, "亿美元", "100 million US dollars"), (10**4, "万美元", "10,000 US dollars"),
-            (1, "美元", "US dollars")],
+    "USD": [
+        (10**8, "亿美元", "100 million US dollars"),
+        (10**4, "万美元", "10,000 US dollars"),
+        (1, "美元", "US dollars"),
+    ],
     "m2": [(10**4, "万平方米", "10,000 m²"), (1, "平方米", "m²")],
 }
 
@@ -95,20 +100,34 @@ def display_scale(base_unit: str, magnitude: Fraction | None, lang: str, plural:
 
 
 #: Names of base units, (zh, en singular, en plural).
-_UNIT_NAMES = {"CNY": ("元", "yuan", "yuan"), "USD": ("美元", "US dollar", "US dollars"),
-               "percent": ("%", "%", "%"), "percentage_points": ("个百分点", "percentage point", "percentage points"),
-               "days": ("天", "day", "days"), "count": ("", "", ""), "ha": ("公顷", "hectare", "hectares"),
-               "m": ("米", "m", "m"), "m2": ("平方米", "m²", "m²"), "month": ("月", "month", "months"),
-               "CNY per person per month": ("元/人·月", "yuan per person per month", "yuan per person per month"),
-               "CNY per person per year": ("元/人·年", "yuan per person per year", "yuan per person per year"),
-               "人": ("人", "person", "people"), "名": ("人", "person", "people"),
-               "户": ("户", "household", "households"),
-               "栋": ("栋", "building", "buildings"), "套": ("套", "dwelling", "dwellings"),
-               "所": ("所", "school", "schools"),
-               # measure words that only count (家 counts firms and institutions alike): the indicator says what
-               "家": ("家", "", ""), "个": ("个", "", ""), "件": ("件", "", ""), "项": ("项", "", ""),
-               "处": ("处", "", ""), "条": ("条", "", ""),
-               "per_mille": ("‰", "‰", "‰")}
+_UNIT_NAMES = {
+    "CNY": ("元", "yuan", "yuan"),
+    "USD": ("美元", "US dollar", "US dollars"),
+    "percent": ("%", "%", "%"),
+    "percentage_points": ("个百分点", "percentage point", "percentage points"),
+    "days": ("天", "day", "days"),
+    "count": ("", "", ""),
+    "ha": ("公顷", "hectare", "hectares"),
+    "m": ("米", "m", "m"),
+    "m2": ("平方米", "m²", "m²"),
+    "month": ("月", "month", "months"),
+    "CNY per person per month": ("元/人·月", "yuan per person per month", "yuan per person per month"),
+    "CNY per person per year": ("元/人·年", "yuan per person per year", "yuan per person per year"),
+    "人": ("人", "person", "people"),
+    "名": ("人", "person", "people"),
+    "户": ("户", "household", "households"),
+    "栋": ("栋", "building", "buildings"),
+    "套": ("套", "dwelling", "dwellings"),
+    "所": ("所", "school", "schools"),
+    # measure words that only count (家 counts firms and institutions alike): the indicator says what
+    "家": ("家", "", ""),
+    "个": ("个", "", ""),
+    "件": ("件", "", ""),
+    "项": ("项", "", ""),
+    "处": ("处", "", ""),
+    "条": ("条", "", ""),
+    "per_mille": ("‰", "‰", "‰"),
+}
 
 
 def unit_label(unit: str, lang: str, plural: bool = True) -> str:
@@ -128,8 +147,9 @@ def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int 
     scale, unit = display_scale(base_unit, anchor, lang, plural=not (interval.is_point and interval.lo == 1))
     if divisor is not None:
         scale = divisor
-        unit = next((zh if lang == "zh" else en for d, zh, en in _SCALES.get(base_unit.split("/")[0], [])
-                     if d == divisor), unit)
+        unit = next(
+            (zh if lang == "zh" else en for d, zh, en in _SCALES.get(base_unit.split("/")[0], []) if d == divisor), unit
+        )
     unit = "" if not unit or unit == "%" else f" × {unit}" if unit[0].isdigit() else f" {unit}"
     unit = unit or ("%" if base_unit == "percent" else "")
     p = readable_places(interval, scale)
@@ -179,8 +199,9 @@ def _name(ctx, figure) -> str:
     topic = figure.topic_zh if zh else figure.topic_en
     same = (column == name) & (figs["topic_zh" if zh else "topic_en"] == topic)
     if int(same.sum()) > 1:  # the same indicator of the same topic for several periods: the period tells them apart
-        topic += ("，" if zh else ", ") + periods.label(periods.parse_period(None if pd.isna(figure.period)
-                                                                             else figure.period), ctx.lang)
+        topic += ("，" if zh else ", ") + periods.label(
+            periods.parse_period(None if pd.isna(figure.period) else figure.period), ctx.lang
+        )
     return f"{name}（{topic}）" if zh else f"{name}, {topic}"
 
 
@@ -226,8 +247,11 @@ def figures_table(ctx, section: int) -> Table:
     """
     L = ctx.lang
     h = lambda k: labels.heading(k, L)  # noqa: E731
-    cols = [h("indicator")] + ([h("official_name")] if L == "en" else []) + [
-        h("value"), h("base_value"), h("interval"), h("qualifier"), h("period")]
+    cols = (
+        [h("indicator")]
+        + ([h("official_name")] if L == "en" else [])
+        + [h("value"), h("base_value"), h("interval"), h("qualifier"), h("period")]
+    )
     figs = ctx.package.figures[ctx.package.figures["section"] == section]
     if figs.empty:
         return _not_reported(ctx, cols)
@@ -240,13 +264,18 @@ def figures_table(ctx, section: int) -> Table:
         i = relations.figure_input(f, ctx.approx_tolerance)
         unit = i.unit if f.base_unit == "count" else f.base_unit
         base = Interval.point(Fraction(str(f.base_value)).limit_denominator(10**6))
-        rows.append([_name(ctx, f)] + ([f.indicator_zh] if L == "en" else []) + [
-            f"{f.value} {f.unit_zh}",
-            format_interval(base, unit, L),
-            format_interval(i.interval, unit, L),
-            qualifier_label(ctx, f.qualifier),
-            periods.label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
-        ] + ([source_label(ctx, src)] if several else []))
+        rows.append(
+            [_name(ctx, f)]
+            + ([f.indicator_zh] if L == "en" else [])
+            + [
+                f"{f.value} {f.unit_zh}",
+                format_interval(base, unit, L),
+                format_interval(i.interval, unit, L),
+                qualifier_label(ctx, f.qualifier),
+                periods.label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
+            ]
+            + ([source_label(ctx, src)] if several else [])
+        )
     return table(rows, cols, tolerance_note(ctx, figs["id"]))
 
 
@@ -272,8 +301,11 @@ def formula_text(ctx, derived: relations.Derived) -> str:
         names[word] = labels.FORMULA_WORDS[ctx.lang][word]
     pattern = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
     text = re.sub(rf"(?<![\w])({pattern})(?![\w])", lambda m: names[m.group(1)], kind.formula)
-    return text.replace(" / ", " ÷ ").replace("(", "（" if ctx.lang == "zh" else "(").replace(
-        ")", "）" if ctx.lang == "zh" else ")")
+    return (
+        text.replace(" / ", " ÷ ")
+        .replace("(", "（" if ctx.lang == "zh" else "(")
+        .replace(")", "）" if ctx.lang == "zh" else ")")
+    )
 
 
 def derived_table(ctx, section: int | None = None, ids: list[str] | None = None) -> Table:
@@ -284,8 +316,16 @@ def derived_table(ctx, section: int | None = None, ids: list[str] | None = None)
     derived = [d for d in derived_values(ctx, section) if ids is None or d.id in ids]
     if not derived:
         return _not_reported(ctx, cols)
-    rows = [[d.label_zh if L == "zh" else d.label_en, labels.KIND_LABELS[L][d.kind], formula_text(ctx, d),
-             format_interval(d.interval, d.unit, L), periods.label(d.period, L)] for d in derived]
+    rows = [
+        [
+            d.label_zh if L == "zh" else d.label_en,
+            labels.KIND_LABELS[L][d.kind],
+            formula_text(ctx, d),
+            format_interval(d.interval, d.unit, L),
+            periods.label(d.period, L),
+        ]
+        for d in derived
+    ]
     return table(rows, cols, tolerance_note(ctx, {i for d in derived for i in d.inputs}))
 
 
@@ -300,9 +340,16 @@ def checks_table(ctx, section: int | None = None) -> Table:
         return _not_reported(ctx, cols)
     names = {d.id: (d.label_zh if L == "zh" else d.label_en) for d in derived}
     units_of = {d.id: d.unit for d in derived}
-    rows = [[names[c.id], format_interval(c.expected, units_of[c.id], L),
-             format_interval(c.observed, units_of[c.id], L), labels.STATUS_LABELS[L][c.status],
-             checks.explain(c, ctx.package.figures, L, ctx.approx_tolerance)] for c in found]
+    rows = [
+        [
+            names[c.id],
+            format_interval(c.expected, units_of[c.id], L),
+            format_interval(c.observed, units_of[c.id], L),
+            labels.STATUS_LABELS[L][c.status],
+            checks.explain(c, ctx.package.figures, L, ctx.approx_tolerance),
+        ]
+        for c in found
+    ]
     return table(rows, cols, tolerance_note(ctx, {i for c in found for i in c.inputs}))
 
 
@@ -310,8 +357,13 @@ def status_counts(ctx) -> Table:
     """How many checks reached each verdict."""
     found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
     counts = {s: sum(c.status == s for c in found) for s in checks.STATUSES}
-    return table({labels.heading("status", ctx.lang): [labels.STATUS_LABELS[ctx.lang][s] for s in counts],
-                  labels.heading("count", ctx.lang): [str(n) for n in counts.values()]}, None)
+    return table(
+        {
+            labels.heading("status", ctx.lang): [labels.STATUS_LABELS[ctx.lang][s] for s in counts],
+            labels.heading("count", ctx.lang): [str(n) for n in counts.values()],
+        },
+        None,
+    )
 
 
 def _float(x: Fraction | None) -> float | None:
@@ -324,23 +376,71 @@ def derived_frame(ctx) -> pd.DataFrame:
     for d in derived_values(ctx):
         i = d.interval
         value = i.midpoint if i.is_bounded else (i.lo if i.lo is not None else i.hi)
-        rows.append({"id": d.id, "section": d.section, "kind": d.kind, "formula": d.formula,
-                     "inputs": ";".join(d.inputs), "value": _float(value), "low": _float(i.lo),
-                     "high": _float(i.hi), "unit": d.unit, "period": d.period.iso if d.period else "",
-                     "label_zh": d.label_zh, "label_en": d.label_en})
-    return pd.DataFrame(rows, columns=["id", "section", "kind", "formula", "inputs", "value", "low", "high",
-                                       "unit", "period", "label_zh", "label_en"])
+        rows.append(
+            {
+                "id": d.id,
+                "section": d.section,
+                "kind": d.kind,
+                "formula": d.formula,
+                "inputs": ";".join(d.inputs),
+                "value": _float(value),
+                "low": _float(i.lo),
+                "high": _float(i.hi),
+                "unit": d.unit,
+                "period": d.period.iso if d.period else "",
+                "label_zh": d.label_zh,
+                "label_en": d.label_en,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "section",
+            "kind",
+            "formula",
+            "inputs",
+            "value",
+            "low",
+            "high",
+            "unit",
+            "period",
+            "label_zh",
+            "label_en",
+        ],
+    )
 
 
 def checks_frame(ctx) -> pd.DataFrame:
     """Every consistency check, machine-readable."""
     found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
-    return pd.DataFrame([{"id": c.id, "section": c.section, "inputs": ";".join(c.inputs),
-                          "expected_low": _float(c.expected.lo), "expected_high": _float(c.expected.hi),
-                          "observed_low": _float(c.observed.lo), "observed_high": _float(c.observed.hi),
-                          "status": c.status, "explanation": c.explanation} for c in found],
-                        columns=["id", "section", "inputs", "expected_low", "expected_high", "observed_low",
-                                 "observed_high", "status", "explanation"])
+    return pd.DataFrame(
+        [
+            {
+                "id": c.id,
+                "section": c.section,
+                "inputs": ";".join(c.inputs),
+                "expected_low": _float(c.expected.lo),
+                "expected_high": _float(c.expected.hi),
+                "observed_low": _float(c.observed.lo),
+                "observed_high": _float(c.observed.hi),
+                "status": c.status,
+                "explanation": c.explanation,
+            }
+            for c in found
+        ],
+        columns=[
+            "id",
+            "section",
+            "inputs",
+            "expected_low",
+            "expected_high",
+            "observed_low",
+            "observed_high",
+            "status",
+            "explanation",
+        ],
+    )
 
 
 # ---- the overview ----------------------------------------------------------------
@@ -352,13 +452,16 @@ def sections_table(ctx) -> Table:
 
     L = ctx.lang
     s = summary(ctx.package).merge(ctx.package.sections[["section", "subtitle_zh", "subtitle_en"]], on="section")
-    return table({
-        labels.heading("section", L): [str(n) for n in s["section"]],
-        labels.heading("title", L): s["title_zh"] if L == "zh" else s["title_en"],
-        labels.heading("subtitle", L): (s["subtitle_zh"] if L == "zh" else s["subtitle_en"]).fillna(""),
-        labels.heading("figures", L): [str(n) for n in s["figures"]],
-        labels.heading("relations", L): [str(n) for n in s["relations"]],
-    }, None)
+    return table(
+        {
+            labels.heading("section", L): [str(n) for n in s["section"]],
+            labels.heading("title", L): s["title_zh"] if L == "zh" else s["title_en"],
+            labels.heading("subtitle", L): (s["subtitle_zh"] if L == "zh" else s["subtitle_en"]).fillna(""),
+            labels.heading("figures", L): [str(n) for n in s["figures"]],
+            labels.heading("relations", L): [str(n) for n in s["relations"]],
+        },
+        None,
+    )
 
 
 def counts_by(ctx, column: str) -> Table:
@@ -367,8 +470,12 @@ def counts_by(ctx, column: str) -> Table:
     Measures, qualifiers and base units are named in the reader's language; printed
     units (``unit_zh``) are shown as printed, with their meaning in English pages.
     """
-    allowed = {"measure": labels.MEASURE_LABELS, "qualifier": labels.QUALIFIER_LABELS, "base_unit": None,
-               "unit_zh": None}
+    allowed = {
+        "measure": labels.MEASURE_LABELS,
+        "qualifier": labels.QUALIFIER_LABELS,
+        "base_unit": None,
+        "unit_zh": None,
+    }
     if column not in allowed:
         raise ValueError(f"counts_by: column must be one of {', '.join(allowed)}, got {column!r}")
     counts = ctx.package.figures[column].value_counts().sort_index().sort_values(ascending=False, kind="stable")
@@ -384,9 +491,20 @@ def counts_by(ctx, column: str) -> Table:
 
 
 #: Printed units (without magnitude) named in English.
-_PRINTED_EN = {"元": "yuan", "美元": "US dollars", "平方米": "m²", "亩": "mu, 1/15 hectare", "公顷": "hectares",
-               "平方公里": "km²", "公里": "km", "米": "m", "天": "days", "%": "per cent",
-               "个百分点": "percentage points", "元/人·月": "yuan per person per month"}
+_PRINTED_EN = {
+    "元": "yuan",
+    "美元": "US dollars",
+    "平方米": "m²",
+    "亩": "mu, 1/15 hectare",
+    "公顷": "hectares",
+    "平方公里": "km²",
+    "公里": "km",
+    "米": "m",
+    "天": "days",
+    "%": "per cent",
+    "个百分点": "percentage points",
+    "元/人·月": "yuan per person per month",
+}
 _MAGNITUDES_EN = {10**4: "10,000", 10**8: "100 million", 10**12: "trillion"}
 
 
@@ -411,10 +529,18 @@ def money_frame(ctx) -> pd.DataFrame:
             continue
         i = _in_yuan(ctx, f)
         lo, hi = i.to_floats()
-        rows.append({"id": f.id, "label": _name(ctx, f),
-                     "section": int(f.section), "low": lo, "high": hi,
-                     "yuan": float(i.midpoint) if i.is_bounded else lo,
-                     "lower_bound_only": not i.is_bounded, "period": f.period if not pd.isna(f.period) else ""})
+        rows.append(
+            {
+                "id": f.id,
+                "label": _name(ctx, f),
+                "section": int(f.section),
+                "low": lo,
+                "high": hi,
+                "yuan": float(i.midpoint) if i.is_bounded else lo,
+                "lower_bound_only": not i.is_bounded,
+                "period": f.period if not pd.isna(f.period) else "",
+            }
+        )
     return pd.DataFrame(rows).sort_values("yuan", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -430,13 +556,20 @@ def money_table(ctx) -> Table:
     by_id = ctx.package.figures.set_index("id", drop=False)
     yuan = [_in_yuan(ctx, by_id.loc[i]) for i in m["id"]]
     fx = ctx.fx_usd_cny
-    t = table({
-        labels.heading("indicator", L): m["label"],
-        labels.heading("section", L): [str(n) for n in m["section"]],
-        labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
-        labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
-        labels.heading("period", L): [periods.label(periods.parse_period(p or None), L) for p in m["period"]],
-    }, None) if len(m) else _not_reported(ctx, [labels.heading("indicator", L)])
+    t = (
+        table(
+            {
+                labels.heading("indicator", L): m["label"],
+                labels.heading("section", L): [str(n) for n in m["section"]],
+                labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
+                labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
+                labels.heading("period", L): [periods.label(periods.parse_period(p or None), L) for p in m["period"]],
+            },
+            None,
+        )
+        if len(m)
+        else _not_reported(ctx, [labels.heading("indicator", L)])
+    )
     t.note = tolerance_note(ctx, m["id"]) if len(m) else ""
     return t
 
@@ -444,8 +577,10 @@ def money_table(ctx) -> Table:
 def glossary(ctx) -> Table:
     """The glossary with headings in the reader's language."""
     g = labels.glossary_frame(ctx.lang)
-    return table(g.to_numpy().tolist(), [labels.heading("term", ctx.lang), labels.heading("term_en", ctx.lang),
-                                         labels.heading("meaning", ctx.lang)])
+    return table(
+        g.to_numpy().tolist(),
+        [labels.heading("term", ctx.lang), labels.heading("term_en", ctx.lang), labels.heading("meaning", ctx.lang)],
+    )
 
 
 # ---- the extractor (07_extract) ------------------------------------------------------
@@ -458,8 +593,9 @@ def extraction(ctx):
 
     if ctx.report is None:
         return None, None
-    draft = extract.extract_text(extract.read_report(ctx.report), year=ctx.package.descriptor.get("x_report_year",
-                                                                                                  2022))
+    draft = extract.extract_text(
+        extract.read_report(ctx.report), year=ctx.package.descriptor.get("x_report_year", 2022)
+    )
     printed = ctx.package.figures.dropna(subset=["char_start", "char_end"])
     return draft, extract.compare(draft, printed)
 
@@ -474,11 +610,13 @@ def extract_scores(ctx) -> Table:
         return _not_reported(ctx, cols)
     c = comparison
     m, missed, added = len(c.matched), len(c.missed), len(c.added)
-    rows = [("recall", c.recall, f"{m} / {m + missed}"),
-            ("precision", c.precision, f"{m} / {m + added}"),
-            ("qualifier_agrees", c.qualifier_accuracy, str(m)),
-            ("period_agrees", c.period_accuracy, str(m)),
-            ("measure_agrees", c.measure_accuracy, str(m))]
+    rows = [
+        ("recall", c.recall, f"{m} / {m + missed}"),
+        ("precision", c.precision, f"{m} / {m + added}"),
+        ("qualifier_agrees", c.qualifier_accuracy, str(m)),
+        ("period_agrees", c.period_accuracy, str(m)),
+        ("measure_agrees", c.measure_accuracy, str(m)),
+    ]
     return table([(labels.SCORE_LABELS[L][name], f"{100 * rate:.1f}", n) for name, rate, n in rows], cols)
 
 
@@ -491,11 +629,17 @@ def extract_draft_table(ctx, rows: int = 15) -> Table:
     if draft is None or draft.empty:
         return _not_reported(ctx, cols)
     d = draft.head(rows)
-    return table({cols[0]: list(d["printed"]), cols[1]: [printed_unit_label(u, L) for u in d["unit_zh"]],
-                  cols[2]: [labels.QUALIFIER_LABELS[L][q] for q in d["qualifier"]],
-                  cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
-                  cols[4]: [labels.MEASURE_LABELS[L][m] for m in d["measure"]],
-                  cols[5]: list(d["indicator_zh"])}, None)
+    return table(
+        {
+            cols[0]: list(d["printed"]),
+            cols[1]: [printed_unit_label(u, L) for u in d["unit_zh"]],
+            cols[2]: [labels.QUALIFIER_LABELS[L][q] for q in d["qualifier"]],
+            cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
+            cols[4]: [labels.MEASURE_LABELS[L][m] for m in d["measure"]],
+            cols[5]: list(d["indicator_zh"]),
+        },
+        None,
+    )
 
 
 def extract_confusion(ctx) -> Table:
@@ -521,6 +665,14 @@ def extract_confusion(ctx) -> Table:
         return v
 
     h = lambda k: labels.heading(k, L)  # noqa: E731
-    rows = [[labels.CONFUSION_LABELS[L][r.kind], f"{r.char_start}–{r.char_end}", names.get(r.id, ""),
-             shown(r.kind, str(r.curated)), shown(r.kind, str(r.draft))] for r in raw.itertuples(index=False)]
+    rows = [
+        [
+            labels.CONFUSION_LABELS[L][r.kind],
+            f"{r.char_start}–{r.char_end}",
+            names.get(r.id, ""),
+            shown(r.kind, str(r.curated)),
+            shown(r.kind, str(r.draft)),
+        ]
+        for r in raw.itertuples(index=False)
+    ]
     return table(rows, [h("disagreement"), h("offsets"), h("indicator"), h("curated"), h("draft")])

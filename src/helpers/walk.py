@@ -100,8 +100,12 @@ def measure_counts(ctx) -> pd.DataFrame:
     counts = keys.value_counts().sort_index().sort_values(ascending=False, kind="stable")
     names = dict(labels.MEASURE_LABELS[ctx.lang])
     names.update({f"{m}:{u}": v[ctx.lang] for (m, u), v in _UNIT_MEASURES.items()})
-    return pd.DataFrame({labels.heading("measure", ctx.lang): [names.get(k, k) for k in counts.index],
-                         labels.heading("count", ctx.lang): counts.to_numpy()})
+    return pd.DataFrame(
+        {
+            labels.heading("measure", ctx.lang): [names.get(k, k) for k in counts.index],
+            labels.heading("count", ctx.lang): counts.to_numpy(),
+        }
+    )
 
 
 def _periods(ctx, figs: pd.DataFrame) -> str:
@@ -130,8 +134,13 @@ def title(ctx) -> Text:
     if _zh(ctx):
         line = f"来源：《{name}》" + (f"，{who}" if who else "") + (f"，{date}" if date else "") + "。"
     else:
-        line = f"Source: *{name}*" + (f" ({en})" if en else "") + (f", {who}" if who else "") + \
-            (f", {date}" if date else "") + "."
+        line = (
+            f"Source: *{name}*"
+            + (f" ({en})" if en else "")
+            + (f", {who}" if who else "")
+            + (f", {date}" if date else "")
+            + "."
+        )
     heading = f"《{name}》中的数字" if _zh(ctx) else ctx.package.descriptor.get("title", en or name)
     return Text(f"**{heading}**\n\n{line}")
 
@@ -146,31 +155,59 @@ def overview(ctx) -> Text:
     found = checks.check_all(derived, pkg.figures)
     with_figures = sorted({int(s) for s in figs["section"]})
     if _zh(ctx):
-        lines = [(f"本数据包共有{len(everything)}个数字。" if len(others) else "")
-                 + f"本数据包记录原文中的{len(figs)}个数字，分属{len(pkg.sections)}个部分中的{len(with_figures)}个；"
-                 + (f"另有{len(pkg.non_figures)}处数字串不是数据（年份、日期、编号等），逐一注明原因。"
-                    if len(pkg.non_figures) else "数据包没有记录非数据的数字串。"),
-                 f"按类型：{_measures(ctx, figs)}。时期：{_periods(ctx, figs)}。",
-                 *([f"此外还有{len(others)}个数字来自其他发布，没有偏移量：{_others(ctx, others)}。"
-                    f"按类型：{_measures(ctx, others)}；时期：{_periods(ctx, others)}。"] if len(others) else []),
-                 f"数据包记录{len(pkg.relations)}条数字之间的关系，由此推算{len(derived)}个值；"
-                 + (f"其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "其中没有可核验的关系。")]
+        lines = [
+            (f"本数据包共有{len(everything)}个数字。" if len(others) else "")
+            + f"本数据包记录原文中的{len(figs)}个数字，分属{len(pkg.sections)}个部分中的{len(with_figures)}个；"
+            + (
+                f"另有{len(pkg.non_figures)}处数字串不是数据（年份、日期、编号等），逐一注明原因。"
+                if len(pkg.non_figures)
+                else "数据包没有记录非数据的数字串。"
+            ),
+            f"按类型：{_measures(ctx, figs)}。时期：{_periods(ctx, figs)}。",
+            *(
+                [
+                    f"此外还有{len(others)}个数字来自其他发布，没有偏移量：{_others(ctx, others)}。"
+                    f"按类型：{_measures(ctx, others)}；时期：{_periods(ctx, others)}。"
+                ]
+                if len(others)
+                else []
+            ),
+            f"数据包记录{len(pkg.relations)}条数字之间的关系，由此推算{len(derived)}个值；"
+            + (f"其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "其中没有可核验的关系。"),
+        ]
     else:
-        lead = (f"This package holds {_n(len(everything), 'figure')}. It records " if len(others) else
-                "This package records ")
-        lines = [lead + f"{_n(len(figs), 'figure')} printed in the source, in {len(with_figures)} of "
-                 f"its {_n(len(pkg.sections), 'section')}; "
-                 + (f"{_n(len(pkg.non_figures), 'other digit run')} (years, dates, markers) "
-                    f"{'is not a figure' if len(pkg.non_figures) == 1 else 'are not figures'}, each with its reason."
-                    if len(pkg.non_figures) else "it records no digit run that is not a figure."),
-                 f"By kind: {_measures(ctx, figs)}. Periods: {_periods(ctx, figs)}.",
-                 *([f"Another {_n(len(others), 'figure')} {'comes' if len(others) == 1 else 'come'} from other "
+        lead = (
+            f"This package holds {_n(len(everything), 'figure')}. It records "
+            if len(others)
+            else "This package records "
+        )
+        lines = [
+            lead + f"{_n(len(figs), 'figure')} printed in the source, in {len(with_figures)} of "
+            f"its {_n(len(pkg.sections), 'section')}; "
+            + (
+                f"{_n(len(pkg.non_figures), 'other digit run')} (years, dates, markers) "
+                f"{'is not a figure' if len(pkg.non_figures) == 1 else 'are not figures'}, each with its reason."
+                if len(pkg.non_figures)
+                else "it records no digit run that is not a figure."
+            ),
+            f"By kind: {_measures(ctx, figs)}. Periods: {_periods(ctx, figs)}.",
+            *(
+                [
+                    f"Another {_n(len(others), 'figure')} {'comes' if len(others) == 1 else 'come'} from other "
                     f"releases, without offsets: {_others(ctx, others)}. By kind: {_measures(ctx, others)}; "
-                    f"periods: {_periods(ctx, others)}."] if len(others) else []),
-                 f"It records {_n(len(pkg.relations), 'relation')} between figures, which derive "
-                 f"{_n(len(derived), 'value')}; "
-                 + (f"{_n(len(found), 'of them is a check', 'of them are checks')}: {_verdicts(ctx, found)}."
-                    if found else "none of them is a check.")]
+                    f"periods: {_periods(ctx, others)}."
+                ]
+                if len(others)
+                else []
+            ),
+            f"It records {_n(len(pkg.relations), 'relation')} between figures, which derive "
+            f"{_n(len(derived), 'value')}; "
+            + (
+                f"{_n(len(found), 'of them is a check', 'of them are checks')}: {_verdicts(ctx, found)}."
+                if found
+                else "none of them is a check."
+            ),
+        ]
     return Text("\n\n".join(lines))
 
 
@@ -196,31 +233,59 @@ def section_summary(ctx, section: int) -> Text:
     found = checks.check_all(derived, ctx.package.figures)
     bounds = int((figs["qualifier"] != "exact").sum())
     if _zh(ctx):
-        lines = [f"这一部分有{len(figs)}个数字（{_measures(ctx, figs)}），主题：{_join(topics, True)}；"
-                 f"时期：{_periods(ctx, figs)}。"
-                 + (f"其中{bounds}个带有限定词（超、约、预计等），其区间相应放宽或只有下限。" if bounds else
-                    "所有数字都没有限定词，区间只反映印刷精度。"),
-                 *([f"此外还有{len(others)}个数字来自其他发布（{_measures(ctx, others)}），主题："
-                    f"{_join(other_topics, True)}；时期：{_periods(ctx, others)}。它们没有偏移量，来源见下表。"]
-                   if len(others) else []),
-                 (f"数据包为这一部分记录{len(derived)}条关系" +
-                  (f"，其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "，均只用于推算。"))
-                 if derived else "数据包没有为这一部分记录关系。"]
+        lines = [
+            f"这一部分有{len(figs)}个数字（{_measures(ctx, figs)}），主题：{_join(topics, True)}；"
+            f"时期：{_periods(ctx, figs)}。"
+            + (
+                f"其中{bounds}个带有限定词（超、约、预计等），其区间相应放宽或只有下限。"
+                if bounds
+                else "所有数字都没有限定词，区间只反映印刷精度。"
+            ),
+            *(
+                [
+                    f"此外还有{len(others)}个数字来自其他发布（{_measures(ctx, others)}），主题："
+                    f"{_join(other_topics, True)}；时期：{_periods(ctx, others)}。它们没有偏移量，来源见下表。"
+                ]
+                if len(others)
+                else []
+            ),
+            (
+                f"数据包为这一部分记录{len(derived)}条关系"
+                + (f"，其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "，均只用于推算。")
+            )
+            if derived
+            else "数据包没有为这一部分记录关系。",
+        ]
     else:
-        lines = [f"This section prints {_n(len(figs), 'figure')} ({_measures(ctx, figs)}) on "
-                 f"{_join(topics, False)}; periods: {_periods(ctx, figs)}. "
-                 + (f"{_n(bounds, 'of them carries', 'of them carry')} a qualifier (more than, about, expected), "
-                    f"which widens its interval or leaves only a lower bound." if bounds else
-                    "None carries a qualifier: the intervals reflect the printed precision only."),
-                 *([f"Another {_n(len(others), 'figure')} ({_measures(ctx, others)}) on {_join(other_topics, False)} "
+        lines = [
+            f"This section prints {_n(len(figs), 'figure')} ({_measures(ctx, figs)}) on "
+            f"{_join(topics, False)}; periods: {_periods(ctx, figs)}. "
+            + (
+                f"{_n(bounds, 'of them carries', 'of them carry')} a qualifier (more than, about, expected), "
+                f"which widens its interval or leaves only a lower bound."
+                if bounds
+                else "None carries a qualifier: the intervals reflect the printed precision only."
+            ),
+            *(
+                [
+                    f"Another {_n(len(others), 'figure')} ({_measures(ctx, others)}) on {_join(other_topics, False)} "
                     f"{'comes' if len(others) == 1 else 'come'} from other releases; periods: "
-                    f"{_periods(ctx, others)}. They have no offsets; the table names their sources."]
-                   if len(others) else []),
-                 (f"The package records {_n(len(derived), 'relation')} for this section"
-                  + (f"; {_n(len(found), 'is a check', 'are checks')}: {_verdicts(ctx, found)}." if found
-                     else (", a derivation." if len(derived) == 1 else ", all of them derivations.")))
-                 if derived else
-                 "The package records no relation for this section."]
+                    f"{_periods(ctx, others)}. They have no offsets; the table names their sources."
+                ]
+                if len(others)
+                else []
+            ),
+            (
+                f"The package records {_n(len(derived), 'relation')} for this section"
+                + (
+                    f"; {_n(len(found), 'is a check', 'are checks')}: {_verdicts(ctx, found)}."
+                    if found
+                    else (", a derivation." if len(derived) == 1 else ", all of them derivations.")
+                )
+            )
+            if derived
+            else "The package records no relation for this section.",
+        ]
     return Text("\n\n".join(lines))
 
 
@@ -239,19 +304,26 @@ def section_extremes(ctx, section: int) -> Text:
     if not money.empty:
         top = money.loc[money["base_value"].astype(float).idxmax()]
         name = top["indicator_zh"] if _zh(ctx) else top["indicator_en"]
-        lines.append(f"金额最大的是{name}：{top['value']}{top['unit_zh']}。" if _zh(ctx) else
-                     f"The largest amount of money is {name}: {top['value']} {top['unit_zh']}.")
+        lines.append(
+            f"金额最大的是{name}：{top['value']}{top['unit_zh']}。"
+            if _zh(ctx)
+            else f"The largest amount of money is {name}: {top['value']} {top['unit_zh']}."
+        )
     growth = figs[figs["measure"] == "change_yoy_pct"]
     growth = growth[growth["base_unit"] == "percent"]
     if len(growth) > 1:
         values = growth.assign(v=growth["base_value"].astype(float)).sort_values("v", kind="stable")
         lo, hi = values.iloc[0], values.iloc[-1]
         nm = "indicator_zh" if _zh(ctx) else "indicator_en"
-        lines.append(f"{len(growth)}个增速从{lo['value']}%（{lo[nm]}）到{hi['value']}%（{hi[nm]}）。" if _zh(ctx) else
-                     f"Its {len(growth)} growth rates run from {lo['value']}% ({lo[nm]}) to {hi['value']}% "
-                     f"({hi[nm]}).")
+        lines.append(
+            f"{len(growth)}个增速从{lo['value']}%（{lo[nm]}）到{hi['value']}%（{hi[nm]}）。"
+            if _zh(ctx)
+            else f"Its {len(growth)} growth rates run from {lo['value']}% ({lo[nm]}) to {hi['value']}% ({hi[nm]})."
+        )
     if not lines:
-        lines.append("这一部分没有金额或增速。" if _zh(ctx) else "This section prints no amount of money and no growth rate.")
+        lines.append(
+            "这一部分没有金额或增速。" if _zh(ctx) else "This section prints no amount of money and no growth rate."
+        )
     return Text(" ".join(lines))
 
 
@@ -265,8 +337,11 @@ def section_charts(ctx, section: int) -> list:
         out.append(plots.money(ctx, section))
     pct = ("change_yoy_pct", "share_pct", "completion_pct")
     if (figs["measure"].isin(pct) & (figs["base_unit"] == "percent")).any():
-        out.append(plots.percentages(ctx, section, pct, "百分比（增速、占比、完成率）",
-                                     "Percentages (growth, shares, completion)"))
+        out.append(
+            plots.percentages(
+                ctx, section, pct, "百分比（增速、占比、完成率）", "Percentages (growth, shares, completion)"
+            )
+        )
     if (figs["base_unit"] == "count").any():
         out.append(plots.counts(ctx, section))
     return out

@@ -100,11 +100,13 @@ class Chart:
         """``<figure><img alt=… src="data:image/svg+xml;base64,…"><figcaption>…</figcaption></figure>``."""
         data = base64.b64encode(self.svg).decode("ascii")
         # scaled to the page up to its nominal width; on a phone never below 80 % (it scrolls sideways instead)
-        return (f'<figure class="helpers-chart" style="margin:0;max-width:{WIDTH * DPI:.0f}px;overflow-x:auto">'
-                f'<img style="width:100%;min-width:{0.8 * WIDTH * DPI:.0f}px;height:auto" '
-                f'alt="{html.escape(self.alt, quote=True)}" '
-                f'src="data:image/svg+xml;base64,{data}">'
-                f"<figcaption>{html.escape(self.caption)}</figcaption></figure>")
+        return (
+            f'<figure class="helpers-chart" style="margin:0;max-width:{WIDTH * DPI:.0f}px;overflow-x:auto">'
+            f'<img style="width:100%;min-width:{0.8 * WIDTH * DPI:.0f}px;height:auto" '
+            f'alt="{html.escape(self.alt, quote=True)}" '
+            f'src="data:image/svg+xml;base64,{data}">'
+            f"<figcaption>{html.escape(self.caption)}</figcaption></figure>"
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/html": self.html(), "text/plain": self.alt}
@@ -132,12 +134,24 @@ def pyplot():
         names = {f.name for f in font_manager.fontManager.ttflist}
     if FONT not in names:
         raise GlyphError(f"font {FONT!r} is not installed; run: apt-get install fonts-noto-cjk")
-    sns.set_theme(style="whitegrid", context="notebook",
-                  rc={"font.family": "sans-serif", "font.sans-serif": [FONT, "DejaVu Sans"],
-                      "axes.unicode_minus": False, "svg.hashsalt": "helpers", "svg.fonttype": "path",
-                      "text.parse_math": False, "axes.formatter.useoffset": False,
-                      "axes.titlesize": TITLE_SIZE, "axes.labelsize": FONT_SIZE,
-                      "xtick.labelsize": FONT_SIZE, "ytick.labelsize": FONT_SIZE, "legend.fontsize": 8.5})
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        rc={
+            "font.family": "sans-serif",
+            "font.sans-serif": [FONT, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "svg.hashsalt": "helpers",
+            "svg.fonttype": "path",
+            "text.parse_math": False,
+            "axes.formatter.useoffset": False,
+            "axes.titlesize": TITLE_SIZE,
+            "axes.labelsize": FONT_SIZE,
+            "xtick.labelsize": FONT_SIZE,
+            "ytick.labelsize": FONT_SIZE,
+            "legend.fontsize": 8.5,
+        },
+    )
     return plt
 
 
@@ -199,12 +213,12 @@ def wrap(text: str, lang: str, width: int | None = None) -> str:
     """A row name wrapped into at most :data:`MAX_LINES` lines of the label column (an ellipsis if longer)."""
     width = width or WRAP[lang]
     if lang == "zh" and " " not in text.strip():
-        lines = [text[i:i + width] for i in range(0, len(text), width)]
+        lines = [text[i : i + width] for i in range(0, len(text), width)]
     else:
         lines = textwrap.wrap(text, width, break_long_words=True) or [""]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES]
-        lines[-1] = lines[-1][:max(1, width - 1)].rstrip() + "…"
+        lines[-1] = lines[-1][: max(1, width - 1)].rstrip() + "…"
     return "\n".join(lines)
 
 
@@ -247,9 +261,13 @@ def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor,
     u = {m.label: unit_suffix(unit.get(m.label, "") if isinstance(unit, dict) else unit) for m in marks}
     kinds = kinds_words(marks, lang)
     if lang == "zh":
-        text = (f"{title}。比较{len(marks)}项{what}。最高：{hi.label} {mark_text(hi, divisor)}{u[hi.label]}；"
-                f"最低：{lo.label} {mark_text(lo, divisor)}{u[lo.label]}。")
+        text = (
+            f"{title}。比较{len(marks)}项{what}。最高：{hi.label} {mark_text(hi, divisor)}{u[hi.label]}；"
+            f"最低：{lo.label} {mark_text(lo, divisor)}{u[lo.label]}。"
+        )
         return text + (f"其中{kinds}。" if kinds else "")
-    text = (f"{title}. Compares {len(marks)} {what}. Highest: {hi.label}, {mark_text(hi, divisor)}{u[hi.label]}; "
-            f"lowest: {lo.label}, {mark_text(lo, divisor)}{u[lo.label]}.")
+    text = (
+        f"{title}. Compares {len(marks)} {what}. Highest: {hi.label}, {mark_text(hi, divisor)}{u[hi.label]}; "
+        f"lowest: {lo.label}, {mark_text(lo, divisor)}{u[lo.label]}."
+    )
     return text + (f" Of these: {kinds}." if kinds else "")

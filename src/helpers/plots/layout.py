@@ -46,14 +46,21 @@ STYLE = {
 BAND = "#4c72b0"
 REQUIRED = "#7f7f7f"  # a range a value must lie in (not a printed figure): grey band, a bar for a single value
 LEGEND_WORDS = {
-    "zh": {"derived": "推算值（空心）", "interval": "区间（舍入所允许的范围）", "arrow": "下限：箭头指向未说明的上方",
-           "reference": "参照线", "required": "应满足的范围（灰）"},
-    "en": {"derived": "derived (hollow)", "interval": "interval the rounding allows",
-           "arrow": "lower bound: the arrow points to what is not said", "reference": "reference",
-           "required": "range it must lie in (grey)"},
+    "zh": {
+        "derived": "推算值（空心）",
+        "interval": "区间（舍入所允许的范围）",
+        "arrow": "下限：箭头指向未说明的上方",
+        "reference": "参照线",
+        "required": "应满足的范围（灰）",
+    },
+    "en": {
+        "derived": "derived (hollow)",
+        "interval": "interval the rounding allows",
+        "arrow": "lower bound: the arrow points to what is not said",
+        "reference": "reference",
+        "required": "range it must lie in (grey)",
+    },
 }
-
-
 
 
 # ---- layout and axes -----------------------------------------------------------------------
@@ -73,17 +80,30 @@ def new_figure(rows: int, title: str, lang: str, panels: int = 1, row: float = R
     axes = []
     for k in range(panels):
         bottom = BOTTOM + (panels - 1 - k) * (plot_h + gap)
-        axes.append(fig.add_axes((LABEL_COLUMN / WIDTH, bottom / height, (WIDTH - LABEL_COLUMN - RIGHT) / WIDTH,
-                                  plot_h / height)))
-    fig.text(0.5 * LABEL_COLUMN / WIDTH, 1 - 0.12 / height, wrap(title, lang, 60 if lang == "zh" else 110),
-             ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold", transform=fig.transFigure)
+        axes.append(
+            fig.add_axes(
+                (LABEL_COLUMN / WIDTH, bottom / height, (WIDTH - LABEL_COLUMN - RIGHT) / WIDTH, plot_h / height)
+            )
+        )
+    fig.text(
+        0.5 * LABEL_COLUMN / WIDTH,
+        1 - 0.12 / height,
+        wrap(title, lang, 60 if lang == "zh" else 110),
+        ha="left",
+        va="top",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        transform=fig.transFigure,
+    )
     return fig, axes
 
 
 def _nice_ticks(lo: float, hi: float) -> tuple[list[float], int]:
     from matplotlib.ticker import MaxNLocator
 
-    ticks = [t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi) if lo - 1e-12 <= t <= hi + 1e-12]
+    ticks = [
+        t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi) if lo - 1e-12 <= t <= hi + 1e-12
+    ]
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     places = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
     if step < 1 and round(step * 10**places) % 10 and places < 6:  # 0.25 steps need two decimals
@@ -150,8 +170,9 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
         if any(m.kind == kind and not m.derived for m in marks):
             handles.append(Line2D([], [], ls="", marker=marker, color=colour, label=names[kind]))
     if any(m.derived for m in marks):
-        handles.append(Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555",
-                              label=words["derived"]))
+        handles.append(
+            Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555", label=words["derived"])
+        )
     if band:
         handles.append(Patch(color=BAND, alpha=0.3, label=words["interval"]))
     if any(m.requirement for m in marks):
@@ -161,12 +182,20 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
     if reference:
         handles.append(Line2D([], [], color="#333333", ls="--", lw=1, label=reference))
     if handles:
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.02 / fig.get_figheight()),
-                   ncol=min(3, len(handles)), frameon=False, handletextpad=0.4, columnspacing=1.2)
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.02, 0.02 / fig.get_figheight()),
+            ncol=min(3, len(handles)),
+            frameon=False,
+            handletextpad=0.4,
+            columnspacing=1.2,
+        )
 
 
-def draw_mark(ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: bool, side: str = "right",
-              text: str | None = None) -> str:
+def draw_mark(
+    ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: bool, side: str = "right", text: str | None = None
+) -> str:
     """One mark at row ``y``: band, marker, arrow for a bound, and its value label; returns the label text."""
     marker, colour = STYLE.get(mark.kind, STYLE["exact"])
     lo, hi = lim
@@ -177,34 +206,84 @@ def draw_mark(ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: 
     end = v  # where the label starts
     if mark.interval.is_bounded and not mark.interval.is_point:
         a, b = (float(Fraction(e) / divisor) for e in (mark.interval.lo, mark.interval.hi))
-        ax.hlines(y, a, b, color=REQUIRED if mark.requirement else BAND, lw=9, alpha=0.35 if mark.requirement
-                  else 0.3, zorder=2)
+        ax.hlines(
+            y,
+            a,
+            b,
+            color=REQUIRED if mark.requirement else BAND,
+            lw=9,
+            alpha=0.35 if mark.requirement else 0.3,
+            zorder=2,
+        )
         share = mark.relative_half_width()
-        if _fraction_of_axis(a, b, lo, hi, log) < NARROW and share is not None and text is None \
-                and not mark.requirement:
+        if (
+            _fraction_of_axis(a, b, lo, hi, log) < NARROW
+            and share is not None
+            and text is None
+            and not mark.requirement
+        ):
             label += f" ({percent_text(share)})"
         end = b if side == "right" else a
     if mark.lower_bound or mark.upper_bound:
         sign = 1 if mark.lower_bound else -1
         tip = v * 10 ** (sign * ARROW * math.log10(hi / lo)) if log else v + sign * ARROW * (hi - lo)
-        ax.annotate("", xy=(tip, y), xytext=(v, y), zorder=3,
-                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "mutation_scale": 12})
+        ax.annotate(
+            "",
+            xy=(tip, y),
+            xytext=(v, y),
+            zorder=3,
+            arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "mutation_scale": 12},
+        )
         below = side == "left"  # the left mark of a pair: its label below, ending at the mark
-        ax.text(v, y + 0.24 if below else y - 0.22, label, ha="right" if below or sign < 0 else "left",
-                va="top" if below else "bottom", fontsize=FONT_SIZE, color=colour, zorder=4)
+        ax.text(
+            v,
+            y + 0.24 if below else y - 0.22,
+            label,
+            ha="right" if below or sign < 0 else "left",
+            va="top" if below else "bottom",
+            fontsize=FONT_SIZE,
+            color=colour,
+            zorder=4,
+        )
     if mark.requirement:
         if mark.interval.is_point:
             ax.plot([v], [y], ls="", marker="|", markersize=14, markeredgewidth=2.5, color=REQUIRED, zorder=4)
-        ax.annotate(label, xy=(end, y), xytext=(7, 0), textcoords="offset points", ha="left", va="center",
-                    fontsize=FONT_SIZE, color="#222222", zorder=4)
+        ax.annotate(
+            label,
+            xy=(end, y),
+            xytext=(7, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=FONT_SIZE,
+            color="#222222",
+            zorder=4,
+        )
         return label
     face = "white" if mark.derived else colour
-    ax.plot([v], [y], ls="", marker=marker, markersize=7.5, markerfacecolor=face, markeredgecolor=colour,
-            markeredgewidth=1.6, zorder=5)
+    ax.plot(
+        [v],
+        [y],
+        ls="",
+        marker=marker,
+        markersize=7.5,
+        markerfacecolor=face,
+        markeredgecolor=colour,
+        markeredgewidth=1.6,
+        zorder=5,
+    )
     if not (mark.lower_bound or mark.upper_bound):
-        ax.annotate(label, xy=(end, y), xytext=(7 if side == "right" else -7, 0), textcoords="offset points",
-                    ha="left" if side == "right" else "right", va="center", fontsize=FONT_SIZE, color="#222222",
-                    zorder=4)
+        ax.annotate(
+            label,
+            xy=(end, y),
+            xytext=(7 if side == "right" else -7, 0),
+            textcoords="offset points",
+            ha="left" if side == "right" else "right",
+            va="center",
+            fontsize=FONT_SIZE,
+            color="#222222",
+            zorder=4,
+        )
     return label
 
 
@@ -216,8 +295,17 @@ def row_axis(ax, names: list[str], lang: str) -> None:
     ax.tick_params(axis="y", length=0)
 
 
-def dot_figure(lang: str, marks: list[Mark], title: str, unit_label: str, divisor=1, log: bool = False,
-               zero: bool = True, stems: bool = False, reference: tuple[float, str] | None = None):
+def dot_figure(
+    lang: str,
+    marks: list[Mark],
+    title: str,
+    unit_label: str,
+    divisor=1,
+    log: bool = False,
+    zero: bool = True,
+    stems: bool = False,
+    reference: tuple[float, str] | None = None,
+):
     """Marks one row each on one axis (in ``unit_label`` after dividing by ``divisor``); returns the figure.
 
     ``stems`` draws a thin line from zero to each mark (lengths compare); ``reference`` is (value, name)
@@ -242,13 +330,25 @@ def dot_figure(lang: str, marks: list[Mark], title: str, unit_label: str, diviso
     if reference:
         ax.axvline(reference[0], color="#333333", ls="--", lw=1, zorder=1)
     row_axis(ax, [m.label for m in marks], lang)
-    legend(fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point for m in marks),
-           reference[1] if reference else None)
+    legend(
+        fig,
+        marks,
+        lang,
+        any(m.interval.is_bounded and not m.interval.is_point for m in marks),
+        reference[1] if reference else None,
+    )
     return fig
 
 
-def pair_figure(lang: str, pairs: list[tuple[str, Mark, Mark]], title: str, unit_label: str, divisor=1,
-                log: bool = False, names: tuple[str, str] = ("", "")):
+def pair_figure(
+    lang: str,
+    pairs: list[tuple[str, Mark, Mark]],
+    title: str,
+    unit_label: str,
+    divisor=1,
+    log: bool = False,
+    names: tuple[str, str] = ("", ""),
+):
     """Two marks per row (e.g. a year earlier and now) joined by a line; each value labelled on its outer side."""
     fig, (ax,) = new_figure(len(pairs), title, lang)
     marks = [m for _, a, b in pairs for m in (a, b)]
@@ -285,13 +385,29 @@ def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: b
     for y, m in enumerate(marks):
         colour = STYLE.get(m.kind, STYLE["exact"])[1]
         left = lim[0] if log else 0.0
-        ax.barh(y, float(m.value) - left, left=left, height=0.55, color=colour, alpha=0.35 if m.derived else 0.8,
-                edgecolor=colour, hatch="//" if m.kind != "exact" else None, zorder=2)
+        ax.barh(
+            y,
+            float(m.value) - left,
+            left=left,
+            height=0.55,
+            color=colour,
+            alpha=0.35 if m.derived else 0.8,
+            edgecolor=colour,
+            hatch="//" if m.kind != "exact" else None,
+            zorder=2,
+        )
         if m.lower_bound:
             draw_mark(ax, y, m, 1, lim, log)
         else:
-            ax.annotate(mark_text(m, 1), xy=(float(m.value), y), xytext=(5, 0), textcoords="offset points",
-                        ha="left", va="center", fontsize=FONT_SIZE)
+            ax.annotate(
+                mark_text(m, 1),
+                xy=(float(m.value), y),
+                xytext=(5, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=FONT_SIZE,
+            )
     row_axis(ax, [m.label for m in marks], lang)
     legend(fig, marks, lang, False)
     return fig
@@ -316,13 +432,19 @@ def panel_figure(lang: str, panels: list[dict], title: str):
             draw_mark(ax, y, m, 1, lim, False)
         row_axis(ax, [m.label for m in marks], lang)
         colour = STYLE["more_than"][1] if p["bad"] else "#222222"
-        ax.set_title(wrap(f"{p['name']}: {p['note']}", lang, 40 if lang == "zh" else 80), fontsize=FONT_SIZE + 0.5,
-                     loc="left", color=colour, fontweight="bold" if p["bad"] else "normal")
+        ax.set_title(
+            wrap(f"{p['name']}: {p['note']}", lang, 40 if lang == "zh" else 80),
+            fontsize=FONT_SIZE + 0.5,
+            loc="left",
+            color=colour,
+            fontweight="bold" if p["bad"] else "normal",
+        )
         if p["bad"]:
             for spine in ax.spines.values():
                 spine.set_edgecolor(colour)
                 spine.set_linewidth(1.5)
     marks = [m for p in panels for m in p["marks"]]
-    legend(fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point and not m.requirement
-                                 for m in marks))
+    legend(
+        fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point and not m.requirement for m in marks)
+    )
     return fig
