@@ -237,3 +237,13 @@ def test_a_package_without_a_source_column_has_no_district_figures():
     from helpers import package
 
     assert within.district_figures(package.load(DISTRICT)).empty
+
+
+def test_english_printed_gdp_says_what_its_chinese_unit_means():
+    from helpers.tables import printed_unit_label
+
+    ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
+    rows = within._gdp_rows(ctx)
+    gdp = list(within.leading_table(ctx).iloc[:, 2])
+    assert gdp == [f"{r.value} {printed_unit_label(r.unit_zh, 'en')}" for r in rows.itertuples(index=False)]
+    assert all(r.unit_zh != printed_unit_label(r.unit_zh, "en") for r in rows.itertuples(index=False))

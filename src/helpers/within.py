@@ -329,13 +329,16 @@ def _gdp_rows(ctx, year: str = "2022") -> pd.DataFrame:
 
 def leading_table(ctx) -> pd.DataFrame:
     """The leading districts' GDP (largest first), each with its interval and its share of the city's GDP."""
+    from helpers.tables import printed_unit_label
+
     zh = ctx.lang == "zh"
     city = city_package(ctx)
     whole = figure_input(_row(city.figures, "gdp")).interval
     rows = []
     for rank, r in enumerate(_gdp_rows(ctx).itertuples(index=False), start=1):
         i = figure_input(r).interval
-        rows.append([rank, r.topic_zh if zh else r.topic_en, f"{r.value} {r.unit_zh}", _fmt(ctx, i, "CNY"),
+        rows.append([rank, r.topic_zh if zh else r.topic_en, f"{r.value} {printed_unit_label(r.unit_zh, ctx.lang)}",
+                     _fmt(ctx, i, "CNY"),
                      _fmt(ctx, HUNDRED * i / whole, "percent")])
     cols = ["位次", "区", "地区生产总值", "区间", "占全市（%）"] if zh else \
         ["rank", "district", "GDP", "interval", "share of the city (%)"]
@@ -378,7 +381,8 @@ def leading_sentence(ctx):
         change = _fmt(ctx, HUNDRED * (now / then) - HUNDRED, "percent")
         text += (f"\n\n{name}{_period(ctx, figure_input(nxt).period)}的地区生产总值为{nxt['value']}{nxt['unit_zh']}，"
                  f"按现价比上年高{change}；这是名义变化，不是统计局按不变价计算的增速。" if zh else
-                 f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} {nxt['unit_zh']}, "
+                 f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} "
+                 f"{tables.printed_unit_label(nxt['unit_zh'], 'en')}, "
                  f"{change} above the year before at current prices: a nominal change, not the real growth the bureau "
                  f"computes at constant prices.")
     return Text(text)
