@@ -160,7 +160,8 @@ def test_the_shares_chart_leaves_out_what_the_package_lacks():
     chart = within.shares_chart(ctx)
     residents = next(p for p in within.COMPARISONS if p.id == "residents_share")
     assert residents.label_en not in chart.alt and residents.label_en not in chart.caption
-    assert f"Compares {len(within.comparisons(ctx))} shares" in chart.alt
+    n = len(within.comparisons(ctx))
+    assert f"Compares {n} share{'s' if n != 1 else ''}:" in chart.alt
 
 
 def test_the_leading_caption_gives_the_districts_rank_and_neighbours(ctx):

@@ -281,9 +281,14 @@ def shares_finding(ctx, found: list[Comparison]) -> str:
     return _one_sentence(ctx, parts)
 
 
-def _alt(ctx, title: str, rows: list[tuple[str, str]], what: str, marks: list) -> str:
-    """Alt text from the data: the title, how many rows are compared, every row's name and value, and the kinds."""
+def _alt(ctx, title: str, rows: list[tuple[str, str]], what: str | tuple[str, str], marks: list) -> str:
+    """Alt text from the data: the title, how many rows are compared, every row's name and value, and the kinds.
+
+    ``what`` names the rows (a pair: one, several)."""
     from helpers.plots.grammar import kinds_words
+
+    if isinstance(what, tuple):
+        what = what[0] if len(rows) == 1 else what[1]
 
     sep = ("；" if ctx.lang == "zh" else "; ")
     listed = sep.join(f"{n} {v}" if ctx.lang == "zh" else f"{n}: {v}" for n, v in rows)
@@ -309,7 +314,8 @@ def shares_chart(ctx):
     fig = dot_figure(ctx.lang, marks, title, _t(ctx, "区占全市（%）", "district / city (%)"), 1, zero=True)
     mixed = _t(ctx, "（混合时期）", " (mixed periods)")
     rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(m)) for c, m in zip(found, marks)]
-    return render(fig, _alt(ctx, title, rows, _t(ctx, "项比值", "shares"), marks), shares_finding(ctx, found))
+    what = "项比值" if ctx.lang == "zh" else ("share", "shares")
+    return render(fig, _alt(ctx, title, rows, what, marks), shares_finding(ctx, found))
 
 
 # ---- the leading districts ---------------------------------------------------------------------------------
@@ -453,5 +459,6 @@ def leading_chart(ctx):
     from helpers.plots.grammar import mark_text, unit_suffix
 
     rows_ = [(m.label, f"{mark_text(m, divisor)}{unit_suffix(unit)}") for m in marks]
-    return render(fig, _alt(ctx, title, rows_, _t(ctx, "个区的地区生产总值", "districts' GDP"), marks),
+    what = "个区的地区生产总值" if ctx.lang == "zh" else ("district's GDP", "districts' GDP")
+    return render(fig, _alt(ctx, title, rows_, what, marks),
                   leading_finding(ctx, marks, divisor, unit))
