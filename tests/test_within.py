@@ -104,6 +104,26 @@ def test_shares_are_hollow_marks_and_only_an_open_share_is_a_bound(ctx):
         [not c.same_period for c in found]
 
 
+def test_both_charts_draw_every_character_in_both_languages(ctx):
+    """render() raises GlyphError on a missing glyph (and the suite makes matplotlib's UserWarnings errors)."""
+    import html
+
+    for chart in (within.shares_chart(ctx), within.leading_chart(ctx)):
+        assert chart.png.startswith(b"\x89PNG") and b"<svg" in chart.svg
+        assert f"<figcaption>{html.escape(chart.caption)}</figcaption>" in chart.html()
+
+
+def test_a_label_the_fonts_cannot_draw_fails_the_shares_chart(monkeypatch):
+    from dataclasses import replace
+
+    from helpers.plots import GlyphError
+
+    first, *rest = within.COMPARISONS
+    monkeypatch.setattr(within, "COMPARISONS", (replace(first, label_en=first.label_en + "\ue000"), *rest))
+    with pytest.raises(GlyphError):
+        within.shares_chart(setup(lang="en", data_dir=str(DATA), city_dir=str(CITY)))
+
+
 def test_charts_carry_the_comparisons(ctx):
     """The alt text names how many shares are compared and every one with the value written at its mark."""
     found = within.comparisons(ctx)
