@@ -84,9 +84,131 @@ def test_district_figures_have_their_own_sources_and_no_offsets():
         assert {"title", "publisher", "date", "read_in"} <= set(sources[r.source])
 
 
+def _pct(share):
+    from helpers.plots import Mark
+    from helpers.plots.grammar import mark_text
+
+    return mark_text(Mark("", share), 1) + "%"
+
+
+def _label(ctx, c):
+    return c.pairing.label_zh if ctx.lang == "zh" else c.pairing.label_en
+
+
+def test_shares_are_hollow_marks_and_only_an_open_share_is_a_bound(ctx):
+    found = within.comparisons(ctx)
+    marks = within.share_marks(ctx, found)
+    assert all(m.derived for m in marks)
+    assert [m.kind == "more_than" for m in marks] == [not c.share.is_bounded for c in found]
+    assert [("混合时期" if ctx.lang == "zh" else "mixed periods") in m.label for m in marks] == \
+        [not c.same_period for c in found]
+
+
+def test_both_charts_draw_every_character_in_both_languages(ctx):
+    """render() raises GlyphError on a missing glyph (and the suite makes matplotlib's UserWarnings errors)."""
+    import html
+
+    for chart in (within.shares_chart(ctx), within.leading_chart(ctx)):
+        assert chart.png.startswith(b"\x89PNG") and b"<svg" in chart.svg
+        assert f"<figcaption>{html.escape(chart.caption)}</figcaption>" in chart.html()
+
+
+def test_a_label_the_fonts_cannot_draw_fails_the_shares_chart(monkeypatch):
+    from dataclasses import replace
+
+    from helpers.plots import GlyphError
+
+    first, *rest = within.COMPARISONS
+    monkeypatch.setattr(within, "COMPARISONS", (replace(first, label_en=first.label_en + "\ue000"), *rest))
+    with pytest.raises(GlyphError):
+        within.shares_chart(setup(lang="en", data_dir=str(DATA), city_dir=str(CITY)))
+
+
 def test_charts_carry_the_comparisons(ctx):
-    assert f"({len(within.comparisons(ctx))})" in within.shares_chart(ctx).alt
-    assert f"({len(within._gdp_rows(ctx))})" in within.leading_chart(ctx).alt
+    """The alt text names how many shares are compared and every one with the value written at its mark."""
+    found = within.comparisons(ctx)
+    alt = within.shares_chart(ctx).alt
+    assert (f"比较{len(found)}项" if ctx.lang == "zh" else f"Compares {len(found)} shares") in alt
+    for c in found:
+        assert f"{_label(ctx, c)}" in alt and _pct(c.share) in alt
+    rows = within._gdp_rows(ctx)
+    alt = within.leading_chart(ctx).alt
+    assert (f"比较{len(rows)}个区" if ctx.lang == "zh" else f"Compares {len(rows)} districts") in alt
+    for r in rows.itertuples(index=False):
+        places = len(r.value.partition(".")[2])
+        assert f"{r.topic_zh if ctx.lang == 'zh' else r.topic_en}" in alt and f"{float(r.value):,.{places}f}" in alt
+
+
+def test_the_shares_caption_names_the_highest_the_lowest_the_bound_and_the_mixed_periods(ctx):
+    found = within.comparisons(ctx)
+    caption = within.shares_chart(ctx).caption
+    bounded = [c for c in found if c.share.is_bounded]
+    hi = max(bounded, key=lambda c: c.share.midpoint)
+    lo = min(bounded, key=lambda c: c.share.midpoint)
+    zh = ctx.lang == "zh"
+    assert (f"{_label(ctx, hi)}最高（{_pct(hi.share)}" if zh else
+            f"{_label(ctx, hi)} is the highest ({_pct(hi.share)}") in caption
+    assert (f"{_label(ctx, lo)}最低（{_pct(lo.share)}）" if zh else
+            f"{_label(ctx, lo)} the lowest ({_pct(lo.share)})") in caption
+    clear = all(hi.share.lo >= c.share.hi for c in bounded if c is not hi)
+    assert (("不重叠" if zh else "clear of the others") in caption) == clear
+    for c in found:
+        if not c.share.is_bounded:
+            assert (f"{_label(ctx, c)}只有下限（{_pct(c.share)}" if zh else
+                    f"{_label(ctx, c)} has only a lower bound ({_pct(c.share)}") in caption
+    mixed = sum(not c.same_period for c in found)
+    assert (f"{len(found)}项中{mixed}项混合" if zh else f"{mixed} of the {len(found)} mix two periods") in caption
+    assert caption.count("。" if zh else ". ") == (1 if zh else 0) and caption.endswith("。" if zh else ".")
+
+
+def test_an_overlapping_highest_share_is_not_called_clear(ctx):
+    from dataclasses import replace
+
+    from helpers.intervals import Interval
+
+    found = within.comparisons(ctx)
+    bounded = sorted((c for c in found if c.share.is_bounded), key=lambda c: c.share.midpoint)
+    top, second = bounded[-1], bounded[-2]
+    widened = replace(top, share=Interval(second.share.lo, top.share.hi, True, False))
+    caption = within.shares_finding(ctx, [widened if c is top else c for c in found])
+    assert ("区间与其他项重叠" if ctx.lang == "zh" else "overlapping another") in caption
+    assert ("不重叠" if ctx.lang == "zh" else "clear of the others") not in caption
+
+
+def test_the_shares_chart_leaves_out_what_the_package_lacks():
+    ctx = setup(lang="en", data_dir=str(DISTRICT), city_dir=str(CITY))
+    chart = within.shares_chart(ctx)
+    residents = next(p for p in within.COMPARISONS if p.id == "residents_share")
+    assert residents.label_en not in chart.alt and residents.label_en not in chart.caption
+    n = len(within.comparisons(ctx))
+    assert f"Compares {n} share{'s' if n != 1 else ''}:" in chart.alt
+
+
+def test_the_leading_caption_gives_the_districts_rank_and_neighbours(ctx):
+    table = within.leading_table(ctx)
+    caption = within.leading_chart(ctx).caption
+    names = list(table.iloc[:, 1])
+    rank = list(within._gdp_rows(ctx)["id"]).index(within.DISTRICT_GDP)
+    assert caption.startswith(names[rank])
+    assert (f"在报道的{len(names)}个区中排第{rank + 1}位" if ctx.lang == "zh" else
+            f"ranks {rank + 1} of the {len(names)} districts reported") in caption
+    if 0 < rank < len(names) - 1:
+        assert names[rank - 1] in caption and names[rank + 1] in caption
+    assert all(n not in caption for i, n in enumerate(names) if abs(i - rank) > 1)
+
+
+def test_the_leading_caption_without_the_district_names_the_highest_and_lowest(ctx, monkeypatch):
+    monkeypatch.setattr(within, "DISTRICT_GDP", "no_such_figure")
+    names = list(within.leading_table(ctx).iloc[:, 1])
+    caption = within.leading_chart(ctx).caption
+    assert ("排第" if ctx.lang == "zh" else "ranks") not in caption
+    assert names[0] in caption and names[-1] in caption
+
+
+def test_english_counts_in_ten_thousands_name_their_counter_once():
+    ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
+    text = " ".join(within.comparisons_table(ctx).astype(str).to_numpy().ravel())
+    assert "10 thousand households" in text and "householdss" not in text and "peoples" not in text
 
 
 @pytest.mark.parametrize("notebook", CITY_NOTEBOOKS, ids=lambda p: p.stem)
@@ -136,3 +258,13 @@ def test_a_package_without_a_source_column_has_no_district_figures():
     from helpers import package
 
     assert within.district_figures(package.load(DISTRICT)).empty
+
+
+def test_english_printed_gdp_says_what_its_chinese_unit_means():
+    from helpers.tables import printed_unit_label
+
+    ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
+    rows = within._gdp_rows(ctx)
+    gdp = list(within.leading_table(ctx).iloc[:, 2])
+    assert gdp == [f"{r.value} {printed_unit_label(r.unit_zh, 'en')}" for r in rows.itertuples(index=False)]
+    assert all(r.unit_zh != printed_unit_label(r.unit_zh, "en") for r in rows.itertuples(index=False))

@@ -144,7 +144,7 @@ def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
     anchor = interval.lo if interval.lo is not None else interval.hi
     if unit == "count" and anchor is not None and abs(anchor) >= 10**4:
         scaled = interval * Fraction(1, 10**4)
-        word = f"万{counter}" if ctx.lang == "zh" else f"10 thousand {unit_label(counter, 'en') or 'units'}s"
+        word = f"万{counter}" if ctx.lang == "zh" else f"10 thousand {unit_label(counter, 'en') or 'units'}"
         if scaled.lo is not None and scaled.hi is None:
             return f"{'≥' if scaled.lo_closed else '>'} {Interval.point(scaled.lo).format(2)} {word}"
         return f"{scaled.format(2)} {word}"
@@ -209,19 +209,113 @@ def sentence(ctx, pairing_id: str):
     return Text(text)
 
 
-def shares_chart(ctx):
-    """Every comparison's share with its interval (percent), a lower bound drawn as an arrow."""
-    from helpers import plots
+def _t(ctx, zh: str, en: str) -> str:
+    return zh if ctx.lang == "zh" else en
 
-    rows = []
-    for c in comparisons(ctx):
-        lo, hi = c.share.to_floats()
-        rows.append({"label": c.pairing.label_zh if ctx.lang == "zh" else c.pairing.label_en, "low": lo, "high": hi,
-                     "value": float(c.share.midpoint) if c.share.is_bounded else lo,
-                     "lower_bound_only": not c.share.is_bounded})
-    frame = pd.DataFrame(rows, columns=["label", "low", "high", "value", "lower_bound_only"])
-    title = "区占全市的比重" if ctx.lang == "zh" else "The district as a share of the city"
-    return plots.interval_chart(ctx, frame, title, "%")
+
+def _join(ctx, parts: list[str]) -> str:
+    return ("；" if ctx.lang == "zh" else "; ").join(parts)
+
+
+def _one_sentence(ctx, parts: list[str]) -> str:
+    text = _join(ctx, [p for p in parts if p])
+    return (text[0].upper() + text[1:] + ".") if ctx.lang == "en" else text + "。"
+
+
+def share_kind(c: Comparison) -> str:
+    """The kind of a share's mark: ``more_than`` when it is open above (a lower bound), else the least exact of
+    both figures' qualifiers (``approx``, ``estimate``), else ``exact``."""
+    if not c.share.is_bounded:
+        return "more_than" if c.share.lo is not None else "at_most"
+    qualifiers = {c.district_row["qualifier"], c.city_row["qualifier"]}
+    return next((k for k in ("approx", "estimate") if k in qualifiers), "exact")
+
+
+def _label(ctx, c: Comparison) -> str:
+    return c.pairing.label_zh if ctx.lang == "zh" else c.pairing.label_en
+
+
+def share_marks(ctx, found: list[Comparison] | None = None) -> list:
+    """Each comparison's share (percent) as a derived (hollow) mark; a mixed-period one says so in its row name
+    (after a space, so the row wraps before it)."""
+    from helpers.plots import Mark
+
+    found = comparisons(ctx) if found is None else found
+    return [Mark(_label(ctx, c) + ("" if c.same_period else _t(ctx, " （混合时期）", " (mixed periods)")), c.share,
+                 share_kind(c), derived=True) for c in found]
+
+
+def _pct(mark) -> str:
+    from helpers.plots.grammar import mark_text
+
+    return f"{mark_text(mark, 1)}%"
+
+
+def shares_finding(ctx, found: list[Comparison]) -> str:
+    """The caption of :func:`shares_chart`: which share bounded on both sides is highest and which lowest (and
+    whether the highest's interval stands clear of the others'), which shares are only bounded, how many mix two
+    periods.  The values are the ones the chart writes at its marks."""
+    marks = share_marks(ctx, found)
+    named = [(c, m, _label(ctx, c)) for c, m in zip(found, marks)]
+    bounded = [(m, n) for c, m, n in named if c.share.is_bounded]
+    parts = []
+    if len(bounded) > 1:
+        (hi, hn), (lo, ln) = max(bounded, key=lambda x: x[0].value), min(bounded, key=lambda x: x[0].value)
+        clear = all(hi.interval.lo >= m.interval.hi for m, _ in bounded if m is not hi)
+        parts.append(_t(ctx, f"{hn}最高（{_pct(hi)}，{'区间与其他各项不重叠' if clear else '区间与其他项重叠'}），"
+                             f"{ln}最低（{_pct(lo)}）",
+                        f"{hn} is the highest ({_pct(hi)}, its interval "
+                        f"{'clear of the others' if clear else 'overlapping another'}), {ln} the lowest ({_pct(lo)})"))
+    elif bounded:
+        parts.append(_t(ctx, f"{bounded[0][1]}为{_pct(bounded[0][0])}", f"{bounded[0][1]} is {_pct(bounded[0][0])}"))
+    for _, m, n in named:
+        if m.lower_bound:
+            parts.append(_t(ctx, f"{n}只有下限（{_pct(m)}，箭头），可能更高",
+                            f"{n} has only a lower bound ({_pct(m)}, the arrow) and may be higher"))
+        elif m.upper_bound:
+            parts.append(_t(ctx, f"{n}只有上限（{_pct(m)}）", f"{n} has only an upper bound ({_pct(m)})"))
+    mixed = sum(not c.same_period for c in found)
+    if mixed:
+        parts.append(_t(ctx, f"{len(found)}项中{mixed}项混合了两个时期",
+                        f"{mixed} of the {len(found)} mix two periods"))
+    return _one_sentence(ctx, parts)
+
+
+def _alt(ctx, title: str, rows: list[tuple[str, str]], what: str | tuple[str, str], marks: list) -> str:
+    """Alt text from the data: the title, how many rows are compared, every row's name and value, and the kinds.
+
+    ``what`` names the rows (a pair: one, several)."""
+    from helpers.plots.grammar import kinds_words
+
+    if isinstance(what, tuple):
+        what = what[0] if len(rows) == 1 else what[1]
+
+    sep = ("；" if ctx.lang == "zh" else "; ")
+    listed = sep.join(f"{n} {v}" if ctx.lang == "zh" else f"{n}: {v}" for n, v in rows)
+    kinds = kinds_words(marks, ctx.lang)
+    if ctx.lang == "zh":
+        return f"{title}。比较{len(rows)}{what}：{listed}。" + (f"其中{kinds}。" if kinds else "")
+    return f"{title}. Compares {len(rows)} {what}: {listed}." + (f" Of these: {kinds}." if kinds else "")
+
+
+def shares_chart(ctx):
+    """Every comparison's share of the city (percent, from zero) with its interval: derived values drawn hollow,
+    a lower bound as an arrow, a mixed-period comparison named in its row; caption from :func:`shares_finding`."""
+    from helpers.plots import render
+    from helpers.plots.layout import dot_figure
+
+    title = _t(ctx, "区占全市的比重", "The district as a share of the city")
+    found = comparisons(ctx)
+    if not found:
+        from helpers.plots.charts import empty
+
+        return empty(ctx, title)
+    marks = share_marks(ctx, found)
+    fig = dot_figure(ctx.lang, marks, title, _t(ctx, "区占全市（%）", "district / city (%)"), 1, zero=True)
+    mixed = _t(ctx, "（混合时期）", " (mixed periods)")
+    rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(m)) for c, m in zip(found, marks)]
+    what = "项比值" if ctx.lang == "zh" else ("share", "shares")
+    return render(fig, _alt(ctx, title, rows, what, marks), shares_finding(ctx, found))
 
 
 # ---- the leading districts ---------------------------------------------------------------------------------
@@ -241,13 +335,16 @@ def _gdp_rows(ctx, year: str = "2022") -> pd.DataFrame:
 
 def leading_table(ctx) -> pd.DataFrame:
     """The leading districts' GDP (largest first), each with its interval and its share of the city's GDP."""
+    from helpers.tables import printed_unit_label
+
     zh = ctx.lang == "zh"
     city = city_package(ctx)
     whole = figure_input(_row(city.figures, "gdp")).interval
     rows = []
     for rank, r in enumerate(_gdp_rows(ctx).itertuples(index=False), start=1):
         i = figure_input(r).interval
-        rows.append([rank, r.topic_zh if zh else r.topic_en, f"{r.value} {r.unit_zh}", _fmt(ctx, i, "CNY"),
+        rows.append([rank, r.topic_zh if zh else r.topic_en, f"{r.value} {printed_unit_label(r.unit_zh, ctx.lang)}",
+                     _fmt(ctx, i, "CNY"),
                      _fmt(ctx, HUNDRED * i / whole, "percent")])
     cols = ["位次", "区", "地区生产总值", "区间", "占全市（%）"] if zh else \
         ["rank", "district", "GDP", "interval", "share of the city (%)"]
@@ -276,7 +373,8 @@ def leading_sentence(ctx):
     src = sources.get(rows.iloc[0].get("source"), {})
     if zh:
         text = (f"在{len(ids)}个地区生产总值领先的区中，{name}排第{rank}位；这{len(ids)}个区合计占全市的{share}。"
-                f"区的数字来自{tables.source_field(src, 'publisher', 'zh')}{src.get('date', '')}发布的各区县主要经济指标（据媒体报道），"
+                f"区的数字来自{tables.source_field(src, 'publisher', 'zh')}{src.get('date', '')}"
+                f"发布的各区县主要经济指标（据媒体报道），"
                 f"不在公报摘录中；只列出报道中的区，所以位次只是这些区之间的位次。")
     else:
         text = (f"Among the {len(ids)} leading districts by GDP, {name} ranks {rank}; together the {len(ids)} make "
@@ -289,24 +387,78 @@ def leading_sentence(ctx):
         change = _fmt(ctx, HUNDRED * (now / then) - HUNDRED, "percent")
         text += (f"\n\n{name}{_period(ctx, figure_input(nxt).period)}的地区生产总值为{nxt['value']}{nxt['unit_zh']}，"
                  f"按现价比上年高{change}；这是名义变化，不是统计局按不变价计算的增速。" if zh else
-                 f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} {nxt['unit_zh']}, "
+                 f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} "
+                 f"{tables.printed_unit_label(nxt['unit_zh'], 'en')}, "
                  f"{change} above the year before at current prices: a nominal change, not the real growth the bureau "
                  f"computes at constant prices.")
     return Text(text)
 
 
-def leading_chart(ctx):
-    """The leading districts' GDP with intervals, in 亿元 (10**8 yuan)."""
-    from helpers import plots
+def leading_marks(ctx) -> tuple[list, int, str]:
+    """The leading districts' GDP as printed marks (largest first, named by district), with the divisor and unit
+    label of the tables (亿元)."""
+    from helpers.plots import Mark
+    from helpers.plots.charts import printed_places
+    from helpers.tables import display_scale
 
-    rows = []
-    for r in _gdp_rows(ctx).itertuples(index=False):
-        lo, hi = figure_input(r).interval.to_floats()
-        rows.append({"label": r.topic_zh if ctx.lang == "zh" else r.topic_en, "low": lo / 1e8, "high": hi / 1e8,
-                     "value": float(figure_input(r).interval.midpoint) / 1e8, "lower_bound_only": False})
-    frame = pd.DataFrame(rows, columns=["label", "low", "high", "value", "lower_bound_only"])
-    zh = ctx.lang == "zh"
-    rows_ = _gdp_rows(ctx)
-    when = _period(ctx, figure_input(rows_.iloc[0]).period) if not rows_.empty else ""
-    return plots.interval_chart(ctx, frame, f"地区生产总值领先的区（{when}）" if zh else f"Leading districts by GDP ({when})",
-                                "亿元" if zh else "100 million yuan")
+    rows = _gdp_rows(ctx)
+    if rows.empty:
+        return [], 1, ""
+    divisor, unit = display_scale("CNY", Fraction(rows["base_value"].astype(float).min()), ctx.lang)
+    marks = [Mark(r.topic_zh if ctx.lang == "zh" else r.topic_en, figure_input(r).interval, r.qualifier,
+                  places=printed_places(r, divisor)) for r in rows.itertuples(index=False)]
+    return marks, divisor, unit
+
+
+def leading_finding(ctx, marks: list, divisor, unit: str) -> str:
+    """The caption of :func:`leading_chart`: the district's rank among the districts shown and its neighbours."""
+    from helpers.plots.grammar import mark_text, unit_suffix
+
+    ids = list(_gdp_rows(ctx)["id"])
+
+    def v(m):
+        return f"{m.label}（{mark_text(m, divisor)}{unit_suffix(unit)}）" if ctx.lang == "zh" else \
+            f"{m.label} ({mark_text(m, divisor)}{unit_suffix(unit)})"
+
+    if DISTRICT_GDP not in ids:
+        return _one_sentence(ctx, [_t(ctx, f"最高为{v(marks[0])}，最低为{v(marks[-1])}",
+                                      f"the highest is {v(marks[0])}, the lowest {v(marks[-1])}")])
+    k = ids.index(DISTRICT_GDP)
+    me = marks[k]
+    above, below = (marks[k - 1] if k > 0 else None), (marks[k + 1] if k + 1 < len(marks) else None)
+    where = _t(ctx, f"{v(me)}在报道的{len(marks)}个区中排第{k + 1}位",
+               f"{v(me)} ranks {k + 1} of the {len(marks)} districts reported")
+    if above and below:
+        where += _t(ctx, f"，在{v(above)}与{v(below)}之间", f", between {v(above)} and {v(below)}")
+    elif above:
+        where += _t(ctx, f"，次于{v(above)}", f", after {v(above)}")
+    elif below:
+        where += _t(ctx, f"，高于{v(below)}", f", ahead of {v(below)}")
+    return _one_sentence(ctx, [where])
+
+
+def leading_chart(ctx):
+    """The leading districts' GDP (printed figures, largest first) as lollipops from zero in the tables' unit
+    (亿元), the district's name in bold; caption from :func:`leading_finding`."""
+    from helpers.plots import render
+    from helpers.plots.layout import dot_figure
+
+    rows = _gdp_rows(ctx)
+    when = _period(ctx, figure_input(rows.iloc[0]).period) if not rows.empty else ""
+    title = _t(ctx, f"地区生产总值领先的区（{when}）", f"Leading districts by GDP ({when})")
+    marks, divisor, unit = leading_marks(ctx)
+    if not marks:
+        from helpers.plots.charts import empty
+
+        return empty(ctx, title)
+    fig = dot_figure(ctx.lang, marks, title, _t(ctx, f"地区生产总值（{unit}）", f"GDP ({unit})"), divisor,
+                     zero=True, stems=True)
+    ids = list(rows["id"])
+    if DISTRICT_GDP in ids:
+        fig.axes[0].get_yticklabels()[ids.index(DISTRICT_GDP)].set_fontweight("bold")
+    from helpers.plots.grammar import mark_text, unit_suffix
+
+    rows_ = [(m.label, f"{mark_text(m, divisor)}{unit_suffix(unit)}") for m in marks]
+    what = "个区的地区生产总值" if ctx.lang == "zh" else ("district's GDP", "districts' GDP")
+    return render(fig, _alt(ctx, title, rows_, what, marks),
+                  leading_finding(ctx, marks, divisor, unit))

@@ -44,6 +44,11 @@ def _empty(ctx, title: str) -> Chart:
     return render(fig, f"{title}: {word}", f"{title}: {word}")
 
 
+def empty(ctx, title: str) -> Chart:
+    """The chart for nothing to show: its title and the words for "not reported" (alt text and caption too)."""
+    return _empty(ctx, title)
+
+
 def printed_places(figure, divisor) -> int | None:
     """Decimals that show a printed figure at ``divisor`` with exactly its printed precision (None if not decimal).
 
