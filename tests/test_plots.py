@@ -393,3 +393,13 @@ def test_a_font_cache_older_than_the_cjk_font_is_rebuilt(zh):
     chart = plots.counts(zh, section=1)
     assert chart.png.startswith(b"\x89PNG")
     assert any(f.name == plots.FONT for f in fm.ttflist)
+
+
+@pytest.mark.parametrize("lo,hi", [(0, 15), (0, 1), (0, 0.5), (0, 2500), (2.3, 2.7)])
+def test_tick_labels_show_every_tick_exactly(lo, hi):
+    from helpers.plots.layout import _nice_ticks
+
+    ticks, places = _nice_ticks(lo, hi)
+    assert len(ticks) >= 2
+    assert all(abs(round(t, places) - t) < 1e-9 for t in ticks)  # no tick is rounded to a neighbour's label
+    assert len({f"{t:.{places}f}" for t in ticks}) == len(ticks)

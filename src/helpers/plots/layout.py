@@ -105,9 +105,8 @@ def _nice_ticks(lo: float, hi: float) -> tuple[list[float], int]:
         t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi) if lo - 1e-12 <= t <= hi + 1e-12
     ]
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    places = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
-    if step < 1 and round(step * 10**places) % 10 and places < 6:  # 0.25 steps need two decimals
-        places = len(f"{step:.6f}".rstrip("0").split(".")[1])
+    # as many decimals as the step has (2.5 → 1, 0.25 → 2, 5 → 0), so that every tick is labelled exactly
+    places = len(f"{step:.6f}".rstrip("0").split(".")[1])
     return ticks, places
 
 
