@@ -205,10 +205,19 @@ def test_the_leading_caption_without_the_district_names_the_highest_and_lowest(c
     assert names[0] in caption and names[-1] in caption
 
 
-def test_english_counts_in_ten_thousands_name_their_counter_once():
+def test_english_counts_in_ten_thousands_name_their_counter_once_as_the_tables_do():
     ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
     text = " ".join(within.comparisons_table(ctx).astype(str).to_numpy().ravel())
-    assert "10 thousand households" in text and "householdss" not in text and "peoples" not in text
+    assert "× 10,000 households" in text and "householdss" not in text and "peoples" not in text
+    assert "10 thousand" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_comparison_tables_show_every_cell_in_full_without_an_index(lang):
+    ctx = setup(lang=lang, data_dir=str(DATA), city_dir=str(CITY))
+    for t in (within.comparisons_table(ctx), within.leading_table(ctx)):
+        html = t._repr_html_()
+        assert "<th>0</th>" not in html and "...</td>" not in html
 
 
 @pytest.mark.parametrize("notebook", CITY_NOTEBOOKS, ids=lambda p: p.stem)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import periods
+from helpers import periods, tables
 from helpers.intervals import Interval
 from helpers.relations import figure_input
 
@@ -144,7 +144,7 @@ def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
     anchor = interval.lo if interval.lo is not None else interval.hi
     if unit == "count" and anchor is not None and abs(anchor) >= 10**4:
         scaled = interval * Fraction(1, 10**4)
-        word = f"万{counter}" if ctx.lang == "zh" else f"10 thousand {unit_label(counter, 'en') or 'units'}"
+        word = f"万{counter}" if ctx.lang == "zh" else f"× 10,000 {unit_label(counter, 'en')}".rstrip()
         if scaled.lo is not None and scaled.hi is None:
             return f"{'≥' if scaled.lo_closed else '>'} {Interval.point(scaled.lo).format(2)} {word}"
         return f"{scaled.format(2)} {word}"
@@ -159,7 +159,7 @@ def _period(ctx, p) -> str:
     return periods.label(p, ctx.lang)
 
 
-def comparisons_table(ctx) -> pd.DataFrame:
+def comparisons_table(ctx) -> tables.Table:
     """The district's figure, the city's, the share with its interval, both periods, and the period verdict."""
     zh = ctx.lang == "zh"
     cols = (["比较", "区", "区的时期", "全市", "全市的时期", "区占全市（%）", "时期"] if zh else
@@ -172,7 +172,7 @@ def comparisons_table(ctx) -> pd.DataFrame:
                      _fmt(ctx, c.city, c.city_row["base_unit"], _counter(c.city_row)), _period(ctx, c.city_period),
                      _fmt(ctx, c.share, "percent"),
                      ("相同" if zh else "same") if c.same_period else ("不同（混合时期）" if zh else "mixed")])
-    return pd.DataFrame(rows, columns=cols)
+    return tables.table(rows, cols)
 
 
 def sentence(ctx, pairing_id: str):
@@ -333,7 +333,7 @@ def _gdp_rows(ctx, year: str = "2022") -> pd.DataFrame:
     return rows.sort_values("_v", ascending=False, kind="stable")
 
 
-def leading_table(ctx) -> pd.DataFrame:
+def leading_table(ctx) -> tables.Table:
     """The leading districts' GDP (largest first), each with its interval and its share of the city's GDP."""
     from helpers.tables import printed_unit_label
 
@@ -348,7 +348,7 @@ def leading_table(ctx) -> pd.DataFrame:
                      _fmt(ctx, HUNDRED * i / whole, "percent")])
     cols = ["位次", "区", "地区生产总值", "区间", "占全市（%）"] if zh else \
         ["rank", "district", "GDP", "interval", "share of the city (%)"]
-    return pd.DataFrame(rows, columns=cols)
+    return tables.table(rows, cols)
 
 
 def leading_sentence(ctx):
