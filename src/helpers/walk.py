@@ -92,7 +92,7 @@ def _measures(ctx, figs: pd.DataFrame) -> str:
     return ", ".join(f"{n} {names.get(m, m)}" for m, n in counts.items())
 
 
-def measure_counts(ctx) -> pd.DataFrame:
+def measure_counts(ctx) -> tables.Table:
     """How many figures of each kind, largest first (as ``tables.counts_by(ctx, "measure")``, with a rate per
     thousand named as such rather than as a rate per person per month)."""
     figs = _figures(ctx)
@@ -100,11 +100,12 @@ def measure_counts(ctx) -> pd.DataFrame:
     counts = keys.value_counts().sort_index().sort_values(ascending=False, kind="stable")
     names = dict(labels.MEASURE_LABELS[ctx.lang])
     names.update({f"{m}:{u}": v[ctx.lang] for (m, u), v in _UNIT_MEASURES.items()})
-    return pd.DataFrame(
+    return tables.table(
         {
             labels.heading("measure", ctx.lang): [names.get(k, k) for k in counts.index],
-            labels.heading("count", ctx.lang): counts.to_numpy(),
-        }
+            labels.heading("count", ctx.lang): [str(n) for n in counts.to_numpy()],
+        },
+        None,
     )
 
 
