@@ -101,7 +101,7 @@ def test_a_dash_between_digits_is_not_a_minus():
 @pytest.mark.parametrize(
     ("sentence", "unit", "base_value", "base_unit"),
     [
-        ("云溪区人口出生率为8.5‰。", "‰", 0.85, "percent"),
+        ("云溪区人口出生率为8.5‰。", "‰", 8.5, "per_mille"),
         ("云溪区马术队有马20匹。", "匹", 20.0, "count"),
         ("云溪区获得席位3席。", "席", 3.0, "count"),
         ("云溪区建成住宅楼12幢。", "幢", 12.0, "count"),

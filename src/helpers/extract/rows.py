@@ -152,10 +152,36 @@ def is_rounded(value: str, unit_zh: str, discrete: bool) -> bool:
 # ---- guesses: measure, topic, indicator ------------------------------------------------------------------------
 
 
+_RATIO = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[:：][0-9]+(?:\.[0-9]+)?)+")
+
+
+def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
+    """(unit, measure) for a number printed without a unit as one part of a ratio (3.5:34.8:61.7), else None.
+
+    Parts that sum to 100 (within their rounding: half a unit of the last printed place per part) are the
+    shares of a whole, as in a 构成比: ``("%", "share_pct")``.  Any other ratio's parts are read as 份 (parts),
+    ``("份", "other")``: a guess the draft marks as such.
+    """
+    lo, hi = max(0, a - 60), min(len(s), end + 60)
+    for m in _RATIO.finditer(s, lo, hi):
+        if m.start() <= a and end <= m.end():
+            if m.start() == a and m.end() == end:
+                return None  # no colon: not a ratio
+            parts = re.split("[:：]", m.group())
+            places = max(len(p.partition(".")[2]) for p in parts)
+            total = sum(Decimal(p) for p in parts)
+            if abs(total - 100) <= Decimal(len(parts)) * Decimal(5) / Decimal(10) ** (places + 1):
+                return "%", "share_pct"
+            return "份", "other"
+    return None
+
+
 def measure(unit_zh: str, base_unit: str, clause: str, after: str) -> str:
     """The measure a figure's unit and the clause before it suggest (one of :data:`MEASURES`)."""
     if base_unit == "percentage_points":
         return "change_pp"
+    if base_unit == "per_mille":
+        return "rate"  # birth, death and natural growth rates per thousand residents
     if base_unit == "percent":
         if after.startswith("达标"):
             return "share_pct"
