@@ -165,8 +165,8 @@ def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
     lo, hi = max(0, a - 60), min(len(s), end + 60)
     for m in _RATIO.finditer(s, lo, hi):
         if m.start() <= a and end <= m.end():
-            if m.start() == a and m.end() == end:
-                return None  # no colon: not a ratio
+            if (m.start() == a and m.end() == end) or s[m.start() - 1:m.start()] in ("图", "表"):
+                return None  # no colon, or 图2:2011 (a chart's label): not a ratio
             parts = re.split("[:：]", m.group())
             places = max(len(p.partition(".")[2]) for p in parts)
             total = sum(Decimal(p) for p in parts)
