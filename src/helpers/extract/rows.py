@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from array import array
 from decimal import Decimal
 from fractions import Fraction
@@ -287,34 +286,32 @@ _STR_FIELDS = tuple(f for f in DraftRow._fields if f not in (*_INT_FIELDS, "base
 
 class DraftColumns:
     """The draft's rows (each appended as a :class:`DraftRow`) stored by column: offsets and sections in
-    arrays of 8-byte integers, base values in an array of doubles, strings interned and shared.  No object
-    is kept per figure, so memory stays in proportion to the text (``1亿元，1亿元，…`` included)."""
+    arrays of 8-byte integers, base values in an array of doubles, and each string column as 4-byte codes into
+    its own table of the distinct strings it holds (the categories of the finished column).  No object is kept
+    per figure, so memory stays in proportion to the text (``增长1.5%，增长1.5%，…`` included)."""
 
     def __init__(self) -> None:
         self.ints = {name: array("q") for name in _INT_FIELDS}
         self.base_value = array("d")
         self.rounded = bytearray()
-        self.strs: dict[str, list[str]] = {name: [] for name in _STR_FIELDS}
+        self.codes: dict[str, array] = {name: array("i") for name in _STR_FIELDS}
+        self.categories: dict[str, dict[str, int]] = {name: {} for name in _STR_FIELDS}
+        # (codes, categories) per string field, in DraftRow's order, for append's loop
+        self._str_slots = [(_DRAFT_INDEX[name], self.codes[name], self.categories[name]) for name in _STR_FIELDS]
 
     def append(self, row: DraftRow) -> None:
-        ints, strs, intern = self.ints, self.strs, sys.intern
+        ints = self.ints
         ints["section"].append(row.section)
         ints["char_start"].append(row.char_start)
         ints["char_end"].append(row.char_end)
         self.base_value.append(row.base_value)
         self.rounded.append(1 if row.rounded else 0)
-        # the strings a text repeats (1.5, 增长) are interned; the others are shared already (the lexicon's units,
-        # the qualifier and measure names, the period and topic of the reading unit)
-        strs["value"].append(intern(row.value))
-        strs["printed"].append(intern(row.printed))
-        strs["indicator_zh"].append(intern(row.indicator_zh))
-        strs["topic_zh"].append(row.topic_zh)
-        strs["unit_zh"].append(row.unit_zh)
-        strs["base_unit"].append(row.base_unit)
-        strs["qualifier"].append(row.qualifier)
-        strs["period"].append(row.period)
-        strs["measure"].append(row.measure)
-        strs["value_high"].append(row.value_high)
+        for i, codes, categories in self._str_slots:
+            value = row[i]
+            code = categories.get(value)
+            if code is None:
+                code = categories[value] = len(categories)
+            codes.append(code)
 
     def __len__(self) -> int:
         return len(self.base_value)
@@ -324,10 +321,22 @@ class DraftColumns:
         return self.ints["char_start"]
 
 
+_DRAFT_INDEX = {name: i for i, name in enumerate(DraftRow._fields)}
+
+
+def _categorical(codes, categories: list[str]):
+    """A categorical column of strings from its codes (no per-row string object is made)."""
+    import pandas as pd
+
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype="str")))
+
+
 def figures_frame(rows: DraftColumns) -> pd.DataFrame:
     """The draft DataFrame (:data:`DRAFT_COLUMNS`) sorted by char_start; ids draft_001 …
 
-    Each column is converted and its list released before the next, so the peak holds one column twice.
+    ``id`` is a string column; the other text columns are categorical (each distinct string stored once, one
+    small integer code per row), so the frame of a text dense with figures stays small.  Each column is
+    converted and its codes released before the next.
     """
     import numpy as np
     import pandas as pd
@@ -339,10 +348,8 @@ def figures_frame(rows: DraftColumns) -> pd.DataFrame:
     for name in DRAFT_COLUMNS:
         if name == "id":
             data[name] = pd.array(_ids("draft_", n), dtype="str")
-        elif name in ("topic_en", "indicator_en"):
-            data[name] = pd.array([""] * n, dtype="str")
-        elif name == "guess":
-            data[name] = pd.array([GUESS] * n, dtype="str")
+        elif name in ("topic_en", "indicator_en", "guess"):
+            data[name] = _categorical(np.zeros(n, dtype=np.int8), [GUESS if name == "guess" else ""])
         elif name in _INT_FIELDS:
             col = np.array(rows.ints[name], dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
             data[name] = col if order is None else col[order]
@@ -353,10 +360,9 @@ def figures_frame(rows: DraftColumns) -> pd.DataFrame:
             col = np.frombuffer(bytes(rows.rounded), dtype=np.uint8).astype(bool)
             data[name] = col if order is None else col[order]
         else:
-            values = rows.strs[name]
-            arr = pd.array(values if order is None else [values[i] for i in order], dtype="str")
-            values.clear()  # release the list before the next column
-            data[name] = arr
+            codes = np.array(rows.codes[name], dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+            data[name] = _categorical(codes if order is None else codes[order], list(rows.categories[name]))
+            del rows.codes[name][:]  # release the codes before the next column
     return pd.DataFrame(data)
 
 
