@@ -119,6 +119,11 @@ def test_the_parts_of_a_structure_that_sum_to_100_are_shares_in_percent():
         ("4.2", "%", "share_pct"), ("40.5", "%", "share_pct"), ("55.3", "%", "share_pct")]
 
 
+def test_a_ratio_printed_with_the_ratio_sign_is_read_like_one_with_colons():
+    draft = extract_text("云溪区三次产业比例由上年的13.72∶46.43∶39.85调整为12.36∶48.34∶39.3。")
+    assert list(draft["unit_zh"]) == ["%"] * 6 and set(draft["measure"]) == {"share_pct"}
+
+
 def test_the_parts_of_another_ratio_are_read_as_parts():
     draft = extract_text("云溪区师生比为1:12.5。")
     assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [("1", "份", "other"),

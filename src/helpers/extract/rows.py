@@ -151,7 +151,8 @@ def is_rounded(value: str, unit_zh: str, discrete: bool) -> bool:
 # ---- guesses: measure, topic, indicator ------------------------------------------------------------------------
 
 
-_RATIO = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[:：][0-9]+(?:\.[0-9]+)?)+")
+#: Numbers joined by a colon, full-width colon or the ratio sign ∶ (U+2236).
+_RATIO = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[:：∶][0-9]+(?:\.[0-9]+)?)+")
 
 
 def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
@@ -166,7 +167,7 @@ def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
         if m.start() <= a and end <= m.end():
             if (m.start() == a and m.end() == end) or s[m.start() - 1:m.start()] in ("图", "表"):
                 return None  # no colon, or 图2:2011 (a chart's label): not a ratio
-            parts = re.split("[:：]", m.group())
+            parts = re.split("[:：∶]", m.group())
             places = max(len(p.partition(".")[2]) for p in parts)
             total = sum(Decimal(p) for p in parts)
             if abs(total - 100) <= Decimal(len(parts)) * Decimal(5) / Decimal(10) ** (places + 1):

@@ -190,7 +190,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             sc.estimate_used = True
             if qualifier == "exact" and not lx.START_LEVEL.search(s, max(0, a - 8), a):
                 qualifier = "estimate"  # but 从2011年的1091亿元: a starting level, printed as known
-        if s[a - 1:a] in (":", "：") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
+        if s[a - 1:a] in (":", "：", "∶") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
             qualifier = self.last_qualifier  # 由15:61.9:23.1: the parts of one ratio share a qualifier
 
         if self.cum is None:
