@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, ROOT, source_path
 
+from conftest import DATA, ROOT, source_path
 from helpers import audit, draft, package, relations
+from helpers.extract import compare
 
 #: Invented sentences: two numbered headings, each wording a relation rule reads, a year that is not a figure.
 MINE = ("示例区2022年工作回顾\n\n"
@@ -25,8 +26,8 @@ MINE = ("示例区2022年工作回顾\n\n"
         "全年全区地区生产总值达到320.5亿元，同比增长4.6%。其中服务业增加值210.3亿元，占地区生产总值的65.6%。\n\n"
         "二、城市建设\n"
         "全年完成棚户区改造1800户，完成年度任务的112.5%。全区累计建成5G基站2600个，其中今年新建450个。\n")
-#: An invented sentence whose figures the extractor cannot give a unit (a ratio printed with colons).
-NO_UNIT = "示例区\n\n一、结构\n三次产业比例为3.5:34.8:61.7。\n"
+#: An invented sentence whose unit the extractor reads (千瓦时, energy) but the schema's base units do not hold.
+OUTSIDE_SCHEMA = "示例区\n\n一、能源\n全年发电量12.5亿千瓦时。\n"
 CITY_DEFAULT = ROOT.parent / "shared" / "source" / "jinan_2022_communique_excerpt.txt"
 #: The figure fields whose values come from the extractor (its vocabulary, units and names).
 EXTRACTOR_FIELDS = {"unit_zh", "base_unit", "base_value", "measure", "qualifier", "period", "value",
@@ -139,14 +140,14 @@ def test_force_replaces_an_existing_folder(mine, tmp_path):
 
 
 def test_a_draft_that_would_not_validate_writes_nothing(tmp_path):
-    report = tmp_path / "ratio.txt"
-    report.write_text(NO_UNIT, encoding="utf-8")
+    report = tmp_path / "energy.txt"
+    report.write_text(OUTSIDE_SCHEMA, encoding="utf-8")
     out = tmp_path / "pkg"
     with pytest.raises(draft.DraftError, match=r"would not validate .*nothing written") as caught:
         draft.new(report, out)
     assert caught.value.errors and {e.field for e in caught.value.errors} <= EXTRACTOR_FIELDS
     assert "figures.csv, row 1 (id 'draft_001'), field 'unit_zh'" in str(caught.value)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ratio.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["energy.txt"]
 
 
 def test_command_exits_2_naming_the_problem_and_0_on_success(mine, tmp_path):
@@ -184,22 +185,32 @@ def test_draft_of_the_district_report_validates_with_its_curated_sections(tmp_pa
     assert len(read(out, "figures.csv")) == len(curated.figures)
 
 
-def test_draft_of_the_city_communique_fails_only_on_the_extractor_s_values(tmp_path):
-    """Today the extractor leaves some figures without unit or measure (footnote markers, a ratio, ‰):
-    `new` must name those rows and nothing of its own (sections, coverage, relations, descriptor)."""
+def test_draft_of_the_city_communique_validates_and_agrees_with_the_curated_package(tmp_path):
+    """The communiqué's draft validates as it stands (‰ in per_mille, a printed minus, a 构成比's parts in %),
+    and its figures are the curated data/jinan_2022's figures of the text: same offsets, values and units."""
     report = _source("CITY_SOURCE", CITY_DEFAULT)
     out = tmp_path / "city"
-    try:
-        result = draft.new(report, out)
-    except draft.DraftError as e:
-        assert e.errors, str(e)
-        outside = [str(x) for x in e.errors if x.field not in EXTRACTOR_FIELDS or not x.file.endswith("figures.csv")]
-        assert outside == []
-        assert not out.exists()
-    else:
-        assert result.valid
+    result = draft.new(report, out)
+    assert result.valid, [str(e) for e in result.errors]
+    assert [str(e) for e in audit.audit(out, source=report).errors] == []
+    curated = package.load(DATA / "jinan_2022").figures
+    of_the_text = curated[curated["char_start"].notna()]
+    found = compare(read(out, "figures.csv"), of_the_text)
+    assert (found.recall, found.precision) == (1.0, 1.0), str(found)
+    assert found.accuracy("base_value") == 1.0 and found.accuracy("base_unit") == 1.0, str(found)
     sections = draft.detect_sections(report.read_text(encoding="utf-8"))
     assert [s["title_zh"] for s in sections][1:] == ["一、综合"]
+
+
+def test_a_printed_minus_is_the_figure_s_and_its_digit_run_is_claimed(tmp_path):
+    report = tmp_path / "minus.txt"
+    report.write_text("示例区\n\n一、人口\n全年人口自然增长率为-1.9‰。\n", encoding="utf-8")
+    out = tmp_path / "pkg"
+    result = draft.new(report, out)
+    assert result.valid
+    figures, non_figures = read(out, "figures.csv"), read(out, "non_figures.csv")
+    assert list(figures["value"])[:1] == ["-1.9"] and list(figures["base_unit"])[:1] == ["per_mille"]
+    assert "1.9" not in set(non_figures["text"])
 
 
 def test_an_unwritable_parent_is_named_and_nothing_is_left(mine, tmp_path, monkeypatch):

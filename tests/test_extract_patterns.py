@@ -101,7 +101,7 @@ def test_a_dash_between_digits_is_not_a_minus():
 @pytest.mark.parametrize(
     ("sentence", "unit", "base_value", "base_unit"),
     [
-        ("云溪区人口出生率为8.5‰。", "‰", 0.85, "percent"),
+        ("云溪区人口出生率为8.5‰。", "‰", 8.5, "per_mille"),
         ("云溪区马术队有马20匹。", "匹", 20.0, "count"),
         ("云溪区获得席位3席。", "席", 3.0, "count"),
         ("云溪区建成住宅楼12幢。", "幢", 12.0, "count"),
@@ -111,6 +111,47 @@ def test_a_dash_between_digits_is_not_a_minus():
 def test_per_mille_and_measure_words(sentence, unit, base_value, base_unit):
     draft = extract_text(sentence)
     assert list(zip(draft["unit_zh"], draft["base_value"], draft["base_unit"])) == [(unit, base_value, base_unit)]
+
+
+def test_the_parts_of_a_structure_that_sum_to_100_are_shares_in_percent():
+    draft = extract_text("云溪区三次产业结构比为4.2:40.5:55.3。")
+    assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [
+        ("4.2", "%", "share_pct"), ("40.5", "%", "share_pct"), ("55.3", "%", "share_pct")]
+
+
+def test_a_ratio_printed_with_the_ratio_sign_is_read_like_one_with_colons():
+    draft = extract_text("云溪区三次产业比例由上年的13.72∶46.43∶39.85调整为12.36∶48.34∶39.3。")
+    assert list(draft["unit_zh"]) == ["%"] * 6 and set(draft["measure"]) == {"share_pct"}
+
+
+def test_the_parts_of_another_ratio_are_read_as_parts():
+    draft = extract_text("云溪区师生比为1:12.5。")
+    assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [("1", "份", "other"),
+                                                                             ("12.5", "份", "other")]
+
+
+def test_a_table_s_units_printed_in_its_header_row_are_its_cells_units():
+    text = ("表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n"
+            "工业增加值 | 30.05 | -2.3 |\n")
+    draft = extract_text(text)
+    assert list(zip(draft["value"], draft["unit_zh"], draft["base_unit"])) == [
+        ("88.20", "亿元", "CNY"), ("4.1", "%", "percent"), ("30.05", "亿元", "CNY"), ("-2.3", "%", "percent")]
+
+
+def test_a_number_in_a_table_without_a_header_unit_keeps_no_unit():
+    draft = extract_text("| 名称 | 数量 |\n甲 | 12 |\n")
+    assert list(zip(draft["value"], draft["unit_zh"])) == [("12", "")]
+
+
+def test_a_year_range_without_nian_in_a_chart_title_is_a_period():
+    text = "图4:2018-2022云溪区地区生产总值及增速\n"
+    assert extract_text(text).empty
+    assert list(extract_non_figures(text)["reason"]) == ["table_label", "period_marker", "period_marker"]
+
+
+def test_a_range_of_years_followed_by_a_unit_stays_a_range():
+    draft = extract_text("云溪区有1990-2000人参加。")
+    assert list(zip(draft["value"], draft["unit_zh"], draft["qualifier"])) == [("1990", "人", "range")]
 
 
 @pytest.mark.parametrize(("sentence", "unit"), [("云溪区变电容量126万千伏安。", "万千伏安"),

@@ -227,3 +227,27 @@ def test_two_hundred_thousand_digits():
     draft = extract_text(text)
     assert len(draft) == 1 and len(draft["value"].iloc[0]) == 200_000
     assert math.isnan(draft["base_value"].iloc[0])
+
+
+def test_a_draft_keeps_each_distinct_string_of_a_column_once():
+    """Text columns are categorical: 3,000 figures that repeat one wording hold one category per column."""
+    draft = extract_text("增长1.5%，" * 3000 + "增长2.0%。")
+    assert len(draft) == 3001
+    assert list(draft["value"].cat.categories) == ["1.5", "2.0"]
+    assert list(draft["unit_zh"].cat.categories) == ["%"]
+    assert draft["id"].is_unique and list(draft["value"].tail(2)) == ["1.5", "2.0"]
+
+
+def test_peak_memory_on_dense_figures_stays_within_20_times_the_input():
+    """Peak traced memory of extract_text on a figure every 8 bytes (bench/extract.py measures 1 MB)."""
+    import tracemalloc
+
+    body = "增长1.5%，" * 4000
+    extract_text(body[:80])  # imports and caches outside the measurement
+    tracemalloc.start()
+    try:
+        extract_text(body)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 20 * len(body.encode("utf-8")), f"peak {peak / len(body.encode('utf-8')):.1f}x the input"

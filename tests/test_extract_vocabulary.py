@@ -9,13 +9,14 @@ import json
 
 import pytest
 
-from helpers import intervals, labels
+from helpers import intervals, labels, tables, units
 from helpers.extract import MEASURES, NON_FIGURE_REASONS, QUALIFIERS, extract_non_figures, extract_text
 from helpers.extract import lexicon as lx
 
 from conftest import DATA, DISTRICT
 
 DESCRIPTORS = [DATA / "datapackage.json", DISTRICT / "datapackage.json"]
+CITY_DESCRIPTOR = DATA / "jinan_2022" / "datapackage.json"
 
 
 def enum(descriptor, resource: str, field: str) -> list[str]:
@@ -40,6 +41,24 @@ def test_schema_enums_code_lists_and_label_translations_are_the_same_lists(descr
     qualifier_kinds = ("qualifier_before", "qualifier_between", "qualifier_after", "estimate")
     assert {e.meaning for e in lx.ENTRIES if e.kind in qualifier_kinds} <= set(QUALIFIERS)
     assert {e.meaning for e in lx.ENTRIES if e.kind == "pct_cue"} <= set(MEASURES)
+
+
+@pytest.mark.parametrize("descriptor", [*DESCRIPTORS, CITY_DESCRIPTOR], ids=["data", "fixture", "city"])
+def test_schema_base_units_are_the_base_units_helpers_units_converts_to(descriptor):
+    assert sorted(enum(descriptor, "figures", "base_unit")) == sorted({base for base, _ in units.UNITS.values()})
+
+
+def test_the_extractor_s_units_convert_as_helpers_units_does():
+    """Where the lexicon and helpers.units both know a unit (‰ among them), they give it one base unit and factor."""
+    shared = [word for word in lx.UNIT_INFO if word in units.UNITS]
+    assert "‰" in shared and "%" in shared and "亩" in shared
+    for word in shared:
+        info = lx.UNIT_INFO[word]
+        assert (info.base_unit, info.scale) == units.UNITS[word], word
+
+
+def test_per_mille_has_a_label_in_both_languages():
+    assert [tables.unit_label("per_mille", lang) for lang in ("zh", "en")] == ["‰", "‰"]
 
 
 def test_every_value_drafted_is_in_the_vocabulary():

@@ -168,12 +168,19 @@ def _text(v) -> str:
     return "" if package._na(v) else str(v)
 
 
-def draft_figures(frame, sections: list[dict]) -> list[dict]:
-    """The extractor's rows in the figures schema, with their section, topic and English names marked."""
+def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
+    """The extractor's rows in the figures schema, with their section, topic and English names marked
+    (and, for the parts of a ratio printed without a unit, the unit and measure marked as guessed)."""
+    from helpers.extract.rows import ratio_part
+
     titles = {s["section"]: s for s in sections}
     rows = []
     for r in frame.to_dict("records"):
         section = _section_of(sections, int(r["char_start"]))
+        guess = "section, topic, indicator, measure; indicator_en to translate"
+        if text and ratio_part(text, int(r["char_start"]), int(r["char_end"])) is not None:
+            guess = "section, topic, indicator, unit and measure (a ratio's part: % if the parts sum to 100, " \
+                    "else 份); indicator_en to translate"
         rows.append({
             "id": r["id"], "section": section,
             "topic_zh": _text(r.get("topic_zh")) or _unnumbered(titles[section]["title_zh"]),
@@ -186,7 +193,7 @@ def draft_figures(frame, sections: list[dict]) -> list[dict]:
             ("true" if r.get("rounded") else "false"),
             "period": _text(r.get("period")), "measure": _text(r.get("measure")),
             "char_start": int(r["char_start"]), "char_end": int(r["char_end"]),
-            "guess": "section, topic, indicator, measure; indicator_en to translate",
+            "guess": guess,
         })
     return rows
 
@@ -208,7 +215,9 @@ def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
     """The extractor's non-figures and every digit run that neither claims, each with a guessed reason."""
     rows = [{**{k: _text(v) for k, v in r.items()}, "char_start": int(r["char_start"]),
              "char_end": int(r["char_end"]), "guess": "reason, figure_id"} for r in frame.to_dict("records")]
-    claimed = {(f["char_start"], f["char_end"]) for f in figures} | {(r["char_start"], r["char_end"]) for r in rows}
+    # a figure printed with a minus (-1.9) claims the digit run after its sign, as the audit reads it
+    claimed = {(f["char_start"] + f["value"].startswith("-"), f["char_end"]) for f in figures}
+    claimed |= {(r["char_start"], r["char_end"]) for r in rows}
     ids = {r["id"] for r in rows}
     for m in audit.NUMERIC_TOKEN.finditer(text):
         if m.span() in claimed:
@@ -322,7 +331,7 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     sections = detect_sections(text)
-    figures = draft_figures(figures_frame, sections)
+    figures = draft_figures(figures_frame, sections, text)
     non_figures = draft_non_figures(non_figures_frame, figures, text)
     relations = draft_relations(figures, text)
     descriptor = draft_descriptor(report, out, text, raw, year, sections)

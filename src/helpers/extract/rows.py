@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from array import array
 from decimal import Decimal
 from fractions import Fraction
@@ -152,10 +151,37 @@ def is_rounded(value: str, unit_zh: str, discrete: bool) -> bool:
 # ---- guesses: measure, topic, indicator ------------------------------------------------------------------------
 
 
+#: Numbers joined by a colon, full-width colon or the ratio sign ∶ (U+2236).
+_RATIO = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[:：∶][0-9]+(?:\.[0-9]+)?)+")
+
+
+def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
+    """(unit, measure) for a number printed without a unit as one part of a ratio (3.5:34.8:61.7), else None.
+
+    Parts that sum to 100 (within their rounding: half a unit of the last printed place per part) are the
+    shares of a whole, as in a 构成比: ``("%", "share_pct")``.  Any other ratio's parts are read as 份 (parts),
+    ``("份", "other")``: a guess the draft marks as such.
+    """
+    lo, hi = max(0, a - 60), min(len(s), end + 60)
+    for m in _RATIO.finditer(s, lo, hi):
+        if m.start() <= a and end <= m.end():
+            if (m.start() == a and m.end() == end) or s[m.start() - 1:m.start()] in ("图", "表"):
+                return None  # no colon, or 图2:2011 (a chart's label): not a ratio
+            parts = re.split("[:：∶]", m.group())
+            places = max(len(p.partition(".")[2]) for p in parts)
+            total = sum(Decimal(p) for p in parts)
+            if abs(total - 100) <= Decimal(len(parts)) * Decimal(5) / Decimal(10) ** (places + 1):
+                return "%", "share_pct"
+            return "份", "other"
+    return None
+
+
 def measure(unit_zh: str, base_unit: str, clause: str, after: str) -> str:
     """The measure a figure's unit and the clause before it suggest (one of :data:`MEASURES`)."""
     if base_unit == "percentage_points":
         return "change_pp"
+    if base_unit == "per_mille":
+        return "rate"  # birth, death and natural growth rates per thousand residents
     if base_unit == "percent":
         if after.startswith("达标"):
             return "share_pct"
@@ -261,34 +287,32 @@ _STR_FIELDS = tuple(f for f in DraftRow._fields if f not in (*_INT_FIELDS, "base
 
 class DraftColumns:
     """The draft's rows (each appended as a :class:`DraftRow`) stored by column: offsets and sections in
-    arrays of 8-byte integers, base values in an array of doubles, strings interned and shared.  No object
-    is kept per figure, so memory stays in proportion to the text (``1亿元，1亿元，…`` included)."""
+    arrays of 8-byte integers, base values in an array of doubles, and each string column as 4-byte codes into
+    its own table of the distinct strings it holds (the categories of the finished column).  No object is kept
+    per figure, so memory stays in proportion to the text (``增长1.5%，增长1.5%，…`` included)."""
 
     def __init__(self) -> None:
         self.ints = {name: array("q") for name in _INT_FIELDS}
         self.base_value = array("d")
         self.rounded = bytearray()
-        self.strs: dict[str, list[str]] = {name: [] for name in _STR_FIELDS}
+        self.codes: dict[str, array] = {name: array("i") for name in _STR_FIELDS}
+        self.categories: dict[str, dict[str, int]] = {name: {} for name in _STR_FIELDS}
+        # (codes, categories) per string field, in DraftRow's order, for append's loop
+        self._str_slots = [(_DRAFT_INDEX[name], self.codes[name], self.categories[name]) for name in _STR_FIELDS]
 
     def append(self, row: DraftRow) -> None:
-        ints, strs, intern = self.ints, self.strs, sys.intern
+        ints = self.ints
         ints["section"].append(row.section)
         ints["char_start"].append(row.char_start)
         ints["char_end"].append(row.char_end)
         self.base_value.append(row.base_value)
         self.rounded.append(1 if row.rounded else 0)
-        # the strings a text repeats (1.5, 增长) are interned; the others are shared already (the lexicon's units,
-        # the qualifier and measure names, the period and topic of the reading unit)
-        strs["value"].append(intern(row.value))
-        strs["printed"].append(intern(row.printed))
-        strs["indicator_zh"].append(intern(row.indicator_zh))
-        strs["topic_zh"].append(row.topic_zh)
-        strs["unit_zh"].append(row.unit_zh)
-        strs["base_unit"].append(row.base_unit)
-        strs["qualifier"].append(row.qualifier)
-        strs["period"].append(row.period)
-        strs["measure"].append(row.measure)
-        strs["value_high"].append(row.value_high)
+        for i, codes, categories in self._str_slots:
+            value = row[i]
+            code = categories.get(value)
+            if code is None:
+                code = categories[value] = len(categories)
+            codes.append(code)
 
     def __len__(self) -> int:
         return len(self.base_value)
@@ -298,10 +322,22 @@ class DraftColumns:
         return self.ints["char_start"]
 
 
+_DRAFT_INDEX = {name: i for i, name in enumerate(DraftRow._fields)}
+
+
+def _categorical(codes, categories: list[str]):
+    """A categorical column of strings from its codes (no per-row string object is made)."""
+    import pandas as pd
+
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype="str")))
+
+
 def figures_frame(rows: DraftColumns) -> pd.DataFrame:
     """The draft DataFrame (:data:`DRAFT_COLUMNS`) sorted by char_start; ids draft_001 …
 
-    Each column is converted and its list released before the next, so the peak holds one column twice.
+    ``id`` is a string column; the other text columns are categorical (each distinct string stored once, one
+    small integer code per row), so the frame of a text dense with figures stays small.  Each column is
+    converted and its codes released before the next.
     """
     import numpy as np
     import pandas as pd
@@ -313,10 +349,8 @@ def figures_frame(rows: DraftColumns) -> pd.DataFrame:
     for name in DRAFT_COLUMNS:
         if name == "id":
             data[name] = pd.array(_ids("draft_", n), dtype="str")
-        elif name in ("topic_en", "indicator_en"):
-            data[name] = pd.array([""] * n, dtype="str")
-        elif name == "guess":
-            data[name] = pd.array([GUESS] * n, dtype="str")
+        elif name in ("topic_en", "indicator_en", "guess"):
+            data[name] = _categorical(np.zeros(n, dtype=np.int8), [GUESS if name == "guess" else ""])
         elif name in _INT_FIELDS:
             col = np.array(rows.ints[name], dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
             data[name] = col if order is None else col[order]
@@ -327,10 +361,9 @@ def figures_frame(rows: DraftColumns) -> pd.DataFrame:
             col = np.frombuffer(bytes(rows.rounded), dtype=np.uint8).astype(bool)
             data[name] = col if order is None else col[order]
         else:
-            values = rows.strs[name]
-            arr = pd.array(values if order is None else [values[i] for i in order], dtype="str")
-            values.clear()  # release the list before the next column
-            data[name] = arr
+            codes = np.array(rows.codes[name], dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+            data[name] = _categorical(codes if order is None else codes[order], list(rows.categories[name]))
+            del rows.codes[name][:]  # release the codes before the next column
     return pd.DataFrame(data)
 
 

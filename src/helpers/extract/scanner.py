@@ -9,7 +9,16 @@ from array import array
 from helpers.extract import lexicon as lx
 from helpers.extract.layout import headings, paragraphs, reading_units
 from helpers.extract.numerals import NumeralMixin
-from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, is_rounded, measure, topic, trim_indicator
+from helpers.extract.rows import (
+    DraftColumns,
+    DraftRow,
+    NonFigure,
+    is_rounded,
+    measure,
+    ratio_part,
+    topic,
+    trim_indicator,
+)
 from helpers.extract.rows import base as base_of
 from helpers.extract.scope import DIGIT_CHARS, Scope, ScopeMixin
 from helpers.extract.tokens import NUM, URL, TokenMixin
@@ -181,7 +190,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             sc.estimate_used = True
             if qualifier == "exact" and not lx.START_LEVEL.search(s, max(0, a - 8), a):
                 qualifier = "estimate"  # but 从2011年的1091亿元: a starting level, printed as known
-        if s[a - 1:a] in (":", "：") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
+        if s[a - 1:a] in (":", "：", "∶") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
             qualifier = self.last_qualifier  # 由15:61.9:23.1: the parts of one ratio share a qualifier
 
         if self.cum is None:
@@ -191,6 +200,9 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         printed = self.text[cs:ce]
         if printed == value:
             printed = value  # one string for both columns
+        part = None if unit_zh else ratio_part(s, a, end)  # 3.5:34.8:61.7: the parts of a ratio
+        if part is not None:
+            unit_zh = part[0]
         base_value, base_unit, discrete = base_of(value.lstrip("-"), unit_zh)
         if value[0] == "-":
             base_value = -base_value
@@ -201,7 +213,8 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             self.topic = topic(s)
         self.figures.append(DraftRow(
             self.section, self.topic, indicator, value, unit_zh, base_value, base_unit, qualifier, rounded,
-            period, measure(unit_zh, base_unit, clause, after), cs, ce, printed, value_high,
+            period, part[1] if part is not None else measure(unit_zh, base_unit, clause, after), cs, ce, printed,
+            value_high,
         ))
         if period and sc.marker_rows:
             for r in sc.marker_rows:

@@ -31,6 +31,10 @@ NUMBER_LIST_MIN = 8
 _LIST_SEPARATORS = frozenset(",，、 ")
 #: Separators of an enumeration whose numbers share the unit printed after the last one.
 _ENUMERATION = frozenset("、和及与")
+#: A unit printed in parentheses in a table's header cell: (亿元), （%）.
+_HEADER_UNIT = re.compile(r"[（(]\s*([^()（）]{1,10}?)\s*[)）]")
+#: How many rows above a number its table's header may be.
+_TABLE_LINES = 40
 #: Currencies printed between 约合 and the number (约合人民币3亿元).
 _CURRENCY_WORDS = ("人民币", "美元", "欧元", "港元")
 
@@ -148,7 +152,7 @@ class TokenMixin:
             listed = self._number_list(a, end)
             if listed:
                 return listed  # 1,1,1,…: a list of bare numbers, no figure to draft
-            unit_info = ("", end, end, "")
+            unit_info = (self._column_unit(a, end), end, end, "")
         unit_zh, unit_end, resume, mid_qual = unit_info
 
         # a range printed with the unit on both ends: 30%-40%
@@ -221,6 +225,10 @@ class TokenMixin:
             y1, y2 = small_int(value, 1900, 2100), small_int(high_v, 1900, 2100)
             if y1 and y2 and after == "年" and len(value) == 4 and y1 <= y2:
                 return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
+            if (y1 and y2 and len(value) == 4 and len(high_v) == 4 and y1 < y2
+                    and not (self._unit(hi[1]) or ("",))[0]):
+                # 2011-2015 without 年 (a chart's title): two years in order and no unit after, a period range
+                return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
         if nxt == "月":
             month = small_int(value, 1, 12)
             if month:
@@ -291,6 +299,46 @@ class TokenMixin:
         if mid:
             return "", p, p, mid
         return None
+
+    def _column_unit(self, a: int, end: int) -> str:
+        """The unit of a table column, for a number that fills a cell alone (``| 617.50 |``): the unit printed in
+        parentheses in the same column of a row above it in the table (``| 绝对数 (亿元) | 比上年增长 (%) |``).
+
+        Columns are counted from the right (a header may leave out the row labels' column); the table is the run of
+        lines holding ``|`` (at most :data:`_TABLE_LINES` above the number).  "" when there is none.
+        """
+        s, n = self.s, self.n
+        i = a - 1 if a > 0 and s[a - 1] in MINUS_SIGNS else a  # | -2.3 |
+        while i > 0 and s[i - 1] == " ":
+            i -= 1
+        j = end
+        while j < n and s[j] == " ":
+            j += 1
+        if i == 0 or s[i - 1] != "|" or j >= n or s[j] != "|":
+            return ""
+        line_end = s.find("\n", j)
+        line_end = n if line_end < 0 else line_end
+        column = s.count("|", j, line_end)  # pipes right of the number: its column from the right
+        text = self.text  # the rows above are other lines of the file (each line is read on its own)
+        line_start = text.rfind("\n", 0, self._orig(i)) + 1
+        for _ in range(_TABLE_LINES):
+            if line_start == 0:
+                return ""
+            above_start = text.rfind("\n", 0, line_start - 1) + 1
+            row = text[above_start:line_start - 1]
+            if not row.strip():
+                line_start = above_start
+                continue  # a blank line inside the table
+            if "|" not in row:
+                return ""
+            cells = row.rstrip().split("|")
+            if len(cells) > column:
+                m = _HEADER_UNIT.search(lx.fold(cells[len(cells) - 1 - column]))
+                unit = lx.UNIT_TABLE.get(m.group(1).replace(" ", "")) if m else None
+                if unit:
+                    return unit
+            line_start = above_start
+        return ""
 
     def _strip_before_qualifier(self, a: int) -> int:
         """Position before a qualifier word printed right before ``a`` (or ``a``)."""
