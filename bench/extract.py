@@ -9,7 +9,8 @@ corpus (layout, scan, DataFrame); the median of ``--repeat`` runs gives the
 throughput, and a separate run under tracemalloc gives the peak memory.  The
 script prints a Markdown section, ``## Extractor throughput``, with the
 targets (>= 5 MB/s; the 10 MB corpus taking no more than 11x the time of the
-1 MB one; peak memory at most about 20x the input, also on dense numeric text) and whether each is met.  It reports; it does not assert.  Without the
+1 MB one; peak memory at most about 20x the input, also on dense numeric text) and whether each is met.
+It reports; it does not assert.  Without the
 source it says so and exits 0.
 """
 
@@ -54,8 +55,7 @@ def run(text: str, repeat: int) -> dict[str, float]:
         figures = len(extract_text(text, year=2022))
         walls.append(time.perf_counter() - w0)
         cpus.append(time.process_time() - c0)
-    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "figures": figures,
-            "best": min(walls)}
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "figures": figures, "best": min(walls)}
 
 
 def peak_memory(text: str) -> int:
@@ -99,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = read_report(args.source)
     except ExtractError as exc:
-        print(f"Not measured: the source article is not available ({exc}). "
-              f"Set REPORT_SOURCE to its path.")
+        print(f"Not measured: the source article is not available ({exc}). Set REPORT_SOURCE to its path.")
         return 0
 
     extract_text(text)  # warm up: imports (pandas), compiled patterns, caches
@@ -120,22 +119,28 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(os, "getloadavg"):
         busy = os.getloadavg()[0] > (os.cpu_count() or 1) * 0.75
         load = f", load average {os.getloadavg()[0]:.2f} when done"
-    print(f"Corpus: the source article ({unit:,} bytes of UTF-8, {len(text):,} code points) repeated to "
-          f"{' and '.join(f'{s:g} MB' for s in args.sizes)}; `extract_text(text, year=2022)` end to end "
-          f"(layout, scan, DataFrame). Median of {args.repeat} runs, wall clock (CPU time beside it); peak "
-          f"memory from a separate run under tracemalloc. Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs{load}.\n")
-    print("| corpus | size (MB) | figures | median time (s) | throughput (MB/s) | best time (s) "
-          "| CPU time (s) | MB per CPU second | peak memory (MiB) | peak / input |")
+    print(
+        f"Corpus: the source article ({unit:,} bytes of UTF-8, {len(text):,} code points) repeated to "
+        f"{' and '.join(f'{s:g} MB' for s in args.sizes)}; `extract_text(text, year=2022)` end to end "
+        f"(layout, scan, DataFrame). Median of {args.repeat} runs, wall clock (CPU time beside it); peak "
+        f"memory from a separate run under tracemalloc. Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs{load}.\n"
+    )
+    print(
+        "| corpus | size (MB) | figures | median time (s) | throughput (MB/s) | best time (s) "
+        "| CPU time (s) | MB per CPU second | peak memory (MiB) | peak / input |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         if r["peak"] == r["peak"]:
             memory = f"{r['peak']:.1f} | {r['peak'] / (r['mb'] * MB / 2**20):.1f}x"
         else:
             memory = "not measured | -"
-        print(f"| {r['size']:g} MB | {r['mb']:.2f} | {r['figures']:,} | {r['wall']:.3f} | "
-              f"{r['mb'] / r['wall']:.2f} | {r['best']:.3f} | {r['cpu']:.3f} | {r['mb'] / r['cpu']:.2f} | "
-              f"{memory} |")
+        print(
+            f"| {r['size']:g} MB | {r['mb']:.2f} | {r['figures']:,} | {r['wall']:.3f} | "
+            f"{r['mb'] / r['wall']:.2f} | {r['best']:.3f} | {r['cpu']:.3f} | {r['mb'] / r['cpu']:.2f} | "
+            f"{memory} |"
+        )
 
     print("\n| target | measured | met |")
     print("|---|---|---|")
@@ -145,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     by_size = {r["size"]: r for r in results}
     if 1 in by_size and 10 in by_size:
         scaling = by_size[10]["wall"] / by_size[1]["wall"]
-        print(f"| time(10 MB) <= {MAX_SCALING:g} x time(1 MB) | {scaling:.2f} x | "
-              f"{'yes' if scaling <= MAX_SCALING else 'no'} |")
+        print(
+            f"| time(10 MB) <= {MAX_SCALING:g} x time(1 MB) | {scaling:.2f} x | "
+            f"{'yes' if scaling <= MAX_SCALING else 'no'} |"
+        )
     else:
         print(f"| time(10 MB) <= {MAX_SCALING:g} x time(1 MB) | not measured (needs --sizes 1 10) | - |")
     if not args.no_memory:
@@ -156,13 +163,19 @@ def main(argv: list[str] | None = None) -> int:
         dense = dense_rows()
         for name, mb, rows, wall, peak in dense:
             print(f"| {name} | {mb:.2f} | {rows:,} | {wall:.3f} | {peak:.1f} | {peak / (mb * MB / 2**20):.1f}x |")
-        worst = max([r["peak"] / (r["mb"] * MB / 2**20) for r in results] +
-                    [peak / (mb * MB / 2**20) for _, mb, _, _, peak in dense])
-        print(f"\n| peak memory <= {MAX_PEAK_RATIO:g} x input (every input above) | worst {worst:.1f} x | "
-              f"{'yes' if worst <= MAX_PEAK_RATIO else 'no'} |")
+        worst = max(
+            [r["peak"] / (r["mb"] * MB / 2**20) for r in results]
+            + [peak / (mb * MB / 2**20) for _, mb, _, _, peak in dense]
+        )
+        print(
+            f"\n| peak memory <= {MAX_PEAK_RATIO:g} x input (every input above) | worst {worst:.1f} x | "
+            f"{'yes' if worst <= MAX_PEAK_RATIO else 'no'} |"
+        )
     if busy:
-        print("\nThe machine was busy (load average above 0.75 per CPU): wall-clock times include waiting "
-              "for a CPU; the CPU-time column shows the extractor's own cost.")
+        print(
+            "\nThe machine was busy (load average above 0.75 per CPU): wall-clock times include waiting "
+            "for a CPU; the CPU-time column shows the extractor's own cost."
+        )
     return 0
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA, read_source, source_path
 
+from conftest import DATA, read_source, source_path
 from helpers import audit
 
 pytestmark = pytest.mark.audit

@@ -21,17 +21,29 @@ from helpers import audit, draft, package, relations
 from helpers.extract import compare
 
 #: Invented sentences: two numbered headings, each wording a relation rule reads, a year that is not a figure.
-MINE = ("示例区2022年工作回顾\n\n"
-        "一、经济运行\n"
-        "全年全区地区生产总值达到320.5亿元，同比增长4.6%。其中服务业增加值210.3亿元，占地区生产总值的65.6%。\n\n"
-        "二、城市建设\n"
-        "全年完成棚户区改造1800户，完成年度任务的112.5%。全区累计建成5G基站2600个，其中今年新建450个。\n")
+MINE = (
+    "示例区2022年工作回顾\n\n"
+    "一、经济运行\n"
+    "全年全区地区生产总值达到320.5亿元，同比增长4.6%。其中服务业增加值210.3亿元，占地区生产总值的65.6%。\n\n"
+    "二、城市建设\n"
+    "全年完成棚户区改造1800户，完成年度任务的112.5%。全区累计建成5G基站2600个，其中今年新建450个。\n"
+)
 #: An invented sentence whose unit the extractor reads (千瓦时, energy) but the schema's base units do not hold.
 OUTSIDE_SCHEMA = "示例区\n\n一、能源\n全年发电量12.5亿千瓦时。\n"
 CITY_DEFAULT = ROOT.parent / "shared" / "source" / "jinan_2022_communique_excerpt.txt"
 #: The figure fields whose values come from the extractor (its vocabulary, units and names).
-EXTRACTOR_FIELDS = {"unit_zh", "base_unit", "base_value", "measure", "qualifier", "period", "value",
-                    "indicator_zh", "reason", "rounded"}
+EXTRACTOR_FIELDS = {
+    "unit_zh",
+    "base_unit",
+    "base_value",
+    "measure",
+    "qualifier",
+    "period",
+    "value",
+    "indicator_zh",
+    "reason",
+    "rounded",
+}
 
 
 @pytest.fixture
@@ -104,12 +116,15 @@ def test_relations_the_wording_implies_are_drafted_and_compute(mine, tmp_path):
     draft.new(mine, out)
     pkg = package.load(out)
     figures = pkg.figures.set_index("id")
-    found = {(r.kind, figures.loc[r.x, "indicator_zh"], figures.loc[r.y, "measure"])
-             for r in pkg.relations.itertuples()}
-    assert found == {("prior_level", "地区生产总值", "change_yoy_pct"),
-                     ("implied_whole", "服务业增加值", "share_pct"),
-                     ("implied_plan", "完成棚户区改造", "completion_pct"),
-                     ("stock_before_flow", "累计建成5G基站", "flow")}
+    found = {
+        (r.kind, figures.loc[r.x, "indicator_zh"], figures.loc[r.y, "measure"]) for r in pkg.relations.itertuples()
+    }
+    assert found == {
+        ("prior_level", "地区生产总值", "change_yoy_pct"),
+        ("implied_whole", "服务业增加值", "share_pct"),
+        ("implied_plan", "完成棚户区改造", "completion_pct"),
+        ("stock_before_flow", "累计建成5G基站", "flow"),
+    }
     derived = [relations.derive(r, pkg.figures, {}) for r in pkg.relations.itertuples(index=False)]
     assert all(d.interval is not None for d in derived)
 
@@ -152,8 +167,14 @@ def test_a_draft_that_would_not_validate_writes_nothing(tmp_path):
 
 def test_command_exits_2_naming_the_problem_and_0_on_success(mine, tmp_path):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "helpers", "new", *map(str, args)],
-                              capture_output=True, text=True, timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "helpers", "new", *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
     bad = run(tmp_path / "absent.txt", "--out", tmp_path / "x")
     assert bad.returncode == 2 and "absent.txt" in bad.stderr and "Traceback" not in bad.stderr
     good = run(mine, "--out", tmp_path / "pkg")
@@ -254,8 +275,13 @@ def test_a_report_that_is_not_utf8_is_named(tmp_path):
 def test_a_draft_is_a_valid_frictionless_package(mine, tmp_path):
     out = tmp_path / "pkg"
     draft.new(mine, out)
-    done = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", str(out / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

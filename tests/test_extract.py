@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import DATA, DISTRICT, ROOT, source_path
 from helpers.extract import (
     DRAFT_COLUMNS,
     NON_FIGURE_COLUMNS,
@@ -25,8 +26,6 @@ from helpers.extract import (
     extract_text,
     read_report,
 )
-
-from conftest import DATA, DISTRICT, ROOT, source_path
 
 #: The issue's thresholds.
 MIN_RECALL = 0.98
@@ -91,7 +90,7 @@ def test_base_values_and_rounding_follow_the_curated_rules(comparison):
 def test_draft_rows_slice_their_printed_number_out_of_the_source(report):
     draft = extract_text(report)
     for r in draft.itertuples():
-        assert report[r.char_start:r.char_end] == r.printed
+        assert report[r.char_start : r.char_end] == r.printed
     assert list(draft["char_start"]) == sorted(draft["char_start"])
 
 
@@ -104,8 +103,10 @@ def test_non_figures_of_the_source_match_the_curated_ones(report, comparison):
     assert got == want, f"missing {sorted(want - got)}; extra {sorted(got - want)}"
     # a period marker points at the figure it dates: the draft row matched to the curated figure
     draft_to_curated = dict(zip(comparison.matched["draft_id"], comparison.matched["id"]))
-    linked = {(int(a), int(b)): draft_to_curated.get(f, "") for a, b, f in
-              draft[["char_start", "char_end", "figure_id"]].itertuples(index=False)}
+    linked = {
+        (int(a), int(b)): draft_to_curated.get(f, "")
+        for a, b, f in draft[["char_start", "char_end", "figure_id"]].itertuples(index=False)
+    }
     for a, b, f in curated[["char_start", "char_end", "figure_id"]].itertuples(index=False):
         assert linked[(int(a), int(b))] == f, (a, b)
 
@@ -197,7 +198,8 @@ def test_estimate_applies_to_the_rest_of_the_sentence_up_to_a_semicolon():
 
 def test_a_qualifier_next_to_the_number_wins_over_estimate():
     assert rows("预计云溪区税收超过20亿元，同比增长6%。") == [
-        ("20", "亿元", "more_than"), ("6", "%", "estimate"),
+        ("20", "亿元", "more_than"),
+        ("6", "%", "estimate"),
     ]
 
 
@@ -410,7 +412,9 @@ def test_chinese_numeral_quantities_are_opt_in():
     assert extract_text(text).empty
     draft = extract_text(text, chinese_numerals=True)
     assert list(zip(draft["printed"], draft["value"], draft["unit_zh"], draft["qualifier"])) == [
-        ("三", "3", "", "exact"), ("两", "2", "", "exact"), ("十", "10", "家", "more_than"),
+        ("三", "3", "", "exact"),
+        ("两", "2", "", "exact"),
+        ("十", "10", "家", "more_than"),
         ("双", "2", "", "exact"),
     ]
 
@@ -518,8 +522,17 @@ def test_compare_counts_missed_added_and_wrong_qualifiers():
 
 def test_compare_reads_values_as_numbers():
     draft = extract_text("云溪区完成62.10万平方米。")
-    curated = pd.DataFrame({"id": ["x"], "value": [62.1], "unit_zh": ["万平方米"], "qualifier": ["exact"],
-                            "period": [float("nan")], "char_start": [5], "char_end": [10]})
+    curated = pd.DataFrame(
+        {
+            "id": ["x"],
+            "value": [62.1],
+            "unit_zh": ["万平方米"],
+            "qualifier": ["exact"],
+            "period": [float("nan")],
+            "char_start": [5],
+            "char_end": [10],
+        }
+    )
     result = compare(draft, curated)
     assert result.recall == 1.0 and result.period_accuracy == 1.0
 
@@ -531,8 +544,9 @@ SAMPLE = "前三季度云溪区实现营业收入15.8亿元，同比增长6.5%�
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    return subprocess.run([sys.executable, "-m", "helpers", "extract", *args], cwd=cwd, env=env,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers", "extract", *args], cwd=cwd, env=env, capture_output=True, timeout=120
+    )
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def test_the_fold_keeps_offsets_and_the_printed_text():
     text = "雲溪區財政收入135620萬元。"
     draft = extract_text(text)
     r = draft.iloc[0]
-    assert text[r.char_start:r.char_end] == r.printed == "135620"
+    assert text[r.char_start : r.char_end] == r.printed == "135620"
     assert r.base_value == 1356200000.0 and r.base_unit == "CNY"
     assert len(lx.fold(text)) == len(text)
 
@@ -82,9 +82,10 @@ def test_a_space_before_the_percent_sign():
     assert rows("云溪区生产总值增长 4.7 %。") == [("4.7", "%", "exact")]
 
 
-@pytest.mark.parametrize(("sentence", "value"), [("云溪区出口增长-12.4%。", "-12.4"),
-                                                  ("云溪区出口[2]-5.1%。", "-5.1"),
-                                                  ("云溪区出口增长−3.0%。", "-3.0")])
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("云溪区出口增长-12.4%。", "-12.4"), ("云溪区出口[2]-5.1%。", "-5.1"), ("云溪区出口增长−3.0%。", "-3.0")],
+)
 def test_a_printed_minus_belongs_to_the_number(sentence, value):
     draft = extract_text(sentence)
     assert list(draft["value"]) == [value]
@@ -116,7 +117,10 @@ def test_per_mille_and_measure_words(sentence, unit, base_value, base_unit):
 def test_the_parts_of_a_structure_that_sum_to_100_are_shares_in_percent():
     draft = extract_text("云溪区三次产业结构比为4.2:40.5:55.3。")
     assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [
-        ("4.2", "%", "share_pct"), ("40.5", "%", "share_pct"), ("55.3", "%", "share_pct")]
+        ("4.2", "%", "share_pct"),
+        ("40.5", "%", "share_pct"),
+        ("55.3", "%", "share_pct"),
+    ]
 
 
 def test_a_ratio_printed_with_the_ratio_sign_is_read_like_one_with_colons():
@@ -126,16 +130,23 @@ def test_a_ratio_printed_with_the_ratio_sign_is_read_like_one_with_colons():
 
 def test_the_parts_of_another_ratio_are_read_as_parts():
     draft = extract_text("云溪区师生比为1:12.5。")
-    assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [("1", "份", "other"),
-                                                                             ("12.5", "份", "other")]
+    assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [
+        ("1", "份", "other"),
+        ("12.5", "份", "other"),
+    ]
 
 
 def test_a_table_s_units_printed_in_its_header_row_are_its_cells_units():
-    text = ("表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n"
-            "工业增加值 | 30.05 | -2.3 |\n")
+    text = (
+        "表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n工业增加值 | 30.05 | -2.3 |\n"
+    )
     draft = extract_text(text)
     assert list(zip(draft["value"], draft["unit_zh"], draft["base_unit"])) == [
-        ("88.20", "亿元", "CNY"), ("4.1", "%", "percent"), ("30.05", "亿元", "CNY"), ("-2.3", "%", "percent")]
+        ("88.20", "亿元", "CNY"),
+        ("4.1", "%", "percent"),
+        ("30.05", "亿元", "CNY"),
+        ("-2.3", "%", "percent"),
+    ]
 
 
 def test_a_number_in_a_table_without_a_header_unit_keeps_no_unit():
@@ -154,10 +165,15 @@ def test_a_range_of_years_followed_by_a_unit_stays_a_range():
     assert list(zip(draft["value"], draft["unit_zh"], draft["qualifier"])) == [("1990", "人", "range")]
 
 
-@pytest.mark.parametrize(("sentence", "unit"), [("云溪区变电容量126万千伏安。", "万千伏安"),
-                                                 ("云溪区全年用电量36.5亿千瓦小时。", "亿千瓦小时"),
-                                                 ("云溪区发电量5.2亿千瓦时。", "亿千瓦时"),
-                                                 ("云溪区迎来建区70周年。", "周年")])
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("云溪区变电容量126万千伏安。", "万千伏安"),
+        ("云溪区全年用电量36.5亿千瓦小时。", "亿千瓦小时"),
+        ("云溪区发电量5.2亿千瓦时。", "亿千瓦时"),
+        ("云溪区迎来建区70周年。", "周年"),
+    ],
+)
 def test_compound_units_are_read_whole(sentence, unit):
     assert [u for _, u, _ in rows(sentence)] == [unit]
 
@@ -175,9 +191,14 @@ def test_yuehe_is_approximate(sentence):
     assert rows(sentence)[-1] == ("8.3", "亿元", "approx")
 
 
-@pytest.mark.parametrize(("sentence", "qualifier"), [("云溪区拆除违建不足5处。", "at_most"),
-                                                      ("云溪区通勤时间30分钟以内。", "at_most"),
-                                                      ("云溪区新建学校3-5所。", "range")])
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("云溪区拆除违建不足5处。", "at_most"),
+        ("云溪区通勤时间30分钟以内。", "at_most"),
+        ("云溪区新建学校3-5所。", "range"),
+    ],
+)
 def test_qualifiers_the_schema_did_not_hold(sentence, qualifier):
     assert rows(sentence)[0][2] == qualifier
 
@@ -230,13 +251,23 @@ def test_a_period_word_added_to_the_lexicon_works_without_other_words():
 
 def test_chinese_numeral_quantities_before_a_noun():
     assert rows("云溪区构建一核两翼三区格局。", chinese_numerals=True) == [
-        ("1", "核", "exact"), ("2", "翼", "exact"), ("3", "区", "exact")]
+        ("1", "核", "exact"),
+        ("2", "翼", "exact"),
+        ("3", "区", "exact"),
+    ]
     assert rows("云溪区连续五年获评先进。", chinese_numerals=True) == [("5", "年", "exact")]
     assert rows("云溪区经济总量翻了一番。", chinese_numerals=True) == [("1", "番", "exact")]
 
 
-@pytest.mark.parametrize("sentence", ["云溪区学习党的二十大精神。", "云溪区召开第十二次党代会。",
-                                      "云溪区召开十二次党代会。", "云溪区三次产业协调发展。"])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "云溪区学习党的二十大精神。",
+        "云溪区召开第十二次党代会。",
+        "云溪区召开十二次党代会。",
+        "云溪区三次产业协调发展。",
+    ],
+)
 def test_chinese_numeral_ordinals_and_names_are_not_quantities(sentence):
     assert rows(sentence, chinese_numerals=True) == []
 
@@ -281,7 +312,10 @@ def test_a_bad_lexicon_row_names_the_row_and_field():
 
 def test_numbers_of_an_enumeration_share_the_unit_printed_after_the_last():
     assert rows("云溪区三个行业分别拉动增长1.5、0.8和0.2个百分点。") == [
-        ("1.5", "个百分点", "exact"), ("0.8", "个百分点", "exact"), ("0.2", "个百分点", "exact")]
+        ("1.5", "个百分点", "exact"),
+        ("0.8", "个百分点", "exact"),
+        ("0.2", "个百分点", "exact"),
+    ]
 
 
 def test_a_ratio_is_figures_not_a_time_and_its_parts_share_a_qualifier():

@@ -15,20 +15,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.intervals import from_printed
-from helpers.units import UnitError, parse_unit
-
 from helpers.extract import (
     DRAFT_COLUMNS,
     MAX_NUMBER_CHARS,
     MEASURES,
-    QUALIFIERS,
     NON_FIGURE_COLUMNS,
+    QUALIFIERS,
     ExtractError,
+    _scan,
     extract_non_figures,
     extract_text,
 )
-from helpers.extract import _scan
+from helpers.intervals import from_printed
+from helpers.units import UnitError, parse_unit
 
 DIGITS = frozenset("0123456789０１２３４５６７８９")
 MINUS = frozenset("-−－")
@@ -38,14 +37,111 @@ PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 #: Fragments that reach the extractor's branches: digits (ASCII and full-width), separators,
 #: units and magnitudes, qualifiers, period words, names, brackets (unbalanced), layout breaks.
 FRAGMENTS = [
-    "0", "1", "2", "9", "12", "100", "2022", "１", "２", "．", ".", ",", "，", "、", "。", "；", "：",
-    "-", "—", "~", "至", "%", "％", "万", "亿", "万亿", "千", "元", "亿元", "万元", "美元", "人",
-    "个", "个百分点", "家", "户", "亩", "平方米", "公里", "天", "倍", "元/人·月", "每人每月", "余", "多",
-    "超", "超过", "突破", "约", "近", "最近", "不足", "左右", "以上", "以内", "以下", "预计", "月", "月份",
-    "日", "号", "年", "年度", "获评", "季度", "前三季度", "上半年", "全年", "全年任务", "年末", "第", "强",
-    "前", "名", "G", "TOP", "（", "）", "(", ")", "“", "”", "《", "》", "同比增长", "占", "完成", "计划",
-    "累计", "新增", "总投资", "三", "两", "十", "大", "双", "\n", "\n\n", "\n\n\n\n", " ", "\u3000", "\r",
-    "云溪区", "图为夜景", "企业",
+    "0",
+    "1",
+    "2",
+    "9",
+    "12",
+    "100",
+    "2022",
+    "１",
+    "２",
+    "．",
+    ".",
+    ",",
+    "，",
+    "、",
+    "。",
+    "；",
+    "：",
+    "-",
+    "—",
+    "~",
+    "至",
+    "%",
+    "％",
+    "万",
+    "亿",
+    "万亿",
+    "千",
+    "元",
+    "亿元",
+    "万元",
+    "美元",
+    "人",
+    "个",
+    "个百分点",
+    "家",
+    "户",
+    "亩",
+    "平方米",
+    "公里",
+    "天",
+    "倍",
+    "元/人·月",
+    "每人每月",
+    "余",
+    "多",
+    "超",
+    "超过",
+    "突破",
+    "约",
+    "近",
+    "最近",
+    "不足",
+    "左右",
+    "以上",
+    "以内",
+    "以下",
+    "预计",
+    "月",
+    "月份",
+    "日",
+    "号",
+    "年",
+    "年度",
+    "获评",
+    "季度",
+    "前三季度",
+    "上半年",
+    "全年",
+    "全年任务",
+    "年末",
+    "第",
+    "强",
+    "前",
+    "名",
+    "G",
+    "TOP",
+    "（",
+    "）",
+    "(",
+    ")",
+    "“",
+    "”",
+    "《",
+    "》",
+    "同比增长",
+    "占",
+    "完成",
+    "计划",
+    "累计",
+    "新增",
+    "总投资",
+    "三",
+    "两",
+    "十",
+    "大",
+    "双",
+    "\n",
+    "\n\n",
+    "\n\n\n\n",
+    " ",
+    "\u3000",
+    "\r",
+    "云溪区",
+    "图为夜景",
+    "企业",
 ]
 
 fragment_texts = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
@@ -59,7 +155,7 @@ def check_draft(text: str, draft: pd.DataFrame) -> None:
     assert starts == sorted(starts)
     for r in draft.itertuples(index=False):
         assert 0 <= r.char_start < r.char_end <= len(text)
-        assert text[r.char_start:r.char_end] == r.printed
+        assert text[r.char_start : r.char_end] == r.printed
         # the value is the printed number, normalised; a printed minus is kept
         assert r.value and Decimal(r.value).is_finite()
         assert r.value.startswith("-") == (r.printed[0] in MINUS)
@@ -93,7 +189,7 @@ def known_unit(unit: str) -> bool:
 def check_non_figures(text: str, nf: pd.DataFrame) -> None:
     assert tuple(nf.columns) == NON_FIGURE_COLUMNS
     for r in nf.itertuples(index=False):
-        assert text[r.char_start:r.char_end] == r.text
+        assert text[r.char_start : r.char_end] == r.text
 
 
 @PROPERTY
@@ -114,8 +210,11 @@ def test_any_text_gives_a_valid_draft(text, chinese_numerals):
 
 
 @PROPERTY
-@given(st.integers(min_value=0, max_value=10**60), st.integers(min_value=0, max_value=30),
-       st.sampled_from(["亿元", "万人", "%", "亩", "个"]))
+@given(
+    st.integers(min_value=0, max_value=10**60),
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from(["亿元", "万人", "%", "亩", "个"]),
+)
 def test_huge_and_tiny_numbers(integer, places, unit):
     number = str(integer)
     if places:
@@ -166,7 +265,7 @@ PATHOLOGICAL = {
     "1-1-1 dashes": lambda n: "1-" * (n // 2),
     "blank lines": lambda n: "\n" * n,
     "short lines": lambda n: "夜景\n\n" * (n // 4),
-    "open paragraphs": lambda n: ("云溪区新增企业。全区实现收\n\n" * (n // 14)),
+    "open paragraphs": lambda n: "云溪区新增企业。全区实现收\n\n" * (n // 14),
     "names after a figure": lambda n: "5亿元" + "5G" * (n // 2),
     "figures": lambda n: "增长5.1%，" * (n // 6),
     "mixed": lambda n: ("超约1,234.5万元余。预计1-11月份前三季度5G第3（“三大" * (n // 30 + 1))[:n],

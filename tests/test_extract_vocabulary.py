@@ -9,11 +9,10 @@ import json
 
 import pytest
 
+from conftest import DATA, DISTRICT
 from helpers import intervals, labels, tables, units
 from helpers.extract import MEASURES, NON_FIGURE_REASONS, QUALIFIERS, extract_non_figures, extract_text
 from helpers.extract import lexicon as lx
-
-from conftest import DATA, DISTRICT
 
 DESCRIPTORS = [DATA / "datapackage.json", DISTRICT / "datapackage.json"]
 CITY_DESCRIPTOR = DATA / "jinan_2022" / "datapackage.json"
@@ -75,8 +74,18 @@ def test_every_value_drafted_is_in_the_vocabulary():
     assert {"change_pp", "other"} <= set(draft["measure"])
     nf = extract_non_figures(text)
     assert set(nf["reason"]) <= set(NON_FIGURE_REASONS)
-    assert {"award_year", "ordinal", "name", "ranking", "table_label", "footnote", "timestamp", "event_name",
-            "comparison_year", "url"} <= set(nf["reason"])
+    assert {
+        "award_year",
+        "ordinal",
+        "name",
+        "ranking",
+        "table_label",
+        "footnote",
+        "timestamp",
+        "event_name",
+        "comparison_year",
+        "url",
+    } <= set(nf["reason"])
 
 
 def test_new_qualifiers_have_interval_semantics():

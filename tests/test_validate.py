@@ -16,13 +16,18 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from conftest import DISTRICT
 
+from conftest import DISTRICT
 from helpers import __main__ as helpers_main
 from helpers import audit
 
-EXTRA_SOURCE = {"id": "bureau_2023", "title": "主要经济指标", "publisher": "a statistics bureau",
-                "date": "2023-02-10", "read_in": "a newspaper report of the release"}
+EXTRA_SOURCE = {
+    "id": "bureau_2023",
+    "title": "主要经济指标",
+    "publisher": "a statistics bureau",
+    "date": "2023-02-10",
+    "read_in": "a newspaper report of the release",
+}
 
 
 def edit(path, old: str, new: str) -> None:
@@ -72,8 +77,13 @@ def cli(pkg, *extra) -> SimpleNamespace:
 
 
 def cli_process(pkg) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers", "validate", "--data-dir", str(pkg)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers", "validate", "--data-dir", str(pkg)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_valid_fixture_passes_the_whole_audit():
@@ -90,8 +100,11 @@ def test_valid_package_exits_0_with_a_section_summary(district):
 
 def test_shifted_offsets_name_the_row_and_what_the_source_holds(district):
     edit(district / "figures.csv", ",34,38", ",35,39")
-    one(district, r"figures\.csv, row 1 \(id 'finance_value_added'\), field 'char_start': "
-                  r"source\[35:39\] is '0\.5亿', not the printed '50\.5'")
+    one(
+        district,
+        r"figures\.csv, row 1 \(id 'finance_value_added'\), field 'char_start': "
+        r"source\[35:39\] is '0\.5亿', not the printed '50\.5'",
+    )
 
 
 def test_offsets_past_the_end_of_the_source_are_refused(district):
@@ -100,15 +113,20 @@ def test_offsets_past_the_end_of_the_source_are_refused(district):
 
 
 def test_offsets_on_part_of_a_digit_run_are_refused(district):
-    (district / "non_figures.csv").write_text("id,text,reason,figure_id,char_start,char_end\n"
-                                              "part,50,name,,34,36\n", encoding="utf-8")
-    one(district, r"non_figures\.csv, row 1 \(id 'part'\), field 'char_start': offsets 34:36 are not a whole "
-                  r"digit run of the source \(the digit run '50\.5' at 34:38\)")
+    (district / "non_figures.csv").write_text(
+        "id,text,reason,figure_id,char_start,char_end\npart,50,name,,34,36\n", encoding="utf-8"
+    )
+    one(
+        district,
+        r"non_figures\.csv, row 1 \(id 'part'\), field 'char_start': offsets 34:36 are not a whole "
+        r"digit run of the source \(the digit run '50\.5' at 34:38\)",
+    )
 
 
 def test_a_digit_run_claimed_twice_is_refused(district):
-    (district / "non_figures.csv").write_text("id,text,reason,figure_id,char_start,char_end\n"
-                                              "twice,12,name,,58,60\n", encoding="utf-8")
+    (district / "non_figures.csv").write_text(
+        "id,text,reason,figure_id,char_start,char_end\ntwice,12,name,,58,60\n", encoding="utf-8"
+    )
     one(district, r"non_figures\.csv, row 1 .*'twice'.*already claimed by figures row 3")
 
 
@@ -123,16 +141,20 @@ def test_altered_source_fails_its_hash_and_the_figure_it_moved(district):
     edit(district / "source.txt", "超80亿元", "超85亿元")
     found = messages(district)
     assert any("field 'sources[0].sha256'" in m for m in found), found
-    assert any("row 4 (id 'park_revenue'), field 'char_start': source[76:78] is '85', not the printed '80'" in m
-               for m in found), found
+    assert any(
+        "row 4 (id 'park_revenue'), field 'char_start': source[76:78] is '85', not the printed '80'" in m for m in found
+    ), found
 
 
 def test_uncovered_digits_are_named_with_line_and_offset(district):
     edit(district / "source.txt", "涉及1200户。", "涉及1200户，共7栋。")
     rehash(district)
     edit(district / "sections.csv", "83,129", "83,132")
-    one(district, r"source\.txt, field 'line 7, offset 113': digit run '7' at 113:114 is neither a figure nor a "
-                  r"non-figure")
+    one(
+        district,
+        r"source\.txt, field 'line 7, offset 113': digit run '7' at 113:114 is neither a figure nor a "
+        r"non-figure",
+    )
 
 
 def test_section_ending_past_the_source_is_refused(district):
@@ -143,15 +165,18 @@ def test_section_ending_past_the_source_is_refused(district):
 def test_section_title_must_be_printed_at_its_start(district):
     edit(district / "sections.csv", "2,城市更新,Urban renewal,,,83,129", "2,城市更新,Urban renewal,,,84,129")
     found = messages(district)
-    assert any("sections.csv, row 3 (section 2), field 'title_zh': the title '城市更新' is not printed at 84" in m
-               for m in found), found
+    assert any(
+        "sections.csv, row 3 (section 2), field 'title_zh': the title '城市更新' is not printed at 84" in m
+        for m in found
+    ), found
 
 
 def test_overlapping_sections_are_refused(district):
     edit(district / "sections.csv", "1,产业发展,Industry,,,17,83", "1,产业发展,Industry,,,17,90")
     found = messages(district)
-    assert any("row 3 (section 2), field 'char_start': starts at 83, inside the previous section" in m
-               for m in found), found
+    assert any(
+        "row 3 (section 2), field 'char_start': starts at 83, inside the previous section" in m for m in found
+    ), found
 
 
 def test_figure_outside_its_section_is_refused(district):
@@ -180,25 +205,31 @@ def test_every_problem_is_listed_at_once_and_exit_is_2(district):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert "invalid data package" in out.stderr and "5 problems" in out.stderr, out.stderr
-    for text in ("figures.csv, row 1 (id 'finance_value_added'), field 'char_start'",
-                 "figures.csv, row 5 (id 'renovated_area'), field 'unit_zh'",
-                 "relations.csv, row 1 (id 'finance_prior_year'), field 'kind'",
-                 "sections.csv, row 3 (section 2), field 'char_end'",
-                 "source.txt, field 'line 4, offset 34': digit run '50.5' at 34:38 is neither"):
+    for text in (
+        "figures.csv, row 1 (id 'finance_value_added'), field 'char_start'",
+        "figures.csv, row 5 (id 'renovated_area'), field 'unit_zh'",
+        "relations.csv, row 1 (id 'finance_prior_year'), field 'kind'",
+        "sections.csv, row 3 (section 2), field 'char_end'",
+        "source.txt, field 'line 4, offset 34': digit run '50.5' at 34:38 is neither",
+    ):
         assert text in out.stderr, out.stderr
 
 
-@pytest.mark.parametrize("cell, message", [
-    ("nan", r"'nan' is not a finite number"),
-    ("inf", r"'inf' is not a finite number"),
-    ("1e400", r"1e400 is out of range"),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ("nan", r"'nan' is not a finite number"),
+        ("inf", r"'inf' is not a finite number"),
+        ("1e400", r"1e400 is out of range"),
+    ],
+)
 def test_non_finite_base_value_is_named_exit_2(district, cell, message):
     edit(district / "figures.csv", ",5050000000,", f",{cell},")
     out = cli(district)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert re.search(r"figures\.csv, row 1 \(id 'finance_value_added'\), field 'base_value': "
-                                   + message, out.stderr), out.stderr
+    assert re.search(r"figures\.csv, row 1 \(id 'finance_value_added'\), field 'base_value': " + message, out.stderr), (
+        out.stderr
+    )
 
 
 def test_integer_beyond_64_bits_is_out_of_range(district):
@@ -227,8 +258,10 @@ def test_resource_path_outside_the_package_is_refused_unread(district):
     save(district, d)
     out = cli(district)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert "field 'resources[1].path': resource path '../../../../../../../../etc/passwd' is outside the " \
-           "package folder" in out.stderr
+    assert (
+        "field 'resources[1].path': resource path '../../../../../../../../etc/passwd' is outside the "
+        "package folder" in out.stderr
+    )
     assert "root:" not in out.stderr and "column" not in out.stderr
 
 
@@ -246,8 +279,10 @@ def test_unknown_relation_kind_is_checked_against_the_code_without_an_enum(distr
     edit(district / "relations.csv", "prior_level,", "ratio_of_things,")
     out = cli(district)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert "relations.csv, row 1 (id 'finance_prior_year'), field 'kind': 'ratio_of_things' is not a relation " \
-           "kind helpers.relations knows" in out.stderr
+    assert (
+        "relations.csv, row 1 (id 'finance_prior_year'), field 'kind': 'ratio_of_things' is not a relation "
+        "kind helpers.relations knows" in out.stderr
+    )
 
 
 def test_unknown_qualifier_is_checked_against_the_code_without_an_enum(district):
@@ -255,13 +290,19 @@ def test_unknown_qualifier_is_checked_against_the_code_without_an_enum(district)
     del field_of(d, "figures", "qualifier")["constraints"]["enum"]
     save(district, d)
     edit(district / "figures.csv", "CNY,more_than", "CNY,roughly")
-    one(district, r"row 4 \(id 'park_revenue'\), field 'qualifier': 'roughly' is not a qualifier "
-                  r"helpers\.intervals knows")
+    one(
+        district,
+        r"row 4 \(id 'park_revenue'\), field 'qualifier': 'roughly' is not a qualifier "
+        r"helpers\.intervals knows",
+    )
 
 
 def test_vocabulary_value_outside_the_schema_is_refused(district):
-    edit(district / "figures.csv", "6.2,%,6.2,percent,exact,true,2022-01/2022-09,change_yoy_pct",
-         "6.2,%,6.2,percent,exact,true,2022-01/2022-09,velocity")
+    edit(
+        district / "figures.csv",
+        "6.2,%,6.2,percent,exact,true,2022-01/2022-09,change_yoy_pct",
+        "6.2,%,6.2,percent,exact,true,2022-01/2022-09,velocity",
+    )
     one(district, r"row 2 \(id 'finance_value_added_yoy'\), field 'measure': 'velocity' is not one of")
 
 
@@ -270,15 +311,18 @@ def multi_source(pkg) -> None:
     d = descriptor(pkg)
     d["sources"].append(dict(EXTRA_SOURCE))
     res = next(r for r in d["resources"] if r["name"] == "figures")
-    res["schema"]["fields"].append({"name": "source", "type": "string",
-                                    "description": "Source id (empty: the first source)."})
+    res["schema"]["fields"].append(
+        {"name": "source", "type": "string", "description": "Source id (empty: the first source)."}
+    )
     for name in ("char_start", "char_end"):
         del field_of(d, "figures", name)["constraints"]["required"]
     save(pkg, d)
     lines = (pkg / "figures.csv").read_text(encoding="utf-8").splitlines()
     lines = [lines[0] + ",source"] + [line + "," for line in lines[1:]]
-    lines.append("district_gdp_2023,1,产业,Industry,地区生产总值,GDP,1350.4,亿元,135040000000,CNY,exact,true,"
-                 "2023-01/2023-12,level,,,bureau_2023")
+    lines.append(
+        "district_gdp_2023,1,产业,Industry,地区生产总值,GDP,1350.4,亿元,135040000000,CNY,exact,true,"
+        "2023-01/2023-12,level,,,bureau_2023"
+    )
     (pkg / "figures.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -294,8 +338,9 @@ def test_figure_of_a_source_without_text_must_not_have_offsets(district):
     multi_source(district)
     edit(district / "figures.csv", "level,,,bureau_2023", "level,34,38,bureau_2023")
     found = messages(district)
-    assert any("row 9 (id 'district_gdp_2023'), field 'char_start': source 'bureau_2023' has no text" in m
-               for m in found), found
+    assert any(
+        "row 9 (id 'district_gdp_2023'), field 'char_start': source 'bureau_2023' has no text" in m for m in found
+    ), found
 
 
 def test_figure_of_the_text_source_needs_offsets(district):
@@ -309,8 +354,9 @@ def test_unknown_source_id_is_refused(district):
     multi_source(district)
     edit(district / "figures.csv", "bureau_2023\n", "bureau_2024\n")
     found = messages(district)
-    assert any("row 9 (id 'district_gdp_2023'), field 'source': 'bureau_2024' is not the id of a source" in m
-               for m in found), found
+    assert any(
+        "row 9 (id 'district_gdp_2023'), field 'source': 'bureau_2024' is not the id of a source" in m for m in found
+    ), found
 
 
 def test_source_without_text_needs_its_publication_fields(district):
@@ -354,9 +400,16 @@ def test_any_bad_cell_is_named_never_raised(district, table):
             assert result.valid or named, (table, rows[0][column], value)
 
 
-@pytest.mark.parametrize("constraint, value", [
-    ("minimum", "0"), ("maxLength", 2.5), ("required", "yes"), ("pattern", 5), ("enum", "exact"),
-])
+@pytest.mark.parametrize(
+    "constraint, value",
+    [
+        ("minimum", "0"),
+        ("maxLength", 2.5),
+        ("required", "yes"),
+        ("pattern", 5),
+        ("enum", "exact"),
+    ],
+)
 def test_a_constraint_of_the_wrong_type_is_named(district, constraint, value):
     d = descriptor(district)
     field_of(d, "figures", "qualifier" if constraint == "enum" else "section")["constraints"][constraint] = value
@@ -378,8 +431,13 @@ def test_a_schema_without_a_column_the_code_reads_is_named(district):
 
 def test_a_multi_source_package_is_a_valid_frictionless_package(district):
     multi_source(district)
-    done = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(district / "datapackage.json")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", str(district / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -395,13 +453,16 @@ def test_a_symlink_leading_out_of_the_package_is_refused(district, tmp_path):
     outside.write_text((district / "sections.csv").read_text(encoding="utf-8"), encoding="utf-8")
     (district / "sections.csv").unlink()
     (district / "sections.csv").symlink_to(outside)
-    assert any("field 'resources[0].path': resource path 'sections.csv' is outside the package folder" in m
-               for m in messages(district))
+    assert any(
+        "field 'resources[0].path': resource path 'sections.csv' is outside the package folder" in m
+        for m in messages(district)
+    )
 
 
 def test_a_multipart_resource_path_is_named(district):
     d = descriptor(district)
     d["resources"][2]["path"] = ["non_figures.csv", "more.csv"]
     save(district, d)
-    assert any("field 'resources[2].path': resource 'non_figures': path a list of files" in m
-               for m in messages(district))
+    assert any(
+        "field 'resources[2].path': resource 'non_figures': path a list of files" in m for m in messages(district)
+    )

@@ -11,8 +11,10 @@ from helpers.params import ParameterError, setup
 from helpers.relations import figure_input
 
 CITY = DATA / "jinan_2022"
-CITY_NOTEBOOKS = [ROOT / "notebooks" / "08_district_in_city.ipynb",
-                  *sorted((ROOT / "notebooks" / "generic").glob("*.ipynb"))]
+CITY_NOTEBOOKS = [
+    ROOT / "notebooks" / "08_district_in_city.ipynb",
+    *sorted((ROOT / "notebooks" / "generic").glob("*.ipynb")),
+]
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
@@ -100,8 +102,9 @@ def test_shares_are_hollow_marks_and_only_an_open_share_is_a_bound(ctx):
     marks = within.share_marks(ctx, found)
     assert all(m.derived for m in marks)
     assert [m.kind == "more_than" for m in marks] == [not c.share.is_bounded for c in found]
-    assert [("混合时期" if ctx.lang == "zh" else "mixed periods") in m.label for m in marks] == \
-        [not c.same_period for c in found]
+    assert [("混合时期" if ctx.lang == "zh" else "mixed periods") in m.label for m in marks] == [
+        not c.same_period for c in found
+    ]
 
 
 def test_both_charts_draw_every_character_in_both_languages(ctx):
@@ -146,16 +149,21 @@ def test_the_shares_caption_names_the_highest_the_lowest_the_bound_and_the_mixed
     hi = max(bounded, key=lambda c: c.share.midpoint)
     lo = min(bounded, key=lambda c: c.share.midpoint)
     zh = ctx.lang == "zh"
-    assert (f"{_label(ctx, hi)}最高（{_pct(hi.share)}" if zh else
-            f"{_label(ctx, hi)} is the highest ({_pct(hi.share)}") in caption
-    assert (f"{_label(ctx, lo)}最低（{_pct(lo.share)}）" if zh else
-            f"{_label(ctx, lo)} the lowest ({_pct(lo.share)})") in caption
+    assert (
+        f"{_label(ctx, hi)}最高（{_pct(hi.share)}" if zh else f"{_label(ctx, hi)} is the highest ({_pct(hi.share)}"
+    ) in caption
+    assert (
+        f"{_label(ctx, lo)}最低（{_pct(lo.share)}）" if zh else f"{_label(ctx, lo)} the lowest ({_pct(lo.share)})"
+    ) in caption
     clear = all(hi.share.lo >= c.share.hi for c in bounded if c is not hi)
     assert (("不重叠" if zh else "clear of the others") in caption) == clear
     for c in found:
         if not c.share.is_bounded:
-            assert (f"{_label(ctx, c)}只有下限（{_pct(c.share)}" if zh else
-                    f"{_label(ctx, c)} has only a lower bound ({_pct(c.share)}") in caption
+            assert (
+                f"{_label(ctx, c)}只有下限（{_pct(c.share)}"
+                if zh
+                else f"{_label(ctx, c)} has only a lower bound ({_pct(c.share)}"
+            ) in caption
     mixed = sum(not c.same_period for c in found)
     assert (f"{len(found)}项中{mixed}项混合" if zh else f"{mixed} of the {len(found)} mix two periods") in caption
     assert caption.count("。" if zh else ". ") == (1 if zh else 0) and caption.endswith("。" if zh else ".")
@@ -190,8 +198,11 @@ def test_the_leading_caption_gives_the_districts_rank_and_neighbours(ctx):
     names = list(table.iloc[:, 1])
     rank = list(within._gdp_rows(ctx)["id"]).index(within.DISTRICT_GDP)
     assert caption.startswith(names[rank])
-    assert (f"在报道的{len(names)}个区中排第{rank + 1}位" if ctx.lang == "zh" else
-            f"ranks {rank + 1} of the {len(names)} districts reported") in caption
+    assert (
+        f"在报道的{len(names)}个区中排第{rank + 1}位"
+        if ctx.lang == "zh"
+        else f"ranks {rank + 1} of the {len(names)} districts reported"
+    ) in caption
     if 0 < rank < len(names) - 1:
         assert names[rank - 1] in caption and names[rank + 1] in caption
     assert all(n not in caption for i, n in enumerate(names) if abs(i - rank) > 1)

@@ -75,41 +75,63 @@ def audit(data_dir: str | Path, source: str | Path | None = None) -> Audit:
         frame = getattr(pkg, name)
         shown = frame.attrs["path"]
         for i, r in enumerate(frame.to_dict("records"), start=1):
-            if name == "figures" and "source" in frame.columns and not package._na(r["source"]) \
-                    and r["source"] != first_id:
+            if (
+                name == "figures"
+                and "source" in frame.columns
+                and not package._na(r["source"])
+                and r["source"] != first_id
+            ):
                 continue  # offsets into another source's text, or none
             start, end, value = r["char_start"], r["char_end"], r[printed]
             if package._na(start) or package._na(end) or package._na(value):
                 continue
             key = f"id {r['id']!r}"
             if not 0 <= start < end <= len(text):
-                errors.add(shown, f"offsets {start}:{end} lie outside the source ({len(text)} code points in "
-                                  f"{src})", i, "char_start", key)
+                errors.add(
+                    shown,
+                    f"offsets {start}:{end} lie outside the source ({len(text)} code points in {src})",
+                    i,
+                    "char_start",
+                    key,
+                )
                 continue
             got = text[start:end]
             if got != value:
-                errors.add(shown, f"source[{start}:{end}] is {got!r}, not the printed {value!r}",
-                           i, "char_start", key)
+                errors.add(shown, f"source[{start}:{end}] is {got!r}, not the printed {value!r}", i, "char_start", key)
                 continue
             # a printed minus belongs to the figure; the digit run starts after it
             start = start + 1 if str(value).startswith("-") else start
             whole = _token_at(tokens, token_starts, start)
             if whole is None or whole.span() != (start, end):
                 run = f"the digit run {whole.group()!r} at {whole.start()}:{whole.end()}" if whole else "no digit run"
-                errors.add(shown, f"offsets {start}:{end} are not a whole digit run of the source ({run})",
-                           i, "char_start", key)
+                errors.add(
+                    shown,
+                    f"offsets {start}:{end} are not a whole digit run of the source ({run})",
+                    i,
+                    "char_start",
+                    key,
+                )
                 continue
             where = f"{name} row {i}"
             if (start, end) in spans:
-                errors.add(shown, f"digit run {value!r} at {start}:{end} is already claimed by {spans[(start, end)]}",
-                           i, "char_start", key)
+                errors.add(
+                    shown,
+                    f"digit run {value!r} at {start}:{end} is already claimed by {spans[(start, end)]}",
+                    i,
+                    "char_start",
+                    key,
+                )
             spans[(start, end)] = where
     for m in tokens:
         if m.span() not in spans:
             line = text.count("\n", 0, m.start()) + 1
-            errors.add(src, f"digit run {m.group()!r} at {m.start()}:{m.end()} is neither a figure nor a "
-                            f"non-figure (add it to figures.csv or non_figures.csv)", row=None,
-                       field=f"line {line}, offset {m.start()}")
+            errors.add(
+                src,
+                f"digit run {m.group()!r} at {m.start()}:{m.end()} is neither a figure nor a "
+                f"non-figure (add it to figures.csv or non_figures.csv)",
+                row=None,
+                field=f"line {line}, offset {m.start()}",
+            )
     _check_sections(pkg, text, src, errors)
     return result
 
@@ -147,16 +169,20 @@ def _read_source(data_dir: Path, sources: list[dict], given, result: Audit, erro
     if "sha256" not in first:
         errors.add(shown, f"the first source needs its sha256 (the file's is {digest})", field="sources[0].sha256")
     elif first["sha256"] != digest:
-        errors.add(shown, f"{path} has sha256 {digest}, not {first['sha256']} (another or an altered file)",
-                   field="sources[0].sha256")
+        errors.add(
+            shown,
+            f"{path} has sha256 {digest}, not {first['sha256']} (another or an altered file)",
+            field="sources[0].sha256",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         errors.add(package._shown(path), f"not UTF-8: byte 0x{raw[e.start]:02x} at byte {e.start}")
         return None
     if "code_points" in first and first["code_points"] != len(text):
-        errors.add(shown, f"{path} has {len(text)} code points, not {first['code_points']}",
-                   field="sources[0].code_points")
+        errors.add(
+            shown, f"{path} has {len(text)} code points, not {first['code_points']}", field="sources[0].code_points"
+        )
     return text
 
 
@@ -177,18 +203,33 @@ def _check_sections(pkg: Package, text: str, src: str, errors: Errors) -> None:
         if package._na(start) or package._na(end) or package._na(s["section"]):
             continue
         if not 0 <= start < end <= len(text):
-            errors.add(shown, f"bounds {start}:{end} lie outside the source ({len(text)} code points in {src})",
-                       i, "char_end" if end > len(text) else "char_start", key)
+            errors.add(
+                shown,
+                f"bounds {start}:{end} lie outside the source ({len(text)} code points in {src})",
+                i,
+                "char_end" if end > len(text) else "char_start",
+                key,
+            )
             continue
         bounds[s["section"]] = (start, end)
         if previous_end is not None and start < previous_end:
-            errors.add(shown, f"starts at {start}, inside the previous section (row {previous}, ending at "
-                              f"{previous_end})", i, "char_start", key)
+            errors.add(
+                shown,
+                f"starts at {start}, inside the previous section (row {previous}, ending at {previous_end})",
+                i,
+                "char_start",
+                key,
+            )
         previous_end, previous = end, i
         title = s["title_zh"]
-        if not package._na(title) and text[start:start + len(title)] != title:
-            errors.add(shown, f"the title {title!r} is not printed at {start} (the source has "
-                              f"{text[start:start + len(title)]!r})", i, "title_zh", key)
+        if not package._na(title) and text[start : start + len(title)] != title:
+            errors.add(
+                shown,
+                f"the title {title!r} is not printed at {start} (the source has {text[start : start + len(title)]!r})",
+                i,
+                "title_zh",
+                key,
+            )
     figures = pkg.figures
     first_id = pkg.sources[0].get("id") if pkg.sources else None
     for i, f in enumerate(figures.to_dict("records"), start=1):
@@ -198,8 +239,13 @@ def _check_sections(pkg: Package, text: str, src: str, errors: Errors) -> None:
             continue
         lo, hi = bounds[f["section"]]
         if not lo <= f["char_start"] < hi:
-            errors.add(figures.attrs["path"], f"offset {f['char_start']} lies outside section {f['section']} "
-                                              f"({lo}:{hi})", i, "section", f"id {f['id']!r}")
+            errors.add(
+                figures.attrs["path"],
+                f"offset {f['char_start']} lies outside section {f['section']} ({lo}:{hi})",
+                i,
+                "section",
+                f"id {f['id']!r}",
+            )
 
 
 def to_curate(pkg: Package, marker: str = "TO FILL IN") -> list[str]:
@@ -236,15 +282,21 @@ def _strings(value, where: str):
 def register(sub) -> None:
     """``python -m helpers validate``: the whole audit, every problem at once, and a per-section summary."""
     p = sub.add_parser(
-        "validate", help="audit a data package against its schema and its source text",
+        "validate",
+        help="audit a data package against its schema and its source text",
         description="Check a data package: the schema and keys, the vocabulary, units and periods, the source's "
-                    "sha256, every figure's and non-figure's offsets, every digit run of the source accounted "
-                    "for, and the sections' bounds. Lists every problem (file, row, field) and exits 2; exits "
-                    "0 with a per-section summary when the package is valid.")
-    p.add_argument("--data-dir", default=str(package.REPO_DATA),
-                   help="folder holding datapackage.json (default: %(default)s)")
-    p.add_argument("--source", metavar="FILE",
-                   help="the source text (default: the first source's path in datapackage.json, relative to it)")
+        "sha256, every figure's and non-figure's offsets, every digit run of the source accounted "
+        "for, and the sections' bounds. Lists every problem (file, row, field) and exits 2; exits "
+        "0 with a per-section summary when the package is valid.",
+    )
+    p.add_argument(
+        "--data-dir", default=str(package.REPO_DATA), help="folder holding datapackage.json (default: %(default)s)"
+    )
+    p.add_argument(
+        "--source",
+        metavar="FILE",
+        help="the source text (default: the first source's path in datapackage.json, relative to it)",
+    )
     p.set_defaults(func=_cli)
 
 
@@ -262,8 +314,10 @@ def _cli(args: argparse.Namespace) -> int:
             print(f"  {e}", file=sys.stderr)
         return EXIT_INVALID
     pkg = result.package
-    print(f"{where}: valid; {len(pkg.figures)} figures, {len(pkg.non_figures)} non-figures, "
-          f"{len(pkg.relations)} relations; source {package._shown(result.source_path)} (sha256 matches)")
+    print(
+        f"{where}: valid; {len(pkg.figures)} figures, {len(pkg.non_figures)} non-figures, "
+        f"{len(pkg.relations)} relations; source {package._shown(result.source_path)} (sha256 matches)"
+    )
     print(package.summary(pkg).to_string(index=False))
     for line in to_curate(pkg):
         print(f"still to curate: {line}")

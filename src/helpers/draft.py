@@ -56,13 +56,13 @@ GUESS_FIELD = {
     "name": "guess",
     "type": "string",
     "description": "The fields of this row that `helpers new` guessed, to check by hand (empty once curated; "
-                   "the column and this field may then be removed).",
+    "the column and this field may then be removed).",
 }
 _RESOURCE_TEXT = {
     "sections": "The lead and the sections in report order, with their printed titles and where they start and "
-                "end in the source.",
+    "end in the source.",
     "figures": "One row per figure printed in the report: as printed, in base units, with qualifier, period, kind "
-               "of measure and location in the source.",
+    "of measure and location in the source.",
     "non_figures": "Every run of digits in the source that is not a figure.",
     "relations": "The relations the report's wording implies between its figures.",
 }
@@ -122,18 +122,40 @@ def detect_sections(text: str) -> list[dict]:
         headings = [(o, t) for o, t in lines if o > lead_start and _TITLE_LIKE.fullmatch(t) and next_line_is_text(o)]
         how = "short title-like line"
     by_offset = dict(lines)
-    rows = [{"section": 0, "title_zh": _title(lines[0][1]), "title_en": f"Lead ({TO_TRANSLATE})",
-             "subtitle_zh": "", "subtitle_en": "", "char_start": lead_start, "guess": "title_en"}]
+    rows = [
+        {
+            "section": 0,
+            "title_zh": _title(lines[0][1]),
+            "title_en": f"Lead ({TO_TRANSLATE})",
+            "subtitle_zh": "",
+            "subtitle_en": "",
+            "char_start": lead_start,
+            "guess": "title_en",
+        }
+    ]
     for n, (offset, title) in enumerate(headings, start=1):
         subtitle = ""
         after = offset + len(by_offset[offset])
         following = [(o, t) for o, t in lines if o > after]
-        if following and following[0][0] - after <= 1 and len(following[0][1]) <= 16 \
-                and not re.search(r"[。！？!?]", following[0][1]) and following[0][0] not in dict(headings):
+        if (
+            following
+            and following[0][0] - after <= 1
+            and len(following[0][1]) <= 16
+            and not re.search(r"[。！？!?]", following[0][1])
+            and following[0][0] not in dict(headings)
+        ):
             subtitle = _title(following[0][1])
-        rows.append({"section": n, "title_zh": title, "title_en": f"Section {n} ({TO_TRANSLATE})",
-                     "subtitle_zh": subtitle, "subtitle_en": f"{TO_TRANSLATE}" if subtitle else "",
-                     "char_start": offset, "guess": f"section ({how}), title_en" + (", subtitle" if subtitle else "")})
+        rows.append(
+            {
+                "section": n,
+                "title_zh": title,
+                "title_en": f"Section {n} ({TO_TRANSLATE})",
+                "subtitle_zh": subtitle,
+                "subtitle_en": f"{TO_TRANSLATE}" if subtitle else "",
+                "char_start": offset,
+                "guess": f"section ({how}), title_en" + (", subtitle" if subtitle else ""),
+            }
+        )
     for row, nxt in zip(rows, rows[1:] + [None]):
         row["char_end"] = nxt["char_start"] if nxt else len(text)
     return rows
@@ -146,7 +168,7 @@ def _title(line: str) -> str:
 def _unnumbered(title: str) -> str:
     """A heading without its number (一、综合 → 综合); the heading itself when nothing is left."""
     m = _NUMBERED.match(title) or _SUBNUMBERED.match(title)
-    return title[m.end():].strip() or title if m else title
+    return title[m.end() :].strip() or title if m else title
 
 
 def _section_of(sections: list[dict], offset: int) -> int:
@@ -179,28 +201,39 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
         section = _section_of(sections, int(r["char_start"]))
         guess = "section, topic, indicator, measure; indicator_en to translate"
         if text and ratio_part(text, int(r["char_start"]), int(r["char_end"])) is not None:
-            guess = "section, topic, indicator, unit and measure (a ratio's part: % if the parts sum to 100, " \
-                    "else 份); indicator_en to translate"
-        rows.append({
-            "id": r["id"], "section": section,
-            "topic_zh": _text(r.get("topic_zh")) or _unnumbered(titles[section]["title_zh"]),
-            "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
-            "indicator_zh": _text(r.get("indicator_zh")) or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
-            "indicator_en": _text(r.get("indicator_en")) or f"{TO_TRANSLATE}: {_text(r.get('indicator_zh')) or TO_FILL}",
-            "value": _text(r["value"]), "unit_zh": _text(r.get("unit_zh")),
-            "base_value": _format_number(r.get("base_value")), "base_unit": _text(r.get("base_unit")),
-            "qualifier": _text(r.get("qualifier")), "rounded": "" if package._na(r.get("rounded")) else
-            ("true" if r.get("rounded") else "false"),
-            "period": _text(r.get("period")), "measure": _text(r.get("measure")),
-            "char_start": int(r["char_start"]), "char_end": int(r["char_end"]),
-            "guess": guess,
-        })
+            guess = (
+                "section, topic, indicator, unit and measure (a ratio's part: % if the parts sum to 100, "
+                "else 份); indicator_en to translate"
+            )
+        rows.append(
+            {
+                "id": r["id"],
+                "section": section,
+                "topic_zh": _text(r.get("topic_zh")) or _unnumbered(titles[section]["title_zh"]),
+                "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
+                "indicator_zh": _text(r.get("indicator_zh"))
+                or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
+                "indicator_en": _text(r.get("indicator_en"))
+                or f"{TO_TRANSLATE}: {_text(r.get('indicator_zh')) or TO_FILL}",
+                "value": _text(r["value"]),
+                "unit_zh": _text(r.get("unit_zh")),
+                "base_value": _format_number(r.get("base_value")),
+                "base_unit": _text(r.get("base_unit")),
+                "qualifier": _text(r.get("qualifier")),
+                "rounded": "" if package._na(r.get("rounded")) else ("true" if r.get("rounded") else "false"),
+                "period": _text(r.get("period")),
+                "measure": _text(r.get("measure")),
+                "char_start": int(r["char_start"]),
+                "char_end": int(r["char_end"]),
+                "guess": guess,
+            }
+        )
     return rows
 
 
 def _reason(text: str, start: int, end: int) -> str:
     """A reason from the schema's list for a digit run no figure claims, from the characters around it."""
-    before, after, digits = text[max(0, start - 3):start], text[end:end + 2], text[start:end]
+    before, after, digits = text[max(0, start - 3) : start], text[end : end + 2], text[start:end]
     if re.fullmatch(r"(19|20)[0-9]{2}", digits):
         line_start = text.rfind("\n", 0, start) + 1
         return "title_year" if not text[line_start:start].strip() and not after.startswith("年") else "period_marker"
@@ -213,8 +246,15 @@ def _reason(text: str, start: int, end: int) -> str:
 
 def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
     """The extractor's non-figures and every digit run that neither claims, each with a guessed reason."""
-    rows = [{**{k: _text(v) for k, v in r.items()}, "char_start": int(r["char_start"]),
-             "char_end": int(r["char_end"]), "guess": "reason, figure_id"} for r in frame.to_dict("records")]
+    rows = [
+        {
+            **{k: _text(v) for k, v in r.items()},
+            "char_start": int(r["char_start"]),
+            "char_end": int(r["char_end"]),
+            "guess": "reason, figure_id",
+        }
+        for r in frame.to_dict("records")
+    ]
     # a figure printed with a minus (-1.9) claims the digit run after its sign, as the audit reads it
     claimed = {(f["char_start"] + f["value"].startswith("-"), f["char_end"]) for f in figures}
     claimed |= {(r["char_start"], r["char_end"]) for r in rows}
@@ -226,9 +266,17 @@ def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
         while f"digit_run_{n:03d}" in ids:
             n += 1
         ids.add(f"digit_run_{n:03d}")
-        rows.append({"id": f"digit_run_{n:03d}", "text": m.group(), "reason": _reason(text, *m.span()),
-                     "figure_id": "", "char_start": m.start(), "char_end": m.end(),
-                     "guess": "reason (not claimed by the extractor)"})
+        rows.append(
+            {
+                "id": f"digit_run_{n:03d}",
+                "text": m.group(),
+                "reason": _reason(text, *m.span()),
+                "figure_id": "",
+                "char_start": m.start(),
+                "char_end": m.end(),
+                "guess": "reason (not claimed by the extractor)",
+            }
+        )
     return sorted(rows, key=lambda r: r["char_start"])
 
 
@@ -245,13 +293,13 @@ def draft_relations(figures: list[dict], text: str) -> list[dict]:
     """Relations the wording implies between two figures of one sentence (see the module docstring)."""
     rows, ids = [], set()
     for a, b in itertools.pairwise(figures):
-        between = text[a["char_end"]:b["char_start"]]
+        between = text[a["char_end"] : b["char_start"]]
         if _SENTENCE_BREAK.search(between) or a["base_unit"] in ("percent", "percentage_points", ""):
             continue
         for kind, measures, words, zh, en in _RULES:
             if b["measure"] not in measures or not any(w in between for w in words):
                 continue
-            if kind == "implied_plan" and not re.search("任务|计划|目标", text[a["char_end"]:b["char_end"] + 4]):
+            if kind == "implied_plan" and not re.search("任务|计划|目标", text[a["char_end"] : b["char_end"] + 4]):
                 continue
             if kind == "stock_before_flow" and (a["measure"] != "stock" or a["base_unit"] != b["base_unit"]):
                 continue
@@ -259,11 +307,20 @@ def draft_relations(figures: list[dict], text: str) -> list[dict]:
             if rid in ids:
                 continue
             ids.add(rid)
-            rows.append({"id": rid, "kind": kind, "section": a["section"], "x": a["id"], "y": b["id"],
-                         "parameter": "", "allow_mixed_periods": "true" if a["period"] != b["period"] else "false",
-                         "label_zh": f"{a['indicator_zh'] or a['id']}{zh}"[:_TITLE_MAX],
-                         "label_en": en.format(x=a["id"]),
-                         "guess": f"kind (the wording between {a['id']} and {b['id']}), labels"})
+            rows.append(
+                {
+                    "id": rid,
+                    "kind": kind,
+                    "section": a["section"],
+                    "x": a["id"],
+                    "y": b["id"],
+                    "parameter": "",
+                    "allow_mixed_periods": "true" if a["period"] != b["period"] else "false",
+                    "label_zh": f"{a['indicator_zh'] or a['id']}{zh}"[:_TITLE_MAX],
+                    "label_en": en.format(x=a["id"]),
+                    "guess": f"kind (the wording between {a['id']} and {b['id']}), labels",
+                }
+            )
     return rows
 
 
@@ -276,18 +333,26 @@ def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int, 
         "name": name,
         "title": f"{TO_FILL}: the package's title",
         "description": f"{TO_FILL}: what the report is. Drafted by `python -m helpers new` from {report.name}; "
-                       f"every guessed field is named in its row's guess column.",
+        f"every guessed field is named in its row's guess column.",
         "version": "0.1.0",
-        "sources": [{
-            "id": "report", "title": f"{TO_FILL}: the report's title", "publisher": TO_FILL,
-            "date": f"{TO_FILL} (YYYY-MM-DD)", "path": os.path.relpath(report.resolve(), out.resolve()),
-            "encoding": "utf-8", "code_points": len(text), "sha256": hashlib.sha256(raw).hexdigest(),
-        }],
+        "sources": [
+            {
+                "id": "report",
+                "title": f"{TO_FILL}: the report's title",
+                "publisher": TO_FILL,
+                "date": f"{TO_FILL} (YYYY-MM-DD)",
+                "path": os.path.relpath(report.resolve(), out.resolve()),
+                "encoding": "utf-8",
+                "code_points": len(text),
+                "sha256": hashlib.sha256(raw).hexdigest(),
+            }
+        ],
         "x_report_year": year,
-        "x_draft": {"made_by": "python -m helpers new",
-                    "fill_in": ["title", "description", "sources[0].title", "sources[0].publisher",
-                                "sources[0].date"],
-                    "guesses": "the guess column of every table names the fields guessed in that row"},
+        "x_draft": {
+            "made_by": "python -m helpers new",
+            "fill_in": ["title", "description", "sources[0].title", "sources[0].publisher", "sources[0].date"],
+            "guesses": "the guess column of every table names the fields guessed in that row",
+        },
         "resources": [],
     }
     for resource in template["resources"]:
@@ -336,11 +401,13 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
     relations = draft_relations(figures, text)
     descriptor = draft_descriptor(report, out, text, raw, year, sections)
     columns = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
-    files = {"sections.csv": _csv(sections, columns["sections"]),
-             "figures.csv": _csv(figures, columns["figures"]),
-             "non_figures.csv": _csv(non_figures, columns["non_figures"]),
-             "relations.csv": _csv(relations, columns["relations"]),
-             package.DESCRIPTOR: json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"}
+    files = {
+        "sections.csv": _csv(sections, columns["sections"]),
+        "figures.csv": _csv(figures, columns["figures"]),
+        "non_figures.csv": _csv(non_figures, columns["non_figures"]),
+        "relations.csv": _csv(relations, columns["relations"]),
+        package.DESCRIPTOR: json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+    }
     try:
         tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
     except OSError as e:
@@ -351,12 +418,14 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
             (tmp / name).write_text(content, encoding="utf-8")
         result = audit.audit(tmp, source=report)
         if result.errors:
-            lines = [str(e).replace(str(tmp), str(out)).replace(package._shown(tmp), str(out))
-                     for e in result.errors]
-            raise DraftError(f"the draft of {report} would not validate ({len(lines)} problem"
-                             f"{'s' * (len(lines) != 1)}; nothing written to {out}). Values outside the schema's "
-                             f"vocabulary, or rows without a unit, come from the extractor (helpers.extract):\n  "
-                             + "\n  ".join(lines), result.errors)
+            lines = [str(e).replace(str(tmp), str(out)).replace(package._shown(tmp), str(out)) for e in result.errors]
+            raise DraftError(
+                f"the draft of {report} would not validate ({len(lines)} problem"
+                f"{'s' * (len(lines) != 1)}; nothing written to {out}). Values outside the schema's "
+                f"vocabulary, or rows without a unit, come from the extractor (helpers.extract):\n  "
+                + "\n  ".join(lines),
+                result.errors,
+            )
         _publish(tmp, out)
     except OSError as e:
         raise DraftError(f"{out}: cannot write the draft: {e.strerror or e}") from None
@@ -385,15 +454,21 @@ def _publish(tmp: Path, out: Path) -> None:
 def register(sub) -> None:
     """``python -m helpers new REPORT.txt --out DIR``."""
     p = sub.add_parser(
-        "new", help="draft a whole data package for a new report's text (validates as it stands)",
+        "new",
+        help="draft a whole data package for a new report's text (validates as it stands)",
         description="Draft datapackage.json, figures.csv, non_figures.csv, sections.csv and relations.csv for a "
-                    "report's text, every guess marked in a guess column and every field to fill in marked "
-                    f"'{TO_FILL}'. The draft is audited before it is written; on failure nothing is written "
-                    "and every problem is listed (exit 2).")
+        "report's text, every guess marked in a guess column and every field to fill in marked "
+        f"'{TO_FILL}'. The draft is audited before it is written; on failure nothing is written "
+        "and every problem is listed (exit 2).",
+    )
     p.add_argument("report", metavar="REPORT.txt", help="the report's text (UTF-8)")
     p.add_argument("--out", required=True, metavar="DIR", help="the package folder to write (must not exist)")
-    p.add_argument("--year", type=int, default=2022,
-                   help="the year the report describes; dates periods such as 1-11月份 (default: %(default)s)")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=2022,
+        help="the year the report describes; dates periods such as 1-11月份 (default: %(default)s)",
+    )
     p.add_argument("--force", action="store_true", help="replace DIR when it exists")
     p.set_defaults(func=_cli)
 
@@ -408,7 +483,9 @@ def _cli(args: argparse.Namespace) -> int:
         print(f"new: internal error while drafting {args.report}: {type(e).__name__}: {e}", file=sys.stderr)
         return audit.EXIT_INVALID
     pkg = result.package
-    print(f"new: drafted {args.out}: {len(pkg.sections)} sections, {len(pkg.figures)} figures, "
-          f"{len(pkg.non_figures)} non-figures, {len(pkg.relations)} relations (guesses in each guess column; "
-          f"fill in the fields marked {TO_FILL!r} in datapackage.json); it validates as it stands")
+    print(
+        f"new: drafted {args.out}: {len(pkg.sections)} sections, {len(pkg.figures)} figures, "
+        f"{len(pkg.non_figures)} non-figures, {len(pkg.relations)} relations (guesses in each guess column; "
+        f"fill in the fields marked {TO_FILL!r} in datapackage.json); it validates as it stands"
+    )
     return 0

@@ -58,10 +58,30 @@ TABLES = ("sections", "figures", "non_figures", "relations")
 
 _DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
 _INT64 = 2**63
-_FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "constraints", "trueValues",
-               "falseValues", "rdfType"}
-_CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                "minLength", "maxLength", "pattern"}
+_FIELD_KEYS = {
+    "name",
+    "type",
+    "format",
+    "title",
+    "description",
+    "example",
+    "constraints",
+    "trueValues",
+    "falseValues",
+    "rdfType",
+}
+_CONSTRAINTS = {
+    "required",
+    "unique",
+    "enum",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+}
 _STRING_FORMATS = {
     "default": None,
     "email": re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),
@@ -75,14 +95,36 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 #: The columns the helpers read from each table (a package's schema may add others, never drop these).
 NEEDED = {
     "sections": ("section", "title_zh", "title_en", "subtitle_zh", "subtitle_en", "char_start", "char_end"),
-    "figures": ("id", "section", "topic_zh", "topic_en", "indicator_zh", "indicator_en", "value", "unit_zh",
-                "base_value", "base_unit", "qualifier", "rounded", "period", "measure", "char_start", "char_end"),
+    "figures": (
+        "id",
+        "section",
+        "topic_zh",
+        "topic_en",
+        "indicator_zh",
+        "indicator_en",
+        "value",
+        "unit_zh",
+        "base_value",
+        "base_unit",
+        "qualifier",
+        "rounded",
+        "period",
+        "measure",
+        "char_start",
+        "char_end",
+    ),
     "non_figures": ("id", "text", "reason", "figure_id", "char_start", "char_end"),
     "relations": ("id", "kind", "section", "x", "y", "parameter", "allow_mixed_periods", "label_zh", "label_en"),
 }
 #: The schema type each of those columns must have.
-_NEEDED_TYPES = {"section": "integer", "char_start": "integer", "char_end": "integer", "base_value": "number",
-                 "rounded": "boolean", "allow_mixed_periods": "boolean"}
+_NEEDED_TYPES = {
+    "section": "integer",
+    "char_start": "integer",
+    "char_end": "integer",
+    "base_value": "number",
+    "rounded": "boolean",
+    "allow_mixed_periods": "boolean",
+}
 #: Fields a source without ``path`` must give (interface 4).
 OTHER_SOURCE_FIELDS = ("id", "title", "publisher", "date", "read_in")
 
@@ -90,8 +132,9 @@ OTHER_SOURCE_FIELDS = ("id", "title", "publisher", "date", "read_in")
 class PackageError(ValueError):
     """A data package file that does not conform; the message names file, row and field."""
 
-    def __init__(self, file: str | Path, message: str, row: int | None = None,
-                 field: str | None = None, key: str | None = None):
+    def __init__(
+        self, file: str | Path, message: str, row: int | None = None, field: str | None = None, key: str | None = None
+    ):
         self.file, self.row, self.field, self.key, self.reason = str(file), row, field, key, message
         where = self.file
         if row is not None:
@@ -109,16 +152,20 @@ class PackageErrors(PackageError):
             raise ValueError("PackageErrors needs at least one error")
         self.errors = list(errors)
         first = errors[0]
-        self.file, self.row, self.field, self.key, self.reason = first.file, first.row, first.field, first.key, \
-            first.reason
+        self.file, self.row, self.field, self.key, self.reason = (
+            first.file,
+            first.row,
+            first.field,
+            first.key,
+            first.reason,
+        )
         ValueError.__init__(self, "\n".join(str(e) for e in errors))
 
 
 class Errors(list):
     """A list of :class:`PackageError` that checks append to, so that one pass reports every problem."""
 
-    def add(self, file, message: str, row: int | None = None, field: str | None = None,
-            key: str | None = None) -> None:
+    def add(self, file, message: str, row: int | None = None, field: str | None = None, key: str | None = None) -> None:
         self.append(PackageError(file, message, row, field, key))
 
 
@@ -263,12 +310,16 @@ def _check_sources(shown: str, descriptor: dict, errors: Errors) -> list[dict]:
     """``sources``: a non-empty list; the first has ``path``; the others have the fields of a release read elsewhere."""
     sources = descriptor.get("sources")
     if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) for s in sources):
-        errors.add(shown, "'sources' must be a non-empty list of objects (the first: the text the offsets "
-                          "point into)", field="sources")
+        errors.add(
+            shown,
+            "'sources' must be a non-empty list of objects (the first: the text the offsets point into)",
+            field="sources",
+        )
         return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
     if not isinstance(sources[0].get("path"), str) or not sources[0]["path"]:
-        errors.add(shown, "the first source must give the 'path' of the text the offsets point into",
-                   field="sources[0].path")
+        errors.add(
+            shown, "the first source must give the 'path' of the text the offsets point into", field="sources[0].path"
+        )
     seen: dict[str, int] = {}
     for i, s in enumerate(sources):
         sid = s.get("id")
@@ -279,8 +330,9 @@ def _check_sources(shown: str, descriptor: dict, errors: Errors) -> list[dict]:
         if not isinstance(sid, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", sid):
             errors.add(shown, f"{sid!r} is not a snake_case id", field=f"sources[{i}].id")
         elif sid in seen:
-            errors.add(shown, f"source id {sid!r} appears twice (first in sources[{seen[sid]}])",
-                       field=f"sources[{i}].id")
+            errors.add(
+                shown, f"source id {sid!r} appears twice (first in sources[{seen[sid]}])", field=f"sources[{i}].id"
+            )
         else:
             seen[sid] = i
         if i > 0 and not s.get("path"):
@@ -297,19 +349,29 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
     rel = resource.get("path")
     if not isinstance(rel, str) or not rel:
         what = "a list of files (only one CSV file per resource is read)" if isinstance(rel, list) else "missing"
-        errors.add(descriptor, f"resource {resource['name']!r}: path {what}; give the CSV file's name in the "
-                               f"package folder", field=f"{where}.path")
+        errors.add(
+            descriptor,
+            f"resource {resource['name']!r}: path {what}; give the CSV file's name in the package folder",
+            field=f"{where}.path",
+        )
         return None
     path = _inside(data_dir, rel)
     if path is None:
-        errors.add(descriptor, f"resource path {rel!r} is outside the package folder (refused: a resource must be "
-                               f"a file inside {_shown(data_dir)})", field=f"{where}.path")
+        errors.add(
+            descriptor,
+            f"resource path {rel!r} is outside the package folder (refused: a resource must be "
+            f"a file inside {_shown(data_dir)})",
+            field=f"{where}.path",
+        )
         return None
     schema = resource.get("schema")
     if not isinstance(schema, dict):
         what = "a path or URL (only an inline schema is read)" if isinstance(schema, str) else "missing"
-        errors.add(descriptor, f"resource {resource['name']!r}: schema {what}; every resource needs an inline "
-                               f"schema with its fields", field=f"{where}.schema")
+        errors.add(
+            descriptor,
+            f"resource {resource['name']!r}: schema {what}; every resource needs an inline schema with its fields",
+            field=f"{where}.schema",
+        )
         return None
     fields = _schema_fields(descriptor, where, schema, errors, resource["name"])
     if fields is None:
@@ -327,8 +389,11 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        errors.add(shown, f"not UTF-8: byte 0x{raw[e.start]:02x} at byte {e.start} (line {line}); save the file "
-                          f"as UTF-8", row=line - 1 or None)
+        errors.add(
+            shown,
+            f"not UTF-8: byte 0x{raw[e.start]:02x} at byte {e.start} (line {line}); save the file as UTF-8",
+            row=line - 1 or None,
+        )
         return None
     text = text.removeprefix("\ufeff")
     try:
@@ -382,8 +447,9 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
                 else:
                     seen[f["name"]][value] = i
             columns[f["name"]].append(value)
-    frame = pd.DataFrame({f["name"]: pd.Series(columns[f["name"]], dtype=_DTYPES[f["type"]], name=f["name"])
-                          for f in fields})
+    frame = pd.DataFrame(
+        {f["name"]: pd.Series(columns[f["name"]], dtype=_DTYPES[f["type"]], name=f["name"]) for f in fields}
+    )
     frame.attrs["path"] = shown
     frame.attrs["key"] = key_field
     frame.attrs["named"] = named
@@ -403,8 +469,9 @@ def _field_list(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors,
-                   resource_name: str = "") -> list[dict] | None:
+def _schema_fields(
+    descriptor: str, where: str, schema: dict, errors: Errors, resource_name: str = ""
+) -> list[dict] | None:
     """The schema's fields when every option they use is one this loader implements; else None (errors added)."""
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
@@ -418,14 +485,14 @@ def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors,
             continue
         at = f"{where}.schema.fields[{j}] ({f['name']})"
         if f.get("type", "string") not in _DTYPES:
-            errors.add(descriptor, f"type {f.get('type')!r} is not supported by this loader "
-                                   f"({', '.join(_DTYPES)})", field=at)
+            errors.add(
+                descriptor, f"type {f.get('type')!r} is not supported by this loader ({', '.join(_DTYPES)})", field=at
+            )
         for k in sorted(set(f) - _FIELD_KEYS):
             errors.add(descriptor, f"field option {k!r} is not supported by this loader", field=at)
         fmt = f.get("format", "default")
         if f.get("type", "string") == "string" and fmt not in _STRING_FORMATS:
-            errors.add(descriptor, f"string format {fmt!r} is not supported ({', '.join(_STRING_FORMATS)})",
-                       field=at)
+            errors.add(descriptor, f"string format {fmt!r} is not supported ({', '.join(_STRING_FORMATS)})", field=at)
         elif f.get("type", "string") != "string" and fmt != "default":
             errors.add(descriptor, f"format {fmt!r} is not supported for type {f.get('type')!r}", field=at)
         c = f.get("constraints", {})
@@ -473,8 +540,11 @@ def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors,
     for k, fk in enumerate(schema.get("foreignKeys", []) or []):
         at = f"{where}.schema.foreignKeys[{k}]"
         ref = fk.get("reference") if isinstance(fk, dict) else None
-        if not isinstance(ref, dict) or len(_field_list(fk.get("fields"))) != len(_field_list(ref.get("fields"))) \
-                or not _field_list(fk.get("fields")):
+        if (
+            not isinstance(ref, dict)
+            or len(_field_list(fk.get("fields"))) != len(_field_list(ref.get("fields")))
+            or not _field_list(fk.get("fields"))
+        ):
             errors.add(descriptor, "a foreign key needs fields and a reference with as many fields", field=at)
             continue
         for name in _field_list(fk.get("fields")):
@@ -483,12 +553,18 @@ def _schema_fields(descriptor: str, where: str, schema: dict, errors: Errors,
     for name in NEEDED.get(resource_name, ()):
         f = next((f for f in fields if isinstance(f, dict) and f.get("name") == name), None)
         if f is None:
-            errors.add(descriptor, f"the schema of {resource_name!r} lacks the field {name!r} that helpers reads",
-                       field=f"{where}.schema.fields")
+            errors.add(
+                descriptor,
+                f"the schema of {resource_name!r} lacks the field {name!r} that helpers reads",
+                field=f"{where}.schema.fields",
+            )
         elif f.get("type", "string") != _NEEDED_TYPES.get(name, "string"):
-            errors.add(descriptor, f"field {name!r} of {resource_name!r} must have type "
-                                   f"{_NEEDED_TYPES.get(name, 'string')!r}, not {f.get('type', 'string')!r}",
-                       field=f"{where}.schema.fields")
+            errors.add(
+                descriptor,
+                f"field {name!r} of {resource_name!r} must have type "
+                f"{_NEEDED_TYPES.get(name, 'string')!r}, not {f.get('type', 'string')!r}",
+                field=f"{where}.schema.fields",
+            )
     if len(errors) > n:
         return None
     return [{**f, "type": f.get("type", "string")} for f in fields]
@@ -508,13 +584,19 @@ def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values:
     c = field.get("constraints", {})
     if cell in missing_values:
         if c.get("required"):
-            errors.add(file, "value required but empty" if cell == "" else
-                       f"value required but {cell!r} marks it missing", row, name, key)
+            errors.add(
+                file,
+                "value required but empty" if cell == "" else f"value required but {cell!r} marks it missing",
+                row,
+                name,
+                key,
+            )
         return None
     bad = _CONTROL.search(cell)
     if bad:
-        errors.add(file, f"control character U+{ord(bad.group()):04X} at position {bad.start()} "
-                         f"(remove it)", row, name, key)
+        errors.add(
+            file, f"control character U+{ord(bad.group()):04X} at position {bad.start()} (remove it)", row, name, key
+        )
         return None
     if ftype == "string":
         value = cell
@@ -555,22 +637,24 @@ def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values:
             errors.add(file, f"{cell!r} is shorter than the minimum length {c['minLength']}", row, name, key)
             return None
         if "maxLength" in c and len(value) > c["maxLength"]:
-            errors.add(file, f"{len(value)} characters, more than the maximum length {c['maxLength']}",
-                       row, name, key)
+            errors.add(file, f"{len(value)} characters, more than the maximum length {c['maxLength']}", row, name, key)
             return None
     elif ftype in ("integer", "number"):
-        for bound, fails, words in (("minimum", lambda b: value < b, "below the minimum"),
-                                    ("maximum", lambda b: value > b, "above the maximum"),
-                                    ("exclusiveMinimum", lambda b: value <= b, "not above the exclusive minimum"),
-                                    ("exclusiveMaximum", lambda b: value >= b, "not below the exclusive maximum")):
+        for bound, fails, words in (
+            ("minimum", lambda b: value < b, "below the minimum"),
+            ("maximum", lambda b: value > b, "above the maximum"),
+            ("exclusiveMinimum", lambda b: value <= b, "not above the exclusive minimum"),
+            ("exclusiveMaximum", lambda b: value >= b, "not below the exclusive maximum"),
+        ):
             if bound in c and fails(c[bound]):
                 errors.add(file, f"{cell} is {words} {c[bound]}", row, name, key)
                 return None
     return value
 
 
-def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame], errors: Errors,
-                resource_names: set[str]) -> None:
+def _check_keys(
+    descriptor: str, resource: dict, tables: dict[str, pd.DataFrame], errors: Errors, resource_names: set[str]
+) -> None:
     """Primary key (every key field present, the combination unique) and foreign keys (the values exist)."""
     frame = tables[resource["name"]]
     shown, key_field = frame.attrs["path"], frame.attrs["key"]
@@ -601,20 +685,31 @@ def _check_keys(descriptor: str, resource: dict, tables: dict[str, pd.DataFrame]
         target = tables.get(target_name)
         if target is None:  # a resource that could not be read has had its problems named already
             if target_name not in resource_names:
-                errors.add(descriptor, f"foreign key of {resource['name']}.{', '.join(own)} names an unknown "
-                                       f"resource {target_name!r}", field=f"{resource['name']}.foreignKeys")
+                errors.add(
+                    descriptor,
+                    f"foreign key of {resource['name']}.{', '.join(own)} names an unknown resource {target_name!r}",
+                    field=f"{resource['name']}.foreignKeys",
+                )
             continue
         ref_fields = _field_list(ref["fields"])
         if any(n not in target.columns for n in ref_fields):
-            errors.add(descriptor, f"foreign key of {resource['name']} names fields {ref_fields} that "
-                                   f"{target_name} does not have", field=f"{resource['name']}.foreignKeys")
+            errors.add(
+                descriptor,
+                f"foreign key of {resource['name']} names fields {ref_fields} that {target_name} does not have",
+                field=f"{resource['name']}.foreignKeys",
+            )
             continue
         allowed = {tuple(v) for v in zip(*(target[n].tolist() for n in ref_fields)) if not any(pd.isna(x) for x in v)}
         for i, values in enumerate(zip(*(frame[n].tolist() for n in own)), start=1):
             if not any(pd.isna(v) for v in values) and tuple(values) not in allowed:
                 shown_value = values[0] if len(values) == 1 else values
-                errors.add(shown, f"{shown_value!r} is not {'an id' if len(values) == 1 else 'a key'} in "
-                                  f"{target_name}", i, own[0], key(i))
+                errors.add(
+                    shown,
+                    f"{shown_value!r} is not {'an id' if len(values) == 1 else 'a key'} in {target_name}",
+                    i,
+                    own[0],
+                    key(i),
+                )
 
 
 def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -> None:
@@ -633,11 +728,17 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
             except units.UnitError as e:
                 errors.add(shown, str(e), i, "unit_zh", key)
         if unit is not None and not _na(f["base_unit"]) and unit.base_unit != f["base_unit"]:
-            errors.add(shown, f"{f['unit_zh']} converts to {unit.base_unit!r}, not {f['base_unit']!r}",
-                       i, "base_unit", key)
+            errors.add(
+                shown, f"{f['unit_zh']} converts to {unit.base_unit!r}, not {f['base_unit']!r}", i, "base_unit", key
+            )
         if not _na(f["value"]) and not _PRINTED.fullmatch(f["value"]):
-            errors.add(shown, f"{f['value']!r} is not a number as printed (an optional minus, ASCII digits, an optional decimal part)",
-                       i, "value", key)
+            errors.add(
+                shown,
+                f"{f['value']!r} is not a number as printed (an optional minus, ASCII digits, a decimal part)",
+                i,
+                "value",
+                key,
+            )
         elif unit is not None and not _na(f["value"]) and not _na(f["base_value"]):
             try:
                 exact = units.parse_decimal(f["value"]) * unit.factor
@@ -645,11 +746,22 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
                 errors.add(shown, str(e), i, "value", key)
             else:
                 if abs(Fraction(f["base_value"]) - exact) > Fraction(1, 10**6):
-                    errors.add(shown, f"{f['base_value']!r} is not {f['value']} {f['unit_zh']} in "
-                                      f"{unit.base_unit} (expected {units.round_base(exact)})", i, "base_value", key)
+                    errors.add(
+                        shown,
+                        f"{f['base_value']!r} is not {f['value']} {f['unit_zh']} in "
+                        f"{unit.base_unit} (expected {units.round_base(exact)})",
+                        i,
+                        "base_value",
+                        key,
+                    )
         if not _na(f["qualifier"]) and f["qualifier"] not in QUALIFIERS:
-            errors.add(shown, f"{f['qualifier']!r} is not a qualifier helpers.intervals knows "
-                              f"({', '.join(QUALIFIERS)})", i, "qualifier", key)
+            errors.add(
+                shown,
+                f"{f['qualifier']!r} is not a qualifier helpers.intervals knows ({', '.join(QUALIFIERS)})",
+                i,
+                "qualifier",
+                key,
+            )
         if not _na(f["period"]):
             try:
                 periods.parse_period(f["period"])
@@ -658,8 +770,14 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
         source = sources[0] if sources else {}
         if has_source and not _na(f["source"]):
             if f["source"] not in by_id:
-                errors.add(shown, f"{f['source']!r} is not the id of a source in datapackage.json "
-                                  f"({', '.join(map(str, by_id)) or 'no source has an id'})", i, "source", key)
+                errors.add(
+                    shown,
+                    f"{f['source']!r} is not the id of a source in datapackage.json "
+                    f"({', '.join(map(str, by_id)) or 'no source has an id'})",
+                    i,
+                    "source",
+                    key,
+                )
                 continue
             source = by_id[f["source"]]
         starts, ends = _na(f["char_start"]), _na(f["char_end"])
@@ -670,8 +788,9 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
         else:
             for name, empty in (("char_start", starts), ("char_end", ends)):
                 if not empty:
-                    errors.add(shown, f"source {source.get('id')!r} has no text (no path): offsets must be empty",
-                               i, name, key)
+                    errors.add(
+                        shown, f"source {source.get('id')!r} has no text (no path): offsets must be empty", i, name, key
+                    )
     _check_offsets(figures, "value", errors)
 
 
@@ -683,8 +802,13 @@ def _check_offsets(frame: pd.DataFrame, printed: str, errors: Errors) -> None:
         if _na(text) or _na(start) or _na(end):
             continue
         if end - start != len(text):
-            errors.add(shown, f"offsets {start}:{end} span {end - start} characters but {text!r} has {len(text)}",
-                       i, "char_end", f"id {r['id']!r}")
+            errors.add(
+                shown,
+                f"offsets {start}:{end} span {end - start} characters but {text!r} has {len(text)}",
+                i,
+                "char_end",
+                f"id {r['id']!r}",
+            )
 
 
 def _check_relations(relations: pd.DataFrame, errors: Errors) -> None:
@@ -698,8 +822,13 @@ def _check_relations(relations: pd.DataFrame, errors: Errors) -> None:
             continue
         spec = KINDS.get(r["kind"])
         if spec is None:
-            errors.add(shown, f"{r['kind']!r} is not a relation kind helpers.relations knows "
-                              f"({', '.join(KINDS)})", i, "kind", key)
+            errors.add(
+                shown,
+                f"{r['kind']!r} is not a relation kind helpers.relations knows ({', '.join(KINDS)})",
+                i,
+                "kind",
+                key,
+            )
             continue
         if spec.binary and _na(r["y"]):
             errors.add(shown, f"kind {r['kind']!r} takes two figures; y is empty", i, "y", key)
@@ -708,8 +837,13 @@ def _check_relations(relations: pd.DataFrame, errors: Errors) -> None:
         wanted = spec.parameter
         got = None if _na(r["parameter"]) else r["parameter"]
         if wanted != got:
-            errors.add(shown, f"kind {r['kind']!r} takes parameter {wanted or 'none'}, not {got or 'none'}",
-                       i, "parameter", key)
+            errors.add(
+                shown,
+                f"kind {r['kind']!r} takes parameter {wanted or 'none'}, not {got or 'none'}",
+                i,
+                "parameter",
+                key,
+            )
 
 
 def _na(value) -> bool:

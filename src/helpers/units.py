@@ -50,9 +50,38 @@ MAGNITUDES: dict[str, int] = {
 
 #: Counting words (量词 and nouns used as counters): all convert to ``count``.
 COUNTERS = (
-    "家", "个", "户", "人", "名", "处", "所", "条", "件", "项", "套", "栋",
-    "村", "座", "台", "辆", "张", "份", "批", "次", "起", "间", "只", "头",
-    "位", "种", "宗", "笔", "场", "支", "部", "层",
+    "家",
+    "个",
+    "户",
+    "人",
+    "名",
+    "处",
+    "所",
+    "条",
+    "件",
+    "项",
+    "套",
+    "栋",
+    "村",
+    "座",
+    "台",
+    "辆",
+    "张",
+    "份",
+    "批",
+    "次",
+    "起",
+    "间",
+    "只",
+    "头",
+    "位",
+    "种",
+    "宗",
+    "笔",
+    "场",
+    "支",
+    "部",
+    "层",
 )
 
 #: Base unit and exact factor of every unit that is not a counter.
@@ -81,6 +110,7 @@ UNITS.update({c: ("count", Fraction(1)) for c in COUNTERS})
 
 #: Base units whose quantities are counts of discrete things.
 DISCRETE_BASE_UNITS = frozenset({"count", "days"})
+
 
 class UnitError(ValueError):
     """A unit or value that cannot be read."""
@@ -115,7 +145,7 @@ def parse_unit(printed: str) -> Unit:
         base, factor = UNITS[printed]
         return Unit(printed, 1, printed, base, factor)
     for prefix, magnitude in MAGNITUDES.items():
-        rest = printed[len(prefix):]
+        rest = printed[len(prefix) :]
         if printed.startswith(prefix) and rest in UNITS:
             base, factor = UNITS[rest]
             return Unit(printed, magnitude, rest, base, factor * magnitude)

@@ -40,29 +40,50 @@ class Pairing:
 
 #: The pairs compared, in reading order.
 COMPARISONS: tuple[Pairing, ...] = (
-    Pairing("gdp_share", "city:shizhong_gdp_2022", "gdp", "地区生产总值占全市比重", "GDP, share of the city's",
-            "它衡量该区经济总量在全市中的分量；它不反映增速，也不反映居民收入；区的数字来自另一份发布，"
-            "与公报的核算口径可能有差异。",
-            "It measures the size of the district's economy within the city's; it says nothing about growth or "
-            "residents' incomes, and the district figure comes from another release, which may be revised apart "
-            "from the communiqué's."),
-    Pairing("market_entities_share", "market_entities", "market_entities", "市场主体占全市比重",
-            "Market entities, share of the city's",
-            "它比较的是登记数量，不是经营规模：在区内登记的主体可能在别处经营，一户个体工商户与一家大企业同样计为一户。",
-            "It compares registrations, not business activity: an entity registered in the district may trade "
-            "elsewhere, and a sole trader counts as much as a large firm."),
-    Pairing("residents_share", "platform_residents", "resident_population", "平台录入人员与全市常住人口之比",
-            "Platform residents against the city's resident population",
-            "网格平台记录的是录入的人员信息，不是常住人口统计，二者口径不同；这个比值不是该区人口占全市的比重，"
-            "只说明平台的规模。",
-            "The grid platform counts the people it has records of, not residents as the population statistics "
-            "count them; the ratio is not the district's share of the city's population, only the platform's "
-            "scale against it."),
-    Pairing("new_jobs_share", "new_urban_jobs", "new_urban_jobs", "城镇新增就业占全市比重",
-            "New urban jobs, share of the city's",
-            "两者都是城镇新增就业；时期不同时，这个比值混合了两个时期，不是该区在全市同一时期中所占的份额。",
-            "Both count new urban jobs; when their periods differ the ratio mixes two periods and is not the "
-            "district's share of the city's jobs over one and the same period."),
+    Pairing(
+        "gdp_share",
+        "city:shizhong_gdp_2022",
+        "gdp",
+        "地区生产总值占全市比重",
+        "GDP, share of the city's",
+        "它衡量该区经济总量在全市中的分量；它不反映增速，也不反映居民收入；区的数字来自另一份发布，"
+        "与公报的核算口径可能有差异。",
+        "It measures the size of the district's economy within the city's; it says nothing about growth or "
+        "residents' incomes, and the district figure comes from another release, which may be revised apart "
+        "from the communiqué's.",
+    ),
+    Pairing(
+        "market_entities_share",
+        "market_entities",
+        "market_entities",
+        "市场主体占全市比重",
+        "Market entities, share of the city's",
+        "它比较的是登记数量，不是经营规模：在区内登记的主体可能在别处经营，一户个体工商户与一家大企业同样计为一户。",
+        "It compares registrations, not business activity: an entity registered in the district may trade "
+        "elsewhere, and a sole trader counts as much as a large firm.",
+    ),
+    Pairing(
+        "residents_share",
+        "platform_residents",
+        "resident_population",
+        "平台录入人员与全市常住人口之比",
+        "Platform residents against the city's resident population",
+        "网格平台记录的是录入的人员信息，不是常住人口统计，二者口径不同；这个比值不是该区人口占全市的比重，"
+        "只说明平台的规模。",
+        "The grid platform counts the people it has records of, not residents as the population statistics "
+        "count them; the ratio is not the district's share of the city's population, only the platform's "
+        "scale against it.",
+    ),
+    Pairing(
+        "new_jobs_share",
+        "new_urban_jobs",
+        "new_urban_jobs",
+        "城镇新增就业占全市比重",
+        "New urban jobs, share of the city's",
+        "两者都是城镇新增就业；时期不同时，这个比值混合了两个时期，不是该区在全市同一时期中所占的份额。",
+        "Both count new urban jobs; when their periods differ the ratio mixes two periods and is not the "
+        "district's share of the city's jobs over one and the same period.",
+    ),
 )
 
 
@@ -128,8 +149,9 @@ def compare(ctx, pairing: Pairing) -> Comparison | None:
     if d is None or c is None:
         return None
     di, ci = figure_input(d), figure_input(c)
-    return Comparison(pairing, di.interval, ci.interval, HUNDRED * di.interval / ci.interval, di.period, ci.period,
-                      d, c)
+    return Comparison(
+        pairing, di.interval, ci.interval, HUNDRED * di.interval / ci.interval, di.period, ci.period, d, c
+    )
 
 
 def comparisons(ctx) -> list[Comparison]:
@@ -162,16 +184,24 @@ def _period(ctx, p) -> str:
 def comparisons_table(ctx) -> tables.Table:
     """The district's figure, the city's, the share with its interval, both periods, and the period verdict."""
     zh = ctx.lang == "zh"
-    cols = (["比较", "区", "区的时期", "全市", "全市的时期", "区占全市（%）", "时期"] if zh else
-            ["comparison", "district", "district period", "city", "city period", "district / city (%)", "periods"])
+    cols = (
+        ["比较", "区", "区的时期", "全市", "全市的时期", "区占全市（%）", "时期"]
+        if zh
+        else ["comparison", "district", "district period", "city", "city period", "district / city (%)", "periods"]
+    )
     rows = []
     for c in comparisons(ctx):
-        rows.append([c.pairing.label_zh if zh else c.pairing.label_en,
-                     _fmt(ctx, c.district, c.district_row["base_unit"], _counter(c.district_row)),
-                     _period(ctx, c.district_period),
-                     _fmt(ctx, c.city, c.city_row["base_unit"], _counter(c.city_row)), _period(ctx, c.city_period),
-                     _fmt(ctx, c.share, "percent"),
-                     ("相同" if zh else "same") if c.same_period else ("不同（混合时期）" if zh else "mixed")])
+        rows.append(
+            [
+                c.pairing.label_zh if zh else c.pairing.label_en,
+                _fmt(ctx, c.district, c.district_row["base_unit"], _counter(c.district_row)),
+                _period(ctx, c.district_period),
+                _fmt(ctx, c.city, c.city_row["base_unit"], _counter(c.city_row)),
+                _period(ctx, c.city_period),
+                _fmt(ctx, c.share, "percent"),
+                ("相同" if zh else "same") if c.same_period else ("不同（混合时期）" if zh else "mixed"),
+            ]
+        )
     return tables.table(rows, cols)
 
 
@@ -185,12 +215,15 @@ def sentence(ctx, pairing_id: str):
     c = compare(ctx, pairing)
     zh = ctx.lang == "zh"
     if c is None:
-        return Text("两个数据包中至少有一个没有这项数字，无法比较。" if zh else
-                    "One of the two packages does not hold this figure, so there is nothing to compare.")
+        return Text(
+            "两个数据包中至少有一个没有这项数字，无法比较。"
+            if zh
+            else "One of the two packages does not hold this figure, so there is nothing to compare."
+        )
     share = _fmt(ctx, c.share, "percent")
     dname = c.district_row["indicator_zh" if zh else "indicator_en"]
     if pairing.district.startswith("city:"):  # a district figure of the city's package names its district
-        dname = (f"{c.district_row['topic_zh']}{dname}" if zh else f"{c.district_row['topic_en']} {dname}")
+        dname = f"{c.district_row['topic_zh']}{dname}" if zh else f"{c.district_row['topic_en']} {dname}"
     dp, cp = _period(ctx, c.district_period), _period(ctx, c.city_period)
     bound = not c.share.is_bounded
     if zh:
@@ -203,8 +236,11 @@ def sentence(ctx, pairing_id: str):
         text = f"**{pairing.label_en}: {share}**. The district's {dname} ({dp}) over the city's ({cp}). "
         if bound:
             text += "The district's figure is only a lower bound (more than), so the ratio is a lower bound too. "
-        text += "Both cover the same period. " if c.same_period else \
-            f"The periods differ (district: {dp}; city: {cp}): a mixed-period comparison. "
+        text += (
+            "Both cover the same period. "
+            if c.same_period
+            else f"The periods differ (district: {dp}; city: {cp}): a mixed-period comparison. "
+        )
         text += pairing.means_en
     return Text(text)
 
@@ -241,8 +277,15 @@ def share_marks(ctx, found: list[Comparison] | None = None) -> list:
     from helpers.plots import Mark
 
     found = comparisons(ctx) if found is None else found
-    return [Mark(_label(ctx, c) + ("" if c.same_period else _t(ctx, " （混合时期）", " (mixed periods)")), c.share,
-                 share_kind(c), derived=True) for c in found]
+    return [
+        Mark(
+            _label(ctx, c) + ("" if c.same_period else _t(ctx, " （混合时期）", " (mixed periods)")),
+            c.share,
+            share_kind(c),
+            derived=True,
+        )
+        for c in found
+    ]
 
 
 def _pct(mark) -> str:
@@ -262,22 +305,33 @@ def shares_finding(ctx, found: list[Comparison]) -> str:
     if len(bounded) > 1:
         (hi, hn), (lo, ln) = max(bounded, key=lambda x: x[0].value), min(bounded, key=lambda x: x[0].value)
         clear = all(hi.interval.lo >= m.interval.hi for m, _ in bounded if m is not hi)
-        parts.append(_t(ctx, f"{hn}最高（{_pct(hi)}，{'区间与其他各项不重叠' if clear else '区间与其他项重叠'}），"
-                             f"{ln}最低（{_pct(lo)}）",
-                        f"{hn} is the highest ({_pct(hi)}, its interval "
-                        f"{'clear of the others' if clear else 'overlapping another'}), {ln} the lowest ({_pct(lo)})"))
+        parts.append(
+            _t(
+                ctx,
+                f"{hn}最高（{_pct(hi)}，{'区间与其他各项不重叠' if clear else '区间与其他项重叠'}），"
+                f"{ln}最低（{_pct(lo)}）",
+                f"{hn} is the highest ({_pct(hi)}, its interval "
+                f"{'clear of the others' if clear else 'overlapping another'}), {ln} the lowest ({_pct(lo)})",
+            )
+        )
     elif bounded:
         parts.append(_t(ctx, f"{bounded[0][1]}为{_pct(bounded[0][0])}", f"{bounded[0][1]} is {_pct(bounded[0][0])}"))
     for _, m, n in named:
         if m.lower_bound:
-            parts.append(_t(ctx, f"{n}只有下限（{_pct(m)}，箭头），可能更高",
-                            f"{n} has only a lower bound ({_pct(m)}, the arrow) and may be higher"))
+            parts.append(
+                _t(
+                    ctx,
+                    f"{n}只有下限（{_pct(m)}，箭头），可能更高",
+                    f"{n} has only a lower bound ({_pct(m)}, the arrow) and may be higher",
+                )
+            )
         elif m.upper_bound:
             parts.append(_t(ctx, f"{n}只有上限（{_pct(m)}）", f"{n} has only an upper bound ({_pct(m)})"))
     mixed = sum(not c.same_period for c in found)
     if mixed:
-        parts.append(_t(ctx, f"{len(found)}项中{mixed}项混合了两个时期",
-                        f"{mixed} of the {len(found)} mix two periods"))
+        parts.append(
+            _t(ctx, f"{len(found)}项中{mixed}项混合了两个时期", f"{mixed} of the {len(found)} mix two periods")
+        )
     return _one_sentence(ctx, parts)
 
 
@@ -290,7 +344,7 @@ def _alt(ctx, title: str, rows: list[tuple[str, str]], what: str | tuple[str, st
     if isinstance(what, tuple):
         what = what[0] if len(rows) == 1 else what[1]
 
-    sep = ("；" if ctx.lang == "zh" else "; ")
+    sep = "；" if ctx.lang == "zh" else "; "
     listed = sep.join(f"{n} {v}" if ctx.lang == "zh" else f"{n}: {v}" for n, v in rows)
     kinds = kinds_words(marks, ctx.lang)
     if ctx.lang == "zh":
@@ -343,11 +397,20 @@ def leading_table(ctx) -> tables.Table:
     rows = []
     for rank, r in enumerate(_gdp_rows(ctx).itertuples(index=False), start=1):
         i = figure_input(r).interval
-        rows.append([rank, r.topic_zh if zh else r.topic_en, f"{r.value} {printed_unit_label(r.unit_zh, ctx.lang)}",
-                     _fmt(ctx, i, "CNY"),
-                     _fmt(ctx, HUNDRED * i / whole, "percent")])
-    cols = ["位次", "区", "地区生产总值", "区间", "占全市（%）"] if zh else \
-        ["rank", "district", "GDP", "interval", "share of the city (%)"]
+        rows.append(
+            [
+                rank,
+                r.topic_zh if zh else r.topic_en,
+                f"{r.value} {printed_unit_label(r.unit_zh, ctx.lang)}",
+                _fmt(ctx, i, "CNY"),
+                _fmt(ctx, HUNDRED * i / whole, "percent"),
+            ]
+        )
+    cols = (
+        ["位次", "区", "地区生产总值", "区间", "占全市（%）"]
+        if zh
+        else ["rank", "district", "GDP", "interval", "share of the city (%)"]
+    )
     return tables.table(rows, cols)
 
 
@@ -372,25 +435,32 @@ def leading_sentence(ctx):
     sources = {s.get("id"): s for s in city.sources}
     src = sources.get(rows.iloc[0].get("source"), {})
     if zh:
-        text = (f"在{len(ids)}个地区生产总值领先的区中，{name}排第{rank}位；这{len(ids)}个区合计占全市的{share}。"
-                f"区的数字来自{tables.source_field(src, 'publisher', 'zh')}{src.get('date', '')}"
-                f"发布的各区县主要经济指标（据媒体报道），"
-                f"不在公报摘录中；只列出报道中的区，所以位次只是这些区之间的位次。")
+        text = (
+            f"在{len(ids)}个地区生产总值领先的区中，{name}排第{rank}位；这{len(ids)}个区合计占全市的{share}。"
+            f"区的数字来自{tables.source_field(src, 'publisher', 'zh')}{src.get('date', '')}"
+            f"发布的各区县主要经济指标（据媒体报道），"
+            f"不在公报摘录中；只列出报道中的区，所以位次只是这些区之间的位次。"
+        )
     else:
-        text = (f"Among the {len(ids)} leading districts by GDP, {name} ranks {rank}; together the {len(ids)} make "
-                f"{share} of the city's GDP. The district figures come from the bureau's district release of "
-                f"{src.get('date', '')} (as reported in the press), not from the communiqué excerpt; only the "
-                f"districts reported are listed, so the rank is among them.")
+        text = (
+            f"Among the {len(ids)} leading districts by GDP, {name} ranks {rank}; together the {len(ids)} make "
+            f"{share} of the city's GDP. The district figures come from the bureau's district release of "
+            f"{src.get('date', '')} (as reported in the press), not from the communiqué excerpt; only the "
+            f"districts reported are listed, so the rank is among them."
+        )
     nxt = _row(district_figures(city), DISTRICT_GDP_NEXT)
     if nxt is not None:
         now, then = figure_input(nxt).interval, figure_input(rows.iloc[rank - 1]).interval
         change = _fmt(ctx, HUNDRED * (now / then) - HUNDRED, "percent")
-        text += (f"\n\n{name}{_period(ctx, figure_input(nxt).period)}的地区生产总值为{nxt['value']}{nxt['unit_zh']}，"
-                 f"按现价比上年高{change}；这是名义变化，不是统计局按不变价计算的增速。" if zh else
-                 f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} "
-                 f"{tables.printed_unit_label(nxt['unit_zh'], 'en')}, "
-                 f"{change} above the year before at current prices: a nominal change, not the real growth the bureau "
-                 f"computes at constant prices.")
+        text += (
+            f"\n\n{name}{_period(ctx, figure_input(nxt).period)}的地区生产总值为{nxt['value']}{nxt['unit_zh']}，"
+            f"按现价比上年高{change}；这是名义变化，不是统计局按不变价计算的增速。"
+            if zh
+            else f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} "
+            f"{tables.printed_unit_label(nxt['unit_zh'], 'en')}, "
+            f"{change} above the year before at current prices: a nominal change, not the real growth the bureau "
+            f"computes at constant prices."
+        )
     return Text(text)
 
 
@@ -405,8 +475,15 @@ def leading_marks(ctx) -> tuple[list, int, str]:
     if rows.empty:
         return [], 1, ""
     divisor, unit = display_scale("CNY", Fraction(rows["base_value"].astype(float).min()), ctx.lang)
-    marks = [Mark(r.topic_zh if ctx.lang == "zh" else r.topic_en, figure_input(r).interval, r.qualifier,
-                  places=printed_places(r, divisor)) for r in rows.itertuples(index=False)]
+    marks = [
+        Mark(
+            r.topic_zh if ctx.lang == "zh" else r.topic_en,
+            figure_input(r).interval,
+            r.qualifier,
+            places=printed_places(r, divisor),
+        )
+        for r in rows.itertuples(index=False)
+    ]
     return marks, divisor, unit
 
 
@@ -417,17 +494,31 @@ def leading_finding(ctx, marks: list, divisor, unit: str) -> str:
     ids = list(_gdp_rows(ctx)["id"])
 
     def v(m):
-        return f"{m.label}（{mark_text(m, divisor)}{unit_suffix(unit)}）" if ctx.lang == "zh" else \
-            f"{m.label} ({mark_text(m, divisor)}{unit_suffix(unit)})"
+        return (
+            f"{m.label}（{mark_text(m, divisor)}{unit_suffix(unit)}）"
+            if ctx.lang == "zh"
+            else f"{m.label} ({mark_text(m, divisor)}{unit_suffix(unit)})"
+        )
 
     if DISTRICT_GDP not in ids:
-        return _one_sentence(ctx, [_t(ctx, f"最高为{v(marks[0])}，最低为{v(marks[-1])}",
-                                      f"the highest is {v(marks[0])}, the lowest {v(marks[-1])}")])
+        return _one_sentence(
+            ctx,
+            [
+                _t(
+                    ctx,
+                    f"最高为{v(marks[0])}，最低为{v(marks[-1])}",
+                    f"the highest is {v(marks[0])}, the lowest {v(marks[-1])}",
+                )
+            ],
+        )
     k = ids.index(DISTRICT_GDP)
     me = marks[k]
     above, below = (marks[k - 1] if k > 0 else None), (marks[k + 1] if k + 1 < len(marks) else None)
-    where = _t(ctx, f"{v(me)}在报道的{len(marks)}个区中排第{k + 1}位",
-               f"{v(me)} ranks {k + 1} of the {len(marks)} districts reported")
+    where = _t(
+        ctx,
+        f"{v(me)}在报道的{len(marks)}个区中排第{k + 1}位",
+        f"{v(me)} ranks {k + 1} of the {len(marks)} districts reported",
+    )
     if above and below:
         where += _t(ctx, f"，在{v(above)}与{v(below)}之间", f", between {v(above)} and {v(below)}")
     elif above:
@@ -451,8 +542,9 @@ def leading_chart(ctx):
         from helpers.plots.charts import empty
 
         return empty(ctx, title)
-    fig = dot_figure(ctx.lang, marks, title, _t(ctx, f"地区生产总值（{unit}）", f"GDP ({unit})"), divisor,
-                     zero=True, stems=True)
+    fig = dot_figure(
+        ctx.lang, marks, title, _t(ctx, f"地区生产总值（{unit}）", f"GDP ({unit})"), divisor, zero=True, stems=True
+    )
     ids = list(rows["id"])
     if DISTRICT_GDP in ids:
         fig.axes[0].get_yticklabels()[ids.index(DISTRICT_GDP)].set_fontweight("bold")
@@ -460,5 +552,4 @@ def leading_chart(ctx):
 
     rows_ = [(m.label, f"{mark_text(m, divisor)}{unit_suffix(unit)}") for m in marks]
     what = "个区的地区生产总值" if ctx.lang == "zh" else ("district's GDP", "districts' GDP")
-    return render(fig, _alt(ctx, title, rows_, what, marks),
-                  leading_finding(ctx, marks, divisor, unit))
+    return render(fig, _alt(ctx, title, rows_, what, marks), leading_finding(ctx, marks, divisor, unit))

@@ -144,6 +144,7 @@ Library use
     print(result)                                   # the rates, then every disagreement
     result.confusion()                              # the disagreements as a DataFrame
 """
+
 from __future__ import annotations
 
 import gc
@@ -194,9 +195,7 @@ __all__ = [
 
 def _check_input(text: object, year: object) -> None:
     if not isinstance(text, str):
-        raise ExtractError(
-            f"text must be a str, got {type(text).__name__}; read files with read_report(path)"
-        )
+        raise ExtractError(f"text must be a str, got {type(text).__name__}; read files with read_report(path)")
     if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
         raise ExtractError(f"year must be an integer from 1 to 9999, got {year!r}")
 

@@ -28,14 +28,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("report", metavar="REPORT.txt", help="the report's text (UTF-8)")
-    p.add_argument("-o", "--output", metavar="OUT.csv",
-                   help="write the draft here (default: standard output); refuses to overwrite without --force")
-    p.add_argument("--year", type=int, default=2022,
-                   help="the year the report describes; dates periods such as 1-11月份 (default: %(default)s)")
-    p.add_argument("--non-figures", metavar="OUT2.csv",
-                   help="also write the numeric tokens that are not figures (years, period markers, names) here")
-    p.add_argument("--chinese-numerals", action="store_true",
-                   help="also draft quantities written in Chinese numerals (三大, 十余家)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv",
+        help="write the draft here (default: standard output); refuses to overwrite without --force",
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        default=2022,
+        help="the year the report describes; dates periods such as 1-11月份 (default: %(default)s)",
+    )
+    p.add_argument(
+        "--non-figures",
+        metavar="OUT2.csv",
+        help="also write the numeric tokens that are not figures (years, period markers, names) here",
+    )
+    p.add_argument(
+        "--chinese-numerals",
+        action="store_true",
+        help="also draft quantities written in Chinese numerals (三大, 十余家)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(func=_cli)
 
@@ -63,7 +77,9 @@ def _cli(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(draft_csv.encode("utf-8"))
             sys.stdout.buffer.flush()
         if args.non_figures:
-            _write_atomic(Path(args.non_figures), _to_csv(non_figures_frame(scanner.non_figures, scanner.figures)), args.force)
+            _write_atomic(
+                Path(args.non_figures), _to_csv(non_figures_frame(scanner.non_figures, scanner.figures)), args.force
+            )
     except ExtractError as exc:
         print(f"extract: error: {exc}", file=sys.stderr)
         return 1

@@ -81,20 +81,61 @@ class Comparison:
 
         rows = []
         for r in self.missed.itertuples(index=False):
-            rows.append(("missed", r.char_start, r.char_end, str(r.value), _s(r.unit_zh),
-                         f"{r.value} {_s(r.unit_zh)}".strip(), "", _s(getattr(r, "id", ""))))
+            rows.append(
+                (
+                    "missed",
+                    r.char_start,
+                    r.char_end,
+                    str(r.value),
+                    _s(r.unit_zh),
+                    f"{r.value} {_s(r.unit_zh)}".strip(),
+                    "",
+                    _s(getattr(r, "id", "")),
+                )
+            )
         for r in self.added.itertuples(index=False):
-            rows.append(("added", r.char_start, r.char_end, str(r.value), _s(r.unit_zh), "",
-                         f"{r.value} {_s(r.unit_zh)}".strip(), _s(getattr(r, "id", ""))))
+            rows.append(
+                (
+                    "added",
+                    r.char_start,
+                    r.char_end,
+                    str(r.value),
+                    _s(r.unit_zh),
+                    "",
+                    f"{r.value} {_s(r.unit_zh)}".strip(),
+                    _s(getattr(r, "id", "")),
+                )
+            )
         for r in self.matched.itertuples(index=False):
             if _s(r.qualifier) != _s(r.draft_qualifier):
-                rows.append(("qualifier", r.char_start, r.char_end, str(r.value), _s(r.unit_zh),
-                             _s(r.qualifier), _s(r.draft_qualifier), _s(r.id)))
+                rows.append(
+                    (
+                        "qualifier",
+                        r.char_start,
+                        r.char_end,
+                        str(r.value),
+                        _s(r.unit_zh),
+                        _s(r.qualifier),
+                        _s(r.draft_qualifier),
+                        _s(r.id),
+                    )
+                )
             if _s(r.period) != _s(r.draft_period):
-                rows.append(("period", r.char_start, r.char_end, str(r.value), _s(r.unit_zh),
-                             _s(r.period) or "(none)", _s(r.draft_period) or "(none)", _s(r.id)))
-        frame = pd.DataFrame(rows, columns=["kind", "char_start", "char_end", "value", "unit_zh",
-                                            "curated", "draft", "id"])
+                rows.append(
+                    (
+                        "period",
+                        r.char_start,
+                        r.char_end,
+                        str(r.value),
+                        _s(r.unit_zh),
+                        _s(r.period) or "(none)",
+                        _s(r.draft_period) or "(none)",
+                        _s(r.id),
+                    )
+                )
+        frame = pd.DataFrame(
+            rows, columns=["kind", "char_start", "char_end", "value", "unit_zh", "curated", "draft", "id"]
+        )
         return frame.sort_values(["char_start", "kind"], kind="stable").reset_index(drop=True)
 
     def summary(self) -> str:
@@ -106,9 +147,15 @@ class Comparison:
             f"qualifier    {self.qualifier_accuracy:7.2%}  of matched",
             f"period       {self.period_accuracy:7.2%}  of matched",
         ]
-        for column, note in (("base_value", ""), ("base_unit", ""), ("rounded", ""), ("measure", " (a guess)"),
-                             ("section", " (a guess)"), ("topic_zh", " (a guess)"),
-                             ("indicator_zh", " (a guess, exact wording)")):
+        for column, note in (
+            ("base_value", ""),
+            ("base_unit", ""),
+            ("rounded", ""),
+            ("measure", " (a guess)"),
+            ("section", " (a guess)"),
+            ("topic_zh", " (a guess)"),
+            ("indicator_zh", " (a guess, exact wording)"),
+        ):
             try:
                 lines.append(f"{column:<12} {self.accuracy(column):7.2%}  of matched{note}")
             except KeyError:

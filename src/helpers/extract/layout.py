@@ -15,8 +15,11 @@ _WORD_BREAK = re.compile(r"[，。；：！？,;:!?、\n]")
 #: Terminal punctuation: a paragraph ending in one of these is complete.
 _TERMINALS = frozenset("。！？；…!?;:：”」』）)】\"'")
 #: A numbered heading: 一、… or （一）… or 第一部分 … on a short line of its own.
-_NUMBERED_HEADING = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部章节])")
+_NUMBERED_HEADING = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部章节])"
+)
 _NUMBERED_HEADING_MAX = 30
+
 
 def read_report(path: str | os.PathLike[str]) -> str:
     """The text of a report file, decoded as strict UTF-8 with newlines untouched.
@@ -36,11 +39,8 @@ def read_report(path: str | os.PathLike[str]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        bad = data[exc.start:exc.start + 4].hex(" ")
-        raise ExtractError(
-            f"{p}: not UTF-8 text: byte offset {exc.start} (bytes {bad}): {exc.reason}"
-        ) from None
-
+        bad = data[exc.start : exc.start + 4].hex(" ")
+        raise ExtractError(f"{p}: not UTF-8 text: byte offset {exc.start} (bytes {bad}): {exc.reason}") from None
 
 
 class Para(NamedTuple):
@@ -73,7 +73,7 @@ def _is_caption(text: str, p: Para) -> bool:
     """A short line standing alone between blank lines, with at most a closing mark."""
     if p.end - p.start > _CAPTION_MAX or not (p.blank_before and p.blank_after):
         return False
-    body = text[p.start:p.end - 1] if text[p.end - 1] in _TERMINALS else text[p.start:p.end]
+    body = text[p.start : p.end - 1] if text[p.end - 1] in _TERMINALS else text[p.start : p.end]
     return _WORD_BREAK.search(body) is None
 
 
@@ -120,10 +120,7 @@ def _continuation(text: str, paras: list[Para], i: int, consumed: bytearray) -> 
             prev_caption = True
             continue
         boxed = (
-            prev_caption
-            and k + 1 < len(paras)
-            and _is_caption(text, paras[k + 1])
-            and text[p.end - 1] in _TERMINALS
+            prev_caption and k + 1 < len(paras) and _is_caption(text, paras[k + 1]) and text[p.end - 1] in _TERMINALS
         )
         if boxed:  # a complete paragraph laid out between photo captions
             prev_caption = False
@@ -141,9 +138,13 @@ def headings(text: str, paras: list[Para]) -> list[int]:
     starts = []
     for k in range(len(paras)):
         a = paras[k]
-        first = text[a.start:a.end]
-        if (a.end - a.start <= _NUMBERED_HEADING_MAX and _NUMBERED_HEADING.match(first)
-                and first[-1] not in _TERMINALS and "。" not in first):
+        first = text[a.start : a.end]
+        if (
+            a.end - a.start <= _NUMBERED_HEADING_MAX
+            and _NUMBERED_HEADING.match(first)
+            and first[-1] not in _TERMINALS
+            and "。" not in first
+        ):
             starts.append(a.start)
             continue
         if k + 1 >= len(paras):
@@ -153,7 +154,7 @@ def headings(text: str, paras: list[Para]) -> list[int]:
             continue
         if a.end - a.start > 12 or b.end - b.start > _HEADING_MAX:
             continue
-        lines = first + text[b.start:b.end]
+        lines = first + text[b.start : b.end]
         if _WORD_BREAK.search(lines) or any(c in lines for c in " \u3000") or "记者" in lines:
             continue
         if k + 2 < len(paras) and not paras[k + 2].blank_before:

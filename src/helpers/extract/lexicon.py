@@ -16,7 +16,8 @@ from importlib import resources
 #: What each ``kind`` of row means.
 KINDS: dict[str, str] = {
     "magnitude": "a magnitude prefix (万, 亿); scale = its factor",
-    "unit": "a unit printed after a number; scale = base units per printed unit, base_unit, meaning discrete|continuous",
+    "unit": "a unit printed after a number; scale = base units per printed unit, base_unit, "
+    "meaning discrete|continuous",
     "qualifier_before": "a qualifier printed right before the number; meaning = the qualifier",
     "qualifier_between": "a qualifier between number and unit (40余家); meaning = the qualifier",
     "qualifier_after": "a qualifier right after the unit (以上); meaning = the qualifier",
@@ -85,8 +86,10 @@ def read_lexicon(text: str, name: str = "lexicon.csv") -> list[Entry]:
         if not e.word:
             raise LexiconError(f"{name}: row {number}: field word: empty")
         if e.traditional and len(e.traditional) != len(e.word):
-            raise LexiconError(f"{name}: row {number}: field traditional: {e.traditional!r} must have as many "
-                               f"characters as {e.word!r} (the fold keeps offsets)")
+            raise LexiconError(
+                f"{name}: row {number}: field traditional: {e.traditional!r} must have as many "
+                f"characters as {e.word!r} (the fold keeps offsets)"
+            )
         if e.kind in ("magnitude", "unit"):
             try:
                 scale = Fraction(e.scale)
@@ -95,8 +98,10 @@ def read_lexicon(text: str, name: str = "lexicon.csv") -> list[Entry]:
             if scale <= 0:
                 raise LexiconError(f"{name}: row {number}: field scale: must be positive, got {e.scale!r}")
         if e.kind == "unit" and (not e.base_unit or e.meaning not in ("discrete", "continuous")):
-            raise LexiconError(f"{name}: row {number}: field base_unit/meaning: a unit needs a base unit and "
-                               f"meaning discrete or continuous")
+            raise LexiconError(
+                f"{name}: row {number}: field base_unit/meaning: a unit needs a base unit and "
+                f"meaning discrete or continuous"
+            )
         entries.append(e)
     return entries
 
@@ -138,8 +143,9 @@ def _fold_table() -> dict[int, str]:
             if simp == trad:
                 continue
             if table.get(ord(trad), simp) != simp:
-                raise LexiconError(f"lexicon.csv: row {e.row}: field traditional: {trad} folds to both "
-                                   f"{table[ord(trad)]} and {simp}")
+                raise LexiconError(
+                    f"lexicon.csv: row {e.row}: field traditional: {trad} folds to both {table[ord(trad)]} and {simp}"
+                )
             table[ord(trad)] = simp
     return table
 
@@ -192,7 +198,8 @@ del _e, _key
 # ---- qualifiers ------------------------------------------------------------------------------------------------
 
 BEFORE_QUALIFIERS: tuple[tuple[str, str], ...] = tuple(
-    (w, meanings("qualifier_before")[w]) for w in _by_length(words("qualifier_before")))
+    (w, meanings("qualifier_before")[w]) for w in _by_length(words("qualifier_before"))
+)
 BETWEEN_QUALIFIERS: dict[str, str] = meanings("qualifier_between")
 AFTER_QUALIFIERS: dict[str, str] = meanings("qualifier_after")
 QUALIFIER_LAST_CHARS = frozenset(w[-1] for w, _ in BEFORE_QUALIFIERS)

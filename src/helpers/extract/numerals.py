@@ -1,4 +1,4 @@
-"""Quantities written in Chinese numerals (opt-in): 三大, 十余家, 连续五年, 一核两翼三区, 翻了一番; not ordinals (二十大)."""
+"""Quantities written in Chinese numerals (opt-in): 三大, 十余家, 连续五年, 一核两翼三区; no ordinals (二十大)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ class NumeralMixin:
         s = self.s
         run = s[a:end]
         prev = s[a - 1] if a > 0 else ""
-        if prev == "第" or (a >= 2 and s[a - 2:a] in ("星期", "礼拜")):
+        if prev == "第" or (a >= 2 and s[a - 2 : a] in ("星期", "礼拜")):
             return
         if run == "双":
-            nxt2 = s[end:end + 3]
+            nxt2 = s[end : end + 3]
             if prev == "“" or nxt2.startswith(("省级", "市级", "国家级", "中心")):
                 self._cn_row(a, end, "2", "", "exact", end)
             return
@@ -42,7 +42,7 @@ class NumeralMixin:
             p += 1
         unit = ""
         unit_end = p
-        nxt = s[p:p + 1]
+        nxt = s[p : p + 1]
         if nxt == "大" and not mag:
             if len(digits) > 1 and "十" in digits:
                 return  # 二十大, 十九大: a party congress by its number
@@ -53,7 +53,7 @@ class NumeralMixin:
             unit, unit_end = nxt, p + 1  # 一核两翼三区: numeral + noun, back to back
         else:
             for length in range(min(lx.UNIT_MAXLEN, self.n - p), 0, -1):
-                u = lx.UNIT_TABLE.get(s[p:p + length])
+                u = lx.UNIT_TABLE.get(s[p : p + length])
                 if u is not None and u in lx.PLAIN_UNITS and u not in lx.PERCENT_UNITS:
                     unit, unit_end = u, p + length
                     break
@@ -96,12 +96,25 @@ class NumeralMixin:
             base_value, base_unit, discrete = base(value, unit_zh)
         else:  # 三大, 两翼: a count of the things named
             base_value, base_unit, discrete = float(value), "count", True
-        self.figures.append(DraftRow(  # type: ignore[attr-defined]
-            self.section, topic(self.s), self._indicator(a, clause, unit_zh, unit_end, discrete),  # type: ignore
-            value, unit_zh, base_value, base_unit, qualifier, not discrete, period,
-            measure(unit_zh, base_unit, clause, self.s[unit_end:unit_end + 4]), cs, ce,
-            self.text[cs:ce], "",  # type: ignore[attr-defined]
-        ))
+        self.figures.append(
+            DraftRow(  # type: ignore[attr-defined]
+                self.section,
+                topic(self.s),
+                self._indicator(a, clause, unit_zh, unit_end, discrete),  # type: ignore
+                value,
+                unit_zh,
+                base_value,
+                base_unit,
+                qualifier,
+                not discrete,
+                period,
+                measure(unit_zh, base_unit, clause, self.s[unit_end : unit_end + 4]),
+                cs,
+                ce,
+                self.text[cs:ce],
+                "",  # type: ignore[attr-defined]
+            )
+        )
 
 
 def _is_cjk(c: str) -> bool:

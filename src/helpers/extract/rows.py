@@ -1,4 +1,4 @@
-"""The draft's rows: the typed records, the vocabulary they may hold, the value rules and the DataFrames built from them."""
+"""The draft's rows: typed records, the vocabulary they may hold, the value rules and the DataFrames built from them."""
 
 from __future__ import annotations
 
@@ -16,9 +16,22 @@ if TYPE_CHECKING:  # pandas is imported where it is used: `import helpers.extrac
 
 #: The columns of ``data/figures.csv``, in order.
 FIGURE_COLUMNS: tuple[str, ...] = (
-    "id", "section", "topic_zh", "topic_en", "indicator_zh", "indicator_en",
-    "value", "unit_zh", "base_value", "base_unit", "qualifier", "rounded",
-    "period", "measure", "char_start", "char_end",
+    "id",
+    "section",
+    "topic_zh",
+    "topic_en",
+    "indicator_zh",
+    "indicator_en",
+    "value",
+    "unit_zh",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "rounded",
+    "period",
+    "measure",
+    "char_start",
+    "char_end",
 )
 #: A draft has the figures columns and: ``printed`` (text[char_start:char_end]),
 #: ``value_high`` (high end of a range, else ""), ``guess`` (which fields are guessed).
@@ -30,13 +43,35 @@ NON_FIGURE_COLUMNS: tuple[str, ...] = ("id", "text", "reason", "figure_id", "cha
 QUALIFIERS: tuple[str, ...] = ("exact", "more_than", "approx", "estimate", "at_most", "range")
 #: Every measure the extractor emits (``other``: a unit and clause that no rule recognises).
 MEASURES: tuple[str, ...] = (
-    "level", "count", "stock", "flow", "change_yoy_pct", "share_pct", "completion_pct", "rate",
-    "investment_total", "area", "length", "change_pp", "other",
+    "level",
+    "count",
+    "stock",
+    "flow",
+    "change_yoy_pct",
+    "share_pct",
+    "completion_pct",
+    "rate",
+    "investment_total",
+    "area",
+    "length",
+    "change_pp",
+    "other",
 )
 #: Every reason the extractor gives a non-figure.
 NON_FIGURE_REASONS: tuple[str, ...] = (
-    "title_year", "award_year", "period_marker", "name", "ranking", "ordinal", "footnote", "timestamp", "url",
-    "event_name", "table_label", "comparison_year", "number_list",
+    "title_year",
+    "award_year",
+    "period_marker",
+    "name",
+    "ranking",
+    "ordinal",
+    "footnote",
+    "timestamp",
+    "url",
+    "event_name",
+    "table_label",
+    "comparison_year",
+    "number_list",
 )
 
 #: The base units a draft may give (those of helpers.units, the schema's enum); other units get no base value.
@@ -121,8 +156,8 @@ def base(value: str, unit_zh: str) -> tuple[float, str, bool]:
             info, factor = lx.UNIT_INFO.get(unit_zh), 1
             if info is None:
                 for mag, f in lx.MAGNITUDES.items():
-                    if unit_zh.startswith(mag) and unit_zh[len(mag):] in lx.UNIT_INFO:
-                        info, factor = lx.UNIT_INFO[unit_zh[len(mag):]], f
+                    if unit_zh.startswith(mag) and unit_zh[len(mag) :] in lx.UNIT_INFO:
+                        info, factor = lx.UNIT_INFO[unit_zh[len(mag) :]], f
                         break
             if info is None:
                 result = (nan, "", False)
@@ -165,7 +200,7 @@ def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
     lo, hi = max(0, a - 60), min(len(s), end + 60)
     for m in _RATIO.finditer(s, lo, hi):
         if m.start() <= a and end <= m.end():
-            if (m.start() == a and m.end() == end) or s[m.start() - 1:m.start()] in ("图", "表"):
+            if (m.start() == a and m.end() == end) or s[m.start() - 1 : m.start()] in ("图", "表"):
                 return None  # no colon, or 图2:2011 (a chart's label): not a ratio
             parts = re.split("[:：∶]", m.group())
             places = max(len(p.partition(".")[2]) for p in parts)
@@ -258,7 +293,7 @@ def trim_indicator(words: str) -> str:
     if words[0] in _LEADING_FIRST_CHARS:
         m = _LEADING_RE.match(words)
         if m:
-            words = words[m.end():]
+            words = words[m.end() :]
     if words and words[-1] in _TRAILING_LAST_CHARS:
         rev, end = words[::-1], 0
         while not words[: len(words) - end].endswith(lx.KEEP_WORDS):
@@ -272,8 +307,13 @@ def trim_indicator(words: str) -> str:
 
 # ---- frames ----------------------------------------------------------------------------------------------------
 
-_NUMPY_COLUMNS = {"section": "int64", "char_start": "int64", "char_end": "int64", "base_value": "float64",
-                  "rounded": "bool"}
+_NUMPY_COLUMNS = {
+    "section": "int64",
+    "char_start": "int64",
+    "char_end": "int64",
+    "base_value": "float64",
+    "rounded": "bool",
+}
 
 
 def _ids(prefix: str, count: int) -> list[str]:
@@ -372,12 +412,14 @@ def non_figures_frame(rows: list[NonFigure], figures: DraftColumns) -> pd.DataFr
     import pandas as pd
 
     ids = dict(zip(sorted(figures.char_starts), _ids("draft_", len(figures))))
-    frame = pd.DataFrame({
-        "id": _ids("non_figure_", len(rows)),
-        "text": [r.text for r in rows],
-        "reason": [r.reason for r in rows],
-        "figure_id": [ids.get(r.figure, "") for r in rows],
-        "char_start": [r.char_start for r in rows],
-        "char_end": [r.char_end for r in rows],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": _ids("non_figure_", len(rows)),
+            "text": [r.text for r in rows],
+            "reason": [r.reason for r in rows],
+            "figure_id": [ids.get(r.figure, "") for r in rows],
+            "char_start": [r.char_start for r in rows],
+            "char_end": [r.char_end for r in rows],
+        }
+    )
     return frame.astype({"char_start": "int64", "char_end": "int64"})

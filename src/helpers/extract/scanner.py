@@ -65,7 +65,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         text = self.text
         if len(pieces) == 1:
             base = pieces[0][0]
-            s = text[pieces[0][0]:pieces[0][1]]
+            s = text[pieces[0][0] : pieces[0][1]]
             offsets = None
         else:
             s = "".join(text[a:b] for a, b in pieces)
@@ -132,7 +132,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         lo = max(0, a - window)
         rev = self.s[lo:a][::-1]
         m = breaks.search(rev)
-        return rev[:m.start()][::-1] if m else rev[::-1]
+        return rev[: m.start()][::-1] if m else rev[::-1]
 
     # -- rows ------------------------------------------------------------------------------------
 
@@ -159,8 +159,9 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
                 self.pending.append(row)
         return end
 
-    def _figure(self, a: int, end: int, value: str, value_high: str, unit_zh: str, qualifier: str,
-                unit_end: int) -> None:
+    def _figure(
+        self, a: int, end: int, value: str, value_high: str, unit_zh: str, qualifier: str, unit_end: int
+    ) -> None:
         s = self.s
         sc = self.scope
         # the clause before the number (back to ，。；： …, at most WINDOW characters)
@@ -190,7 +191,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             sc.estimate_used = True
             if qualifier == "exact" and not lx.START_LEVEL.search(s, max(0, a - 8), a):
                 qualifier = "estimate"  # but 从2011年的1091亿元: a starting level, printed as known
-        if s[a - 1:a] in (":", "：", "∶") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
+        if s[a - 1 : a] in (":", "：", "∶") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
             qualifier = self.last_qualifier  # 由15:61.9:23.1: the parts of one ratio share a qualifier
 
         if self.cum is None:
@@ -207,15 +208,29 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         if value[0] == "-":
             base_value = -base_value
         rounded = is_rounded(value, unit_zh, discrete)
-        after = s[unit_end:unit_end + 4]
+        after = s[unit_end : unit_end + 4]
         indicator = self._indicator(a, clause, unit_zh, unit_end, discrete)
         if self.topic is None:
             self.topic = topic(s)
-        self.figures.append(DraftRow(
-            self.section, self.topic, indicator, value, unit_zh, base_value, base_unit, qualifier, rounded,
-            period, part[1] if part is not None else measure(unit_zh, base_unit, clause, after), cs, ce, printed,
-            value_high,
-        ))
+        self.figures.append(
+            DraftRow(
+                self.section,
+                self.topic,
+                indicator,
+                value,
+                unit_zh,
+                base_value,
+                base_unit,
+                qualifier,
+                rounded,
+                period,
+                part[1] if part is not None else measure(unit_zh, base_unit, clause, after),
+                cs,
+                ce,
+                printed,
+                value_high,
+            )
+        )
         if period and sc.marker_rows:
             for r in sc.marker_rows:
                 r.figure = cs
@@ -235,7 +250,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             noun = self._noun_after(unit_end)
             if noun:
                 return noun
-        words = clause[clause.rfind("、") + 1:]
+        words = clause[clause.rfind("、") + 1 :]
         # start after a period marker or an earlier figure in the same clause:
         # "1-9月份全区实际利用外资" → 全区实际利用外资; "整治4个监测点均" → 监测点
         cut = max(self.last_marker_end, self.last_unit_end)
@@ -249,5 +264,4 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
     def _noun_after(self, p: int) -> str:
         """The noun a counter counts: 个园区、 → 园区; 套人才公寓建设 → 人才公寓."""
         m = _NOUN_STOPS.search(self.s, p, p + 12)
-        return self.s[p:m.start() if m else p + 12].strip(_SPACES)
-
+        return self.s[p : m.start() if m else p + 12].strip(_SPACES)

@@ -1,4 +1,4 @@
-"""Scope: which period and whether 预计 apply to a figure, from the period markers and words before it in its sentence."""
+"""Scope: which period and whether 预计 apply to a figure, from the period markers and words before it in a sentence."""
 
 from __future__ import annotations
 

@@ -23,8 +23,10 @@ ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：")
 SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔")
 #: Dates and times: 2019-03-08, 2019/3/8, 2019.03.08, 09:41, 09:41:27 (ASCII digits, bounded repetitions only).
-TIMESTAMP = re.compile(r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?)?"
-                       r"|([0-9]{1,2})[:：]([0-9]{2})(?:[:：][0-9]{2})?(?![0-9.．:：])")
+TIMESTAMP = re.compile(
+    r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?)?"
+    r"|([0-9]{1,2})[:：]([0-9]{2})(?:[:：][0-9]{2})?(?![0-9.．:：])"
+)
 URL = re.compile(r"(?:https?://|www\.)[!-~]+")
 #: A list of bare numbers (1,1,1,…) has at least this many, one separator apart.
 NUMBER_LIST_MIN = 8
@@ -88,8 +90,12 @@ class TokenMixin:
         if nxt in SPACE_THOUSANDS and b - a <= 3:
             e = b
             while (
-                e + 3 < n and s[e] == nxt and s[e + 1] in DIGIT_CHARS and s[e + 2] in DIGIT_CHARS
-                and s[e + 3] in DIGIT_CHARS and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
+                e + 3 < n
+                and s[e] == nxt
+                and s[e + 1] in DIGIT_CHARS
+                and s[e + 2] in DIGIT_CHARS
+                and s[e + 3] in DIGIT_CHARS
+                and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
             ):
                 e += 4
             if e > b and self._unit(e) is not None:  # 46 215处: only when a unit follows the groups
@@ -99,8 +105,12 @@ class TokenMixin:
             sep = nxt
             e = b
             while (
-                e + 3 < n and s[e] == sep and s[e + 1] in DIGIT_CHARS and s[e + 2] in DIGIT_CHARS
-                and s[e + 3] in DIGIT_CHARS and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
+                e + 3 < n
+                and s[e] == sep
+                and s[e + 1] in DIGIT_CHARS
+                and s[e + 2] in DIGIT_CHARS
+                and s[e + 3] in DIGIT_CHARS
+                and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
             ):
                 e += 4
             if e > b:
@@ -175,9 +185,16 @@ class TokenMixin:
                 k = a - 3 if s[a - 1] == "币" else a - 2  # 约合人民币3亿元, 约合美元…
                 before = self._before_qualifier(k) if s[k - 1] in lx.QUALIFIER_LAST_CHARS else ""
             after = (
-                next((lx.AFTER_QUALIFIERS[w] for k in lx.AFTER_LENGTHS
-                      if (w := s[unit_end:unit_end + k]) in lx.AFTER_QUALIFIERS), None)
-                if unit_zh and unit_end < n and s[unit_end] in lx.AFTER_FIRST_CHARS else None
+                next(
+                    (
+                        lx.AFTER_QUALIFIERS[w]
+                        for k in lx.AFTER_LENGTHS
+                        if (w := s[unit_end : unit_end + k]) in lx.AFTER_QUALIFIERS
+                    ),
+                    None,
+                )
+                if unit_zh and unit_end < n and s[unit_end] in lx.AFTER_FIRST_CHARS
+                else None
             )
             if before:
                 qualifier = before
@@ -187,13 +204,15 @@ class TokenMixin:
                 qualifier = after
         if unit_zh == "元":
             head = self._strip_before_qualifier(a)
-            if s.startswith(lx.PER_PERSON_MONTH, max(0, head - 4)) and s[max(0, head - 4):head] in lx.PER_PERSON_MONTH:
+            if (
+                s.startswith(lx.PER_PERSON_MONTH, max(0, head - 4))
+                and s[max(0, head - 4) : head] in lx.PER_PERSON_MONTH
+            ):
                 unit_zh = "元/人·月"
         end_printed = hi[1] if hi else end
         if prev in MINUS_SIGNS and (a < 2 or (s[a - 2] not in DIGIT_CHARS and s[a - 2] not in ASCII_LETTERS)):
             a, value = a - 1, "-" + value  # 增长-12.4%: a printed minus belongs to the number
-        self._figure(a, end_printed, value, norm_value(s[hi[0]:hi[1]]) if hi else "", unit_zh, qualifier,
-                     unit_end)
+        self._figure(a, end_printed, value, norm_value(s[hi[0] : hi[1]]) if hi else "", unit_zh, qualifier, unit_end)
         return max(resume, end_printed)
 
     def _special(self, a: int, end: int, value: str, prev: str, nxt: str) -> int | tuple[int, int] | None:
@@ -209,7 +228,7 @@ class TokenMixin:
 
         # names: 5G, G20, 4K, TOP10 (ranking)
         if prev in ASCII_LETTERS or (prev in "-_" and a >= 2 and s[a - 2] in ASCII_LETTERS):
-            reason = "ranking" if s[max(0, a - 3):a].upper() == "TOP" else "name"
+            reason = "ranking" if s[max(0, a - 3) : a].upper() == "TOP" else "name"
             return self._non_figure(a, end, reason)
         if nxt in ASCII_LETTERS:
             return self._non_figure(a, end, "name")
@@ -217,16 +236,15 @@ class TokenMixin:
         # periods printed with digits
         if hi is not None:
             low_m = small_int(value, 1, 12)
-            high_v = norm_value(s[hi[0]:hi[1]])
+            high_v = norm_value(s[hi[0] : hi[1]])
             high_m = small_int(high_v, 1, 12)
-            after = s[hi[1]:hi[1] + 1]
+            after = s[hi[1] : hi[1] + 1]
             if low_m and high_m and after == "月" and low_m <= high_m:
                 return self._period_marker(a, end, hi, iso_months(self.scope.year, low_m, high_m))
             y1, y2 = small_int(value, 1900, 2100), small_int(high_v, 1900, 2100)
             if y1 and y2 and after == "年" and len(value) == 4 and y1 <= y2:
                 return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
-            if (y1 and y2 and len(value) == 4 and len(high_v) == 4 and y1 < y2
-                    and not (self._unit(hi[1]) or ("",))[0]):
+            if y1 and y2 and len(value) == 4 and len(high_v) == 4 and y1 < y2 and not (self._unit(hi[1]) or ("",))[0]:
                 # 2011-2015 without 年 (a chart's title): two years in order and no unit after, a period range
                 return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
         if nxt == "月":
@@ -278,20 +296,20 @@ class TokenMixin:
         if p < self.n and s[p] in lx.BETWEEN_QUALIFIERS:
             mid = lx.BETWEEN_QUALIFIERS[s[p]]
             p += 1
-        lengths = lx.UNIT_LENGTHS.get(s[p:p + 1])
+        lengths = lx.UNIT_LENGTHS.get(s[p : p + 1])
         if lengths:
             for length in lengths:
-                unit = lx.UNIT_TABLE.get(s[p:p + length])
+                unit = lx.UNIT_TABLE.get(s[p : p + length])
                 if unit is not None:
                     return unit, p + length, p + length, mid
         # magnitude, then 余/多, then unit: 1万余人
         for length in range(min(lx.MAG_MAXLEN, self.n - p), 0, -1):
-            mag = s[p:p + length]
+            mag = s[p : p + length]
             if mag in lx.MAGNITUDES:
                 q = p + length
                 if q < self.n and s[q] in lx.BETWEEN_QUALIFIERS:
                     for ulen in range(min(lx.UNIT_MAXLEN, self.n - q - 1), 0, -1):
-                        unit = lx.UNIT_TABLE.get(s[q + 1:q + 1 + ulen])
+                        unit = lx.UNIT_TABLE.get(s[q + 1 : q + 1 + ulen])
                         if unit is not None and unit in lx.PLAIN_UNITS and unit not in ("%", "个百分点"):
                             return mag + unit, q + 1 + ulen, q + 1 + ulen, lx.BETWEEN_QUALIFIERS[s[q]]
                     return mag, q, q + 1, lx.BETWEEN_QUALIFIERS[s[q]]
@@ -325,7 +343,7 @@ class TokenMixin:
             if line_start == 0:
                 return ""
             above_start = text.rfind("\n", 0, line_start - 1) + 1
-            row = text[above_start:line_start - 1]
+            row = text[above_start : line_start - 1]
             if not row.strip():
                 line_start = above_start
                 continue  # a blank line inside the table
@@ -360,7 +378,6 @@ class TokenMixin:
                 return qual
         return ""
 
-
     def _number_list(self, a: int, end: int) -> int:
         """Where a list of bare numbers starting at s[a:end] ends, or 0 when it is not one.
 
@@ -375,8 +392,12 @@ class TokenMixin:
             q = NUM.match(s, p + 1).end()
             if q + 1 < n and s[q] in DECIMAL_POINTS and s[q + 1] in DIGIT_CHARS:
                 q = NUM.match(s, q + 1).end()
-            if q < n and (s[q] in lx.UNIT_LENGTHS or s[q] in lx.MAGNITUDES or s[q] in lx.BETWEEN_QUALIFIERS
-                          or s[q] in SPECIAL_NEXT):
+            if q < n and (
+                s[q] in lx.UNIT_LENGTHS
+                or s[q] in lx.MAGNITUDES
+                or s[q] in lx.BETWEEN_QUALIFIERS
+                or s[q] in SPECIAL_NEXT
+            ):
                 break  # a unit, magnitude or qualifier: that number is a figure (or special)
             if len(runs) < NUMBER_LIST_MIN:
                 runs.append((p + 1, q))

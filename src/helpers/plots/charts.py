@@ -82,8 +82,9 @@ def derived_kind(d: relations.Derived, figures) -> str:
 
 
 def derived_mark(ctx, d: relations.Derived) -> Mark:
-    return Mark(d.label_zh if ctx.lang == "zh" else d.label_en, d.interval, derived_kind(d, ctx.package.figures),
-                derived=True)
+    return Mark(
+        d.label_zh if ctx.lang == "zh" else d.label_en, d.interval, derived_kind(d, ctx.package.figures), derived=True
+    )
 
 
 def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
@@ -105,8 +106,11 @@ def _extremes(ctx, marks: list[Mark], divisor, unit: str | dict[str, str]) -> st
     lo = min(marks, key=lambda m: m.value)
     if len(marks) == 1:
         return _t(ctx, f"{hi.label}为{_v(hi, divisor, unit)}", f"{hi.label} is {_v(hi, divisor, unit)}")
-    return _t(ctx, f"最高为{hi.label}（{_v(hi, divisor, unit)}），最低为{lo.label}（{_v(lo, divisor, unit)}）",
-              f"the highest is {hi.label} ({_v(hi, divisor, unit)}), the lowest {lo.label} ({_v(lo, divisor, unit)})")
+    return _t(
+        ctx,
+        f"最高为{hi.label}（{_v(hi, divisor, unit)}），最低为{lo.label}（{_v(lo, divisor, unit)}）",
+        f"the highest is {hi.label} ({_v(hi, divisor, unit)}), the lowest {lo.label} ({_v(lo, divisor, unit)})",
+    )
 
 
 def _narrow_note(ctx, marks: list[Mark]) -> str:
@@ -116,8 +120,11 @@ def _narrow_note(ctx, marks: list[Mark]) -> str:
     if not n:
         return ""
     widest = max(w for w in widths if w is not None)
-    return _t(ctx, f"{n}个区间的半宽最多{percent_text(widest)}，写在数值旁",
-              f"{n} intervals are at most {percent_text(widest)} wide either side, written beside the values")
+    return _t(
+        ctx,
+        f"{n}个区间的半宽最多{percent_text(widest)}，写在数值旁",
+        f"{n} intervals are at most {percent_text(widest)} wide either side, written beside the values",
+    )
 
 
 def _sentence(ctx, *parts: str) -> str:
@@ -139,21 +146,26 @@ def money(ctx, section: int | None = None) -> Chart:
     if figs.empty:
         return _empty(ctx, title)
     divisor, unit = 10**8, _t(ctx, "亿元", "100 million yuan (亿元)")
-    marks = sorted((figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)),
-                   key=lambda m: -m.value)
+    marks = sorted(
+        (figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)), key=lambda m: -m.value
+    )
     hi, lo = marks[0], marks[-1]
     short = _t(ctx, "亿元", "100 million yuan")
     if len(marks) > 1:
         ratio = number_text(Fraction(hi.value) / lo.value)
-        finding = _t(ctx, f"最大的{hi.label}（{_v(hi, divisor, short)}）是最小的{lo.label}（{_v(lo, divisor, short)}）"
-                          f"的{ratio}倍，对数刻度上每格相差十倍",
-                     f"the largest, {hi.label} ({_v(hi, divisor, short)}), is {ratio} times the smallest, {lo.label} "
-                     f"({_v(lo, divisor, short)}); each gridline is ten times the one before")
+        finding = _t(
+            ctx,
+            f"最大的{hi.label}（{_v(hi, divisor, short)}）是最小的{lo.label}（{_v(lo, divisor, short)}）"
+            f"的{ratio}倍，对数刻度上每格相差十倍",
+            f"the largest, {hi.label} ({_v(hi, divisor, short)}), is {ratio} times the smallest, {lo.label} "
+            f"({_v(lo, divisor, short)}); each gridline is ten times the one before",
+        )
     else:
         finding = _extremes(ctx, marks, divisor, short)
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, log=True, zero=False)
-    return render(fig, alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "金额", "money amounts")),
-                  _sentence(ctx, finding))
+    return render(
+        fig, alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "金额", "money amounts")), _sentence(ctx, finding)
+    )
 
 
 def counts(ctx, section: int) -> Chart:
@@ -167,9 +179,15 @@ def counts(ctx, section: int) -> Chart:
     log = marks[0].value > 100 * max(marks[-1].value, 1)
     unit = _t(ctx, "个数（对数刻度）" if log else "个数", "count (log scale)" if log else "count")
     fig = bar_figure(ctx.lang, marks, title, unit, log=log)
-    return render(fig, alt_text(title, marks, "", 1, ctx.lang, _t(ctx, "数量", "counts")),
-                  _sentence(ctx, _extremes(ctx, marks, 1, ""),
-                            _t(ctx, "对数刻度上每格相差十倍", "each gridline is ten times the one before") if log else ""))
+    return render(
+        fig,
+        alt_text(title, marks, "", 1, ctx.lang, _t(ctx, "数量", "counts")),
+        _sentence(
+            ctx,
+            _extremes(ctx, marks, 1, ""),
+            _t(ctx, "对数刻度上每格相差十倍", "each gridline is ten times the one before") if log else "",
+        ),
+    )
 
 
 def measure_marks(ctx, section: int | None, measures: tuple[str, ...]) -> list[Mark]:
@@ -190,16 +208,27 @@ def percentages(ctx, section: int | None, measures: tuple[str, ...], title_zh: s
     title = _t(ctx, title_zh, title_en)
     if not marks:
         return _empty(ctx, title)
-    reference = (100.0, _t(ctx, "100%：恰好完成计划", "100 %: the plan exactly met")) \
-        if "completion_pct" in measures else None
+    reference = (
+        (100.0, _t(ctx, "100%：恰好完成计划", "100 %: the plan exactly met")) if "completion_pct" in measures else None
+    )
     finding = _extremes(ctx, marks, 1, "%")
     if reference:
         over = [m for m in marks if m.interval.lo >= 100]
-        finding = _t(ctx, f"{len(over)}/{len(marks)}项超过计划（虚线）", f"{len(over)} of {len(marks)} exceed the "
-                          "plan (dashed line)") + ("，" if ctx.lang == "zh" else "; ") + finding
+        finding = (
+            _t(
+                ctx,
+                f"{len(over)}/{len(marks)}项超过计划（虚线）",
+                f"{len(over)} of {len(marks)} exceed the plan (dashed line)",
+            )
+            + ("，" if ctx.lang == "zh" else "; ")
+            + finding
+        )
     fig = dot_figure(ctx.lang, marks, title, "%", 1, zero=True, reference=reference)
-    return render(fig, alt_text(title, marks, "%", 1, ctx.lang, _t(ctx, "百分比", "percentages")),
-                  _sentence(ctx, finding, _narrow_note(ctx, marks)))
+    return render(
+        fig,
+        alt_text(title, marks, "%", 1, ctx.lang, _t(ctx, "百分比", "percentages")),
+        _sentence(ctx, finding, _narrow_note(ctx, marks)),
+    )
 
 
 # ---- charts of derived values ---------------------------------------------------------------
@@ -221,8 +250,15 @@ def _unit_label(ctx, found: list[relations.Derived], marks: list[Mark], fallback
     return divisor, (label or fallback)
 
 
-def derived(ctx, ids: list[str], title_zh: str, title_en: str, xlabel_zh: str = "", xlabel_en: str = "",
-            scale: float | None = None) -> Chart:
+def derived(
+    ctx,
+    ids: list[str],
+    title_zh: str,
+    title_en: str,
+    xlabel_zh: str = "",
+    xlabel_en: str = "",
+    scale: float | None = None,
+) -> Chart:
     """Chosen derived values (by relation id) with their intervals, in the unit the derived-value table uses.
 
     The axis unit and its magnitude come from :func:`helpers.tables.display_scale` (land prices in
@@ -238,13 +274,20 @@ def derived(ctx, ids: list[str], title_zh: str, title_en: str, xlabel_zh: str = 
         return _empty(ctx, title)
     marks = [derived_mark(ctx, d) for d in found]
     divisor, unit = _unit_label(ctx, found, marks, _t(ctx, xlabel_zh, xlabel_en))
-    each = {m.label: tables.display_scale(d.unit, abs(marks[0].value), ctx.lang)[1] or unit
-            for m, d in zip(marks, found)}  # a unit for each mark where the units differ
+    each = {
+        m.label: tables.display_scale(d.unit, abs(marks[0].value), ctx.lang)[1] or unit for m, d in zip(marks, found)
+    }  # a unit for each mark where the units differ
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True)
-    return render(fig, alt_text(title, marks, each, divisor, ctx.lang, _t(ctx, "推算值", "derived values")),
-                  _sentence(ctx, _extremes(ctx, marks, divisor, each),
-                            _t(ctx, "空心标记表示由原文数字推算", "hollow marks are computed from printed figures"),
-                            _narrow_note(ctx, marks)))
+    return render(
+        fig,
+        alt_text(title, marks, each, divisor, ctx.lang, _t(ctx, "推算值", "derived values")),
+        _sentence(
+            ctx,
+            _extremes(ctx, marks, divisor, each),
+            _t(ctx, "空心标记表示由原文数字推算", "hollow marks are computed from printed figures"),
+            _narrow_note(ctx, marks),
+        ),
+    )
 
 
 def prior_and_current(ctx, section: int | None = None) -> Chart:
@@ -270,13 +313,18 @@ def prior_and_current(ctx, section: int | None = None) -> Chart:
         g = figs.loc[r.y]
         growth.append((relations.figure_input(g).interval.midpoint, now.label, f"{g.value}%"))
     fast, slow = max(growth), min(growth)
-    finding = _t(ctx, f"两点间的线段长度即增速：{fast[1]}最快（{fast[2]}），{slow[1]}最慢（{slow[2]}）",
-                 f"the length of each line is the growth: {fast[1]} grew fastest ({fast[2]}), {slow[1]} slowest "
-                 f"({slow[2]})")
+    finding = _t(
+        ctx,
+        f"两点间的线段长度即增速：{fast[1]}最快（{fast[2]}），{slow[1]}最慢（{slow[2]}）",
+        f"the length of each line is the growth: {fast[1]} grew fastest ({fast[2]}), {slow[1]} slowest ({slow[2]})",
+    )
     fig = pair_figure(ctx.lang, pairs, title, unit, divisor, log=True)
     marks = [m for _, a, b in pairs for m in (a, b)]
-    return render(fig, alt_text(title, marks, _t(ctx, "亿元", "100 million yuan"), divisor, ctx.lang,
-                                _t(ctx, "水平值", "levels")), _sentence(ctx, finding))
+    return render(
+        fig,
+        alt_text(title, marks, _t(ctx, "亿元", "100 million yuan"), divisor, ctx.lang, _t(ctx, "水平值", "levels")),
+        _sentence(ctx, finding),
+    )
 
 
 WHOLE_KINDS = ("sum", "implied_whole", "implied_plan")
@@ -294,8 +342,9 @@ def whole(ctx, relation_id: str) -> Chart:
         return _empty(ctx, relation_id)
     r = rel.loc[relation_id]
     if r.kind not in WHOLE_KINDS:
-        raise ValueError(f"plots.whole: relation {relation_id!r} is a {r.kind!r}; it must be one of "
-                         f"{', '.join(WHOLE_KINDS)}")
+        raise ValueError(
+            f"plots.whole: relation {relation_id!r} is a {r.kind!r}; it must be one of {', '.join(WHOLE_KINDS)}"
+        )
     d = found[relation_id]
     figs = ctx.package.figures.set_index("id", drop=False)
     x = figs.loc[r.x]
@@ -309,36 +358,57 @@ def whole(ctx, relation_id: str) -> Chart:
         marks = [part, other, whole_mark]
         bigger = max(part, other, key=lambda m: m.value)
         share = Fraction(bigger.value) / whole_mark.value * 100
-        finding = _t(ctx, f"两项合计{_v(whole_mark, divisor, unit)}，其中{bigger.label}约占{number_text(share, 0)}%",
-                     f"together they make {_v(whole_mark, divisor, unit)}, of which {bigger.label} is about "
-                     f"{number_text(share, 0)}%")
+        finding = _t(
+            ctx,
+            f"两项合计{_v(whole_mark, divisor, unit)}，其中{bigger.label}约占{number_text(share, 0)}%",
+            f"together they make {_v(whole_mark, divisor, unit)}, of which {bigger.label} is about "
+            f"{number_text(share, 0)}%",
+        )
     else:
         y = figs.loc[r.y]
         marks = [part, whole_mark]
         ratio = Fraction(whole_mark.value) / part.value
         if r.kind == "implied_whole":
-            finding = _t(ctx, f"{part.label}（{_v(part, divisor, unit)}）占{y.value}%，推出整体为"
-                              f"{_v(whole_mark, divisor, unit)}，是部分的{number_text(ratio, 2)}倍",
-                         f"{part.label} ({_v(part, divisor, unit)}) at {y.value}% implies a whole of "
-                         f"{_v(whole_mark, divisor, unit)}, {number_text(ratio, 2)} times the part")
+            finding = _t(
+                ctx,
+                f"{part.label}（{_v(part, divisor, unit)}）占{y.value}%，推出整体为"
+                f"{_v(whole_mark, divisor, unit)}，是部分的{number_text(ratio, 2)}倍",
+                f"{part.label} ({_v(part, divisor, unit)}) at {y.value}% implies a whole of "
+                f"{_v(whole_mark, divisor, unit)}, {number_text(ratio, 2)} times the part",
+            )
         else:
             over = Fraction(part.value) - whole_mark.value
             word = _t(ctx, "超出", "exceeds") if over >= 0 else _t(ctx, "少于", "falls short of")
-            finding = _t(ctx, f"完成{y.value}%意味着计划约为{_v(whole_mark, divisor, unit)}，实际{word}计划"
-                              f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
-                         f"completing {y.value}% means a plan of about {_v(whole_mark, divisor, unit)}: the outcome "
-                         f"{word} it by {number_text(abs(over) / divisor)}{unit_suffix(unit)}")
+            finding = _t(
+                ctx,
+                f"完成{y.value}%意味着计划约为{_v(whole_mark, divisor, unit)}，实际{word}计划"
+                f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
+                f"completing {y.value}% means a plan of about {_v(whole_mark, divisor, unit)}: the outcome "
+                f"{word} it by {number_text(abs(over) / divisor)}{unit_suffix(unit)}",
+            )
     reference = None
     if d.unit == "days" and d.period is not None:  # a whole of days: against the days the period has
         days = d.period.days
-        reference = (float(days), _t(ctx, f"{periods.label(d.period, 'zh')}的日历天数：{days}",
-                                     f"calendar days in {periods.label(d.period, 'en')}: {days}"))
+        reference = (
+            float(days),
+            _t(
+                ctx,
+                f"{periods.label(d.period, 'zh')}的日历天数：{days}",
+                f"calendar days in {periods.label(d.period, 'en')}: {days}",
+            ),
+        )
         short = Fraction(days) - whole_mark.value
-        finding += _t(ctx, f"，比日历天数{'少' if short > 0 else '多'}{number_text(abs(short))}天",
-                      f", {number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar has")
+        finding += _t(
+            ctx,
+            f"，比日历天数{'少' if short > 0 else '多'}{number_text(abs(short))}天",
+            f", {number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar has",
+        )
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True, stems=True, reference=reference)
-    return render(fig, alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "部分与整体", "parts and whole")),
-                  _sentence(ctx, finding))
+    return render(
+        fig,
+        alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "部分与整体", "parts and whole")),
+        _sentence(ctx, finding),
+    )
 
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -362,36 +432,54 @@ def checks(ctx, section: int | None = None) -> Chart:
     panels, marks = [], []
     for c in found:
         d = by_id[c.id]
-        recomputed = Mark(labels.heading("expected", L), c.expected, derived_kind(d, ctx.package.figures),
-                          derived=True)
+        recomputed = Mark(labels.heading("expected", L), c.expected, derived_kind(d, ctx.package.figures), derived=True)
         if d.kind == "share_of_period":
             y = figs.loc[c.inputs[1]]
             observed = Mark(_t(ctx, "原文", "printed"), c.observed, y.qualifier, places=printed_places(y, 1))
         else:
             observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True)
-        unit = tables.unit_label(d.unit, L) if d.unit == "percent" else tables.unit_label(d.unit, L) or \
-            _t(ctx, "个数", "count")
-        panels.append({"name": d.label_zh if L == "zh" else d.label_en, "marks": [recomputed, observed],
-                       "unit_label": unit, "bad": c.status == "inconsistent",
-                       "note": labels.STATUS_LABELS[L][c.status]})
+        unit = (
+            tables.unit_label(d.unit, L)
+            if d.unit == "percent"
+            else tables.unit_label(d.unit, L) or _t(ctx, "个数", "count")
+        )
+        panels.append(
+            {
+                "name": d.label_zh if L == "zh" else d.label_en,
+                "marks": [recomputed, observed],
+                "unit_label": unit,
+                "bad": c.status == "inconsistent",
+                "note": labels.STATUS_LABELS[L][c.status],
+            }
+        )
         marks += [recomputed, observed]
     bad = [(c, p) for c, p in zip(found, panels) if p["bad"]]
     n_ok = sum(c.status == "consistent" for c in found)
     if bad:
         c, p = bad[0]
-        gap = (c.observed.lo - c.expected.hi) if c.expected.hi is not None and c.observed.lo is not None and \
-            c.expected.hi < c.observed.lo else (c.expected.lo - c.observed.hi)
+        gap = (
+            (c.observed.lo - c.expected.hi)
+            if c.expected.hi is not None and c.observed.lo is not None and c.expected.hi < c.observed.lo
+            else (c.expected.lo - c.observed.hi)
+        )
         unit = p["unit_label"]
         gap_text = f"{number_text(abs(gap))} " + (_t(ctx, "个百分点", "percentage points") if unit == "%" else unit)
-        finding = _t(ctx, f"{len(found)}项核验中{n_ok}项一致；红色的{p['name']}推算值与原文区间相差{gap_text}，"
-                          f"舍入无法解释",
-                     f"{n_ok} of {len(found)} checks are consistent; the red one, {p['name']}, misses the printed "
-                     f"interval by {gap_text}, more than rounding can explain")
+        finding = _t(
+            ctx,
+            f"{len(found)}项核验中{n_ok}项一致；红色的{p['name']}推算值与原文区间相差{gap_text}，舍入无法解释",
+            f"{n_ok} of {len(found)} checks are consistent; the red one, {p['name']}, misses the printed "
+            f"interval by {gap_text}, more than rounding can explain",
+        )
     else:
         finding = _t(ctx, f"{len(found)}项核验中{n_ok}项一致", f"{n_ok} of {len(found)} checks are consistent")
     fig = panel_figure(L, panels, title)
-    listed = "; ".join(f"{p['name']}: {mark_text(p['marks'][0], 1)} / {interval_text(p['marks'][1].interval)} "
-                       f"({p['note']})" for p in panels)
-    alt = _t(ctx, f"{title}。每项核验比较推算区间与原文或应满足的区间：{listed}。",
-             f"{title}. Each check compares the recomputed interval with the printed or required one: {listed}.")
+    listed = "; ".join(
+        f"{p['name']}: {mark_text(p['marks'][0], 1)} / {interval_text(p['marks'][1].interval)} ({p['note']})"
+        for p in panels
+    )
+    alt = _t(
+        ctx,
+        f"{title}。每项核验比较推算区间与原文或应满足的区间：{listed}。",
+        f"{title}. Each check compares the recomputed interval with the printed or required one: {listed}.",
+    )
     return render(fig, alt, _sentence(ctx, finding))
