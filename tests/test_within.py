@@ -288,3 +288,17 @@ def test_english_printed_gdp_says_what_its_chinese_unit_means():
     gdp = list(within.leading_table(ctx).iloc[:, 2])
     assert gdp == [f"{r.value} {printed_unit_label(r.unit_zh, 'en')}" for r in rows.itertuples(index=False)]
     assert all(r.unit_zh != printed_unit_label(r.unit_zh, "en") for r in rows.itertuples(index=False))
+
+
+def test_the_city_package_is_the_one_the_district_package_names_when_city_dir_is_empty(tmp_path):
+    """08 runs wherever its notebook is: an empty city_dir is the package's x_city_package, relative to data_dir."""
+    ctx = setup(lang="zh", data_dir=str(DATA))
+    assert ctx.city_dir is not None and ctx.city_dir.resolve() == CITY.resolve()
+    assert within.comparisons(ctx)
+
+
+def test_a_package_that_names_no_city_package_leaves_city_dir_empty_and_the_comparison_says_so():
+    ctx = setup(lang="en", data_dir=str(DISTRICT))
+    assert ctx.city_dir is None
+    with pytest.raises(ParameterError, match="parameter city_dir"):
+        within.comparisons_table(ctx)

@@ -22,7 +22,9 @@ DEFAULTS: dict[str, object] = {
     "population": "platform_residents",
     "report": "",
     "approx_tolerance": 0.05,
-    "city_dir": "../data/jinan_2022",  # city: the city's package that 08_district_in_city sets the district in
+    # the city's package that 08_district_in_city sets the district in; "" = the one the package names
+    # (``x_city_package`` in its datapackage.json, a folder relative to data_dir)
+    "city_dir": "",
 }
 LANGS = ("zh", "en")
 
@@ -81,7 +83,7 @@ def setup(**params) -> Context:
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
     report = _report_path(p["report"], data_dir, pkg)
-    city_dir = Path(p["city_dir"]) if isinstance(p["city_dir"], (str, Path)) and str(p["city_dir"]) else None
+    city_dir = _city_dir(p["city_dir"], data_dir, pkg)
     population = p["population"]
     if (
         isinstance(population, str)
@@ -150,3 +152,14 @@ def _positive_number(name: str, value) -> Fraction:
     if number <= 0:
         raise ParameterError(f"parameter {name}: must be positive, got {value!r}")
     return number
+
+
+def _city_dir(value, data_dir: Path, pkg) -> Path | None:
+    """``city_dir``: the folder given, or (when empty) the package's ``x_city_package`` read relative to
+    ``data_dir``; None when neither names one (the city comparison then says what is missing)."""
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"parameter city_dir: expected a folder path, got {value!r}")
+    if str(value):
+        return Path(value)
+    companion = pkg.descriptor.get("x_city_package")
+    return data_dir / companion if isinstance(companion, str) and companion else None

@@ -396,6 +396,8 @@ def collect_parameters(
         if not isinstance(params["data_dir"], (str, Path)) or not str(params["data_dir"]):
             raise UsageError(f"parameter data_dir: expected a folder path, got {params['data_dir']!r}")
         params["data_dir"] = str(Path(params["data_dir"]).resolve())
+    if params.get("city_dir"):  # a folder given on the command line is read from where the command runs
+        params["city_dir"] = str(Path(str(params["city_dir"])).resolve())
     return params
 
 

@@ -1,6 +1,6 @@
 """The district within the city: the district's figures set against the city's where both measure the same thing.
 
-The district's package (``ctx.package``) and the city's (``ctx.city_dir``, default ``data/jinan_2022``) are
+The district's package (``ctx.package``) and the city's (``ctx.city_dir``: the package's ``x_city_package``) are
 read as they are; :data:`COMPARISONS` pairs a district figure with the city figure that measures the same
 thing.  Each comparison is the district's share of the city, ``100 × district / city`` (percent), as an
 interval from both printed precisions (:mod:`helpers.intervals`); the periods of both figures are shown, and
