@@ -8,7 +8,8 @@ defaults hold.  Its ``make test`` sets up its own ``.venv`` from requirements.lo
 ``--reuse-venv DIR`` instead makes a light ``.venv`` that sees DIR's installed packages (a ``.pth`` line)
 with the clone's own ``src/`` installed editable, to save the install when only the tests are in question.
 The burners are ``python -c "while True: pass"`` processes, killed at the end.  Each run's tail goes to
-stderr; stdout gets one Markdown line per run and the count, e.g. ``make test passed 10 of 10 runs``.
+stderr; stdout gets a header, one Markdown line per run as it ends, and the count, e.g. ``make test passed
+10 of 10 runs`` (also when stopped by SIGINT or SIGTERM: the runs completed so far are counted).
 It measures and reports; the exit code is 0 when every run passed, 1 otherwise.
 """
 
@@ -93,7 +94,16 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="repeat-tests-"))
     burning: list[subprocess.Popen] = []
-    passed, lines = 0, []
+    passed, done = 0, 0
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    print(
+        f"`make test` on a fresh clone of HEAD "
+        f"({subprocess.check_output(['git', '-C', str(ROOT), 'rev-parse', '--short', 'HEAD'], text=True).strip()}), "
+        f"{args.runs} run(s), {args.burners} CPU-burning process(es) "
+        f"beside it; {os.cpu_count()} cores, Python {platform.python_version()}"
+        + ("; packages from " + str(args.reuse_venv) if args.reuse_venv else "; a fresh install"),
+        flush=True,
+    )
     try:
         clone = fresh_clone(work, args.shared.resolve())
         if args.reuse_venv:
@@ -118,22 +128,20 @@ def main() -> int:
             seconds = time.monotonic() - start
             ok = code == 0
             passed += ok
+            done += 1
             summary = next((line for line in reversed(tail.splitlines()) if " passed" in line or " failed" in line), "")
-            lines.append(f"- run {i}: {'passed' if ok else f'FAILED ({code})'} in {seconds:.0f} s; {summary.strip()}")
+            verdict = "passed" if ok else f"FAILED ({code})"
+            print(f"- run {i}: {verdict} in {seconds:.0f} s; {summary.strip()}", flush=True)
             if not ok:
                 log(f"run {i} failed:\n{tail}")
+    except KeyboardInterrupt:
+        print(f"- stopped by a signal during run {done + 1}", flush=True)
     finally:
         for proc in burning:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=60)
         shutil.rmtree(work, ignore_errors=True)
-    print(
-        f"`make test` on a fresh clone of HEAD, {args.runs} run(s), {args.burners} CPU-burning process(es) "
-        f"beside it; {os.cpu_count()} cores, Python {platform.python_version()}"
-        + ("; packages from " + str(args.reuse_venv) if args.reuse_venv else "; a fresh install")
-    )
-    print("\n".join(lines))
-    print(f"make test passed {passed} of {args.runs} runs")
+    print(f"make test passed {passed} of {done} completed runs ({args.runs} asked)", flush=True)
     return 0 if passed == args.runs else 1
 
 
