@@ -136,6 +136,69 @@ def test_the_parts_of_another_ratio_are_read_as_parts():
     ]
 
 
+def test_a_list_of_bare_numbers_after_a_structure_cue_is_a_structure_in_percent():
+    draft = extract_text("云溪区三次产业增加值结构为8.1、40.7和51.2。")
+    assert list(zip(draft["value"], draft["unit_zh"], draft["measure"])) == [
+        ("8.1", "%", "share_pct"),
+        ("40.7", "%", "share_pct"),
+        ("51.2", "%", "share_pct"),
+    ]
+
+
+def test_a_structure_list_that_does_not_sum_to_100_is_read_as_parts():
+    draft = extract_text("云溪区三类用地构成为3、5、2。")
+    assert list(zip(draft["unit_zh"], draft["measure"])) == [("份", "other")] * 3
+
+
+def test_a_list_of_bare_numbers_without_a_structure_cue_stays_without_a_unit():
+    assert [u for _, u, _ in rows("云溪区编号为12、30、58。")] == ["", "", ""]
+    assert [u for _, u, _ in rows("云溪区产业结构优化，12、30、58。")] == ["", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("云溪区商品房平均售价9120元/平方米。", "元/平方米"),
+        ("云溪区粮食单产405.5公斤/亩。", "公斤/亩"),
+        ("云溪区河道平均流量8.6立方米/秒。", "立方米/秒"),
+        ("云溪区护理补贴标准为15元/日。", "元/日"),
+    ],
+)
+def test_a_unit_a_slash_and_a_unit_or_denominator_are_one_compound_unit(sentence, unit):
+    draft = extract_text(sentence)
+    assert list(zip(draft["unit_zh"], draft["measure"])) == [(unit, "rate")]
+
+
+def test_a_slash_after_a_unit_without_a_denominator_is_not_part_of_it():
+    assert [u for _, u, _ in rows("云溪区收入1.5亿元/同比增长3%。")] == ["亿元", "%"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("云溪区货物周转量98.2亿吨公里。", "亿吨公里"),
+        ("云溪区集装箱吞吐量7.5万标箱。", "万标箱"),
+        ("云溪区植树15.6万株。", "万株"),
+        ("云溪区报告传染病37例。", "例"),
+        ("云溪区年平均气温16.1℃。", "℃"),
+        ("云溪区年降水量980.4毫米。", "毫米"),
+        ("云溪区区域环境噪声均值54.1分贝。", "分贝"),
+    ],
+)
+def test_units_of_transport_farming_health_and_climate_are_read(sentence, unit):
+    assert [u for _, u, _ in rows(sentence)] == [unit]
+
+
+def test_the_100_of_an_index_base_is_not_a_figure():
+    text = "云溪区居民消费价格指数(上年=100)为102.1。"
+    assert ("100", "index_base") in reasons(text)
+    assert printed(text) == ["102.1"]
+
+
+def test_a_100_after_an_equals_sign_that_is_not_an_index_base_is_kept_when_it_has_a_unit():
+    assert printed("云溪区合格率=100%。") == ["100"]
+
+
 def test_a_table_s_units_printed_in_its_header_row_are_its_cells_units():
     text = (
         "表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n工业增加值 | 30.05 | -2.3 |\n"

@@ -120,7 +120,10 @@ derived from the lexicon's ``traditional`` column).  A space between groups of t
 (``增长 4.7 %``) and a printed minus (``增长-12.4%``) are read; ``‰``, 匹/席/幢/点, 万千伏安, 千瓦小时, 周年 and
 约合 are in the lexicon.  Not figures: footnote markers ``[4]`` (footnote), dates and times
 ``2019-03-08 09:41:27`` (timestamp), digits in a URL (url), “9·12” (event_name), 表1/图2 (table_label), and
-the year after 比/较 (comparison_year: it does not date the figures after it).
+the year after 比/较 (comparison_year: it does not date the figures after it), the 100 of an index's base
+``(上年=100)`` (index_base).  A unit, ``/`` and a unit or a lexicon ``denominator`` are one compound unit
+(``元/平方米``, ``公斤/亩``, ``元/日``); a 、-list of bare numbers after a ``structure_cue``
+(``结构为9.3、41.0、49.6``) is read like the parts of a colon ratio.
 
 The package
 ===========
@@ -238,8 +241,8 @@ def extract_non_figures(text: str, year: int = 2022) -> pd.DataFrame:
     """Numeric tokens that are not figures, with :data:`NON_FIGURE_COLUMNS` and a reason.
 
     Reasons (:data:`NON_FIGURE_REASONS`): period_marker, award_year, title_year, name, ranking, ordinal,
-    footnote, timestamp, url, event_name, table_label, comparison_year, number_list.  ``figure_id`` names the draft row
-    (``extract_text``'s ``id``) that the token dates or belongs to, where there is one.
+    footnote, timestamp, url, event_name, table_label, comparison_year, number_list, index_base.  ``figure_id``
+    names the draft row (``extract_text``'s ``id``) that the token dates or belongs to, where there is one.
     """
     with _no_gc():
         scanner = _scan(text, year, False)

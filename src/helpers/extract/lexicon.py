@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "not_period_after_quannian": "a word after 全年 that makes it a target, not a period (全年任务)",
     "pct_cue": "a cue before a percentage; meaning = the measure (the last cue in the clause wins)",
     "plan_word": "a word that must follow 完成 for completion_pct",
+    "structure_cue": "a word before a list of bare numbers (结构为9.3、41.0、49.6) that makes them a structure's parts",
     "flow_cue": "a verb that makes a figure a flow (新增)",
     "stock_cue": "a word that makes a figure a stock (累计)",
     "stock_noun": "an indicator that is a stock by nature (余额)",
@@ -36,6 +37,7 @@ KINDS: dict[str, str] = {
     "trailing_word": "a word dropped from the end of an indicator guess",
     "leading_word": "a word dropped from the start of an indicator guess",
     "keep_word": "a word an indicator guess may end with although its last characters are a trailing word (平均)",
+    "denominator": "a word that may follow / after a unit in a compound unit and is not a unit itself (元/日)",
     "fold": "characters in traditional script folded to simplified (word: simplified, traditional: traditional)",
 }
 _COLUMNS = ("kind", "word", "traditional", "meaning", "scale", "base_unit")
@@ -192,6 +194,11 @@ for _key in UNIT_TABLE:
 UNIT_MAXLEN = max(map(len, UNIT_TABLE))
 MAG_MAXLEN = max(map(len, MAGNITUDES))
 PLAIN_UNITS = frozenset(UNIT_INFO)
+#: What may follow ``/`` after a unit (元/平方米, 公斤/亩, 元/日): any plain unit or a ``denominator`` word.
+DENOMINATORS = frozenset(UNIT_INFO) | frozenset(words("denominator"))
+DENOMINATOR_LENGTHS: dict[str, tuple[int, ...]] = {}
+for _key in DENOMINATORS:
+    DENOMINATOR_LENGTHS[_key[0]] = tuple(sorted({len(_key), *DENOMINATOR_LENGTHS.get(_key[0], ())}, reverse=True))
 PERCENT_UNITS = frozenset({"%", "‰", "个百分点"})
 del _e, _key
 
@@ -234,6 +241,7 @@ PER_PERSON_MONTH = words("per_person_month")
 PCT_CUE_MEASURE: dict[str, str] = meanings("pct_cue")
 PCT_CUE_RE = re.compile("|".join(map(re.escape, _by_length(PCT_CUE_MEASURE))))
 PLAN_RE = re.compile("|".join(map(re.escape, words("plan_word"))))
+STRUCTURE_CUE_RE = re.compile("|".join(map(re.escape, _by_length(words("structure_cue")))))
 STOCK_RE = re.compile("|".join(map(re.escape, words("stock_cue"))))
 STOCK_NOUN_RE = re.compile("|".join(map(re.escape, words("stock_noun"))))
 FLOW_RE = re.compile("|".join(map(re.escape, words("flow_cue"))))

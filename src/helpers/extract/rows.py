@@ -72,6 +72,7 @@ NON_FIGURE_REASONS: tuple[str, ...] = (
     "table_label",
     "comparison_year",
     "number_list",
+    "index_base",
 )
 
 #: The base units a draft may give (those of helpers.units, the schema's enum); other units get no base value.
@@ -208,6 +209,37 @@ def ratio_part(s: str, a: int, end: int) -> tuple[str, str] | None:
             if abs(total - 100) <= Decimal(len(parts)) * Decimal(5) / Decimal(10) ** (places + 1):
                 return "%", "share_pct"
             return "份", "other"
+    return _structure_part(s, a, end, lo, hi)
+
+
+#: Bare numbers joined by 、 (the last one by 、, 和 or 与): the parts of a list.
+_LIST = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:(?:、|和|与)[0-9]+(?:\.[0-9]+)?)+")
+#: What may stand between a structure cue and its list (为, 是, 依次为, an indicator's words), within a clause.
+_CUE_GAP = 12
+
+
+def _structure_part(s: str, a: int, end: int, lo: int, hi: int) -> tuple[str, str] | None:
+    """(unit, measure) for a bare number in a 、-list right after a structure cue (结构为9.3、41.0、49.6), else None.
+
+    The list must follow a ``structure_cue`` of the lexicon by at most :data:`_CUE_GAP` characters with no
+    sentence or clause break between.  Parts that sum to 100 within their rounding are shares
+    (``("%", "share_pct")``), other parts 份 (``("份", "other")``); a list without a cue stays without a unit.
+    """
+    for m in _LIST.finditer(s, lo, hi):
+        if not (m.start() <= a and end <= m.end()):
+            continue
+        before = s[max(0, m.start() - _CUE_GAP - 2) : m.start()]
+        cue = None
+        for c in lx.STRUCTURE_CUE_RE.finditer(before):
+            cue = c
+        if cue is None or any(ch in before[cue.end() :] for ch in "。；;，,！？"):
+            return None
+        parts = re.split("、|和|与", m.group())
+        places = max(len(p.partition(".")[2]) for p in parts)
+        total = sum(Decimal(p) for p in parts)
+        if abs(total - 100) <= Decimal(len(parts)) * Decimal(5) / Decimal(10) ** (places + 1):
+            return "%", "share_pct"
+        return "份", "other"
     return None
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from helpers.extract import lexicon as lx
+from helpers.extract.rows import is_hundred
 from helpers.extract.scope import DIGIT_CHARS, iso_day, iso_months
 
 TO_ASCII = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -156,6 +157,8 @@ class TokenMixin:
                 return self._non_figure(a, end, "title_year")
             if prev and prev in "表图":  # 表1, 图2: a table's or figure's label
                 return self._non_figure(a, end, "table_label")
+            if prev in "=＝" and is_hundred(value):  # (上年=100), 2010年=100: an index's base, not a figure
+                return self._non_figure(a, end, "index_base")
             list_mark = nxt in "、)）" or (nxt in ".．" and (end + 1 >= n or s[end + 1] not in DIGIT_CHARS))
             if (a == 0 or prev in "（(") and list_mark:
                 return self._non_figure(a, end, "ordinal")
@@ -286,7 +289,22 @@ class TokenMixin:
         return hi
 
     def _unit(self, p: int) -> tuple[str, int, int, str] | None:
-        """(unit_zh, end of unit, resume position, qualifier between number and unit) or None."""
+        """(unit_zh, end of unit, resume position, qualifier between number and unit) or None.
+
+        A unit followed by ``/`` and a unit or a lexicon ``denominator`` is one compound unit: 元/平方米,
+        公斤/亩, 立方米/秒 (unit_zh as printed; a rate, with no base value unless the lexicon lists it whole).
+        """
+        found = self._simple_unit(p)
+        if found is None or not found[0] or found[1] >= self.n or self.s[found[1]] != "/":
+            return found
+        q = found[1] + 1
+        for length in lx.DENOMINATOR_LENGTHS.get(self.s[q : q + 1], ()):
+            word = self.s[q : q + length]
+            if word in lx.DENOMINATORS:
+                return f"{found[0]}/{word}", q + length, q + length, found[3]
+        return found
+
+    def _simple_unit(self, p: int) -> tuple[str, int, int, str] | None:
         s = self.s
         mid = ""
         if p + 1 < self.n and s[p] == " " and s[p + 1] in lx.UNIT_LENGTHS:
