@@ -199,6 +199,28 @@ def test_a_100_after_an_equals_sign_that_is_not_an_index_base_is_kept_when_it_ha
     assert printed("云溪区合格率=100%。") == ["100"]
 
 
+def test_the_number_of_a_hotline_or_emergency_service_is_a_name():
+    text = "云溪区12345热线受理诉求8.1万件,110接警3.2万起。"
+    assert [(t, r) for t, r in reasons(text)] == [("12345", "name"), ("110", "name")]
+    assert printed(text) == ["8.1", "3.2"]
+
+
+def test_numbers_joined_by_times_or_plus_are_parts_of_a_name_and_a_plus_sign_is_not():
+    text = "云溪区提供7×24小时服务,形成“1+3+N”格局,增长+4.2%。"
+    assert [t for t, r in reasons(text) if r == "name"] == ["7", "24", "1", "3"]
+    assert printed(text) == ["4.2"]
+
+
+def test_a_shopping_festival_named_by_its_date_is_an_event_name():
+    assert ("11", "event_name") in reasons("云溪区“双11”期间网络零售额3.6亿元。")
+
+
+def test_numbers_of_a_notes_list_are_list_numbers_not_figures():
+    text = "注:1.本公报数据为初步数。2.部分数据因四舍五入存在误差。"
+    assert reasons(text) == [("1", "ordinal"), ("2", "ordinal")]
+    assert printed("云溪区增长3.1%。2.5万人受益。") == ["3.1", "2.5"]
+
+
 def test_a_table_s_units_printed_in_its_header_row_are_its_cells_units():
     text = (
         "表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n工业增加值 | 30.05 | -2.3 |\n"

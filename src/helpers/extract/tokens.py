@@ -21,8 +21,10 @@ DASHES = frozenset("-－—–~～至到")
 NUM = re.compile(r"[0-9０-９]+")
 ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: A number next to one of these may be a name, period, ordinal, range, footnote or timestamp (the slow path).
-SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：")
-SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔")
+SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：×+＋")
+SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔×+＋")
+#: Joins that make numbers parts of a name: 7×24小时 (service hours), “1+N”, “1+3+N” (a policy's shape).
+_NAME_JOINS = frozenset("×+＋")
 #: Dates and times: 2019-03-08, 2019/3/8, 2019.03.08, 09:41, 09:41:27 (ASCII digits, bounded repetitions only).
 TIMESTAMP = re.compile(
     r"[0-9]{4}([-/.])[0-9]{1,2}\1[0-9]{1,2}(?![0-9])(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?)?"
@@ -38,6 +40,8 @@ _ENUMERATION = frozenset("、和及与")
 _HEADER_UNIT = re.compile(r"[（(]\s*([^()（）]{1,10}?)\s*[)）]")
 #: How many rows above a number its table's header may be.
 _TABLE_LINES = 40
+#: What may stand right before a list number (1、, (2), 注:1.): the text's start or one of these.
+_LIST_START = frozenset("（(：:。；;\n")
 #: Currencies printed between 约合 and the number (约合人民币3亿元).
 _CURRENCY_WORDS = ("人民币", "美元", "欧元", "港元")
 
@@ -160,8 +164,12 @@ class TokenMixin:
             if prev in "=＝" and is_hundred(value):  # (上年=100), 2010年=100: an index's base, not a figure
                 return self._non_figure(a, end, "index_base")
             list_mark = nxt in "、)）" or (nxt in ".．" and (end + 1 >= n or s[end + 1] not in DIGIT_CHARS))
-            if (a == 0 or prev in "（(") and list_mark:
-                return self._non_figure(a, end, "ordinal")
+            if (a == 0 or prev in _LIST_START) and list_mark:
+                return self._non_figure(a, end, "ordinal")  # 1、 (2) and 注:1. … 2. …: list numbers
+            if s.startswith(lx.NAME_AFTER, end):
+                return self._non_figure(a, end, "name")  # 12345热线, 110接警: a service's number
+            if prev == "双" and nxt in '”"」』':
+                return self._non_figure(a, end, "event_name")  # “双11”: a shopping festival
             listed = self._number_list(a, end)
             if listed:
                 return listed  # 1,1,1,…: a list of bare numbers, no figure to draft
@@ -229,6 +237,11 @@ class TokenMixin:
                 e2 = NUM.match(s, e2 + 1).end()
             hi = (end + 1, e2)
 
+        # names: 7×24小时, “1+N”, “1+3+N”: numbers joined by × or + to a number or letter
+        if nxt in _NAME_JOINS and end + 1 < n and (s[end + 1] in DIGIT_CHARS or s[end + 1] in ASCII_LETTERS):
+            return self._non_figure(a, end, "name")
+        if prev in _NAME_JOINS and a >= 2 and (s[a - 2] in DIGIT_CHARS or s[a - 2] in ASCII_LETTERS):
+            return self._non_figure(a, end, "name")
         # names: 5G, G20, 4K, TOP10 (ranking)
         if prev in ASCII_LETTERS or (prev in "-_" and a >= 2 and s[a - 2] in ASCII_LETTERS):
             reason = "ranking" if s[max(0, a - 3) : a].upper() == "TOP" else "name"
