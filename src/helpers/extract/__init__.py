@@ -129,9 +129,10 @@ The package
 ===========
 
 ``lexicon`` (the vocabulary, from ``lexicon.csv``), ``layout`` (paragraphs, captions, headings),
-``tokens`` (numbers, units, qualifiers, non-figures), ``scope`` (periods, 预计), ``numerals`` (Chinese
-numerals), ``rows`` (the typed records, the vocabulary lists, frames), ``scanner`` (the one pass),
-``compare`` and ``cli``.
+``tokens`` (numbers, qualifiers, non-figures), ``unitscan`` (units, compound units, a table column's unit),
+``scope`` (periods, 预计), ``numerals`` (Chinese numerals), ``guesses`` (measure, topic, indicator, a ratio's
+parts), ``rows`` (the typed records, the vocabulary lists, frames), ``scanner`` (the one pass), ``compare`` and
+``cli``.
 
 Library use
 ===========

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from helpers.extract import lexicon as lx
-from helpers.extract.rows import DraftRow, base, measure, topic
+from helpers.extract.guesses import measure, topic
+from helpers.extract.rows import DraftRow, base
 
 CN_DIGITS = frozenset("零〇一二两三四五六七八九十")
 #: What follows 次 when the numeral counts meetings of a series (十二次党代会: the twelfth), not a number of times.

@@ -7,18 +7,10 @@ import re
 from array import array
 
 from helpers.extract import lexicon as lx
+from helpers.extract.guesses import measure, ratio_part, topic, trim_indicator
 from helpers.extract.layout import headings, paragraphs, reading_units
 from helpers.extract.numerals import NumeralMixin
-from helpers.extract.rows import (
-    DraftColumns,
-    DraftRow,
-    NonFigure,
-    is_rounded,
-    measure,
-    ratio_part,
-    topic,
-    trim_indicator,
-)
+from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, is_rounded
 from helpers.extract.rows import base as base_of
 from helpers.extract.scope import DIGIT_CHARS, Scope, ScopeMixin
 from helpers.extract.tokens import NUM, URL, TokenMixin
