@@ -221,6 +221,18 @@ def test_numbers_of_a_notes_list_are_list_numbers_not_figures():
     assert printed("云溪区增长3.1%。2.5万人受益。") == ["3.1", "2.5"]
 
 
+def test_a_qualifier_with_a_linking_word_before_the_number_still_qualifies_it():
+    assert rows("云溪区常住人口约为58.2万人,企业超过了1300家,不足为9万户。") == [
+        ("58.2", "万人", "approx"),
+        ("1300", "家", "more_than"),
+        ("9", "万户", "at_most"),
+    ]
+
+
+def test_a_linking_word_after_a_word_that_only_ends_like_a_qualifier_does_not_qualify():
+    assert rows("云溪区附近有12家,最近为15.2%。") == [("12", "家", "exact"), ("15.2", "%", "exact")]
+
+
 def test_a_table_s_units_printed_in_its_header_row_are_its_cells_units():
     text = (
         "表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n工业增加值 | 30.05 | -2.3 |\n"

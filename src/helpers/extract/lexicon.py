@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "meaning discrete|continuous",
     "qualifier_before": "a qualifier printed right before the number; meaning = the qualifier",
     "qualifier_between": "a qualifier between number and unit (40余家); meaning = the qualifier",
+    "qualifier_link": "a word that may stand between a qualifier before the number and the number (约为, 超过了)",
     "qualifier_after": "a qualifier right after the unit (以上); meaning = the qualifier",
     "estimate": "a word that makes every later figure of its clause an estimate (预计)",
     "period": "a period word; meaning = months m1-m2, or end / start of the year",
@@ -211,6 +212,8 @@ BEFORE_QUALIFIERS: tuple[tuple[str, str], ...] = tuple(
 BETWEEN_QUALIFIERS: dict[str, str] = meanings("qualifier_between")
 AFTER_QUALIFIERS: dict[str, str] = meanings("qualifier_after")
 QUALIFIER_LAST_CHARS = frozenset(w[-1] for w, _ in BEFORE_QUALIFIERS)
+QUALIFIER_LINKS = _by_length(words("qualifier_link"))
+LINK_LAST_CHARS = frozenset(w[-1] for w in QUALIFIER_LINKS)
 AFTER_FIRST_CHARS = frozenset(w[0] for w in AFTER_QUALIFIERS)
 AFTER_LENGTHS = tuple(sorted({len(w) for w in AFTER_QUALIFIERS}, reverse=True))
 #: Characters before 近 that make it part of a word (最近, 附近), not "nearly".

@@ -184,6 +184,8 @@ class TokenMixin(UnitMixin):
             qualifier = "range"
         else:
             before = self._before_qualifier(a) if a and s[a - 1] in lx.QUALIFIER_LAST_CHARS else ""
+            if not before and a and s[a - 1] in lx.LINK_LAST_CHARS:
+                before = self._linked_qualifier(a)  # 约为120万人, 超过了1200家: a linking word in between
             if not before and a >= 5 and s.startswith(_CURRENCY_WORDS, a - 3 if s[a - 1] == "币" else a - 2):
                 k = a - 3 if s[a - 1] == "币" else a - 2  # 约合人民币3亿元, 约合美元…
                 before = self._before_qualifier(k) if s[k - 1] in lx.QUALIFIER_LAST_CHARS else ""
@@ -311,6 +313,17 @@ class TokenMixin(UnitMixin):
                 if word == "近" and k > 0 and s[k - 1] in lx.NOT_APPROX_BEFORE_JIN:
                     continue
                 return qual
+        return ""
+
+    def _linked_qualifier(self, a: int) -> str:
+        """The qualifier before a ``qualifier_link`` word (为, 达, 了 …) printed right before ``a``, or ""."""
+        s = self.s
+        for word in lx.QUALIFIER_LINKS:
+            k = a - len(word)
+            if k > 0 and s.startswith(word, k):
+                found = self._before_qualifier(k)
+                if found:
+                    return found
         return ""
 
     def _number_list(self, a: int, end: int) -> int:
