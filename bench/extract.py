@@ -58,6 +58,38 @@ def run(text: str, repeat: int) -> dict[str, float]:
     return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "figures": figures, "best": min(walls)}
 
 
+def stages(text: str, repeat: int) -> dict[str, float]:
+    """Best CPU seconds of each stage of ``extract_text``: layout (paragraphs, headings, reading units), the scan
+    (tokens, units, scope, rows; it also rebuilds the layout, which is subtracted), and the DataFrame."""
+    import gc
+
+    from helpers.extract.layout import headings, paragraphs, reading_units
+    from helpers.extract.rows import figures_frame
+    from helpers.extract.scanner import Scanner
+
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        gc.disable()
+        try:
+            c0 = time.process_time()
+            paras = paragraphs(text)
+            headings(text, paras)
+            reading_units(text, paras)
+            c1 = time.process_time()
+            del paras
+            scanner = Scanner(text, 2022, False, False)
+            scanner.run()
+            c2 = time.process_time()
+            figures_frame(scanner.figures)
+            c3 = time.process_time()
+            del scanner
+        finally:
+            gc.enable()
+        for name, value in (("layout", c1 - c0), ("scan", (c2 - c1) - (c1 - c0)), ("frame", c3 - c2)):
+            best[name] = min(best.get(name, value), value)
+    return best
+
+
 def peak_memory(text: str) -> int:
     tracemalloc.start()
     try:
@@ -112,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         r["mb"] = nbytes / MB
         r["size"] = size
         r["peak"] = float("nan") if args.no_memory else peak_memory(body) / 2**20
+        r["stages"] = stages(body, args.repeat)
         results.append(r)
         del body
 
@@ -156,6 +189,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         print(f"| time(10 MB) <= {MAX_SCALING:g} x time(1 MB) | not measured (needs --sizes 1 10) | - |")
+    if 1 in by_size and 10 in by_size:
+        print("\nWhere the time goes (best CPU seconds of each stage over the runs; the ratio is 10 MB / 1 MB):\n")
+        print("| stage | 1 MB (s) | 10 MB (s) | ratio |")
+        print("|---|---:|---:|---:|")
+        for name in by_size[1]["stages"]:
+            one, ten = by_size[1]["stages"][name], by_size[10]["stages"][name]
+            print(f"| {name} | {one:.3f} | {ten:.3f} | {ten / one if one > 0 else float('nan'):.2f} x |")
+        cpu = by_size[10]["cpu"] / by_size[1]["cpu"]
+        one, ten = by_size[1]["cpu"], by_size[10]["cpu"]
+        print(f"| all (median CPU time, end to end) | {one:.3f} | {ten:.3f} | {cpu:.2f} x |")
     if not args.no_memory:
         print("\nDense input (peak memory from a run under tracemalloc):\n")
         print("| input | size (MB) | draft rows | time (s) | peak memory (MiB) | peak / input |")
