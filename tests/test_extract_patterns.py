@@ -233,6 +233,11 @@ def test_a_linking_word_after_a_word_that_only_ends_like_a_qualifier_does_not_qu
     assert rows("云溪区附近有12家,最近为15.2%。") == [("12", "家", "exact"), ("15.2", "%", "exact")]
 
 
+def test_a_bare_number_after_qian_is_a_rank_and_one_with_a_unit_is_a_figure():
+    assert reasons("云溪区排名进入全省前10,综合实力居前列。") == [("10", "ranking")]
+    assert printed("云溪区前3个项目投资12亿元。") == ["3", "12"]
+
+
 def test_a_table_s_units_printed_in_its_header_row_are_its_cells_units():
     text = (
         "表3 云溪区主要指标\n| 总量 (亿元) | 增长 （%） |\n地区生产总值 | 88.20 | 4.1 |\n工业增加值 | 30.05 | -2.3 |\n"

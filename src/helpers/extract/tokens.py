@@ -158,6 +158,8 @@ class TokenMixin(UnitMixin):
             list_mark = nxt in "、)）" or (nxt in ".．" and (end + 1 >= n or s[end + 1] not in DIGIT_CHARS))
             if (a == 0 or prev in _LIST_START) and list_mark:
                 return self._non_figure(a, end, "ordinal")  # 1、 (2) and 注:1. … 2. …: list numbers
+            if prev == "前":
+                return self._non_figure(a, end, "ranking")  # 排名前10, 进入全国前50: a rank, not a count
             if s.startswith(lx.NAME_AFTER, end):
                 return self._non_figure(a, end, "name")  # 12345热线, 110接警: a service's number
             if prev == "双" and nxt in '”"」』':
