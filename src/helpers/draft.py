@@ -193,7 +193,7 @@ def _text(v) -> str:
 def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
     """The extractor's rows in the figures schema, with their section, topic and English names marked
     (and, for the parts of a ratio printed without a unit, the unit and measure marked as guessed)."""
-    from helpers.extract.rows import ratio_part
+    from helpers.extract.guesses import ratio_part
 
     titles = {s["section"]: s for s in sections}
     rows = []

@@ -51,6 +51,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import periods, units
+from helpers.columns import NEEDED
 
 DESCRIPTOR = "datapackage.json"
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -92,31 +93,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DESCRIPTOR_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRINTED = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-#: The columns the helpers read from each table (a package's schema may add others, never drop these).
-NEEDED = {
-    "sections": ("section", "title_zh", "title_en", "subtitle_zh", "subtitle_en", "char_start", "char_end"),
-    "figures": (
-        "id",
-        "section",
-        "topic_zh",
-        "topic_en",
-        "indicator_zh",
-        "indicator_en",
-        "value",
-        "unit_zh",
-        "base_value",
-        "base_unit",
-        "qualifier",
-        "rounded",
-        "period",
-        "measure",
-        "char_start",
-        "char_end",
-    ),
-    "non_figures": ("id", "text", "reason", "figure_id", "char_start", "char_end"),
-    "relations": ("id", "kind", "section", "x", "y", "parameter", "allow_mixed_periods", "label_zh", "label_en"),
-}
-#: The schema type each of those columns must have.
+#: The columns the helpers read from each table are helpers.columns.NEEDED (a schema may add others, never drop
+#: these).  The schema type each of those columns must have.
 _NEEDED_TYPES = {
     "section": "integer",
     "char_start": "integer",

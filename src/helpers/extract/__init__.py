@@ -156,16 +156,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from helpers.columns import FIGURE_COLUMNS, NON_FIGURE_COLUMNS
 from helpers.extract.cli import register
 from helpers.extract.compare import Comparison, compare
 from helpers.extract.layout import headings, paragraphs, read_report
 from helpers.extract.rows import (
     DRAFT_COLUMNS,
-    FIGURE_COLUMNS,
     GUESS,
     MAX_NUMBER_CHARS,
     MEASURES,
-    NON_FIGURE_COLUMNS,
     NON_FIGURE_REASONS,
     QUALIFIERS,
     ExtractError,

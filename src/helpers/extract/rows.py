@@ -8,35 +8,15 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from helpers import units as _units
+from helpers.columns import FIGURE_COLUMNS
 from helpers.extract import lexicon as lx
 
 if TYPE_CHECKING:  # pandas is imported where it is used: `import helpers.extract` stays light
     import pandas as pd
 
-#: The columns of ``data/figures.csv``, in order.
-FIGURE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "section",
-    "topic_zh",
-    "topic_en",
-    "indicator_zh",
-    "indicator_en",
-    "value",
-    "unit_zh",
-    "base_value",
-    "base_unit",
-    "qualifier",
-    "rounded",
-    "period",
-    "measure",
-    "char_start",
-    "char_end",
-)
 #: A draft has the figures columns and: ``printed`` (text[char_start:char_end]),
 #: ``value_high`` (high end of a range, else ""), ``guess`` (which fields are guessed).
 DRAFT_COLUMNS: tuple[str, ...] = FIGURE_COLUMNS + ("printed", "value_high", "guess")
-#: The columns of ``data/non_figures.csv``.
-NON_FIGURE_COLUMNS: tuple[str, ...] = ("id", "text", "reason", "figure_id", "char_start", "char_end")
 
 #: Every qualifier the extractor emits (the schema's enum, helpers.intervals and helpers.labels hold the same list).
 QUALIFIERS: tuple[str, ...] = ("exact", "more_than", "approx", "estimate", "at_most", "range")
