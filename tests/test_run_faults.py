@@ -39,6 +39,28 @@ BLOCKING_CELL = (
     "os.read(never_written, 1)"
 )
 
+#: A cell that prints "about to die" and blocks only once that output has left the kernel: it listens on its own
+#: kernel's IOPub socket (a SUB socket of its own, subscribed once a probe line comes back) and writes to the FIFO
+#: after its own copy of the message arrived, so the runner has been sent the output before the test kills the kernel.
+PRINT_THEN_BLOCK_CELL = (
+    "import zmq\n"
+    "_pub = get_ipython().kernel.iopub_thread.socket\n"
+    "_sub = zmq.Context.instance().socket(zmq.SUB)\n"
+    "_sub.setsockopt(zmq.SUBSCRIBE, b'')\n"
+    "_sub.connect(_pub.getsockopt(zmq.LAST_ENDPOINT).decode())\n"
+    "def _heard(word, tries):\n"
+    "    for _ in range(tries):\n"
+    "        if _sub.poll(100) and word.encode() in b''.join(_sub.recv_multipart()):\n"
+    "            return True\n"
+    "    return False\n"
+    "for _ in range(600):\n"
+    "    print('probe', flush=True)\n"
+    "    if _heard('probe', 1):\n"
+    "        break\n"
+    "print('about to die', flush=True)\n"
+    "assert _heard('about to die', 600), 'the output never left the kernel'\n" + BLOCKING_CELL
+)
+
 
 def project(root: Path, cells: list[str] | None = None, name: str = "01_cells.ipynb") -> Path:
     """root/notebooks/ with one notebook (a title and ``cells``, or the hello fixture) and root/data/."""
@@ -200,7 +222,7 @@ def test_kernel_that_cannot_start_ends_the_notebook_with_an_error_naming_it(tmp_
 
 def test_kernel_that_dies_mid_cell_is_reported_with_the_cell_its_source_and_last_output(tmp_path):
     # the cell prints, then says it is running and blocks; the test then kills its kernel (as the OOM killer would)
-    root = project(tmp_path, ['print("ready")', 'print("about to die", flush=True)\n' + BLOCKING_CELL])
+    root = project(tmp_path, ['print("ready")', PRINT_THEN_BLOCK_CELL])
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     mark = uuid.uuid4().hex
@@ -210,7 +232,7 @@ def test_kernel_that_dies_mid_cell_is_reported_with_the_cell_its_source_and_last
     os.kill(kernels[0], signal.SIGKILL)
     code, out, err = finish(proc)
     assert code == 1
-    assert '01_cells.ipynb [zh], cell 2 (`print("about to die", flush=True)`): DeadKernelError' in err
+    assert "01_cells.ipynb [zh], cell 2 (`import zmq`): DeadKernelError" in err
     assert "  | os.read(never_written, 1)" in err
     assert "last output:" in err and "  | about to die" in err
     assert wait_gone(marked(mark)) == []
