@@ -188,21 +188,25 @@ def _unit_table() -> dict[str, str]:
     return table
 
 
+def _lengths_by_first(items) -> dict[str, tuple[int, ...]]:
+    """First character → the lengths of the words starting with it, longest first (a pre-filter for look-ups)."""
+    lengths: dict[str, set[int]] = {}
+    for w in items:
+        lengths.setdefault(w[0], set()).add(len(w))
+    return {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
+
+
 UNIT_TABLE: dict[str, str] = _unit_table()
 #: First character of a printed unit → the lengths of the units starting with it, longest first.
-UNIT_LENGTHS: dict[str, tuple[int, ...]] = {}
-for _key in UNIT_TABLE:
-    UNIT_LENGTHS[_key[0]] = tuple(sorted({len(_key), *UNIT_LENGTHS.get(_key[0], ())}, reverse=True))
+UNIT_LENGTHS: dict[str, tuple[int, ...]] = _lengths_by_first(UNIT_TABLE)
 UNIT_MAXLEN = max(map(len, UNIT_TABLE))
 MAG_MAXLEN = max(map(len, MAGNITUDES))
 PLAIN_UNITS = frozenset(UNIT_INFO)
 #: What may follow ``/`` after a unit (元/平方米, 公斤/亩, 元/日): any plain unit or a ``denominator`` word.
 DENOMINATORS = frozenset(UNIT_INFO) | frozenset(words("denominator"))
-DENOMINATOR_LENGTHS: dict[str, tuple[int, ...]] = {}
-for _key in DENOMINATORS:
-    DENOMINATOR_LENGTHS[_key[0]] = tuple(sorted({len(_key), *DENOMINATOR_LENGTHS.get(_key[0], ())}, reverse=True))
+DENOMINATOR_LENGTHS: dict[str, tuple[int, ...]] = _lengths_by_first(DENOMINATORS)
 PERCENT_UNITS = frozenset({"%", "‰", "个百分点"})
-del _e, _key
+del _e
 
 # ---- qualifiers ------------------------------------------------------------------------------------------------
 
