@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# pytest's closing line, e.g. "===== 1009 passed, 6 skipped in 231.99s (0:03:51) =====": one per pytest call
+# (the main suite, then nbval).
+PYTEST_SUMMARY = re.compile(r"^=+ .*\b(passed|failed|error|errors)\b.* in [0-9.]+s\b.*=+$")
 
 
 def log(message: str) -> None:
@@ -122,16 +128,17 @@ def main() -> int:
                     timeout=args.timeout,
                     env={**os.environ, "CI": "true"},
                 )
-                code, tail = proc.returncode, proc.stdout[-12000:]
+                code, out = proc.returncode, proc.stdout
             except subprocess.TimeoutExpired as e:
-                code, tail = "timeout", (e.stdout or b"")[-12000:].decode(errors="replace")
+                code, out = "timeout", (e.stdout or b"").decode(errors="replace")
+            tail = out[-12000:]
             seconds = time.monotonic() - start
             ok = code == 0
             passed += ok
             done += 1
-            summary = next((line for line in reversed(tail.splitlines()) if " passed" in line or " failed" in line), "")
+            summary = "; ".join(line.strip("= ") for line in out.splitlines() if PYTEST_SUMMARY.match(line))
             verdict = "passed" if ok else f"FAILED ({code})"
-            print(f"- run {i}: {verdict} in {seconds:.0f} s; {summary.strip()}", flush=True)
+            print(f"- run {i}: {verdict} in {seconds:.0f} s; {summary}", flush=True)
             if not ok:
                 log(f"run {i} failed:\n{tail}")
     except KeyboardInterrupt:
