@@ -93,7 +93,9 @@ def test_a_printed_minus_belongs_to_the_number(sentence, value):
 
 
 def test_a_dash_between_digits_is_not_a_minus():
-    assert [v for v, _, _ in rows("云溪区电话0531-1234。")] == ["0531", "1234"]
+    assert reasons("云溪区电话0531-1234。") == [("0531", "contact"), ("1234", "contact")]
+    draft = extract_text("云溪区新建学校3-5所，每所补贴2万-3万元。")
+    assert list(zip(draft["value"], draft["value_high"])) == [("3", "5"), ("2", "3")]
 
 
 # ---- units --------------------------------------------------------------------------------------------------
@@ -211,6 +213,28 @@ def test_numbers_joined_by_times_or_plus_are_parts_of_a_name_and_a_plus_sign_is_
     assert printed(text) == ["4.2"]
 
 
+def test_a_number_after_letters_and_a_plus_sign_is_a_figure_when_a_unit_follows_it():
+    assert rows("云溪区数字经济规模实现GDP+3%。") == [("3", "%", "exact")]
+    assert reasons("云溪区打造“N+1”服务体系。") == [("1", "name")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "contacts"),
+    [
+        ("云溪区政务服务咨询电话：0531-86123456。", ["0531", "86123456"]),
+        ("云溪区政务中心传真 (0531)86123457，邮编：250001。", ["0531", "86123457", "250001"]),
+        ("云溪区办事指南另附0531-86123458。", ["0531", "86123458"]),
+    ],
+)
+def test_phone_and_fax_numbers_and_postcodes_are_contacts_not_figures(sentence, contacts):
+    assert [t for t, r in reasons(sentence) if r == "contact"] == contacts
+    assert printed(sentence) == []
+
+
+def test_a_figure_about_telephones_is_still_a_figure():
+    assert rows("云溪区固定电话用户15000户，手机普及率98%。") == [("15000", "户", "exact"), ("98", "%", "exact")]
+
+
 def test_a_shopping_festival_named_by_its_date_is_an_event_name():
     assert ("11", "event_name") in reasons("云溪区“双11”期间网络零售额3.6亿元。")
 
@@ -260,6 +284,21 @@ def test_a_year_range_without_nian_in_a_chart_title_is_a_period():
     text = "图4:2018-2022云溪区地区生产总值及增速\n"
     assert extract_text(text).empty
     assert list(extract_non_figures(text)["reason"]) == ["table_label", "period_marker", "period_marker"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("云溪区每年接待研学游客2.5万～3万人。", ("2.5", "3", "万人")),
+        ("云溪区每户补贴2万-3万元。", ("2", "3", "万元")),
+        ("云溪区年产饲料5千-8千吨。", ("5", "8", "千吨")),
+    ],
+)
+def test_a_range_with_the_magnitude_on_both_ends_takes_the_unit_after_the_high_end(sentence, expected):
+    draft = extract_text(sentence)
+    assert list(zip(draft["value"], draft["value_high"], draft["unit_zh"], draft["qualifier"])) == [
+        (*expected, "range")
+    ]
 
 
 def test_a_range_of_years_followed_by_a_unit_stays_a_range():

@@ -241,7 +241,8 @@ def extract_non_figures(text: str, year: int = 2022) -> pd.DataFrame:
     """Numeric tokens that are not figures, with :data:`NON_FIGURE_COLUMNS` and a reason.
 
     Reasons (:data:`NON_FIGURE_REASONS`): period_marker, award_year, title_year, name, ranking, ordinal,
-    footnote, timestamp, url, event_name, table_label, comparison_year, number_list, index_base.  ``figure_id``
+    footnote, timestamp, url, event_name, table_label, comparison_year, number_list, index_base,
+    contact.  ``figure_id``
     names the draft row (``extract_text``'s ``id``) that the token dates or belongs to, where there is one.
     """
     with _no_gc():

@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "leading_word": "a word dropped from the start of an indicator guess",
     "keep_word": "a word an indicator guess may end with although its last characters are a trailing word (平均)",
     "name_after": "a word right after a bare number that makes the number part of a name (12345热线, 110接警)",
+    "contact_label": "a word before a phone or fax number or a postcode (电话：0531-…, 邮编 250001): not a figure",
     "denominator": "a word that may follow / after a unit in a compound unit and is not a unit itself (元/日)",
     "fold": "characters in traditional script folded to simplified (word: simplified, traditional: traditional)",
 }
@@ -241,6 +242,7 @@ COMPARISON_WORDS = _by_length(words("comparison"))
 COMPARISON_LAST_CHARS = frozenset(w[-1] for w in COMPARISON_WORDS)
 AWARD_CUES = words("award_cue")
 NAME_AFTER = _by_length(words("name_after"))
+CONTACT_LABELS = _by_length(words("contact_label"))
 #: 从 or 由, optionally with a year and 的, right before a number: a starting level.
 START_LEVEL = re.compile("(?:" + "|".join(map(re.escape, words("start_word"))) + ")(?:[0-9]{4}年的?)?$")
 PER_PERSON_MONTH = words("per_person_month")

@@ -52,6 +52,7 @@ NON_FIGURE_REASONS: tuple[str, ...] = (
     "comparison_year",
     "number_list",
     "index_base",
+    "contact",
 )
 
 #: The base units a draft may give (those of helpers.units, the schema's enum); other units get no base value.

@@ -17,6 +17,9 @@ THOUSANDS = frozenset(",，")
 SPACE_THOUSANDS = frozenset(" \u2009\u202f\xa0")
 MIDDLE_DOTS = frozenset("·•・‧")
 DASHES = frozenset("-－—–~～至到")
+#: What may stand between a contact label and its number (电话：(0531)…) and between the number's parts.
+_CONTACT_GAP = frozenset(" ：:（(")
+_CONTACT_JOINS = frozenset("-－—– )）")
 ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: A number next to one of these may be a name, period, ordinal, range, footnote or timestamp (the slow path).
 SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：×+＋")
@@ -153,6 +156,9 @@ class TokenMixin(UnitMixin):
                 return self._non_figure(a, end, "title_year")
             if prev and prev in "表图":  # 表1, 图2: a table's or figure's label
                 return self._non_figure(a, end, "table_label")
+            contact = self._contact(a, end, value)
+            if contact:
+                return contact  # 电话：0531-86123456, 邮编 250001: not a figure
             if prev in "=＝" and is_hundred(value):  # (上年=100), 2010年=100: an index's base, not a figure
                 return self._non_figure(a, end, "index_base")
             list_mark = nxt in "、)）" or (nxt in ".．" and (end + 1 >= n or s[end + 1] not in DIGIT_CHARS))
@@ -170,16 +176,19 @@ class TokenMixin(UnitMixin):
             unit_info = (self._column_unit(a, end), end, end, "")
         unit_zh, unit_end, resume, mid_qual = unit_info
 
-        # a range printed with the unit on both ends: 30%-40%
+        # a range printed with the unit on both ends: 30%-40%; or the magnitude on both ends and the unit after the
+        # high end only: 2.5万～3万人, 5千-8千吨 (the range is in the high end's unit)
         if hi is None and unit_zh and unit_end + 1 < n and s[unit_end] in DASHES and s[unit_end + 1] in DIGIT_CHARS:
             m2 = NUM.match(s, unit_end + 1)
             e2 = m2.end()
             if e2 + 1 < n and s[e2] in DECIMAL_POINTS and s[e2 + 1] in DIGIT_CHARS:
                 e2 = NUM.match(s, e2 + 1).end()
             second = self._unit(e2)
-            if second is not None and second[0] == unit_zh:
+            if second is not None and (
+                second[0] == unit_zh or (unit_zh in lx.MAGNITUDES and second[0].startswith(unit_zh))
+            ):
                 hi = (unit_end + 1, e2)
-                unit_end, resume = second[1], second[2]
+                unit_zh, unit_end, resume = second[0], second[1], second[2]
 
         qualifier = "exact"
         if hi is not None:
@@ -222,6 +231,28 @@ class TokenMixin(UnitMixin):
         self._figure(a, end_printed, value, norm_value(s[hi[0] : hi[1]]) if hi else "", unit_zh, qualifier, unit_end)
         return max(resume, end_printed)
 
+    def _contact(self, a: int, end: int, value: str) -> int:
+        """A phone or fax number or a postcode at ``a`` (→ where scanning resumes, a non-figure per part) or 0.
+
+        It is one when a lexicon ``contact_label`` stands right before it (spaces, a colon or an opening
+        parenthesis in between), or when it is an integer of three digits or more that starts with 0 (an area
+        code: 0531-86123456).  The parts after it, joined by a dash, space or closing parenthesis, go with it.
+        """
+        s, n = self.s, self.n
+        k = a
+        while k > 0 and s[k - 1] in _CONTACT_GAP:
+            k -= 1
+        labelled = any(s.startswith(w, k - len(w)) for w in lx.CONTACT_LABELS if k >= len(w))
+        if not labelled and not (len(value) >= 3 and value[0] == "0" and value.isdigit()):
+            return 0
+        self._non_figure(a, end, "contact")
+        p = end
+        while p + 1 < n and s[p] in _CONTACT_JOINS and s[p + 1] in DIGIT_CHARS:
+            e = NUM.match(s, p + 1).end()
+            self._non_figure(p + 1, e, "contact")
+            p = e
+        return p
+
     def _special(self, a: int, end: int, value: str, prev: str, nxt: str) -> int | tuple[int, int] | None:
         """Names, periods, ordinals (→ resume position, a non-figure) or a range's high end (→ its span)."""
         s, n = self.s, self.n
@@ -237,7 +268,8 @@ class TokenMixin(UnitMixin):
         if nxt in _NAME_JOINS and end + 1 < n and (s[end + 1] in DIGIT_CHARS or s[end + 1] in ASCII_LETTERS):
             return self._non_figure(a, end, "name")
         if prev in _NAME_JOINS and a >= 2 and (s[a - 2] in DIGIT_CHARS or s[a - 2] in ASCII_LETTERS):
-            return self._non_figure(a, end, "name")
+            if s[a - 2] in DIGIT_CHARS or not (self._unit(end) or ("",))[0]:
+                return self._non_figure(a, end, "name")  # (“N+1”; but GDP+3% is a figure with its unit)
         # names: 5G, G20, 4K, TOP10 (ranking)
         if prev in ASCII_LETTERS or (prev in "-_" and a >= 2 and s[a - 2] in ASCII_LETTERS):
             reason = "ranking" if s[max(0, a - 3) : a].upper() == "TOP" else "name"
