@@ -2,6 +2,8 @@
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# seconds a notebook's kernel may take to start under nbval (its default, 60, was once too short under load)
+KERNEL_START_TIMEOUT ?= 180
 SOURCE ?= ../shared/source/000_2bd6ca4ad038a17f.txt
 export REPORT_SOURCE ?= $(abspath $(SOURCE))
 export CITY_SOURCE ?= $(abspath ../shared/source/jinan_2022_communique_excerpt.txt)
@@ -25,7 +27,7 @@ test: ## run every test: lint, units, loader, audit, relations, notebooks (nbval
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
-	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-current-env notebooks
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-current-env --nbval-kernel-startup-timeout $(KERNEL_START_TIMEOUT) notebooks
 
 lint: setup ## ruff check and ruff format --check (pinned in requirements.lock; configured in pyproject.toml)
 	@$(PY) -m ruff check $(LINT_PATHS)

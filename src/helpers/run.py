@@ -206,7 +206,7 @@ def register(sub) -> None:
     p.add_argument(
         "--start-timeout",
         type=_positive_int,
-        default=60,
+        default=180,
         metavar="SECONDS",
         help="fail a notebook whose kernel has not started after this (default: %(default)s)",
     )
@@ -630,7 +630,7 @@ class Settings:
     """Every timeout of a run, in seconds."""
 
     timeout: int | None = 600  # one cell
-    start_timeout: int = 60  # one kernel's start
+    start_timeout: int = 180  # one kernel's start
     worker_timeout: int = 3600  # one notebook's worker, all cells
 
 
