@@ -231,6 +231,12 @@ def test_phone_and_fax_numbers_and_postcodes_are_contacts_not_figures(sentence, 
     assert printed(sentence) == []
 
 
+def test_a_number_after_a_contact_and_a_space_is_not_part_of_it():
+    text = "云溪区政务中心电话：86123456 2022年新增企业860家。"
+    assert [t for t, r in reasons(text) if r == "contact"] == ["86123456"]
+    assert rows(text) == [("860", "家", "exact")]
+
+
 def test_a_figure_about_telephones_is_still_a_figure():
     assert rows("云溪区固定电话用户15000户，手机普及率98%。") == [("15000", "户", "exact"), ("98", "%", "exact")]
 

@@ -20,6 +20,7 @@ DASHES = frozenset("-－—–~～至到")
 #: What may stand between a contact label and its number (电话：(0531)…) and between the number's parts.
 _CONTACT_GAP = frozenset(" ：:（(")
 _CONTACT_JOINS = frozenset("-－—– )）")
+_NOT_CONTACT_NEXT = frozenset("年月日.．")
 ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: A number next to one of these may be a name, period, ordinal, range, footnote or timestamp (the slow path).
 SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：×+＋")
@@ -249,6 +250,8 @@ class TokenMixin(UnitMixin):
         p = end
         while p + 1 < n and s[p] in _CONTACT_JOINS and s[p + 1] in DIGIT_CHARS:
             e = NUM.match(s, p + 1).end()
+            if e < n and (s[e] in _NOT_CONTACT_NEXT or (self._unit(e) or ("",))[0]):
+                break  # 电话：86123456 2022年…: the next number is a year or a figure, not a part of the contact
             self._non_figure(p + 1, e, "contact")
             p = e
         return p
