@@ -274,6 +274,24 @@ def test_help_documents_every_option():
     assert undocumented == []
 
 
+def test_timeout_options_default_to_the_settings_a_run_uses():
+    import argparse
+    import dataclasses
+
+    parser = argparse.ArgumentParser()
+    run.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["run"])
+    defaults = {f.name: f.default for f in dataclasses.fields(run.Settings)}
+    assert {name: getattr(args, name) for name in defaults} == defaults
+
+
+def test_make_test_gives_nbval_kernels_the_start_timeout_a_run_uses():
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"^KERNEL_START_TIMEOUT \?= (\d+)$", makefile, re.M)
+    assert found, "Makefile: no KERNEL_START_TIMEOUT ?= N line"
+    assert int(found.group(1)) == run.Settings.start_timeout
+
+
 # ---- refresh -------------------------------------------------------------------------------------------
 
 

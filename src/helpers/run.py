@@ -199,21 +199,21 @@ def register(sub) -> None:
     p.add_argument(
         "--timeout",
         type=_positive_int,
-        default=600,
+        default=Settings.timeout,
         metavar="SECONDS",
         help="fail a cell that runs longer than this (default: %(default)s)",
     )
     p.add_argument(
         "--start-timeout",
         type=_positive_int,
-        default=180,
+        default=Settings.start_timeout,
         metavar="SECONDS",
         help="fail a notebook whose kernel has not started after this (default: %(default)s)",
     )
     p.add_argument(
         "--worker-timeout",
         type=_positive_int,
-        default=3600,
+        default=Settings.worker_timeout,
         metavar="SECONDS",
         help="kill a notebook's worker (and its kernel) that has not finished after this (default: %(default)s)",
     )
