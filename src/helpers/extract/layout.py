@@ -138,23 +138,20 @@ def headings(text: str, paras: list[Para]) -> list[int]:
     starts = []
     for k in range(len(paras)):
         a = paras[k]
-        first = text[a.start : a.end]
-        if (
-            a.end - a.start <= _NUMBERED_HEADING_MAX
-            and _NUMBERED_HEADING.match(first)
-            and first[-1] not in _TERMINALS
-            and "。" not in first
-        ):
-            starts.append(a.start)
-            continue
+        length = a.end - a.start
+        if length <= _NUMBERED_HEADING_MAX:  # the line is copied only when it is short enough to be a heading
+            first = text[a.start : a.end]
+            if _NUMBERED_HEADING.match(first) and first[-1] not in _TERMINALS and "。" not in first:
+                starts.append(a.start)
+                continue
         if k + 1 >= len(paras):
             break
         b = paras[k + 1]
         if a.blank_after or not a.blank_before:
             continue
-        if a.end - a.start > 12 or b.end - b.start > _HEADING_MAX:
+        if length > 12 or b.end - b.start > _HEADING_MAX:
             continue
-        lines = first + text[b.start : b.end]
+        lines = text[a.start : a.end] + text[b.start : b.end]
         if _WORD_BREAK.search(lines) or any(c in lines for c in " \u3000") or "记者" in lines:
             continue
         if k + 2 < len(paras) and not paras[k + 2].blank_before:

@@ -189,17 +189,21 @@ def _unit_table() -> dict[str, str]:
     return table
 
 
-def _lengths_by_first(items) -> dict[str, tuple[int, ...]]:
-    """First character → the lengths of the words starting with it, longest first (a pre-filter for look-ups)."""
+def _lengths_by_first(items, prefix: int = 1) -> dict[str, tuple[int, ...]]:
+    """First ``prefix`` characters → the lengths of the words (of at least that length) starting with them, longest
+    first (a pre-filter for look-ups)."""
     lengths: dict[str, set[int]] = {}
     for w in items:
-        lengths.setdefault(w[0], set()).add(len(w))
+        if len(w) >= prefix:
+            lengths.setdefault(w[:prefix], set()).add(len(w))
     return {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
 
 
 UNIT_TABLE: dict[str, str] = _unit_table()
 #: First character of a printed unit → the lengths of the units starting with it, longest first.
 UNIT_LENGTHS: dict[str, tuple[int, ...]] = _lengths_by_first(UNIT_TABLE)
+#: First two characters of a printed unit of two or more characters → the lengths of those units, longest first.
+UNIT_LENGTHS_2: dict[str, tuple[int, ...]] = _lengths_by_first(UNIT_TABLE, prefix=2)
 UNIT_MAXLEN = max(map(len, UNIT_TABLE))
 MAG_MAXLEN = max(map(len, MAGNITUDES))
 PLAIN_UNITS = frozenset(UNIT_INFO)

@@ -10,7 +10,7 @@ from helpers.extract import lexicon as lx
 from helpers.extract.guesses import measure, ratio_part, topic, trim_indicator
 from helpers.extract.layout import headings, paragraphs, reading_units
 from helpers.extract.numerals import NumeralMixin
-from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, is_rounded
+from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, is_rounded, new_row
 from helpers.extract.rows import base as base_of
 from helpers.extract.scope import DIGIT_CHARS, Scope, ScopeMixin
 from helpers.extract.tokens import NUM, URL, TokenMixin
@@ -20,6 +20,7 @@ WINDOW = 40
 #: Breaks that end a clause (、 enumerates inside a clause); and with 、 (for indicator words).
 CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n]")
 _COMMAS = frozenset("，,：:")
+_START = re.Match.start  # a match's start offset, for map()
 _SPACES = " \t\r\u3000\xa0"
 _NOUN_STOPS = re.compile(
     r"[，。；：！？,;:!?、\n0-9０-９等的和及与在]|全部|均|已|被|实现|完成|加快|加速|建设|实施|设立|落地|竣工|投入|入选|获评|位列"
@@ -87,7 +88,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         self.url_i = 0
 
         # clause breaks: an array in a long unit (8 bytes a break, filled from the iterator, no list on the way)
-        breaks = (m.start() for m in CLAUSE_BREAK.finditer(s))
+        breaks = map(_START, CLAUSE_BREAK.finditer(s))  # each match's start, taken in C
         self.breaks = array("q", breaks) if len(s) > 4096 else list(breaks)
         # period words and 预计 (and, when asked, Chinese numerals), read in text order with the digits
         has_event = any(c in s for c in lx.EVENT_FIRST_CHARS) if len(s) < 64 else lx.EVENT.search(s) is not None
@@ -205,22 +206,25 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         if self.topic is None:
             self.topic = topic(s)
         self.figures.append(
-            DraftRow(
-                self.section,
-                self.topic,
-                indicator,
-                value,
-                unit_zh,
-                base_value,
-                base_unit,
-                qualifier,
-                rounded,
-                period,
-                part[1] if part is not None else measure(unit_zh, base_unit, clause, after),
-                cs,
-                ce,
-                printed,
-                value_high,
+            new_row(
+                DraftRow,
+                (
+                    self.section,
+                    self.topic,
+                    indicator,
+                    value,
+                    unit_zh,
+                    base_value,
+                    base_unit,
+                    qualifier,
+                    rounded,
+                    period,
+                    part[1] if part is not None else measure(unit_zh, base_unit, clause, after),
+                    cs,
+                    ce,
+                    printed,
+                    value_high,
+                ),
             )
         )
         if period and sc.marker_rows:

@@ -40,6 +40,7 @@ _LIST_SEPARATORS = frozenset(",，、 ")
 _LIST_START = frozenset("（(：:。；;\n")
 #: Currencies printed between 约合 and the number (约合人民币3亿元).
 _CURRENCY_WORDS = ("人民币", "美元", "欧元", "港元")
+_CURRENCY_LAST_CHARS = frozenset(w[-1] for w in _CURRENCY_WORDS)
 
 
 def norm_value(printed: str) -> str:
@@ -179,7 +180,12 @@ class TokenMixin(UnitMixin):
 
         # a range printed with the unit on both ends: 30%-40%; or the magnitude on both ends and the unit after the
         # high end only: 2.5万～3万人, 5千-8千吨 (the range is in the high end's unit)
-        if hi is None and unit_zh and unit_end + 1 < n and s[unit_end] in DASHES and s[unit_end + 1] in DIGIT_CHARS:
+        if (
+            hi is None
+            and s[unit_end : unit_end + 1] in DASHES
+            and unit_zh
+            and s[unit_end + 1 : unit_end + 2] in DIGIT_CHARS
+        ):
             m2 = NUM.match(s, unit_end + 1)
             e2 = m2.end()
             if e2 + 1 < n and s[e2] in DECIMAL_POINTS and s[e2 + 1] in DIGIT_CHARS:
@@ -198,7 +204,12 @@ class TokenMixin(UnitMixin):
             before = self._before_qualifier(a) if a and s[a - 1] in lx.QUALIFIER_LAST_CHARS else ""
             if not before and a and s[a - 1] in lx.LINK_LAST_CHARS:
                 before = self._linked_qualifier(a)  # 约为120万人, 超过了1200家: a linking word in between
-            if not before and a >= 5 and s.startswith(_CURRENCY_WORDS, a - 3 if s[a - 1] == "币" else a - 2):
+            if (
+                not before
+                and s[a - 1] in _CURRENCY_LAST_CHARS
+                and a >= 5
+                and s.startswith(_CURRENCY_WORDS, a - 3 if s[a - 1] == "币" else a - 2)
+            ):
                 k = a - 3 if s[a - 1] == "币" else a - 2  # 约合人民币3亿元, 约合美元…
                 before = self._before_qualifier(k) if s[k - 1] in lx.QUALIFIER_LAST_CHARS else ""
             after = (

@@ -29,7 +29,7 @@ class UnitMixin:
         公斤/亩, 立方米/秒 (unit_zh as printed; a rate, with no base value unless the lexicon lists it whole).
         """
         found = self._simple_unit(p)
-        if found is None or not found[0] or found[1] >= self.n or self.s[found[1]] != "/":
+        if found is None or self.s[found[1] : found[1] + 1] != "/" or not found[0]:
             return found
         q = found[1] + 1
         for length in lx.DENOMINATOR_LENGTHS.get(self.s[q : q + 1], ()):
@@ -41,19 +41,26 @@ class UnitMixin:
     def _simple_unit(self, p: int) -> tuple[str, int, int, str] | None:
         s = self.s
         mid = ""
-        if p + 1 < self.n and s[p] == " " and s[p + 1] in lx.UNIT_LENGTHS:
-            found = self._unit(p + 1)  # 增长 4.7 %: one space before the unit (older layouts)
-            if found is not None and found[0]:
-                return found
-        if p < self.n and s[p] in lx.BETWEEN_QUALIFIERS:
-            mid = lx.BETWEEN_QUALIFIERS[s[p]]
+        c = s[p : p + 1]  # "" at the end of the text
+        if c == " ":
+            if s[p + 1 : p + 2] in lx.UNIT_LENGTHS:
+                found = self._unit(p + 1)  # 增长 4.7 %: one space before the unit (older layouts)
+                if found is not None and found[0]:
+                    return found
+        elif c in lx.BETWEEN_QUALIFIERS:
+            mid = lx.BETWEEN_QUALIFIERS[c]
             p += 1
-        lengths = lx.UNIT_LENGTHS.get(s[p : p + 1])
-        if lengths:
-            for length in lengths:
+            c = s[p : p + 1]
+        if c in lx.UNIT_LENGTHS:
+            # longest first: the units of two or more characters that start with the next two, then a one-character
+            # unit (亿元 before 亿; a magnitude alone is found below)
+            for length in lx.UNIT_LENGTHS_2.get(s[p : p + 2], ()):
                 unit = lx.UNIT_TABLE.get(s[p : p + length])
                 if unit is not None:
                     return unit, p + length, p + length, mid
+            unit = lx.UNIT_TABLE.get(c)
+            if unit is not None:
+                return unit, p + 1, p + 1, mid
         # magnitude, then 余/多, then unit: 1万余人
         for length in range(min(lx.MAG_MAXLEN, self.n - p), 0, -1):
             mag = s[p : p + length]
