@@ -261,7 +261,7 @@ class TokenMixin(UnitMixin):
         p = end
         while p + 1 < n and s[p] in _CONTACT_JOINS and s[p + 1] in DIGIT_CHARS:
             e = NUM.match(s, p + 1).end()
-            if e < n and (s[e] in _NOT_CONTACT_NEXT or (self._unit(e) or ("",))[0]):
+            if e < n and (s[e] in _NOT_CONTACT_NEXT or self._unit_word(e)):
                 break  # 电话：86123456 2022年…: the next number is a year or a figure, not a part of the contact
             self._non_figure(p + 1, e, "contact")
             p = e
@@ -282,7 +282,7 @@ class TokenMixin(UnitMixin):
         if nxt in _NAME_JOINS and end + 1 < n and (s[end + 1] in DIGIT_CHARS or s[end + 1] in ASCII_LETTERS):
             return self._non_figure(a, end, "name")
         if prev in _NAME_JOINS and a >= 2 and (s[a - 2] in DIGIT_CHARS or s[a - 2] in ASCII_LETTERS):
-            if s[a - 2] in DIGIT_CHARS or not (self._unit(end) or ("",))[0]:
+            if s[a - 2] in DIGIT_CHARS or not self._unit_word(end):
                 return self._non_figure(a, end, "name")  # (“N+1”; but GDP+3% is a figure with its unit)
         # names: 5G, G20, 4K, TOP10 (ranking)
         if prev in ASCII_LETTERS or (prev in "-_" and a >= 2 and s[a - 2] in ASCII_LETTERS):
@@ -302,7 +302,7 @@ class TokenMixin(UnitMixin):
             y1, y2 = small_int(value, 1900, 2100), small_int(high_v, 1900, 2100)
             if y1 and y2 and after == "年" and len(value) == 4 and y1 <= y2:
                 return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
-            if y1 and y2 and len(value) == 4 and len(high_v) == 4 and y1 < y2 and not (self._unit(hi[1]) or ("",))[0]:
+            if y1 and y2 and len(value) == 4 and len(high_v) == 4 and y1 < y2 and not self._unit_word(hi[1]):
                 # 2011-2015 without 年 (a chart's title): two years in order and no unit after, a period range
                 return self._period_marker(a, end, hi, f"{y1:04d}-01/{y2:04d}-12")
         if nxt == "月":

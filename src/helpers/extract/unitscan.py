@@ -38,6 +38,11 @@ class UnitMixin:
                 return f"{found[0]}/{word}", q + length, q + length, found[3]
         return found
 
+    def _unit_word(self, p: int) -> str:
+        """The unit printed at ``p`` (``unit_zh`` of :meth:`_unit`), "" when there is none."""
+        found = self._unit(p)
+        return found[0] if found is not None else ""
+
     def _simple_unit(self, p: int) -> tuple[str, int, int, str] | None:
         s = self.s
         mid = ""
