@@ -7,6 +7,8 @@ KERNEL_START_TIMEOUT ?= 180
 SOURCE ?= ../shared/source/000_2bd6ca4ad038a17f.txt
 export REPORT_SOURCE ?= $(abspath $(SOURCE))
 export CITY_SOURCE ?= $(abspath ../shared/source/jinan_2022_communique_excerpt.txt)
+# the extractor `make bench` times this one against: the last revision with the one-module extractor (src/helpers/extract.py)
+BENCH_AGAINST ?= 3971f9e
 
 .PHONY: help setup report test lint notebooks lab validate bench clean
 #: What `make lint` checks (the whole tree by default).
@@ -45,7 +47,7 @@ lab: setup ## open the notebooks in JupyterLab, in the project's environment
 
 bench: setup ## measure the collection and the extractor; writes bench/results.md
 	@mkdir -p bench
-	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py; } > bench/results.md.tmp
+	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py --against $(BENCH_AGAINST); } > bench/results.md.tmp
 	@mv bench/results.md.tmp bench/results.md && cat bench/results.md
 
 clean: ## remove build/ (the site, executed notebooks, tables and the cache of executed notebooks)

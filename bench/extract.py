@@ -1,6 +1,6 @@
 """Throughput of the figure extractor on a synthetic corpus built from the source article.
 
-    .venv/bin/python bench/extract.py [--sizes 1 10] [--repeat 3] [--source PATH] [--no-memory]
+    .venv/bin/python bench/extract.py [--sizes 1 10] [--repeat 3] [--source PATH] [--no-memory] [--against REV]
 
 The source article (``$REPORT_SOURCE``, default ``../shared/source/…`` beside the
 checkout) is repeated until the corpus holds at least 1 MB and 10 MB of UTF-8
@@ -12,15 +12,23 @@ targets (>= 5 MB/s; the 10 MB corpus taking no more than 11x the time of the
 1 MB one; peak memory at most about 20x the input, also on dense numeric text) and whether each is met.
 It reports; it does not assert.  Without the
 source it says so and exits 0.
+
+``--against REV`` also times the extractor of git revision REV (its ``src/`` exported with ``git archive`` into a
+temporary folder) on the same 1 MB corpus, alternately with this checkout's, each run in a fresh process: the
+issue's "speed as before or better" on the host at hand, whatever that host's speed.  ``make bench`` passes
+the last revision with the one-module extractor the issue measured (``BENCH_AGAINST`` in the Makefile).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -119,12 +127,102 @@ def dense_rows(size_mb: float = 1.0) -> list[tuple[str, float, int, float, float
     return out
 
 
+#: One timing in a fresh process: argv is src folder, source path, MB, repeat; prints JSON (best CPU s, figures).
+_CHILD = """
+import json, sys, time
+src, source, size, repeat = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+sys.path.insert(0, src)
+import helpers
+if not helpers.__file__.startswith(src):
+    sys.exit(f"helpers imported from {helpers.__file__}, not from {src}")
+from helpers.extract import extract_text
+text = open(source, encoding="utf-8").read()
+body = text * max(1, -(-int(size * 10**6) // len(text.encode("utf-8"))))
+extract_text(text, year=2022)
+best, figures = float("inf"), 0
+for _ in range(repeat):
+    c0 = time.process_time()
+    figures = len(extract_text(body, year=2022))
+    best = min(best, time.process_time() - c0)
+print(json.dumps({"cpu": best, "figures": figures}))
+"""
+
+#: Seconds one timing process may take before it is stopped.
+CHILD_TIMEOUT = 600
+
+
+def export_src(rev: str, into: Path) -> tuple[Path, str]:
+    """``src/`` of git revision ``rev`` written under ``into``; (that src folder, the revision's short hash)."""
+
+    def git(*args: str, **kw) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(ROOT), *args], check=True, timeout=120, **kw)
+
+    try:
+        short = git("rev-parse", "--short", f"{rev}^{{commit}}", capture_output=True, text=True).stdout.strip()
+        archive = git("archive", "--format=tar", short, "src", capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True, timeout=120)
+    except subprocess.CalledProcessError as exc:
+        detail = exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr or ""
+        raise SystemExit(f"--against {rev}: {' '.join(map(str, exc.cmd))} failed: {detail.strip()}") from exc
+    return into / "src", short
+
+
+def time_in_child(src: Path, source: Path, size: float, repeat: int) -> dict:
+    """Best CPU seconds of ``repeat`` runs of ``src``'s extract_text on the ``size`` MB corpus, in a new process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(src), str(source), str(size), str(repeat)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"timing {src} failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def against(rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 1.0) -> list[str]:
+    """Markdown lines: this checkout's extractor and ``rev``'s, timed alternately (``rounds`` x ``repeat`` runs)."""
+    here = ROOT / "src"
+    with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
+        there, short = export_src(rev, Path(tmp))
+        times: dict[str, list[float]] = {"this checkout": [], short: []}
+        figures: dict[str, int] = {}
+        for _ in range(rounds):
+            for name, src in (("this checkout", here), (short, there)):
+                r = time_in_child(src, source, size, repeat)
+                times[name].append(r["cpu"])
+                figures[name] = r["figures"]
+    best = {name: min(ts) for name, ts in times.items()}
+    lines = [
+        f"The same {size:g} MB corpus through this checkout's extractor and through {rev}'s ({short}), alternately,"
+        f" {rounds} rounds of {repeat} runs, each round in a fresh process; best CPU seconds of each round:\n",
+        "| extractor | figures | CPU time per round (s) | best (s) | MB per CPU second |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for name, ts in times.items():
+        lines.append(
+            f"| {name} | {figures[name]:,} | {', '.join(f'{t:.3f}' for t in ts)} | {best[name]:.3f} | "
+            f"{size / best[name]:.2f} |"
+        )
+    ratio = best["this checkout"] / best[short]
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+        f"| as fast as {short} or faster (best CPU time) | {ratio:.2f} x its time | {'yes' if ratio <= 1 else 'no'} |",
+    ]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10], help="corpus sizes in MB (default: 1 10)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median counts (default: 3)")
     parser.add_argument("--source", type=Path, default=Path(os.environ.get("REPORT_SOURCE") or DEFAULT_SOURCE))
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument(
+        "--against", metavar="REV", help="also time git revision REV's extractor on the 1 MB corpus, alternately"
+    )
     args = parser.parse_args(argv)
 
     print("## Extractor throughput\n")
@@ -213,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
             f"\n| peak memory <= {MAX_PEAK_RATIO:g} x input (every input above) | worst {worst:.1f} x | "
             f"{'yes' if worst <= MAX_PEAK_RATIO else 'no'} |"
         )
+    if args.against:
+        print(f"\nAgainst {args.against}:\n")
+        print("\n".join(against(args.against, args.source, args.repeat)))
     if busy:
         print(
             "\nThe machine was busy (load average above 0.75 per CPU): wall-clock times include waiting "

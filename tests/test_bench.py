@@ -1,0 +1,41 @@
+"""bench/extract.py's comparison with an earlier revision: it exports that revision's src/, or names what failed."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+needs_git = pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a checkout with history"
+)
+
+
+@needs_git
+def test_against_exports_the_revisions_extractor(tmp_path):
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    src, short = _bench().export_src("HEAD", tmp_path)
+    assert short == head
+    assert (src / "helpers" / "extract" / "__init__.py").is_file()
+
+
+@needs_git
+def test_against_an_unknown_revision_fails_naming_it(tmp_path):
+    with pytest.raises(SystemExit, match=r"--against no-such-revision: git .* failed"):
+        _bench().export_src("no-such-revision", tmp_path)
+    assert list(tmp_path.iterdir()) == []
