@@ -202,17 +202,9 @@ class DraftColumns:
         self.codes: dict[str, array] = {name: array("i") for name in _STR_FIELDS}
         self.categories: dict[str, dict[str, int]] = {name: {} for name in _STR_FIELDS}
         self._buffer: list[DraftRow] = []
-        # where each field of a DraftRow goes, in DraftRow's order, for flush's loop
-        self._slots = [
-            (self.ints[name], None)
-            if name in _INT_FIELDS
-            else (self.base_value, None)
-            if name == "base_value"
-            else (self.rounded, None)
-            if name == "rounded"
-            else (self.codes[name], self.categories[name])
-            for name in DraftRow._fields
-        ]
+        # (column, categories or None) for each field of a DraftRow, in its order, for flush's loop
+        columns = {**self.ints, "base_value": self.base_value, "rounded": self.rounded, **self.codes}
+        self._slots = [(columns[name], self.categories.get(name)) for name in DraftRow._fields]
 
     def append(self, row: DraftRow) -> None:
         buffer = self._buffer
