@@ -127,18 +127,17 @@ def dense_rows(size_mb: float = 1.0) -> list[tuple[str, float, int, float, float
     return out
 
 
-#: One timing in a fresh process: argv is src folder, source path, MB, repeat; prints JSON (best CPU s, figures).
+#: One timing in a fresh process: argv is src folder, corpus file, repeat; prints JSON (best CPU s, figures).
 _CHILD = """
 import json, sys, time
-src, source, size, repeat = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+src, path, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sys.path.insert(0, src)
 import helpers
 if not helpers.__file__.startswith(src):
     sys.exit(f"helpers imported from {helpers.__file__}, not from {src}")
 from helpers.extract import extract_text
-text = open(source, encoding="utf-8").read()
-body = text * max(1, -(-int(size * 10**6) // len(text.encode("utf-8"))))
-extract_text(text, year=2022)
+body = open(path, encoding="utf-8").read()
+extract_text(body[:20000], year=2022)
 best, figures = float("inf"), 0
 for _ in range(repeat):
     c0 = time.process_time()
@@ -167,10 +166,11 @@ def export_src(rev: str, into: Path) -> tuple[Path, str]:
     return into / "src", short
 
 
-def time_in_child(src: Path, source: Path, size: float, repeat: int) -> dict:
-    """Best CPU seconds of ``repeat`` runs of ``src``'s extract_text on the ``size`` MB corpus, in a new process."""
+def time_in_child(src: Path, body: Path, repeat: int) -> dict:
+    """Best CPU seconds of ``repeat`` runs of ``src``'s extract_text on the corpus in file ``body``, in a new
+    process."""
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(src), str(source), str(size), str(repeat)],
+        [sys.executable, "-c", _CHILD, str(src), str(body), str(repeat)],
         capture_output=True,
         text=True,
         timeout=CHILD_TIMEOUT,
@@ -185,11 +185,15 @@ def against(rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 
     here = ROOT / "src"
     with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
         there, short = export_src(rev, Path(tmp))
+        body = Path(tmp) / "corpus.txt"  # built once here, so both extractors read the same text
+        text = corpus(read_report(source), size)
+        body.write_text(text, encoding="utf-8")
+        mb = len(text.encode("utf-8")) / MB
         times: dict[str, list[float]] = {"this checkout": [], short: []}
         figures: dict[str, int] = {}
         for _ in range(rounds):
             for name, src in (("this checkout", here), (short, there)):
-                r = time_in_child(src, source, size, repeat)
+                r = time_in_child(src, body, repeat)
                 times[name].append(r["cpu"])
                 figures[name] = r["figures"]
     best = {name: min(ts) for name, ts in times.items()}
@@ -202,7 +206,7 @@ def against(rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 
     for name, ts in times.items():
         lines.append(
             f"| {name} | {figures[name]:,} | {', '.join(f'{t:.3f}' for t in ts)} | {best[name]:.3f} | "
-            f"{size / best[name]:.2f} |"
+            f"{mb / best[name]:.2f} |"
         )
     ratio = best["this checkout"] / best[short]
     lines += [

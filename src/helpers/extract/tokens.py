@@ -20,7 +20,7 @@ DASHES = frozenset("-－—–~～至到")
 #: What may stand between a contact label and its number (电话：(0531)…) and between the number's parts.
 _CONTACT_GAP = frozenset(" ：:（(")
 _CONTACT_JOINS = frozenset("-－—– )）")
-_NOT_CONTACT_NEXT = frozenset("年月日.．")
+_NOT_CONTACT_NEXT = frozenset("年月日") | DECIMAL_POINTS  # a year, a date or a decimal: not a contact's part
 ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: A number next to one of these may be a name, period, ordinal, range, footnote or timestamp (the slow path).
 SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：×+＋")
@@ -206,8 +206,8 @@ class TokenMixin(UnitMixin):
                 before = self._linked_qualifier(a)  # 约为120万人, 超过了1200家: a linking word in between
             if (
                 not before
-                and s[a - 1] in _CURRENCY_LAST_CHARS
                 and a >= 5
+                and s[a - 1] in _CURRENCY_LAST_CHARS
                 and s.startswith(_CURRENCY_WORDS, a - 3 if s[a - 1] == "币" else a - 2)
             ):
                 k = a - 3 if s[a - 1] == "币" else a - 2  # 约合人民币3亿元, 约合美元…
