@@ -182,6 +182,8 @@ def _ids(prefix: str, count: int) -> list[str]:
 
 
 _INT_FIELDS = ("section", "char_start", "char_end")
+#: The numpy type of each array column's typecode (8-byte integers, doubles, 4-byte codes).
+_DTYPES = {"q": "int64", "d": "float64", "i": "int32"}
 _STR_FIELDS = tuple(f for f in DraftRow._fields if f not in (*_INT_FIELDS, "base_value", "rounded"))
 
 
@@ -216,14 +218,19 @@ class DraftColumns:
         """Move the buffered rows into the columns (a string column's new values get the next codes)."""
         if not self._buffer:
             return
+        import numpy as np
+
+        count = len(self._buffer)
         for (column, categories), values in zip(self._slots, zip(*self._buffer)):
-            if categories is None:
-                column.extend(values)  # array("q"), array("d"), bytearray of 0/1 (bools are ints)
-                continue
-            for value in dict.fromkeys(values):  # the distinct values, in order of first appearance
-                if value not in categories:
-                    categories[value] = len(categories)
-            column.extend(map(categories.__getitem__, values))
+            if categories is not None:
+                for value in dict.fromkeys(values):  # the distinct values, in order of first appearance
+                    if value not in categories:
+                        categories[value] = len(categories)
+                values = map(categories.__getitem__, values)
+            if isinstance(column, bytearray):
+                column.extend(values)  # rounded: bools are the bytes 0 and 1
+            else:  # numpy converts the numbers in C at a third of array.extend's cost per item, then copies the bytes
+                column.frombytes(np.fromiter(values, dtype=_DTYPES[column.typecode], count=count).tobytes())
         self._buffer = []
 
     def __len__(self) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from array import array
 
 from helpers.extract import lexicon as lx
 from helpers.extract.guesses import measure, ratio_part, topic, trim_indicator
@@ -19,8 +18,11 @@ from helpers.extract.tokens import NUM, URL, TokenMixin
 WINDOW = 40
 #: Breaks that end a clause (、 enumerates inside a clause); and with 、 (for indicator words).
 CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n]")
+#: Up to the last clause break of a span (the match ends right after it): greedy, so the regex engine backs up
+#: from the span's end to the nearest break, in C.
+_LAST_BREAK = re.compile(r"(?s:.*)" + CLAUSE_BREAK.pattern)
 _COMMAS = frozenset("，,：:")
-_START = re.Match.start  # a match's start offset, for map()
+_RATIO_COLONS = frozenset(":：∶")
 _SPACES = " \t\r\u3000\xa0"
 _NOUN_STOPS = re.compile(
     r"[，。；：！？,;:!?、\n0-9０-９等的和及与在]|全部|均|已|被|实现|完成|加快|加速|建设|实施|设立|落地|竣工|投入|入选|获评|位列"
@@ -47,14 +49,18 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         for unit in reading_units(text, paras):
             if len(unit) == 1:
                 p = paras[unit[0]]
-                if not self.chinese_numerals and search(text, p.start, p.end) is None:
+                first = search(text, p.start, p.end)
+                if first is None and not self.chinese_numerals:
                     continue  # nothing to read: a heading, a caption
-                self._scan_unit([(p.start, p.end)], heads)
+                # the digits are read from the first number on (the text before it was just searched)
+                skip = first.start() - p.start if first is not None else p.end - p.start
+                self._scan_unit([(p.start, p.end)], heads, skip)
             else:
                 self._scan_unit([(paras[k].start, paras[k].end) for k in unit], heads)
         self.non_figures.sort(key=lambda r: r.char_start)
 
-    def _scan_unit(self, pieces: list[tuple[int, int]], heads: list[int]) -> None:
+    def _scan_unit(self, pieces: list[tuple[int, int]], heads: list[int], first: int = 0) -> None:
+        """Read one reading unit (its pieces joined); ``first``: where its first digit may be (a lower bound)."""
         text = self.text
         if len(pieces) == 1:
             base = pieces[0][0]
@@ -87,18 +93,14 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         self.urls = [m.span() for m in URL.finditer(s)] if ("http" in s or "www." in s) else []
         self.url_i = 0
 
-        # clause breaks: an array in a long unit (8 bytes a break, filled from the iterator, no list on the way)
-        breaks = map(_START, CLAUSE_BREAK.finditer(s))  # each match's start, taken in C
-        self.breaks = array("q", breaks) if len(s) > 4096 else list(breaks)
         # period words and 预计 (and, when asked, Chinese numerals), read in text order with the digits
-        has_event = any(c in s for c in lx.EVENT_FIRST_CHARS) if len(s) < 64 else lx.EVENT.search(s) is not None
-        events = [(m.start(), m.end(), m.group()) for m in lx.EVENT.finditer(s)] if has_event else []
+        events = [(m.start(), m.end(), m.group()) for m in lx.EVENT.finditer(s)]
         if self.chinese_numerals:
             events += [(m.start(), m.end(), None) for m in _CN_NUMERAL.finditer(s)]
             events.sort()
         ev, nev = 0, len(events)
         consumed = 0
-        for m in NUM.finditer(s):
+        for m in NUM.finditer(s, first):
             a = m.start()
             if a < consumed:
                 continue
@@ -157,16 +159,21 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
     ) -> None:
         s = self.s
         sc = self.scope
-        # the clause before the number (back to ，。；： …, at most WINDOW characters)
-        i = bisect.bisect_left(self.breaks, a) - 1
-        start = self.breaks[i] + 1 if i >= 0 else 0
-        opened_by = s[start - 1] if start > 0 else ""
-        if a - start > WINDOW:
-            start, opened_by = a - WINDOW, ""
+        # the clause before the number (back to ，。；： …, at most WINDOW characters); opened_by: the break before it
+        m = _LAST_BREAK.match(s, a - WINDOW - 1 if a > WINDOW else 0, a)
+        if m is not None:
+            start = m.end()
+            opened_by = s[start - 1]
+        else:
+            start, opened_by = (a - WINDOW if a > WINDOW else 0), ""
         clause = s[start:a]
-        # a clause opening with a figure starts a new statement: a used period / 预计 stops here
-        ratio = opened_by in ":：" and start >= 2 and s[start - 2] in DIGIT_CHARS  # 15:61.9: one ratio, one clause
-        if (sc.period_used or sc.estimate_used) and opened_by in _COMMAS and not ratio:
+        # a clause opening with a figure starts a new statement: a used period / 预计 stops here (but 15:61.9 is one
+        # ratio, one clause)
+        if (
+            (sc.period_used or sc.estimate_used)
+            and opened_by in _COMMAS
+            and not (opened_by in ":：" and start >= 2 and s[start - 2] in DIGIT_CHARS)
+        ):
             head = clause
             for word, _ in lx.BEFORE_QUALIFIERS:
                 if head.endswith(word):
@@ -184,7 +191,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             sc.estimate_used = True
             if qualifier == "exact" and not lx.START_LEVEL.search(s, max(0, a - 8), a):
                 qualifier = "estimate"  # but 从2011年的1091亿元: a starting level, printed as known
-        if s[a - 1 : a] in (":", "：", "∶") and self.last_fig_end == a - 1 and qualifier in ("exact", "estimate"):
+        if self.last_fig_end == a - 1 and s[a - 1 : a] in _RATIO_COLONS and qualifier in ("exact", "estimate"):
             qualifier = self.last_qualifier  # 由15:61.9:23.1: the parts of one ratio share a qualifier
 
         if self.cum is None:
@@ -197,9 +204,11 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         part = None if unit_zh else ratio_part(s, a, end)  # 3.5:34.8:61.7: the parts of a ratio
         if part is not None:
             unit_zh = part[0]
-        base_value, base_unit, discrete = base_of(value.lstrip("-"), unit_zh)
         if value[0] == "-":
+            base_value, base_unit, discrete = base_of(value[1:], unit_zh)
             base_value = -base_value
+        else:
+            base_value, base_unit, discrete = base_of(value, unit_zh)
         rounded = is_rounded(value, unit_zh, discrete)
         after = s[unit_end : unit_end + 4]
         indicator = self._indicator(a, clause, unit_zh, unit_end, discrete)

@@ -25,6 +25,11 @@ ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: A number next to one of these may be a name, period, ordinal, range, footnote or timestamp (the slow path).
 SPECIAL_NEXT = ASCII_LETTERS | DASHES | MIDDLE_DOTS | frozenset("月日号季年强名位]］〕/:：×+＋")
 SPECIAL_PREV = ASCII_LETTERS | MINUS_SIGNS | frozenset("第前_[［〔×+＋")
+#: A footnote marker's brackets ([4], ［2］, 〔3〕).
+_FOOTNOTE_OPEN = frozenset("[［〔")
+_FOOTNOTE_CLOSE = frozenset("]］〕")
+#: What may follow a number's first digit run and continue it or make it special.
+_CONTINUES = frozenset("-/.:：") | SPACE_THOUSANDS | THOUSANDS | DECIMAL_POINTS | MIDDLE_DOTS | _FOOTNOTE_CLOSE
 #: Joins that make numbers parts of a name: 7×24小时 (service hours), “1+N”, “1+3+N” (a policy's shape).
 _NAME_JOINS = frozenset("×+＋")
 #: Dates and times: 2019-03-08, 2019/3/8, 2019.03.08, 09:41, 09:41:27 (ASCII digits, bounded repetitions only).
@@ -58,10 +63,6 @@ def norm_value(printed: str) -> str:
     return out
 
 
-def prev_is_bracket(s: str, a: int) -> bool:
-    return a > 0 and s[a - 1] in "[［〔"
-
-
 def small_int(value: str, lo: int, hi: int) -> int | None:
     if len(value) > 4 or not value.isdigit():
         return None
@@ -77,64 +78,67 @@ class TokenMixin(UnitMixin):
         s, n = self.s, self.n
         end = b
         nxt = s[b] if b < n else ""
+        prev = s[a - 1] if a > 0 else ""
         plain = True  # ASCII digits without separators: the printed text is the value
         if self.urls and self._in_url(a):
             return self._non_figure(a, b, "url")
-        if (nxt in "-/." and b - a == 4) or (nxt in ":：" and b - a <= 2):  # 2019-03-08, 09:41
-            m = TIMESTAMP.match(s, a)
-            if m and m.group(4) and (int(m.group(4)) > 23 or int(m.group(5)) > 59):
-                m = None  # 15:61: a ratio, not a time of day
-            if m:  # a date or time: every digit run in it is a non-figure
-                for run in NUM.finditer(s, a, m.end()):
-                    self._non_figure(run.start(), run.end(), "timestamp")
-                return m.end()
-        # thousands separators: 1-3 digits, then groups of exactly three digits
-        if nxt in SPACE_THOUSANDS and b - a <= 3:
-            e = b
-            while (
-                e + 3 < n
-                and s[e] == nxt
-                and s[e + 1] in DIGIT_CHARS
-                and s[e + 2] in DIGIT_CHARS
-                and s[e + 3] in DIGIT_CHARS
-                and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
-            ):
-                e += 4
-            if e > b and self._unit(e) is not None:  # 46 215处: only when a unit follows the groups
-                end, plain = e, False
+        # a date's or time's separator, thousands separators, a decimal point, a footnote's closing bracket (any
+        # other next character, the common case: the number is the digit run, one test)
+        if nxt in _CONTINUES:
+            if (nxt in "-/." and b - a == 4) or (nxt in ":：" and b - a <= 2):  # 2019-03-08, 09:41
+                m = TIMESTAMP.match(s, a)
+                if m and m.group(4) and (int(m.group(4)) > 23 or int(m.group(5)) > 59):
+                    m = None  # 15:61: a ratio, not a time of day
+                if m:  # a date or time: every digit run in it is a non-figure
+                    for run in NUM.finditer(s, a, m.end()):
+                        self._non_figure(run.start(), run.end(), "timestamp")
+                    return m.end()
+            # thousands separators: 1-3 digits, then groups of exactly three digits
+            if nxt in SPACE_THOUSANDS and b - a <= 3:
+                e = b
+                while (
+                    e + 3 < n
+                    and s[e] == nxt
+                    and s[e + 1] in DIGIT_CHARS
+                    and s[e + 2] in DIGIT_CHARS
+                    and s[e + 3] in DIGIT_CHARS
+                    and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
+                ):
+                    e += 4
+                if e > b and self._unit(e) is not None:  # 46 215处: only when a unit follows the groups
+                    end, plain = e, False
+                    nxt = s[end] if end < n else ""
+            elif nxt in THOUSANDS and b - a <= 3:
+                sep = nxt
+                e = b
+                while (
+                    e + 3 < n
+                    and s[e] == sep
+                    and s[e + 1] in DIGIT_CHARS
+                    and s[e + 2] in DIGIT_CHARS
+                    and s[e + 3] in DIGIT_CHARS
+                    and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
+                ):
+                    e += 4
+                if e > b:
+                    end, plain = e, False
+                    nxt = s[end] if end < n else ""
+            if nxt in DECIMAL_POINTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
+                end = NUM.match(s, end + 1).end()
                 nxt = s[end] if end < n else ""
-        elif nxt in THOUSANDS and b - a <= 3:
-            sep = nxt
-            e = b
-            while (
-                e + 3 < n
-                and s[e] == sep
-                and s[e + 1] in DIGIT_CHARS
-                and s[e + 2] in DIGIT_CHARS
-                and s[e + 3] in DIGIT_CHARS
-                and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
-            ):
-                e += 4
-            if e > b:
-                end, plain = e, False
+            elif nxt in MIDDLE_DOTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
+                e2 = NUM.match(s, end + 1).end()
+                second = self._unit(e2)
+                if second is None or not second[0]:  # “9·12”: an event named by its date, not a number
+                    self._non_figure(a, end, "event_name")
+                    self._non_figure(end + 1, e2, "event_name")
+                    return e2
+                end, plain = e2, False  # 2·6%: a middle dot as decimal point
                 nxt = s[end] if end < n else ""
-        if nxt in DECIMAL_POINTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
-            end = NUM.match(s, end + 1).end()
-            nxt = s[end] if end < n else ""
-        elif nxt in MIDDLE_DOTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
-            e2 = NUM.match(s, end + 1).end()
-            second = self._unit(e2)
-            if second is None or not second[0]:  # “9·12”: an event named by its date, not a number
-                self._non_figure(a, end, "event_name")
-                self._non_figure(end + 1, e2, "event_name")
-                return e2
-            end, plain = e2, False  # 2·6%: a middle dot as decimal point
-            nxt = s[end] if end < n else ""
-        if prev_is_bracket(s, a) and nxt in "]］〕" and end - a <= 3:
-            return self._non_figure(a, end, "footnote")  # [4]: a footnote marker
+            if nxt in _FOOTNOTE_CLOSE and end - a <= 3 and prev in _FOOTNOTE_OPEN:
+                return self._non_figure(a, end, "footnote")  # [4]: a footnote marker
         printed = s[a:end]
         value = printed if plain and printed.isascii() else norm_value(printed)
-        prev = s[a - 1] if a > 0 else ""
         sc = self.scope
         if (sc.period or sc.estimate or sc.marker_rows or sc.year != self.year) and a > sc.checked:
             self._advance(a)
@@ -201,16 +205,16 @@ class TokenMixin(UnitMixin):
         if hi is not None:
             qualifier = "range"
         else:
-            before = self._before_qualifier(a) if a and s[a - 1] in lx.QUALIFIER_LAST_CHARS else ""
-            if not before and a and s[a - 1] in lx.LINK_LAST_CHARS:
+            before = self._before_qualifier(a) if prev in lx.QUALIFIER_LAST_CHARS else ""
+            if not before and prev in lx.LINK_LAST_CHARS:
                 before = self._linked_qualifier(a)  # 约为120万人, 超过了1200家: a linking word in between
             if (
                 not before
+                and prev in _CURRENCY_LAST_CHARS
                 and a >= 5
-                and s[a - 1] in _CURRENCY_LAST_CHARS
-                and s.startswith(_CURRENCY_WORDS, a - 3 if s[a - 1] == "币" else a - 2)
+                and s.startswith(_CURRENCY_WORDS, a - 3 if prev == "币" else a - 2)
             ):
-                k = a - 3 if s[a - 1] == "币" else a - 2  # 约合人民币3亿元, 约合美元…
+                k = a - 3 if prev == "币" else a - 2  # 约合人民币3亿元, 约合美元…
                 before = self._before_qualifier(k) if s[k - 1] in lx.QUALIFIER_LAST_CHARS else ""
             after = (
                 next(
