@@ -220,9 +220,23 @@ BEFORE_QUALIFIERS: tuple[tuple[str, str], ...] = tuple(
 )
 BETWEEN_QUALIFIERS: dict[str, str] = meanings("qualifier_between")
 AFTER_QUALIFIERS: dict[str, str] = meanings("qualifier_after")
-QUALIFIER_LAST_CHARS = frozenset(w[-1] for w, _ in BEFORE_QUALIFIERS)
 QUALIFIER_LINKS = _by_length(words("qualifier_link"))
-LINK_LAST_CHARS = frozenset(w[-1] for w in QUALIFIER_LINKS)
+
+
+def _by_last_char(items: tuple, word=lambda item: item) -> dict[str, tuple]:
+    """The items whose word ends with each character, longest word first (the order of ``items`` kept)."""
+    found: dict[str, list] = {}
+    for item in items:
+        found.setdefault(word(item)[-1], []).append(item)
+    return {c: tuple(group) for c, group in found.items()}
+
+
+#: The (word, meaning) of the qualifiers printed before a number, and the linking words, by their last character:
+#: the words that may end right before a number are those ending with the character there.
+BEFORE_BY_LAST: dict[str, tuple[tuple[str, str], ...]] = _by_last_char(BEFORE_QUALIFIERS, lambda item: item[0])
+LINKS_BY_LAST: dict[str, tuple[str, ...]] = _by_last_char(QUALIFIER_LINKS)
+QUALIFIER_LAST_CHARS = frozenset(BEFORE_BY_LAST)
+LINK_LAST_CHARS = frozenset(LINKS_BY_LAST)
 AFTER_FIRST_CHARS = frozenset(w[0] for w in AFTER_QUALIFIERS)
 AFTER_LENGTHS = tuple(sorted({len(w) for w in AFTER_QUALIFIERS}, reverse=True))
 #: Characters before 近 that make it part of a word (最近, 附近), not "nearly".

@@ -94,7 +94,7 @@ class NumeralMixin:
         clause = self._clause_before(a)  # type: ignore[attr-defined]
         cs, ce = self._orig(a), self._orig_end(end)  # type: ignore[attr-defined]
         if unit_zh and unit_zh in lx.UNIT_TABLE.values():
-            base_value, base_unit, discrete = base(value, unit_zh)
+            base_value, base_unit, discrete, _ = base(value, unit_zh)
         else:  # 三大, 两翼: a count of the things named
             base_value, base_unit, discrete = float(value), "count", True
         self.figures.append(

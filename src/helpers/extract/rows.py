@@ -112,11 +112,12 @@ def is_hundred(value: str) -> bool:
     return len(value) < 20 and value[:3] == "100" and float(value) == 100.0
 
 
-_BASE_CACHE: dict[tuple[str, str], tuple[float, str, bool]] = {}
+_BASE_CACHE: dict[tuple[str, str], tuple[float, str, bool, bool]] = {}
 
 
-def base(value: str, unit_zh: str) -> tuple[float, str, bool]:
-    """(base_value, base_unit, discrete) for a value and unit_zh: value × magnitude × unit scale (the lexicon's).
+def base(value: str, unit_zh: str) -> tuple[float, str, bool, bool]:
+    """(base_value, base_unit, discrete, rounded) for a value printed without sign and its unit_zh: value ×
+    magnitude × unit scale (the lexicon's); ``rounded`` as :func:`is_rounded` (cached with the rest).
 
     NaN where the number is too long for a float; a bare magnitude (``1.2万亿``) gives an empty base unit.
     """
@@ -147,6 +148,7 @@ def base(value: str, unit_zh: str) -> tuple[float, str, bool]:
                 result = (nan, "", info.discrete)
             else:
                 result = (_round(number * factor * info.scale), info.base_unit, info.discrete)
+    result = (*result, is_rounded(value, unit_zh, result[2]))
     if len(_BASE_CACHE) < 100_000:
         _BASE_CACHE[key] = result
     return result

@@ -9,7 +9,7 @@ from helpers.extract import lexicon as lx
 from helpers.extract.guesses import measure, ratio_part, topic, trim_indicator
 from helpers.extract.layout import headings, paragraphs, reading_units
 from helpers.extract.numerals import NumeralMixin
-from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, is_rounded, new_row
+from helpers.extract.rows import DraftColumns, DraftRow, NonFigure, new_row
 from helpers.extract.rows import base as base_of
 from helpers.extract.scope import DIGIT_CHARS, Scope, ScopeMixin
 from helpers.extract.tokens import NUM, URL, TokenMixin
@@ -175,7 +175,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             and not (opened_by in ":：" and start >= 2 and s[start - 2] in DIGIT_CHARS)
         ):
             head = clause
-            for word, _ in lx.BEFORE_QUALIFIERS:
+            for word, _ in lx.BEFORE_BY_LAST.get(head[-1:], ()):
                 if head.endswith(word):
                     head = head[: -len(word)]
                     break
@@ -205,11 +205,10 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         if part is not None:
             unit_zh = part[0]
         if value[0] == "-":
-            base_value, base_unit, discrete = base_of(value[1:], unit_zh)
+            base_value, base_unit, discrete, rounded = base_of(value[1:], unit_zh)
             base_value = -base_value
         else:
-            base_value, base_unit, discrete = base_of(value, unit_zh)
-        rounded = is_rounded(value, unit_zh, discrete)
+            base_value, base_unit, discrete, rounded = base_of(value, unit_zh)
         after = s[unit_end : unit_end + 4]
         indicator = self._indicator(a, clause, unit_zh, unit_end, discrete)
         if self.topic is None:

@@ -350,16 +350,16 @@ class TokenMixin(UnitMixin):
     def _strip_before_qualifier(self, a: int) -> int:
         """Position before a qualifier word printed right before ``a`` (or ``a``)."""
         s = self.s
-        for word, _ in lx.BEFORE_QUALIFIERS:
-            if s.startswith(word, a - len(word)) and a >= len(word):
+        for word, _ in lx.BEFORE_BY_LAST.get(s[a - 1], ()) if a else ():
+            if a >= len(word) and s.startswith(word, a - len(word)):
                 return a - len(word)
         return a
 
     def _before_qualifier(self, a: int) -> str:
         s = self.s
-        if a == 0 or s[a - 1] not in lx.QUALIFIER_LAST_CHARS:
+        if a == 0:
             return ""
-        for word, qual in lx.BEFORE_QUALIFIERS:
+        for word, qual in lx.BEFORE_BY_LAST.get(s[a - 1], ()):
             k = a - len(word)
             if k >= 0 and s.startswith(word, k):
                 if word == "近" and k > 0 and s[k - 1] in lx.NOT_APPROX_BEFORE_JIN:
@@ -370,7 +370,7 @@ class TokenMixin(UnitMixin):
     def _linked_qualifier(self, a: int) -> str:
         """The qualifier before a ``qualifier_link`` word (为, 达, 了 …) printed right before ``a``, or ""."""
         s = self.s
-        for word in lx.QUALIFIER_LINKS:
+        for word in lx.LINKS_BY_LAST.get(s[a - 1], ()) if a else ():
             k = a - len(word)
             if k > 0 and s.startswith(word, k):
                 found = self._before_qualifier(k)
