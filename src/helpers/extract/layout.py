@@ -19,6 +19,7 @@ _NUMBERED_HEADING = re.compile(
     r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部章节])"
 )
 _NUMBERED_HEADING_MAX = 30
+_NUMBERED_HEADING_FIRST = frozenset("一二三四五六七八九十（(第")
 
 
 def read_report(path: str | os.PathLike[str]) -> str:
@@ -139,7 +140,8 @@ def headings(text: str, paras: list[Para]) -> list[int]:
     for k in range(len(paras)):
         a = paras[k]
         length = a.end - a.start
-        if length <= _NUMBERED_HEADING_MAX:  # the line is copied only when it is short enough to be a heading
+        # the line is copied only when it is short enough to be a heading and starts like one
+        if length <= _NUMBERED_HEADING_MAX and text[a.start] in _NUMBERED_HEADING_FIRST:
             first = text[a.start : a.end]
             if _NUMBERED_HEADING.match(first) and first[-1] not in _TERMINALS and "。" not in first:
                 starts.append(a.start)

@@ -77,6 +77,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         s = lx.fold(s)  # traditional characters read as simplified; same length, so offsets hold
         self.s = s
         self.n = len(s)
+        self.has_slash = "/" in s  # whether a compound unit (元/平方米) may be printed in it
         self.pieces = pieces
         self.cum = offsets
         self.base = base
@@ -99,15 +100,18 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             events += [(m.start(), m.end(), None) for m in _CN_NUMERAL.finditer(s)]
             events.sort()
         ev, nev = 0, len(events)
+        next_event = events[0][0] if events else self.n  # where the next event starts
         consumed = 0
         for m in NUM.finditer(s, first):
-            a = m.start()
+            a, b = m.span()
             if a < consumed:
                 continue
-            while ev < nev and events[ev][0] < a:
-                self._event(*events[ev])
-                ev += 1
-            consumed = self._number(a, m.end())
+            if next_event < a:
+                while ev < nev and events[ev][0] < a:
+                    self._event(*events[ev])
+                    ev += 1
+                next_event = events[ev][0] if ev < nev else self.n
+            consumed = self._number(a, b)
         while ev < nev:
             self._event(*events[ev])
             ev += 1

@@ -20,7 +20,7 @@ _TABLE_LINES = 40
 
 
 class UnitMixin:
-    """Unit reading for the scanner (uses its ``s``, ``n`` and ``text``)."""
+    """Unit reading for the scanner (uses its ``s``, ``n``, ``text`` and ``has_slash``: whether ``s`` holds a "/")."""
 
     def _unit(self, p: int) -> tuple[str, int, int, str] | None:
         """(unit_zh, end of unit, resume position, qualifier between number and unit) or None.
@@ -29,7 +29,7 @@ class UnitMixin:
         公斤/亩, 立方米/秒 (unit_zh as printed; a rate, with no base value unless the lexicon lists it whole).
         """
         found = self._simple_unit(p)
-        if found is None or self.s[found[1] : found[1] + 1] != "/" or not found[0]:
+        if found is None or not self.has_slash or self.s[found[1] : found[1] + 1] != "/" or not found[0]:
             return found
         q = found[1] + 1
         for length in lx.DENOMINATOR_LENGTHS.get(self.s[q : q + 1], ()):
