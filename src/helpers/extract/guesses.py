@@ -91,12 +91,13 @@ def measure(unit_zh: str, base_unit: str, clause: str, after: str) -> str:
     money = base_unit in ("CNY", "USD", "EUR", "HKD")
     if money and "投资" in clause:
         return "investment_total"
-    if lx.STOCK_RE.search(clause):
-        return "stock"
-    if lx.FLOW_RE.search(clause):
-        return "flow"
-    if lx.STOCK_NOUN_RE.search(clause):
-        return "stock"
+    if lx.STOCK_OR_FLOW_RE.search(clause):  # then which, in order: a stock cue, a flow cue, a stock noun
+        if lx.STOCK_RE.search(clause):
+            return "stock"
+        if lx.FLOW_RE.search(clause):
+            return "flow"
+        if lx.STOCK_NOUN_RE.search(clause):
+            return "stock"
     if base_unit == "m2":
         return "area"
     if base_unit == "m":

@@ -252,9 +252,8 @@ for _w, _m in meanings("period").items():
         _a, _, _b = _m.partition("-")
         PERIOD_WORDS[_w] = (int(_a), int(_b))
 ESTIMATE_WORDS = frozenset(words("estimate"))
-#: Period words and 预计 in one pattern, longest first; the pre-filter is their first characters.
+#: Period words and 预计 in one pattern, longest first.
 EVENT = re.compile("|".join(map(re.escape, _by_length([*ESTIMATE_WORDS, *PERIOD_WORDS]))))
-EVENT_FIRST_CHARS = frozenset(w[0] for w in (*ESTIMATE_WORDS, *PERIOD_WORDS))
 NOT_PERIOD_AFTER_QUANNIAN = words("not_period_after_quannian")
 COMPARISON_WORDS = _by_length(words("comparison"))
 COMPARISON_LAST_CHARS = frozenset(w[-1] for w in COMPARISON_WORDS)
@@ -274,6 +273,8 @@ STRUCTURE_CUE_RE = re.compile("|".join(map(re.escape, _by_length(words("structur
 STOCK_RE = re.compile("|".join(map(re.escape, words("stock_cue"))))
 STOCK_NOUN_RE = re.compile("|".join(map(re.escape, words("stock_noun"))))
 FLOW_RE = re.compile("|".join(map(re.escape, words("flow_cue"))))
+#: Any stock cue, flow cue or stock noun: a clause without one needs none of the three searches.
+STOCK_OR_FLOW_RE = re.compile("|".join(map(re.escape, words("stock_cue") + words("flow_cue") + words("stock_noun"))))
 
 # ---- indicator trimming ----------------------------------------------------------------------------------------
 
