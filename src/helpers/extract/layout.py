@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,12 +59,13 @@ _LINE_CONTENT = re.compile(r"[^\s](?:[^\n]*[^\s])?")
 
 def paragraphs(text: str) -> list[Para]:
     """Non-blank lines, stripped, with whether a blank line (or the text's edge) is before/after each."""
-    spans = [m.span() for m in _LINE_CONTENT.finditer(text)]
-    # a blank line between two paragraphs means at least two newlines between them
-    gaps = [True]
-    gaps += [text.count("\n", spans[i - 1][1], spans[i][0]) >= 2 for i in range(1, len(spans))]
-    gaps.append(True)
-    return [Para(s, e, gaps[i], gaps[i + 1]) for i, (s, e) in enumerate(spans)]
+    spans = list(map(re.Match.span, _LINE_CONTENT.finditer(text)))
+    if not spans:
+        return []
+    starts, ends = zip(*spans)
+    # a blank line between two paragraphs means at least two newlines between them (counted in C, per gap)
+    gaps = [True, *map((2).__le__, map(text.count, repeat("\n"), ends, starts[1:])), True]
+    return list(map(tuple.__new__, repeat(Para), zip(starts, ends, gaps, gaps[1:])))
 
 
 _CAPTION_MAX = 24

@@ -180,7 +180,7 @@ _NUMPY_COLUMNS = {
 
 def _ids(prefix: str, count: int) -> list[str]:
     width = max(3, len(str(count)))
-    return [f"{prefix}{n:0{width}d}" for n in range(1, count + 1)]
+    return list(map(f"{prefix}{{:0{width}d}}".format, range(1, count + 1)))
 
 
 _INT_FIELDS = ("section", "char_start", "char_end")
