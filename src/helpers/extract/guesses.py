@@ -71,7 +71,8 @@ def _structure_part(s: str, a: int, end: int, lo: int, hi: int) -> tuple[str, st
 
 
 def measure(unit_zh: str, base_unit: str, clause: str, after: str) -> str:
-    """The measure a figure's unit and the clause before it suggest (one of :data:`MEASURES`)."""
+    """The measure a figure's unit and the clause before it suggest (one of :data:`MEASURES`); ``after``, the text
+    after the unit, is read only for a percentage (达标率)."""
     if base_unit == "percentage_points":
         return "change_pp"
     if base_unit == "per_mille":

@@ -213,7 +213,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             base_value = -base_value
         else:
             base_value, base_unit, discrete, rounded = base_of(value, unit_zh)
-        after = s[unit_end : unit_end + 4]
+        after = s[unit_end : unit_end + 4] if base_unit == "percent" else ""  # measure reads it for a percentage
         indicator = self._indicator(a, clause, unit_zh, unit_end, discrete)
         if self.topic is None:
             self.topic = topic(s)
