@@ -1,6 +1,7 @@
 """Throughput of the figure extractor on a synthetic corpus built from the source article.
 
     .venv/bin/python bench/extract.py [--sizes 1 10] [--repeat 3] [--source PATH] [--no-memory] [--against REV]
+                                      [--no-instructions]
 
 The source article (``$REPORT_SOURCE``, default ``../shared/source/…`` beside the
 checkout) is repeated until the corpus holds at least 1 MB and 10 MB of UTF-8
@@ -16,7 +17,11 @@ source it says so and exits 0.
 ``--against REV`` also times the extractor of git revision REV (its ``src/`` exported with ``git archive`` into a
 temporary folder) on the same 1 MB corpus, alternately with this checkout's, each run in a fresh process: the
 issue's "speed as before or better" on the host at hand, whatever that host's speed.  ``make bench`` passes
-the last revision with the one-module extractor the issue measured (``BENCH_AGAINST`` in the Makefile).
+the last revision with the one-module extractor the issue measured (``BENCH_AGAINST`` in the Makefile).  Where
+``valgrind`` is installed it also counts the machine instructions one extraction of that corpus executes in each
+extractor (callgrind; a run with the extraction minus a run without it): a count that does not depend on how busy
+or fast the host is, where CPU times on a shared machine can differ by half between two rounds.
+``--no-instructions`` skips the count (it takes a few minutes).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -180,7 +187,67 @@ def time_in_child(src: Path, body: Path, repeat: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def against(rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 1.0) -> list[str]:
+_COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.M)
+
+
+def collected(stderr: str) -> int:
+    """The instruction count callgrind printed at exit ("==PID== Collected : N")."""
+    m = _COLLECTED.search(stderr)
+    if m is None:
+        raise SystemExit(f"callgrind printed no instruction count: {stderr.strip()[-2000:]}")
+    return int(m.group(1))
+
+
+def _callgrind(src: Path, body: Path, repeat: int) -> int:
+    """Instructions of the timing child (warm-up, then ``repeat`` extractions) under callgrind."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # numpy's idle BLAS threads would add to the count
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", _CHILD]
+        + [str(src), str(body), str(repeat)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+        env=env,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"counting {src} under callgrind failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
+    return collected(proc.stderr)
+
+
+def instructions_in_children(sources: dict[str, Path], body: Path) -> dict[str, int]:
+    """Machine instructions of one run of each source's extract_text on the corpus in ``body``: a process that
+    runs it once under callgrind minus one that does not (both import, read and warm up the same way); the
+    processes run two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {(name, n): pool.submit(_callgrind, src, body, n) for name, src in sources.items() for n in (0, 1)}
+        return {name: jobs[name, 1].result() - jobs[name, 0].result() for name in sources}
+
+
+def instruction_lines(sources: dict[str, Path], body: Path) -> list[str]:
+    """Markdown lines: the instructions one extraction executes in each of ``sources`` (name -> src folder)."""
+    if shutil.which("valgrind") is None:
+        return ["Instructions: not counted (valgrind is not installed)."]
+    counts = instructions_in_children(sources, body)
+    names = list(counts)
+    ratio = counts[names[0]] / counts[names[1]]
+    lines = [
+        "Machine instructions of one extraction of that corpus (callgrind; the same process with and without it):\n",
+        "| extractor | instructions (millions) |",
+        "|---|---:|",
+        *(f"| {name} | {n / 1e6:,.0f} |" for name, n in counts.items()),
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+        f"| no more instructions than {names[1]} | {ratio:.3f} x its count | {'yes' if ratio <= 1 else 'no'} |",
+    ]
+    return lines
+
+
+def against(
+    rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 1.0, instructions: bool = True
+) -> list[str]:
     """Markdown lines: this checkout's extractor and ``rev``'s, timed alternately (``rounds`` x ``repeat`` runs)."""
     here = ROOT / "src"
     with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
@@ -196,6 +263,7 @@ def against(rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 
                 r = time_in_child(src, body, repeat)
                 times[name].append(r["cpu"])
                 figures[name] = r["figures"]
+        counted = instruction_lines({"this checkout": here, short: there}, body) if instructions else []
     best = {name: min(ts) for name, ts in times.items()}
     lines = [
         f"The same {size:g} MB corpus through this checkout's extractor and through {rev}'s ({short}), alternately,"
@@ -215,7 +283,7 @@ def against(rev: str, source: Path, repeat: int, rounds: int = 3, size: float = 
         "|---|---|---|",
         f"| as fast as {short} or faster (best CPU time) | {ratio:.2f} x its time | {'yes' if ratio <= 1 else 'no'} |",
     ]
-    return lines
+    return lines + ([""] + counted if counted else [])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median counts (default: 3)")
     parser.add_argument("--source", type=Path, default=Path(os.environ.get("REPORT_SOURCE") or DEFAULT_SOURCE))
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument(
+        "--no-instructions", action="store_true", help="with --against: skip the instruction count (callgrind)"
+    )
     parser.add_argument(
         "--against", metavar="REV", help="also time git revision REV's extractor on the 1 MB corpus, alternately"
     )
@@ -317,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.against:
         print(f"\nAgainst {args.against}:\n")
-        print("\n".join(against(args.against, args.source, args.repeat)))
+        print("\n".join(against(args.against, args.source, args.repeat, instructions=not args.no_instructions)))
     if busy:
         print(
             "\nThe machine was busy (load average above 0.75 per CPU): wall-clock times include waiting "

@@ -39,3 +39,21 @@ def test_against_an_unknown_revision_fails_naming_it(tmp_path):
     with pytest.raises(SystemExit, match=r"--against no-such-revision: git .* failed"):
         _bench().export_src("no-such-revision", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_instruction_count_is_read_from_callgrinds_summary():
+    stderr = "==123== Events    : Ir\n==123== Collected : 845200376\n==123==\n==123== I   refs:      845,200,376\n"
+    assert _bench().collected(stderr) == 845200376
+
+
+def test_a_callgrind_run_without_a_count_fails_showing_its_output():
+    with pytest.raises(SystemExit, match="callgrind printed no instruction count: valgrind: no such tool"):
+        _bench().collected("valgrind: no such tool\n")
+
+
+def test_without_valgrind_the_instructions_are_reported_as_not_counted(monkeypatch, tmp_path):
+    bench = _bench()
+    monkeypatch.setattr(bench.shutil, "which", lambda name: None)
+    assert bench.instruction_lines({"a": tmp_path, "b": tmp_path}, tmp_path / "corpus.txt") == [
+        "Instructions: not counted (valgrind is not installed)."
+    ]
