@@ -261,7 +261,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         words = clause[clause.rfind("、") + 1 :]
         # start after a period marker or an earlier figure in the same clause:
         # "1-9月份全区实际利用外资" → 全区实际利用外资; "整治4个监测点均" → 监测点
-        cut = max(self.last_marker_end, self.last_unit_end)
+        cut = self.last_marker_end if self.last_marker_end > self.last_unit_end else self.last_unit_end
         if a - len(words) < cut <= a:
             words = self.s[cut:a]
         words = trim_indicator(words)

@@ -225,7 +225,7 @@ class TokenMixin(UnitMixin):
                     ),
                     None,
                 )
-                if unit_zh and unit_end < n and s[unit_end] in lx.AFTER_FIRST_CHARS
+                if s[unit_end : unit_end + 1] in lx.AFTER_FIRST_CHARS and unit_zh
                 else None
             )
             if before:
@@ -245,7 +245,7 @@ class TokenMixin(UnitMixin):
         if prev in MINUS_SIGNS and (a < 2 or (s[a - 2] not in DIGIT_CHARS and s[a - 2] not in ASCII_LETTERS)):
             a, value = a - 1, "-" + value  # 增长-12.4%: a printed minus belongs to the number
         self._figure(a, end_printed, value, norm_value(s[hi[0] : hi[1]]) if hi else "", unit_zh, qualifier, unit_end)
-        return max(resume, end_printed)
+        return resume if resume > end_printed else end_printed
 
     def _contact(self, a: int, end: int, value: str) -> int:
         """A phone or fax number or a postcode at ``a`` (→ where scanning resumes, a non-figure per part) or 0.
