@@ -5,7 +5,6 @@ from __future__ import annotations
 from array import array
 from decimal import Decimal
 from fractions import Fraction
-from itertools import count, filterfalse
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from helpers import units as _units
@@ -181,7 +180,7 @@ _NUMPY_COLUMNS = {
 
 def _ids(prefix: str, count: int) -> list[str]:
     width = max(3, len(str(count)))
-    return list(map(f"{prefix}{{:0{width}d}}".format, range(1, count + 1)))
+    return list(map(f"{prefix}%0{width}d".__mod__, range(1, count + 1)))
 
 
 _INT_FIELDS = ("section", "char_start", "char_end")
@@ -194,9 +193,11 @@ class DraftColumns:
     """The draft's rows (each appended as a :class:`DraftRow`) stored by column: offsets and sections in
     arrays of 8-byte integers, base values in an array of doubles, and each string column as 4-byte codes into
     its own table of the distinct strings it holds (the categories of the finished column, in order of first
-    appearance).  Rows wait in a buffer of at most :attr:`BUFFER` rows and go into the columns a buffer at a
-    time (the per-row work in C: ``zip``, ``array.extend``, ``map``), so no object is kept per figure beyond
-    the buffer and memory stays in proportion to the text (``增长1.5%，增长1.5%，…`` included)."""
+    appearance).  While rows come in, a string's code is the number of the row it first appeared in (one dict
+    look-up per value, ``dict.setdefault``); :func:`figures_frame` renumbers the codes 0, 1, … in that order.
+    Rows wait in a buffer of at most :attr:`BUFFER` rows and go into the columns a buffer at a time (the
+    per-row work in C: ``zip``, ``map``, ``numpy.fromiter``), so no object is kept per figure beyond the buffer
+    and memory stays in proportion to the text (``增长1.5%，增长1.5%，…`` included)."""
 
     BUFFER = 256  # rows held as tuples before they go into the columns
 
@@ -205,6 +206,7 @@ class DraftColumns:
         self.base_value = array("d")
         self.rounded = bytearray()
         self.codes: dict[str, array] = {name: array("i") for name in _STR_FIELDS}
+        #: each column's distinct strings -> the row each first appeared in (increasing, in insertion order)
         self.categories: dict[str, dict[str, int]] = {name: {} for name in _STR_FIELDS}
         self._buffer: list[DraftRow] = []
         # (column, categories or None) for each field of a DraftRow, in its order, for flush's loop
@@ -224,12 +226,11 @@ class DraftColumns:
         import numpy as np
 
         size = len(self._buffer)
+        first_row = len(self.base_value)  # the number of the buffer's first row
         for (column, categories), values in zip(self._slots, zip(*self._buffer)):
             if categories is not None:
-                # the values not seen before, in order of first appearance, get the next codes (in C)
-                fresh = dict.fromkeys(filterfalse(categories.__contains__, values))
-                categories.update(zip(fresh, count(len(categories))))
-                values = map(categories.__getitem__, values)
+                # a value's code: the row it first appeared in (a new value gets its own row's number), in C
+                values = map(categories.setdefault, values, range(first_row, first_row + size))
             if isinstance(column, bytearray):
                 column.extend(values)  # rounded: bools are the bytes 0 and 1
             else:  # numpy converts the numbers in C at a third of array.extend's cost per item, then copies the bytes
@@ -282,8 +283,11 @@ def figures_frame(rows: DraftColumns) -> pd.DataFrame:
             col = np.frombuffer(bytes(rows.rounded), dtype=np.uint8).astype(bool)
             data[name] = col if order is None else col[order]
         else:
-            codes = np.array(rows.codes[name], dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
-            data[name] = _categorical(codes if order is None else codes[order], list(rows.categories[name]))
+            categories = rows.categories[name]
+            firsts = np.fromiter(categories.values(), dtype=np.int64, count=len(categories))
+            # the first-row codes renumbered 0, 1, … (the categories' order: first appearance)
+            codes = np.searchsorted(firsts, np.frombuffer(rows.codes[name], dtype=np.int32)).astype(np.int32)
+            data[name] = _categorical(codes if order is None else codes[order], list(categories))
             del rows.codes[name][:]  # release the codes before the next column
     return pd.DataFrame(data)
 
