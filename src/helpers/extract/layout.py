@@ -102,6 +102,7 @@ def reading_units(text: str, paras: list[Para]) -> list[list[int]]:
             continue
         unit = [i]
         last = i
+        # (_is_open's first test, made here first: most paragraphs end complete, and the call is saved)
         while text[paras[last].end - 1] not in _TERMINALS and _is_open(text, paras[last]):
             nxt = _continuation(text, paras, last, consumed)
             if nxt is None:

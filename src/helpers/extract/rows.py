@@ -220,7 +220,7 @@ class DraftColumns:
             self.flush()
 
     def flush(self) -> None:
-        """Move the buffered rows into the columns (a string column's new values get the next codes)."""
+        """Move the buffered rows into the columns (a string column's new value gets its row's number as code)."""
         if not self._buffer:
             return
         import numpy as np

@@ -94,7 +94,7 @@ class TokenMixin(UnitMixin):
                         self._non_figure(run.start(), run.end(), "timestamp")
                     return m.end()
             # thousands separators: 1-3 digits, then groups of exactly three digits
-            if nxt in SPACE_THOUSANDS and b - a <= 3:
+            if (nxt in THOUSANDS or nxt in SPACE_THOUSANDS) and b - a <= 3:
                 e = b
                 while (
                     e + 3 < n
@@ -105,22 +105,8 @@ class TokenMixin(UnitMixin):
                     and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
                 ):
                     e += 4
-                if e > b and self._unit(e) is not None:  # 46 215处: only when a unit follows the groups
-                    end, plain = e, False
-                    nxt = s[end] if end < n else ""
-            elif nxt in THOUSANDS and b - a <= 3:
-                sep = nxt
-                e = b
-                while (
-                    e + 3 < n
-                    and s[e] == sep
-                    and s[e + 1] in DIGIT_CHARS
-                    and s[e + 2] in DIGIT_CHARS
-                    and s[e + 3] in DIGIT_CHARS
-                    and (e + 4 >= n or s[e + 4] not in DIGIT_CHARS)
-                ):
-                    e += 4
-                if e > b:
+                # a comma always groups; a space (46 215处) only when a unit follows the groups
+                if e > b and (nxt in THOUSANDS or self._unit(e) is not None):
                     end, plain = e, False
                     nxt = s[end] if end < n else ""
             if nxt in DECIMAL_POINTS and end + 1 < n and s[end + 1] in DIGIT_CHARS:
