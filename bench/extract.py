@@ -182,18 +182,25 @@ def export_src(rev: str, into: Path) -> tuple[Path, str]:
     return into / "src", short
 
 
-def time_in_child(src: Path, body: Path, repeat: int) -> dict:
-    """Best CPU seconds of ``repeat`` runs of ``src``'s extract_text on the corpus in file ``body``, in a new
-    process."""
+def _child(src: Path, body: Path, repeat: int, what: str, prefix: tuple[str, ...] = (), env=None):
+    """The timing child (warm-up, then ``repeat`` extractions of ``body`` by ``src``'s extractor) run in a new
+    process (behind ``prefix``, e.g. valgrind); exits naming ``what`` failed when it does."""
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(src), str(body), str(repeat)],
+        [*prefix, sys.executable, "-c", _CHILD, str(src), str(body), str(repeat)],
         capture_output=True,
         text=True,
         timeout=CHILD_TIMEOUT,
+        env=env,
     )
     if proc.returncode != 0:
-        raise SystemExit(f"timing {src} failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{what} {src} failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return proc
+
+
+def time_in_child(src: Path, body: Path, repeat: int) -> dict:
+    """Best CPU seconds of ``repeat`` runs of ``src``'s extract_text on the corpus in file ``body``, in a new
+    process."""
+    return json.loads(_child(src, body, repeat, "timing").stdout.strip().splitlines()[-1])
 
 
 _COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.M)
@@ -209,18 +216,10 @@ def collected(stderr: str) -> int:
 
 def _callgrind(src: Path, body: Path, repeat: int) -> int:
     """Instructions of the timing child (warm-up, then ``repeat`` extractions) under callgrind."""
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # numpy's idle BLAS threads would add to the count
-    proc = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", _CHILD]
-        + [str(src), str(body), str(repeat)],
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT,
-        env=env,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"counting {src} under callgrind failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
-    return collected(proc.stderr)
+    # numpy's idle BLAS threads would add to the count, and string hashing's random seed would move it
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    prefix = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+    return collected(_child(src, body, repeat, "counting (callgrind)", prefix, env).stderr)
 
 
 def instructions_in_children(sources: dict[str, Path], body: Path) -> dict[str, int]:
@@ -235,7 +234,8 @@ def instructions_in_children(sources: dict[str, Path], body: Path) -> dict[str, 
 
 
 def instruction_lines(sources: dict[str, Path], body: Path) -> list[str]:
-    """Markdown lines: the instructions one extraction executes in each of ``sources`` (name -> src folder)."""
+    """Markdown lines: the instructions one extraction executes in each of ``sources`` (name -> src folder); the
+    first is compared with the second."""
     if shutil.which("valgrind") is None:
         return ["Instructions: not counted (valgrind is not installed)."]
     counts = instructions_in_children(sources, body)
@@ -336,9 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Corpus: the source article ({unit:,} bytes of UTF-8, {len(text):,} code points) repeated to "
         f"{' and '.join(f'{s:g} MB' for s in args.sizes)}; `extract_text(text, year=2022)` end to end "
-        f"(layout, scan, DataFrame). Median of {args.repeat} rounds (each round runs every size in turn), wall clock "
-        f"(CPU time beside it); peak "
-        f"memory from a separate run under tracemalloc. Python {platform.python_version()}, "
+        f"(layout, scan, DataFrame). Median of {args.repeat} rounds (each round runs every size in turn), wall "
+        f"clock (CPU time beside it); peak memory from a separate run under tracemalloc. Python "
+        f"{platform.python_version()}, "
         f"{os.cpu_count()} CPUs{load}.\n"
     )
     print(

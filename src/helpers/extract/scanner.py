@@ -127,11 +127,17 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
 
     # -- context ---------------------------------------------------------------------------------
 
-    def _clause_before(self, a: int, breaks: re.Pattern = CLAUSE_BREAK, window: int = WINDOW) -> str:
-        lo = max(0, a - window)
-        rev = self.s[lo:a][::-1]
-        m = breaks.search(rev)
-        return rev[: m.start()][::-1] if m else rev[::-1]
+    def _clause_start(self, a: int) -> tuple[int, str]:
+        """Where the clause before ``a`` starts (after the last of ，。；： …, at most WINDOW characters back) and
+        the break that opened it ("" when the clause is cut at WINDOW or starts the unit)."""
+        m = _LAST_BREAK.match(self.s, a - WINDOW - 1 if a > WINDOW else 0, a)  # one more back, for opened_by
+        if m is not None:
+            return m.end(), self.s[m.end() - 1]
+        return (a - WINDOW if a > WINDOW else 0), ""
+
+    def _clause_before(self, a: int) -> str:
+        """The clause before ``a`` (see :meth:`_clause_start`)."""
+        return self.s[self._clause_start(a)[0] : a]
 
     # -- rows ------------------------------------------------------------------------------------
 
@@ -163,13 +169,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
     ) -> None:
         s = self.s
         sc = self.scope
-        # the clause before the number (back to ，。；： …, at most WINDOW characters); opened_by: the break before it
-        m = _LAST_BREAK.match(s, a - WINDOW - 1 if a > WINDOW else 0, a)
-        if m is not None:
-            start = m.end()
-            opened_by = s[start - 1]
-        else:
-            start, opened_by = (a - WINDOW if a > WINDOW else 0), ""
+        start, opened_by = self._clause_start(a)
         clause = s[start:a]
         # a clause opening with a figure starts a new statement: a used period / 预计 stops here (but 15:61.9 is one
         # ratio, one clause)
@@ -178,11 +178,8 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
             and opened_by in _COMMAS
             and not (opened_by in ":：" and start >= 2 and s[start - 2] in DIGIT_CHARS)
         ):
-            head = clause
-            for word, _ in lx.BEFORE_BY_LAST.get(head[-1:], ()):
-                if head.endswith(word):
-                    head = head[: -len(word)]
-                    break
+            k = self._strip_before_qualifier(a)  # the clause without a qualifier word that ends it
+            head = clause if k < start else s[start:k]
             if not head.strip(_SPACES):
                 if sc.period_used:
                     sc.period, sc.period_used, sc.marker_rows = "", False, None
