@@ -18,9 +18,7 @@ from helpers.extract.tokens import NUM, URL, TokenMixin
 WINDOW = 40
 #: Breaks that end a clause (、 enumerates inside a clause); and with 、 (for indicator words).
 CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n]")
-#: Up to the last clause break of a span (the match ends right after it): greedy, so the regex engine backs up
-#: from the span's end to the nearest break, in C.
-_LAST_BREAK = re.compile(r"(?s:.*)" + CLAUSE_BREAK.pattern)
+_search_break = CLAUSE_BREAK.search
 _COMMAS = frozenset("，,：:")
 _RATIO_COLONS = frozenset(":：∶")
 _SPACES = " \t\r\u3000\xa0"
@@ -77,6 +75,7 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
         s = lx.fold(s)  # traditional characters read as simplified; same length, so offsets hold
         self.s = s
         self.n = len(s)
+        self.rs = s[::-1]  # reversed, for the clause start: a forward search from a figure back to its clause's break
         self.has_slash = "/" in s  # whether a compound unit (元/平方米) may be printed in it
         self.pieces = pieces
         self.cum = offsets
@@ -130,9 +129,13 @@ class Scanner(TokenMixin, ScopeMixin, NumeralMixin):
     def _clause_start(self, a: int) -> tuple[int, str]:
         """Where the clause before ``a`` starts (after the last of ，。；： …, at most WINDOW characters back) and
         the break that opened it ("" when the clause is cut at WINDOW or starts the unit)."""
-        m = _LAST_BREAK.match(self.s, a - WINDOW - 1 if a > WINDOW else 0, a)  # one more back, for opened_by
+        # searched forwards in the reversed unit (s[i] is rs[n - 1 - i]): from just before ``a`` backwards, one
+        # more back than WINDOW for opened_by
+        n = self.n
+        m = _search_break(self.rs, n - a, n - a + WINDOW + 1 if a > WINDOW else n)
         if m is not None:
-            return m.end(), self.s[m.end() - 1]
+            i = n - 1 - m.start()
+            return i + 1, self.s[i]
         return (a - WINDOW if a > WINDOW else 0), ""
 
     def _clause_before(self, a: int) -> str:
