@@ -189,12 +189,23 @@ _DTYPES = {"q": "int64", "d": "float64", "i": "int32"}
 _STR_FIELDS = tuple(f for f in DraftRow._fields if f not in (*_INT_FIELDS, "base_value", "rounded"))
 
 
+class _Codes(dict):
+    """A string column's distinct strings -> their codes 0, 1, … in order of first appearance: looking up a string
+    not yet held gives it the next code (``__missing__``, called only for a new string)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> int:
+        code = self[key] = len(self)
+        return code
+
+
 class DraftColumns:
     """The draft's rows (each appended as a :class:`DraftRow`) stored by column: offsets and sections in
     arrays of 8-byte integers, base values in an array of doubles, and each string column as 4-byte codes into
     its own table of the distinct strings it holds (the categories of the finished column, in order of first
-    appearance).  While rows come in, a string's code is the number of the row it first appeared in (one dict
-    look-up per value, ``dict.setdefault``); :func:`figures_frame` renumbers the codes 0, 1, … in that order.
+    appearance): a string's code is the number of distinct strings its column held before it came (one dict
+    look-up per value, in C; a new string's code is assigned by :class:`_Codes`).
     Rows wait in a buffer of at most :attr:`BUFFER` rows and go into the columns a buffer at a time (the
     per-row work in C: ``zip``, ``map``, ``numpy.fromiter``), so no object is kept per figure beyond the buffer
     and memory stays in proportion to the text (``增长1.5%，增长1.5%，…`` included)."""
@@ -206,8 +217,8 @@ class DraftColumns:
         self.base_value = array("d")
         self.rounded = bytearray()
         self.codes: dict[str, array] = {name: array("i") for name in _STR_FIELDS}
-        #: each column's distinct strings -> the row each first appeared in (increasing, in insertion order)
-        self.categories: dict[str, dict[str, int]] = {name: {} for name in _STR_FIELDS}
+        #: each column's distinct strings -> their codes 0, 1, … (in insertion order)
+        self.categories: dict[str, _Codes] = {name: _Codes() for name in _STR_FIELDS}
         self._buffer: list[DraftRow] = []
         # (column, categories or None) for each field of a DraftRow, in its order, for flush's loop
         columns = {**self.ints, "base_value": self.base_value, "rounded": self.rounded, **self.codes}
@@ -220,17 +231,15 @@ class DraftColumns:
             self.flush()
 
     def flush(self) -> None:
-        """Move the buffered rows into the columns (a string column's new value gets its row's number as code)."""
+        """Move the buffered rows into the columns (each string as its code in its column's table)."""
         if not self._buffer:
             return
         import numpy as np
 
         size = len(self._buffer)
-        first_row = len(self.base_value)  # the number of the buffer's first row
         for (column, categories), values in zip(self._slots, zip(*self._buffer)):
             if categories is not None:
-                # a value's code: the row it first appeared in (a new value gets its own row's number), in C
-                values = map(categories.setdefault, values, range(first_row, first_row + size))
+                values = map(categories.__getitem__, values)  # each string's code, in C (a new one's by _Codes)
             if isinstance(column, bytearray):
                 column.extend(values)  # rounded: bools are the bytes 0 and 1
             else:  # numpy converts the numbers in C at a third of array.extend's cost per item, then copies the bytes
@@ -283,11 +292,8 @@ def figures_frame(rows: DraftColumns) -> pd.DataFrame:
             col = np.frombuffer(bytes(rows.rounded), dtype=np.uint8).astype(bool)
             data[name] = col if order is None else col[order]
         else:
-            categories = rows.categories[name]
-            firsts = np.fromiter(categories.values(), dtype=np.int64, count=len(categories))
-            # the first-row codes renumbered 0, 1, … (the categories' order: first appearance)
-            codes = np.searchsorted(firsts, np.frombuffer(rows.codes[name], dtype=np.int32)).astype(np.int32)
-            data[name] = _categorical(codes if order is None else codes[order], list(categories))
+            codes = np.frombuffer(rows.codes[name], dtype=np.int32).copy()  # copied: the buffer is released below
+            data[name] = _categorical(codes if order is None else codes[order], list(rows.categories[name]))
             del rows.codes[name][:]  # release the codes before the next column
     return pd.DataFrame(data)
 
