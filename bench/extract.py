@@ -5,7 +5,7 @@
 
 The source article (``$REPORT_SOURCE``, default ``../shared/source/…`` beside the
 checkout) is repeated until the corpus holds at least 1 MB and 10 MB of UTF-8
-(MB = 10**6 bytes).  ``helpers.extract.extract_text`` runs end to end on each
+(MB = 10**6 bytes).  ``helpers.drafting.extract.extract_text`` runs end to end on each
 corpus (layout, scan, DataFrame), the sizes in turn in each of ``--repeat`` rounds; the median gives the
 throughput, the median of the rounds' 10 MB / 1 MB ratios the scaling (a shared host's speed changes from one
 spell to the next; a round's two sizes share one), and a separate run under tracemalloc gives the peak memory.  The
@@ -51,10 +51,10 @@ MAX_SCALING = 11.0  # time(10 MB) / time(1 MB)
 MAX_PEAK_RATIO = 20.0  # peak memory / input bytes, on any text (dense numeric input included)
 
 try:
-    from helpers.extract import ExtractError, extract_text, read_report
+    from helpers.drafting.extract import ExtractError, extract_text, read_report
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
-    from helpers.extract import ExtractError, extract_text, read_report
+    from helpers.drafting.extract import ExtractError, extract_text, read_report
 
 
 def corpus(text: str, size_mb: float) -> str:
@@ -87,9 +87,9 @@ def stages(text: str, repeat: int) -> dict[str, float]:
     (tokens, units, scope, rows; it also rebuilds the layout, which is subtracted), and the DataFrame."""
     import gc
 
-    from helpers.extract.layout import headings, paragraphs, reading_units
-    from helpers.extract.rows import figures_frame
-    from helpers.extract.scanner import Scanner
+    from helpers.drafting.extract.layout import headings, paragraphs, reading_units
+    from helpers.drafting.extract.rows import figures_frame
+    from helpers.drafting.extract.scanner import Scanner
 
     best: dict[str, float] = {}
     for _ in range(repeat):
@@ -151,7 +151,7 @@ sys.path.insert(0, src)
 import helpers
 if not helpers.__file__.startswith(src):
     sys.exit(f"helpers imported from {helpers.__file__}, not from {src}")
-from helpers.extract import extract_text
+from helpers.drafting.extract import extract_text
 body = open(path, encoding="utf-8").read()
 extract_text(body[:20000], year=2022)
 best, figures = float("inf"), 0

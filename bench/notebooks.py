@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PY = sys.executable
 FLOOR_IMPORTS = "import pandas, seaborn, matplotlib, helpers"
-NOTEBOOK_IMPORTS = "from helpers import params, tables, plots"
+NOTEBOOK_IMPORTS = "from helpers.reader import params, tables, plots"
 
 
 def log(message: str) -> None:
@@ -192,11 +192,11 @@ def main() -> int:
     return 0
 
 
-#: Render both languages' site from already executed notebooks (a cold Sphinx state), as ``helpers.run`` does.
+#: Render both languages' site from already executed notebooks (a cold Sphinx state), as ``helpers.build.run`` does.
 SITE_ONLY = """
 import sys, tempfile
 from pathlib import Path
-from helpers import site
+from helpers.build import site
 executed, target = Path(sys.argv[1]), Path(sys.argv[2])
 target.mkdir(parents=True)
 with tempfile.TemporaryDirectory() as work:

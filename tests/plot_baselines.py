@@ -1,4 +1,4 @@
-"""Reference images for tests/test_plots.py: one small, fixed chart per chart kind, drawn by helpers.plots.grammar.
+"""Reference images for tests/test_plots.py: one small, fixed chart per chart kind, drawn by reader.plots.grammar.
 
 The marks are typed here, not read from data/, so a change to the data package does not move a reference;
 a change to the grammar does.  Regenerate the references after an intended change of the drawing with
@@ -14,9 +14,9 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from helpers.intervals import Interval
-from helpers.plots import grammar, layout
-from helpers.plots.grammar import Mark
+from helpers.core.intervals import Interval
+from helpers.reader.plots import grammar, layout
+from helpers.reader.plots.grammar import Mark
 
 FOLDER = Path(__file__).resolve().parent / "baseline_images"
 
@@ -119,7 +119,7 @@ KINDS = {
 
 
 def draw(name: str) -> bytes:
-    """The PNG of one reference chart, as :func:`helpers.plots.grammar.render` writes it."""
+    """The PNG of one reference chart, as :func:`helpers.reader.plots.grammar.render` writes it."""
     function, lang = KINDS[name]
     return grammar.render(function(lang), name, name).png
 

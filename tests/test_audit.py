@@ -1,11 +1,11 @@
-"""The repository's package against the source article: the whole audit (helpers.audit), as `validate` runs it."""
+"""The repository's package against the source article: the whole audit (helpers.core.audit), as `validate` runs it."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import DATA, read_source, source_path
-from helpers import audit
+from helpers.core import audit
 
 pytestmark = pytest.mark.audit
 

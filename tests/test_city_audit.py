@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from helpers import package
+from helpers.core import package
 
 pytestmark = pytest.mark.audit
 

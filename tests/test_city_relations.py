@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from helpers import checks, package, relations
-from helpers.intervals import from_printed
-from helpers.params import setup
+from helpers.core import checks, package, relations
+from helpers.core.intervals import from_printed
+from helpers.reader.params import setup
 
 CITY = ROOT / "data" / "jinan_2022"
 

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, ROOT, source_path
-from helpers import audit, draft, package, relations
-from helpers.extract import compare
+from helpers.core import audit, package, relations
+from helpers.drafting import draft
+from helpers.drafting.extract import compare
 
 #: Invented sentences: two numbered headings, each wording a relation rule reads, a year that is not a figure.
 MINE = (

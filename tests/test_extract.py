@@ -1,4 +1,4 @@
-"""Tests for helpers.extract: accuracy on the source article, and one test per pattern.
+"""Tests for helpers.drafting.extract: accuracy on the source article, and one test per pattern.
 
 Every sentence below is invented for these tests (a fictional 云溪区, Yunxi
 District); none is taken from the source article.
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT, source_path
-from helpers.extract import (
+from helpers.drafting.extract import (
     DRAFT_COLUMNS,
     NON_FIGURE_COLUMNS,
     Comparison,
@@ -611,7 +611,7 @@ def test_comparison_accuracy_of_any_shared_column():
 
 def test_comparison_with_the_loaded_package_reads_missing_periods_as_empty(report, comparison):
     """The loader types empty periods as pandas NA; they must agree with a draft's empty period."""
-    from helpers import package
+    from helpers.core import package
 
     loaded = compare(extract_text(report, year=2022), package.load(DATA).figures)
     assert loaded.period_accuracy == comparison.period_accuracy

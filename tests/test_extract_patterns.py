@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.extract import extract_non_figures, extract_text, section_starts
-from helpers.extract import lexicon as lx
+from helpers.drafting.extract import extract_non_figures, extract_text, section_starts
+from helpers.drafting.extract import lexicon as lx
 
 
 def rows(text: str, **kwargs) -> list[tuple[str, str, str]]:

@@ -1,4 +1,4 @@
-"""Property tests for helpers.extract: any text gives a valid draft or an ExtractError, in linear steps.
+"""Property tests for helpers.drafting.extract: any text gives a valid draft or an ExtractError, in linear steps.
 
 The texts are generated (Hypothesis) or built from invented fragments; none
 comes from the source article.
@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.extract import (
+from helpers.core.intervals import from_printed
+from helpers.core.units import UnitError, parse_unit
+from helpers.drafting.extract import (
     DRAFT_COLUMNS,
     MAX_NUMBER_CHARS,
     MEASURES,
@@ -26,8 +28,6 @@ from helpers.extract import (
     extract_non_figures,
     extract_text,
 )
-from helpers.intervals import from_printed
-from helpers.units import UnitError, parse_unit
 
 DIGITS = frozenset("0123456789０１２３４５６７８９")
 MINUS = frozenset("-−－")
@@ -171,7 +171,7 @@ def check_draft(text: str, draft: pd.DataFrame) -> None:
             assert not r.rounded, r
         if "." in r.value and not (r.unit_zh == "%" and Decimal(r.value) == 100):
             assert r.rounded, r
-        # the printed figure's interval (helpers.intervals) holds the drafted base value
+        # the printed figure's interval (helpers.core.intervals) holds the drafted base value
         if r.base_unit and math.isfinite(r.base_value) and r.value[0] != "-" and known_unit(r.unit_zh):
             lo, hi = from_printed(r.value, r.unit_zh, r.qualifier, bool(r.rounded)).to_floats()
             slack = 5e-7 + 1e-12 * abs(r.base_value)  # base values are rounded to 6 decimal places
@@ -240,7 +240,7 @@ def test_tiny_inputs(text):
 @PROPERTY
 @given(st.binary(max_size=64))
 def test_arbitrary_bytes_decode_or_raise_extract_error(tmp_path_factory, data):
-    from helpers.extract import read_report
+    from helpers.drafting.extract import read_report
 
     path = tmp_path_factory.mktemp("bytes") / "report.txt"
     path.write_bytes(data)
@@ -307,7 +307,7 @@ def test_steps_grow_linearly_on_pathological_inputs(name):
 
 def test_step_count_sees_a_quadratic_scan(monkeypatch):
     """The measure can fail: a scanner that re-reads its reading unit for every number is caught."""
-    from helpers.extract.scanner import Scanner
+    from helpers.drafting.extract.scanner import Scanner
 
     original = Scanner._number
 

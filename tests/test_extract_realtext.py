@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.extract import extract_non_figures, extract_text, read_report
+from helpers.drafting.extract import extract_non_figures, extract_text, read_report
 
 REALTEXT = Path(__file__).parent / "realtext"
 TARGETS = {"recall": 0.99, "precision": 0.98, "unit": 0.97, "qualifier": 0.99}

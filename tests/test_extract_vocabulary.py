@@ -10,9 +10,10 @@ import json
 import pytest
 
 from conftest import DATA, DISTRICT
-from helpers import intervals, labels, tables, units
-from helpers.extract import MEASURES, NON_FIGURE_REASONS, QUALIFIERS, extract_non_figures, extract_text
-from helpers.extract import lexicon as lx
+from helpers.core import intervals, units
+from helpers.drafting.extract import MEASURES, NON_FIGURE_REASONS, QUALIFIERS, extract_non_figures, extract_text
+from helpers.drafting.extract import lexicon as lx
+from helpers.reader import amounts, labels
 
 DESCRIPTORS = [DATA / "datapackage.json", DISTRICT / "datapackage.json"]
 CITY_DESCRIPTOR = DATA / "jinan_2022" / "datapackage.json"
@@ -48,7 +49,7 @@ def test_schema_base_units_are_the_base_units_helpers_units_converts_to(descript
 
 
 def test_the_extractor_s_units_convert_as_helpers_units_does():
-    """Where the lexicon and helpers.units both know a unit (‰ among them), they give it one base unit and factor."""
+    """Where the lexicon and core.units both know a unit (‰ among them), they give it one base unit and factor."""
     shared = [word for word in lx.UNIT_INFO if word in units.UNITS]
     assert "‰" in shared and "%" in shared and "亩" in shared
     for word in shared:
@@ -57,7 +58,7 @@ def test_the_extractor_s_units_convert_as_helpers_units_does():
 
 
 def test_per_mille_has_a_label_in_both_languages():
-    assert [tables.unit_label("per_mille", lang) for lang in ("zh", "en")] == ["‰", "‰"]
+    assert [amounts.unit_label("per_mille", lang) for lang in ("zh", "en")] == ["‰", "‰"]
 
 
 def test_every_value_drafted_is_in_the_vocabulary():

@@ -1,12 +1,12 @@
-"""Tests for helpers.intervals: printed numbers as intervals, and interval arithmetic."""
+"""Tests for helpers.core.intervals: printed numbers as intervals, and interval arithmetic."""
 
 import math
 from fractions import Fraction as F
 
 import pytest
 
-from helpers.intervals import Interval, IntervalError, from_printed
-from helpers.units import UnitError
+from helpers.core.intervals import Interval, IntervalError, from_printed
+from helpers.core.units import UnitError
 
 
 def half_open(lo, hi):
@@ -122,7 +122,7 @@ def test_tolerance_outside_0_1_or_a_float_is_refused(bad):
 
 
 def test_bound_kind_names_what_an_interval_says():
-    from helpers.intervals import bound_kind
+    from helpers.core.intervals import bound_kind
 
     assert [
         bound_kind(i)
@@ -156,7 +156,7 @@ def test_lower_bound_over_bounded_is_a_lower_bound_and_over_a_lower_bound_only_p
     ],
 )
 def test_readable_places_follow_the_precision_the_interval_supports(interval, places):
-    from helpers.intervals import readable_places
+    from helpers.core.intervals import readable_places
 
     assert readable_places(interval) == places
 

@@ -10,7 +10,8 @@ import papermill as pm
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT
-from helpers import package, params
+from helpers.core import package
+from helpers.reader import params
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 FIGURES = package.load(DATA).figures

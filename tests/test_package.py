@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, DISTRICT
-from helpers import package
-from helpers.package import PackageError
+from helpers.core import package
+from helpers.core.package import PackageError
 
 
 def edit(path, old: str, new: str, count: int = 1) -> None:
@@ -135,7 +135,7 @@ def test_validate_command_prints_a_section_summary():
         [
             sys.executable,
             "-c",
-            "import sys; from helpers import package, __main__ as m; "
+            "import sys; from helpers import __main__ as m; from helpers.core import package; "
             "sys.exit(m.main(['validate', '--data-dir', sys.argv[1]]))",
             str(DISTRICT),
         ],

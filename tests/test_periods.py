@@ -1,10 +1,10 @@
-"""Tests for helpers.periods: ISO periods parsed, compared, labelled and never silently mixed."""
+"""Tests for helpers.core.periods: ISO periods parsed, compared, labelled and never silently mixed."""
 
 from datetime import date, datetime
 
 import pytest
 
-from helpers.periods import (
+from helpers.core.periods import (
     Period,
     PeriodError,
     PeriodMismatch,

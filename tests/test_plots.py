@@ -17,10 +17,11 @@ import plot_baselines
 import pytest
 
 from conftest import DATA, DISTRICT
-from helpers import checks, labels, params, plots, relations, tables
-from helpers.intervals import Interval
-from helpers.plots import grammar, layout
-from helpers.plots.grammar import Mark
+from helpers.core import checks, relations
+from helpers.core.intervals import Interval
+from helpers.reader import amounts, labels, params, plots, tables
+from helpers.reader.plots import grammar, layout
+from helpers.reader.plots.grammar import Mark
 
 TOLERANCE = 2.0
 
@@ -123,7 +124,7 @@ def test_the_notebook_display_is_byte_stable_across_processes():
     import sys
 
     code = (
-        "import hashlib, sys; from helpers import params, plots; "
+        "import hashlib, sys; from helpers.reader import params, plots; "
         f"ctx = params.setup(data_dir={str(DATA)!r}, lang='en'); "
         "print(hashlib.sha256(plots.money(ctx)._repr_mimebundle_()['text/html'].encode()).hexdigest())"
     )
@@ -293,7 +294,7 @@ def test_the_axis_unit_is_the_one_the_derived_table_uses(zh, drawn):
     unit = table.iloc[0][labels.heading("interval", "zh")].split(" ")[-1]
     assert unit == "万元/平方米"  # what the issue asks for: the table's 万元, not 元 with an offset
     d = {x.id: x for x in tables.derived_values(zh)}["land_price_per_m2"]
-    divisor, _ = tables.display_scale(d.unit, d.interval.midpoint, "zh")
+    divisor, _ = amounts.display_scale(d.unit, d.interval.midpoint, "zh")
     assert f"{grammar.number_text(d.interval.midpoint / divisor)} {unit}" in drawn["land_price", "zh"].alt
 
 
@@ -397,7 +398,7 @@ def test_a_font_cache_older_than_the_cjk_font_is_rebuilt(zh):
 
 @pytest.mark.parametrize("lo,hi", [(0, 15), (0, 1), (0, 0.5), (0, 2500), (2.3, 2.7)])
 def test_tick_labels_show_every_tick_exactly(lo, hi):
-    from helpers.plots.layout import _nice_ticks
+    from helpers.reader.plots.layout import _nice_ticks
 
     ticks, places = _nice_ticks(lo, hi)
     assert len(ticks) >= 2

@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT
-from helpers import labels, params, prose, units
+from helpers.core import units
+from helpers.reader import labels, params, prose
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -238,6 +239,6 @@ STATEMENTS = {
 
 @pytest.mark.parametrize("statement", STATEMENTS)
 def test_statements_the_prose_makes_about_the_data_hold(statement):
-    from helpers import package
+    from helpers.core import package
 
     assert STATEMENTS[statement](package.load(DATA)), statement

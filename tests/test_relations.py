@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, DISTRICT
-from helpers import checks, params, relations, tables
-from helpers.intervals import Interval
-from helpers.periods import PeriodMismatch, parse_period
+from helpers.core import checks, relations
+from helpers.core.intervals import Interval
+from helpers.core.periods import PeriodMismatch, parse_period
+from helpers.reader import amounts, params, tables
 
 
 @pytest.fixture(scope="module")
@@ -143,5 +144,5 @@ def test_derived_frame_has_one_row_per_relation_with_bounds(ctx):
 
 def test_format_interval_shows_lower_bounds_and_scales():
     lower = Interval(Fraction(3200 * 10**8), None)
-    assert tables.format_interval(lower, "CNY", "zh") == "≥ 3,200 亿元"
-    assert tables.format_interval(Interval.point(2274), "count", "en") == "2,274"
+    assert amounts.format_interval(lower, "CNY", "zh") == "≥ 3,200 亿元"
+    assert amounts.format_interval(Interval.point(2274), "count", "en") == "2,274"

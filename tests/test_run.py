@@ -1,9 +1,9 @@
-"""Tests for helpers.run: parameters checked first; notebooks executed, cleaned, rendered; failures lose nothing.
+"""Tests for helpers.build.run: parameters checked first; notebooks executed, cleaned, rendered; failures lose nothing.
 
 The notebooks are the tiny fixtures in tests/fixtures/notebooks (01 prints its
 parameters and draws a chart, 02 prints, 03 raises in cell 3), copied with the
-fictional district's package into a temporary project.  helpers.tables and
-helpers.labels are replaced by small fakes so these tests depend only on run/site.
+fictional district's package into a temporary project.  helpers.reader.tables and
+helpers.reader.labels are replaced by small fakes so these tests depend only on run/site.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-import helpers
+import helpers.reader
 from conftest import DISTRICT
-from helpers import run
-from helpers.run import UsageError, clean, collect_parameters, parse_value
+from helpers.build import run
+from helpers.build.run import UsageError, clean, collect_parameters, parse_value
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 HELLO, TEXT, BROKEN = "01_hello.ipynb", "02_text.ipynb", "03_broken.ipynb"
@@ -34,13 +34,13 @@ INJECTED = "injected-parameters"
 
 
 def fake_modules() -> dict[str, types.ModuleType]:
-    """helpers.tables and helpers.labels stand-ins whose output shows the Context they were given."""
-    tables = types.ModuleType("helpers.tables")
+    """helpers.reader.tables and helpers.reader.labels stand-ins whose output shows the Context they were given."""
+    tables = types.ModuleType("helpers.reader.tables")
     tables.derived_frame = lambda ctx: pd.DataFrame(
         {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]}
     )
     tables.checks_frame = lambda ctx: pd.DataFrame({"id": ["check"], "status": [f"ok {ctx.lang}"]})
-    labels = types.ModuleType("helpers.labels")
+    labels = types.ModuleType("helpers.reader.labels")
     labels.glossary_frame = lambda lang: pd.DataFrame(
         {"term_zh": ["总投资"], "term_en": ["total investment"], "explanation": [f"glossary in {lang}"]}
     )
@@ -51,8 +51,8 @@ def fake_modules() -> dict[str, types.ModuleType]:
 def faked_helpers():
     with pytest.MonkeyPatch.context() as mp:
         for name, module in fake_modules().items():
-            mp.setitem(sys.modules, f"helpers.{name}", module)
-            mp.setattr(helpers, name, module, raising=False)
+            mp.setitem(sys.modules, f"helpers.reader.{name}", module)
+            mp.setattr(helpers.reader, name, module, raising=False)
         yield
 
 
@@ -539,9 +539,9 @@ def test_warm_run_imports_no_executor_no_site_and_no_pandas(cached):
     import subprocess
 
     code = (
-        "import sys, helpers.run as r\n"
+        "import sys, helpers.build.run as r\n"
         f"c = r.main(['--notebooks', {str(cached.root / 'notebooks')!r}, '--out', {str(cached.out)!r}])\n"
-        "heavy = ('papermill', 'nbconvert', 'nbformat', 'pandas', 'matplotlib', 'helpers.site')\n"
+        "heavy = ('papermill', 'nbconvert', 'nbformat', 'pandas', 'matplotlib', 'helpers.build.site')\n"
         "print(c, sorted(m for m in heavy if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

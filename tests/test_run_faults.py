@@ -23,7 +23,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import DATA, DISTRICT
-from helpers import run
+from helpers.build import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 HELLO = "01_hello.ipynb"
@@ -342,7 +342,7 @@ def _published(out: Path) -> dict:
 
 
 def _expected(data_dir: Path) -> dict:
-    from helpers import params, tables
+    from helpers.reader import params, tables
 
     ctx = params.setup(data_dir=str(data_dir), lang="zh")
     return {

@@ -1,4 +1,4 @@
-"""Tests for helpers.site: the Sphinx site of both languages, read as files and as a person reads it in Chromium.
+"""Tests for helpers.build.site: the Sphinx site of both languages, read as files and as a person reads it in Chromium.
 
 Two sites are built in the test session (into tmp_path, never the work tree):
 the *fixture* site from tests/fixtures/site/{zh,en} (two small fictional
@@ -28,7 +28,7 @@ import pytest
 from nbformat.v4 import new_markdown_cell, new_output
 
 from conftest import DATA, ROOT
-from helpers import site
+from helpers.build import site
 
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 NOTEBOOKS = ROOT / "notebooks"
@@ -92,7 +92,7 @@ def fixture_site(tmp_path_factory):
 def collection_site(tmp_path_factory):
     """The main job on the committed collection and data/ (``python -m helpers run``): both languages' pages,
     each from the notebooks executed in that language."""
-    from helpers import run
+    from helpers.build import run
 
     out = tmp_path_factory.mktemp("collection-site") / "build"
     assert run.main(["--out", str(out), "--jobs", "2"]) == run.EXIT_OK

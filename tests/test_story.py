@@ -1,4 +1,4 @@
-"""Which notebooks tell a package's story (helpers.story), and the generic walkthroughs built for any package."""
+"""Which notebooks tell a package's story (helpers.build.story), and the generic walkthroughs built for any package."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT
-from helpers import story
+from helpers.build import story
 
 CITY = DATA / "jinan_2022"
 #: Words that only the district report's own pages use: none may appear on another package's pages.
@@ -33,7 +33,7 @@ def test_a_package_with_x_notebooks_gets_exactly_those_in_order():
 
 
 def test_a_package_without_x_notebooks_gets_overview_sections_with_figures_and_consistency():
-    from helpers import package
+    from helpers.core import package
 
     pkg = package.load(CITY)
     with_figures = sorted({int(s) for s in pkg.figures["section"]})
@@ -102,7 +102,8 @@ def _page_text(path) -> str:
 @pytest.mark.parametrize("package_dir", [CITY, DISTRICT], ids=["jinan_2022", "fixture_district"])
 def test_run_builds_every_walkthrough_in_both_languages_without_the_district_report(package_dir, tmp_path):
     """``python -m helpers run --data-dir DIR`` for a package without x_notebooks: every walkthrough, both languages."""
-    from helpers import package, run
+    from helpers.build import run
+    from helpers.core import package
 
     expected = [j.name for j in story.collection(package_dir)]
     # a district the package's own figures are about (the city's figures of its districts) is data, not the report

@@ -9,8 +9,9 @@ from fractions import Fraction
 import pytest
 
 from conftest import DATA, DISTRICT
-from helpers import labels, params, relations, tables
-from helpers.intervals import Interval
+from helpers.core import relations
+from helpers.core.intervals import Interval
+from helpers.reader import amounts, explain, labels, params, tables
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
@@ -115,17 +116,17 @@ def test_english_units_are_words_a_reader_knows(shown):
 
 
 def test_format_interval_examples():
-    assert tables.format_interval(Interval(Fraction(3200 * 10**8), None), "CNY", "zh") == "≥ 3,200 亿元"
-    assert tables.format_interval(Interval(Fraction(3000 * 10**4), None), "CNY", "en") == "≥ 3,000 × 10,000 yuan"
-    assert tables.format_interval(Interval.closed(0, 100), "percent", "en") == "[0, 100]%"
-    assert tables.format_interval(Interval.point(21), "家", "en") == "21"
-    assert tables.format_interval(Interval.point(21), "户", "en") == "21 households"
-    assert tables.format_interval(Interval.point(1), "户", "en") == "1 household"
+    assert amounts.format_interval(Interval(Fraction(3200 * 10**8), None), "CNY", "zh") == "≥ 3,200 亿元"
+    assert amounts.format_interval(Interval(Fraction(3000 * 10**4), None), "CNY", "en") == "≥ 3,000 × 10,000 yuan"
+    assert amounts.format_interval(Interval.closed(0, 100), "percent", "en") == "[0, 100]%"
+    assert amounts.format_interval(Interval.point(21), "家", "en") == "21"
+    assert amounts.format_interval(Interval.point(21), "户", "en") == "21 households"
+    assert amounts.format_interval(Interval.point(1), "户", "en") == "1 household"
     assert (
-        tables.format_interval(Interval(Fraction("83.5"), Fraction("84.5"), True, False) * 10**8, "CNY", "zh")
+        amounts.format_interval(Interval(Fraction("83.5"), Fraction("84.5"), True, False) * 10**8, "CNY", "zh")
         == "[83.5, 84.5) 亿元"
     )
-    assert tables.format_interval(Interval(None, None), "percent", "en") == "no bound (any value)"
+    assert amounts.format_interval(Interval(None, None), "percent", "en") == "no bound (any value)"
 
 
 def test_tolerance_is_noted_where_an_approximate_figure_is_used():
@@ -158,15 +159,15 @@ def test_bad_tolerance_parameter_fails_naming_it(value):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_check_arithmetic_names_the_figures_in_the_page_language(lang):
-    from helpers import checks
+    from helpers.core import checks
 
     ctx = params.setup(lang=lang, data_dir=str(DATA))
     found = {c.id: c for c in checks.check_all(tables.derived_values(ctx), ctx.package.figures)}
-    text = checks.explain(found["good_air_days_calendar_check"], ctx.package.figures, lang)
+    text = explain.explain(found["good_air_days_calendar_check"], ctx.package.figures, lang)
     name = ctx.package.figure("good_air_days")["indicator_zh" if lang == "zh" else "indicator_en"]
     assert name in text and "good_air_days" not in text
     assert labels.STATUS_LABELS[lang][found["good_air_days_calendar_check"].status] in text
-    bound = checks.explain(found["coupon_share_of_retail"], ctx.package.figures, lang)
+    bound = explain.explain(found["coupon_share_of_retail"], ctx.package.figures, lang)
     assert "= >" not in bound and "> " in bound  # a lower bound is shown as one, not "equal to"
 
 

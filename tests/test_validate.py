@@ -1,4 +1,4 @@
-"""The whole audit (helpers.audit, ``helpers validate``) on broken copies of the fictional district: every case named.
+"""The whole audit (core.audit, ``helpers validate``) on broken copies of the fictional district: every case named.
 
 Each broken package is made in tmp_path from the small valid fixture; each test proves that one kind of
 breakage is reported naming file, row and field, and the command exits 2 with every problem listed.
@@ -19,7 +19,7 @@ import pytest
 
 from conftest import DISTRICT
 from helpers import __main__ as helpers_main
-from helpers import audit
+from helpers.core import audit
 
 EXTRA_SOURCE = {
     "id": "bureau_2023",
@@ -281,7 +281,7 @@ def test_unknown_relation_kind_is_checked_against_the_code_without_an_enum(distr
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert (
         "relations.csv, row 1 (id 'finance_prior_year'), field 'kind': 'ratio_of_things' is not a relation "
-        "kind helpers.relations knows" in out.stderr
+        "kind helpers.core.relations knows" in out.stderr
     )
 
 
@@ -293,7 +293,7 @@ def test_unknown_qualifier_is_checked_against_the_code_without_an_enum(district)
     one(
         district,
         r"row 4 \(id 'park_revenue'\), field 'qualifier': 'roughly' is not a qualifier "
-        r"helpers\.intervals knows",
+        r"helpers\.core\.intervals knows",
     )
 
 

@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 from conftest import DATA, DISTRICT
-from helpers import checks, relations, walk
-from helpers.params import setup
+from helpers.core import checks, relations
+from helpers.reader import walk
+from helpers.reader.params import setup
 
 CITY = DATA / "jinan_2022"
 

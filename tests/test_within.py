@@ -1,4 +1,4 @@
-"""The district within the city (helpers.within) and the shape of the notebooks the city branch adds."""
+"""The district within the city (helpers.reader.within) and the shape of the notebooks the city branch adds."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import nbformat
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT
-from helpers import within
-from helpers.params import ParameterError, setup
-from helpers.relations import figure_input
+from helpers.core.relations import figure_input
+from helpers.reader import within
+from helpers.reader.params import ParameterError, setup
 
 CITY = DATA / "jinan_2022"
 CITY_NOTEBOOKS = [
@@ -74,7 +74,7 @@ def test_leading_districts_are_ranked_by_gdp_with_the_district_among_them(ctx):
 
 
 def test_district_figures_have_their_own_sources_and_no_offsets():
-    from helpers import package
+    from helpers.core import package
 
     city = package.load(CITY)
     rows = within.district_figures(city)
@@ -87,8 +87,8 @@ def test_district_figures_have_their_own_sources_and_no_offsets():
 
 
 def _pct(share):
-    from helpers.plots import Mark
-    from helpers.plots.grammar import mark_text
+    from helpers.reader.plots import Mark
+    from helpers.reader.plots.grammar import mark_text
 
     return mark_text(Mark("", share), 1) + "%"
 
@@ -119,7 +119,7 @@ def test_both_charts_draw_every_character_in_both_languages(ctx):
 def test_a_label_the_fonts_cannot_draw_fails_the_shares_chart(monkeypatch):
     from dataclasses import replace
 
-    from helpers.plots import GlyphError
+    from helpers.reader.plots import GlyphError
 
     first, *rest = within.COMPARISONS
     monkeypatch.setattr(within, "COMPARISONS", (replace(first, label_en=first.label_en + "\ue000"), *rest))
@@ -172,7 +172,7 @@ def test_the_shares_caption_names_the_highest_the_lowest_the_bound_and_the_mixed
 def test_an_overlapping_highest_share_is_not_called_clear(ctx):
     from dataclasses import replace
 
-    from helpers.intervals import Interval
+    from helpers.core.intervals import Interval
 
     found = within.comparisons(ctx)
     bounded = sorted((c for c in found if c.share.is_bounded), key=lambda c: c.share.midpoint)
@@ -275,13 +275,13 @@ def test_a_stated_district_period_is_named_against_the_citys_full_year(tmp_path)
 
 
 def test_a_package_without_a_source_column_has_no_district_figures():
-    from helpers import package
+    from helpers.core import package
 
     assert within.district_figures(package.load(DISTRICT)).empty
 
 
 def test_english_printed_gdp_says_what_its_chinese_unit_means():
-    from helpers.tables import printed_unit_label
+    from helpers.reader.amounts import printed_unit_label
 
     ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
     rows = within._gdp_rows(ctx)

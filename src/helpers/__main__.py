@@ -9,10 +9,10 @@ import sys
 
 #: Subcommand → module that registers it with ``register(subparsers)``.
 COMMANDS = {
-    "validate": "helpers.audit",
-    "new": "helpers.draft",
-    "run": "helpers.run",
-    "extract": "helpers.extract",
+    "validate": "helpers.core.audit",
+    "new": "helpers.drafting.draft",
+    "run": "helpers.build.run",
+    "extract": "helpers.drafting.extract",
 }
 
 

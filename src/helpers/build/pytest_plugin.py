@@ -1,0 +1,70 @@
+"""The project's pytest plugin, loaded with ``-p helpers.build.pytest_plugin`` (pyproject.toml's addopts).
+
+Two things make the test runs (``pytest tests`` and nbval over notebooks/) cheaper, none changing what
+is tested:
+
+* As ``python -m helpers run`` does in its own process (:func:`helpers.build.run._quiet_imports`), it keeps
+  jsonschema from importing ``rfc3987_syntax``, which compiles a Lark grammar on import (1.6 s of CPU in
+  every pytest process: the controller and each xdist worker import nbval, hence nbformat, hence
+  jsonschema).  That module only adds jsonschema's optional "iri" format checker, which nothing run in
+  the pytest processes uses (nbformat's schema has no IRI formats; frictionless runs in a subprocess).
+  ``-p`` plugins are imported before the plugins installed as entry points (nbval), which is why this is
+  a ``-p`` plugin and not a conftest.py: those are imported after nbval.
+* In a session that collects only notebooks, hypothesis's plugin is unregistered once collection is done:
+  it has nothing to report on notebooks, but its pytest_terminal_summary imports hypothesis, and since
+  pytest rewrites the asserts of plugin packages (and cannot cache that here, PYTHONDONTWRITEBYTECODE is
+  set), that import took 0.9 s at the end of each xdist worker and again in the controller.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.build.run import _quiet_imports
+
+_quiet_imports()
+
+
+def _role(config) -> str:
+    """ "worker" (pytest-xdist's), "controller" (xdist's, which runs no tests itself) or "single" (no xdist)."""
+    if hasattr(config, "workerinput"):
+        return "worker"
+    try:
+        return "controller" if config.getoption("numprocesses") else "single"
+    except ValueError:  # xdist not installed or disabled (-p no:xdist)
+        return "single"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config) -> None:
+    """An xdist worker is a process of its own that exits right after this: skip the interpreter's final
+    garbage collection over everything imported (0.3 s, which the controller waits for), as
+    ``python -m helpers`` does: gc.freeze() puts every object in the generation that collection leaves."""
+    if _role(config) == "worker":
+        import gc
+
+        gc.freeze()
+
+
+def _only_notebooks(nodeids: list[str]) -> bool:
+    return bool(nodeids) and all(nodeid.split("::", 1)[0].endswith(".ipynb") for nodeid in nodeids)
+
+
+def _drop_hypothesis(config) -> None:
+    plugin = config.pluginmanager.get_plugin("hypothesispytest")
+    if plugin is not None:
+        config.pluginmanager.unregister(plugin)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """In a process that collects (an xdist worker, or a run without xdist)."""
+    if _only_notebooks([item.nodeid for item in items]):
+        _drop_hypothesis(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids) -> None:
+    """In xdist's controller, which collects nothing itself (every worker collects the same items)."""
+    if _only_notebooks(list(ids)):
+        _drop_hypothesis(node.config)

@@ -1,0 +1,580 @@
+"""The reader's edition: executed notebooks as one Sphinx site per language (MyST-NB, sphinx-book-theme).
+
+:func:`render` writes ``dest/zh/`` and ``dest/en/`` (one page per executed
+notebook, a home page, offline search) and ``dest/index.html`` leading to
+both.  Nothing is executed (``nb_execution_mode = "off"``: papermill is the
+executor) and nothing is fetched: :func:`external_loads` checks every page and
+stylesheet for what it would load from another host.
+
+Each language's pages come from notebooks prepared by :func:`prepare_notebook`:
+nbconvert's ``TagRemovePreprocessor`` drops the other language's cells
+(``lang-en`` on Chinese pages, ``lang-zh`` on English ones) and the
+``parameters``/``injected-parameters`` cells, and every code cell is tagged
+``hide-input`` (MyST-NB folds its source away; one click shows it).
+
+Sphinx's environment and doctrees live in ``work_dir/<lang>/``: a prepared
+notebook is rewritten only when its bytes change, so a second call with the
+same notebooks reads and writes no notebook page, and a changed notebook
+re-renders only its own page (and the home page that lists it).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import io
+import re
+import shutil
+import warnings as warnings_module
+from html.parser import HTMLParser
+from pathlib import Path
+
+#: Per language: the tag of <html lang>, Sphinx's ``language``, the label of the link to it.
+LANGS = {
+    "zh": {"tag": "zh-CN", "sphinx": "zh_CN", "label": "中文"},
+    "en": {"tag": "en", "sphinx": "en", "label": "English"},
+}
+#: Cells no reader sees: papermill's parameter cells.
+HIDDEN_TAGS = ("parameters", "injected-parameters")
+KIT = Path(__file__).with_name("sitekit")
+DOWNLOADS = "downloads"
+INDEX = "index.html"
+
+UI = {
+    "zh": {
+        "title": "报道中的每一个数字",
+        "intro": "下列笔记本逐一解读报道中的数字，并用区间算术相互核对。",
+        "notebooks": "笔记本",
+        "downloads": "下载",
+        "parameters": "本页计算参数",
+        "language": "语言",
+        "landing": "选择语言",
+        "show_code": "显示代码",
+        "hide_code": "隐藏代码",
+    },
+    "en": {
+        "title": "Every number in one report",
+        "intro": "These notebooks walk through every figure the report "
+        "prints and check them against each other with interval arithmetic.",
+        "notebooks": "Notebooks",
+        "downloads": "Downloads",
+        "parameters": "Computed with",
+        "language": "Language",
+        "landing": "Choose a language",
+        "show_code": "Show the code",
+        "hide_code": "Hide the code",
+    },
+}
+
+
+class SiteError(RuntimeError):
+    """A site that cannot be built: names the notebook (or file) and the cause."""
+
+
+# ---- notebooks ---------------------------------------------------------------------------------------
+
+
+def prepare_notebook(nb, lang: str):
+    """A copy of executed ``nb`` as the ``lang`` page shows it.
+
+    Drops the cells tagged for another language and the parameter cells
+    (nbconvert's TagRemovePreprocessor), tags every remaining code cell
+    ``hide-input``, and drops widget state (whose renderer would load scripts
+    from a CDN).
+    """
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    if lang not in LANGS:
+        raise SiteError(f"unknown language {lang!r} (known: {', '.join(LANGS)})")
+    remove = {f"lang-{other}" for other in LANGS if other != lang} | set(HIDDEN_TAGS)
+    nb = copy.deepcopy(nb)
+    nb, _ = TagRemovePreprocessor(remove_cell_tags=remove, enabled=True).preprocess(nb, {})
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            tags = list(cell.metadata.get("tags", []))
+            if "hide-input" not in tags:
+                cell.metadata["tags"] = [*tags, "hide-input"]
+            alt = _image_alt(cell)
+            if alt:
+                cell.metadata.setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def _image_alt(cell) -> str:
+    """The text/plain of a cell's one image output, when it describes the image (not a ``<Figure ...>`` repr):
+    MyST-NB writes such outputs as <img> files and takes their alt text from the cell's metadata."""
+    images = [o for o in cell.get("outputs", []) if any(k.startswith("image/") for k in o.get("data", {}))]
+    if len(images) != 1 or "text/html" in images[0]["data"]:
+        return ""
+    text = images[0]["data"].get("text/plain", "")
+    text = ("".join(text) if isinstance(text, list) else text).strip()
+    return "" if text.startswith("<") else text
+
+
+def notebook_title(nb, default: str = "") -> str:
+    """The text of the first ``# `` heading in the notebook's markdown cells (else ``default``)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                m = re.match(r"#\s+(.+?)\s*#*\s*$", line.strip())
+                if m:
+                    return m.group(1)
+    return default
+
+
+def notebook_summary(nb) -> str:
+    """The first paragraph after the ``# `` title, as one line of Markdown ("" when there is none)."""
+    seen_title = False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = re.sub(r"<!--.*?-->", "", cell.source, flags=re.DOTALL)
+        for block in re.split(r"\n\s*\n", text):
+            block = block.strip()
+            if re.match(r"#\s", block):
+                seen_title = True
+                rest = block.split("\n", 1)[1].strip() if "\n" in block else ""
+                if rest and not rest.startswith("#"):
+                    return " ".join(line.strip() for line in rest.splitlines())
+            elif block and seen_title and not block.startswith("#"):
+                return " ".join(line.strip() for line in block.splitlines())
+    return ""
+
+
+def parameters_line(parameters: dict | None) -> str:
+    """``a = 1 · b = x``: parameters as the foot of a page shows them (plain text, escaped by the template)."""
+    return " · ".join(f"{key} = {value}" for key, value in (parameters or {}).items())
+
+
+# ---- what a page loads ------------------------------------------------------------------------------------
+
+# Attributes through which an element makes the browser fetch something (plain <a href> is navigation).
+_FETCHING = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "link": ("href",),
+}
+_LINK_FETCHES = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "shortcut",
+    "dns-prefetch",
+    "preconnect",
+}
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_LOADS = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)|@import\s+(["'])([^"']+)\3""", re.IGNORECASE)
+
+
+def _remote(url: str) -> bool:
+    """True for a URL that leaves the machine (http:, https:, protocol-relative //host; not data: or file:)."""
+    return bool(_REMOTE.match(url)) and not url.strip().lower().startswith("file:")
+
+
+def css_loads(css: str) -> list[str]:
+    """Remote URLs that a stylesheet would fetch: ``url(...)`` and ``@import``."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    found = [m.group(2) or m.group(4) for m in _CSS_LOADS.finditer(css)]
+    return [url.strip() for url in found if _remote(url)]
+
+
+class _LoadFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k.lower(): (v or "") for k, v in attrs}
+        names = _FETCHING.get(tag, ())
+        if tag == "link" and not (set(attrs.get("rel", "").lower().split()) & _LINK_FETCHES):
+            names = ()
+        for name in names:
+            value = attrs.get(name, "")
+            urls = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
+            self.found += [url for url in urls if url and _remote(url)]
+        if "style" in attrs:
+            self.found += css_loads(attrs["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:  # only a <style> element's text is CSS; any other text is what the page shows
+            self.found += css_loads(data)
+
+
+def external_loads(page: str) -> list[str]:
+    """URLs on other hosts that an HTML page would fetch: the sources of scripts, images, frames, media,
+    stylesheet/icon/preload links, and the url()/@import of its <style> elements and style attributes.
+
+    Text the page displays (a table cell quoting ``url(https://...)``) and plain
+    links are not loads.
+    """
+    finder = _LoadFinder()
+    finder.feed(page)
+    finder.close()
+    return finder.found
+
+
+def site_external_loads(root: Path) -> list[tuple[str, str]]:
+    """(file, URL) for every remote load in the HTML pages and stylesheets under ``root``."""
+    found = []
+    for path in sorted(Path(root).rglob("*")):
+        if path.suffix == ".html":
+            found += [(str(path.relative_to(root)), url) for url in external_loads(path.read_text("utf-8"))]
+        elif path.suffix == ".css":
+            found += [(str(path.relative_to(root)), url) for url in css_loads(path.read_text("utf-8"))]
+    return found
+
+
+# ---- building ------------------------------------------------------------------------------------------
+
+
+def render(
+    executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downloads=(), parameters: dict | None = None
+) -> dict[str, list[str]]:
+    """Write the site for ``executed`` ({language: executed notebooks in reading order}) into ``dest``.
+
+    ``dest/<lang>/`` for each language, ``dest/index.html`` leading to them;
+    ``downloads`` (derived.csv, checks.csv, figures.csv) and the executed
+    notebooks are copied into each language's ``downloads/`` and linked from
+    every page; ``parameters`` appear in one line at each page's foot (without
+    them, each notebook's own papermill parameters).  ``work_dir`` keeps
+    Sphinx's state between calls.  Returns {language: the pages Sphinx wrote}
+    (empty when nothing changed).  Raises :class:`SiteError` naming the
+    notebook or file and the cause.
+    """
+    dest, work_dir = Path(dest), Path(work_dir)
+    unknown = [lang for lang in executed if lang not in LANGS]
+    if unknown:
+        raise SiteError(f"unknown language {unknown[0]!r} (known: {', '.join(LANGS)})")
+    if not executed:
+        raise SiteError("no notebooks to render")
+    downloads = [Path(p) for p in downloads]
+    for path in downloads:
+        if not path.is_file():
+            raise SiteError(f"{path}: download not found")
+    written = {}
+    for lang, notebooks in executed.items():
+        others = [other for other in executed if other != lang]
+        out, written[lang] = _build(
+            lang, [Path(p) for p in notebooks], work_dir / lang, downloads, parameters, others[0] if others else None
+        )
+        target = dest / lang
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(out, target, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        (target / DOWNLOADS).mkdir()
+        for path in [*notebooks, *downloads]:
+            shutil.copyfile(path, target / DOWNLOADS / Path(path).name)
+    (dest / INDEX).write_text(landing_page(list(executed)), encoding="utf-8")
+    remote = site_external_loads(dest)
+    if remote:
+        raise SiteError(
+            f"{remote[0][0]}: the page would load {remote[0][1]} from the network ({len(remote)} remote load(s) in all)"
+        )
+    return written
+
+
+def landing_page(langs: list[str]) -> str:
+    """dest/index.html: one link to each language's home page."""
+    items = "\n".join(
+        f'<li><a href="{lang}/index.html" lang="{LANGS[lang]["tag"]}" hreflang="{LANGS[lang]["tag"]}">'
+        f"{html.escape(LANGS[lang]['label'])} · {html.escape(UI[lang]['title'])}</a></li>"
+        for lang in langs
+    )
+    title = " / ".join(UI[lang]["title"] for lang in langs)
+    return f"""<!DOCTYPE html>
+<html lang="{LANGS[langs[0]]["tag"]}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", system-ui, sans-serif; max-width: 40rem; margin: 3rem auto;
+       padding: 0 1rem; line-height: 1.6; }}
+li {{ margin: .75rem 0; font-size: 1.2rem; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>{" / ".join(html.escape(UI[lang]["landing"]) for lang in langs)}</p>
+<ul>
+{items}
+</ul>
+</body>
+</html>
+"""
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that (keeping its mtime for Sphinx)."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def _home_page(lang: str, pages: list[tuple[str, str]]) -> str:
+    """index.md: the title, what the notebooks do, the toctree (sidebar, previous/next) and a list with summaries."""
+    ui = UI[lang]
+    names = "\n".join(name for name, _ in pages)
+    items = "\n".join(f"- [](<{name}.ipynb>){' — ' + summary if summary else ''}" for name, summary in pages)
+    return (
+        f"# {ui['title']}\n\n{ui['intro']}\n\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
+        f"## {ui['notebooks']}\n\n{items}\n"
+    )
+
+
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff0-9A-Za-z（）()·、]{2,40}$")
+
+
+class _OutputTerms(HTMLParser):
+    """The short texts of table cells, captions and alt texts: the names a reader searches for."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.terms: set[str] = set()
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("td", "th", "figcaption"):
+            self._cell = []
+        if tag == "img":
+            self._add(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th", "figcaption") and self._cell is not None:
+            self._add("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _add(self, text: str):
+        text = text.strip()
+        if _CJK_TERM.match(text) and re.search(r"[\u3400-\u9fff]", text):
+            self.terms.add(text)
+
+
+def search_terms(nb) -> set[str]:
+    """Chinese names shown in ``nb``'s HTML outputs (table cells, captions, alt texts), whole words for the
+    Chinese search index (jieba would otherwise cut 社会消费品零售总额 into pieces and never match it whole)."""
+    finder = _OutputTerms()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html")
+            if text:
+                finder.feed(text if isinstance(text, str) else "".join(text))
+    return finder.terms
+
+
+def _config(
+    lang: str,
+    other: str | None,
+    notebook_downloads,
+    table_downloads,
+    page_parameters,
+    run_parameters: str,
+    search_dict: Path | None,
+) -> dict:
+    ui = UI[lang]
+    config = {
+        "project": ui["title"],
+        "html_title": ui["title"],
+        "copyright": "",
+        "language": LANGS[lang]["sphinx"],
+        "root_doc": "index",
+        "extensions": ["myst_nb", "helpers.build.sitekit.ext"],
+        "nb_execution_mode": "off",
+        "nb_output_stderr": "show",
+        "nb_merge_streams": True,
+        "nb_code_prompt_show": ui["show_code"],
+        "nb_code_prompt_hide": ui["hide_code"],
+        "myst_heading_anchors": 3,
+        "suppress_warnings": ["mystnb.unknown_mime_type"],
+        "exclude_patterns": ["**.ipynb_checkpoints"],
+        "html_theme": "sphinx_book_theme",
+        "templates_path": [str(KIT / "templates")],
+        "html_static_path": [str(KIT / "static")],
+        "html_css_files": ["site.css"],
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_show_sphinx": False,
+        "html_show_copyright": False,
+        "html_show_search_summary": False,  # summaries are fetch()ed, which file:// pages may not do
+        "html_last_updated_fmt": None,
+        "html_sidebars": {"**": ["navbar-logo.html", "lang-switch.html", "sbt-sidebar-nav.html", "downloads.html"]},
+        "html_theme_options": {
+            "use_download_button": False,
+            "use_fullscreen_button": False,
+            "use_repository_button": False,
+            "home_page_in_toc": True,
+            "show_toc_level": 2,
+            "footer_content_items": ["run-parameters.html"],
+            "navigation_with_keys": False,
+        },
+        "html_context": {
+            "site_ui": ui,
+            "default_mode": "light",  # pydata-sphinx-theme: a first visit has no stored mode
+            "other_lang": other or "",
+            "other_lang_tag": LANGS[other]["tag"] if other else "",
+            "other_lang_label": LANGS[other]["label"] if other else "",
+            "notebook_downloads": notebook_downloads,
+            "table_downloads": table_downloads,
+            "page_parameters": page_parameters,
+            "run_parameters": run_parameters,
+        },
+    }
+    if search_dict is not None:
+        config["html_search_options"] = {"dict": str(search_dict)}
+    return config
+
+
+def _build(
+    lang: str, notebooks: list[Path], wd: Path, downloads: list[Path], parameters: dict | None, other: str | None
+) -> tuple[Path, list[str]]:
+    """Prepare ``lang``'s sources in ``wd/src`` (only what changed) and run Sphinx; the output folder and the
+    pages it wrote."""
+    import nbformat
+
+    src, out = wd / "src", wd / "html"
+    src.mkdir(parents=True, exist_ok=True)
+    names = [p.stem for p in notebooks]
+    if len(set(names)) != len(names):
+        raise SiteError(f"two notebooks named {next(n for n in names if names.count(n) > 1)}.ipynb for {lang}")
+    if "index" in names:
+        raise SiteError("index.ipynb: the name of the home page; rename the notebook")
+    pages, page_parameters, terms = [], {}, set()
+    for path in notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as e:
+            raise SiteError(f"{path}: cannot read the executed notebook: {type(e).__name__}: {e}") from e
+        try:
+            prepared = prepare_notebook(nb, lang)
+        except Exception as e:
+            raise SiteError(f"{path.name}: preparing the {lang} page failed: {type(e).__name__}: {e}") from e
+        _write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
+        pages.append((path.stem, notebook_summary(prepared)))
+        own = nb.metadata.get("papermill", {}).get("parameters")
+        page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own)
+        terms |= search_terms(prepared)
+    for stale in src.glob("*.ipynb"):  # a notebook no longer in the collection: its page goes too
+        if stale.stem not in names:
+            stale.unlink()
+            (out / f"{stale.stem}.html").unlink(missing_ok=True)
+    _write_if_changed(src / "index.md", _home_page(lang, pages).encode("utf-8"))
+    search_dict = None
+    if lang == "zh" and terms:
+        search_dict = wd / "search-words.txt"
+        _write_if_changed(
+            search_dict, "".join(f"{t.replace(' ', '')} 100000 n\n" for t in sorted(terms)).encode("utf-8")
+        )
+    config = _config(
+        lang,
+        other,
+        [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
+        [f"{DOWNLOADS}/{p.name}" for p in downloads],
+        page_parameters,
+        parameters_line(parameters),
+        search_dict,
+    )
+    try:
+        return out, _sphinx(src, out, wd / "doctrees", config)
+    except SiteError:
+        # Sphinx may have recorded the faulty page as read: the next call must read it (and fail) again
+        shutil.rmtree(wd, ignore_errors=True)
+        raise
+
+
+def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
+    """Run Sphinx's html builder incrementally; the pages written.  SiteError names the notebook on failure."""
+    import sphinx.locale
+    from sphinx.application import Sphinx
+    from sphinx.deprecation import RemovedInSphinx11Warning
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    _quiet_jieba(doctrees.parent)
+    # Sphinx keeps its message catalogs (its own and the themes') in one module-level dict: without this the
+    # English site, built after the Chinese one in this process, would say 搜索 and 目录.
+    sphinx.locale.translators.clear()
+    status, warnings = io.StringIO(), io.StringIO()
+    current = {"doc": None}
+    written: list[str] = []
+    try:
+        # As sphinx-build does: docutils' registries are restored afterwards, so that the next language's
+        # application (in this same process) registers its nodes and directives afresh.
+        with patch_docutils(None), docutils_namespace(), warnings_module.catch_warnings():
+            # sphinx-book-theme and myst-parser still use APIs Sphinx 11 removes: not the reader's concern
+            warnings_module.simplefilter("ignore", RemovedInSphinx11Warning)
+            app = Sphinx(
+                str(src),
+                None,
+                str(out),
+                str(doctrees),
+                "html",
+                confoverrides=config,
+                status=status,
+                warning=warnings,
+                freshenv=False,
+                warningiserror=False,
+                verbosity=0,
+            )
+            app.connect("source-read", lambda _app, docname, _source: current.update(doc=docname))
+            app.connect("html-page-context", lambda _app, pagename, *_: written.append(pagename))
+            app.build()
+    except Exception as e:
+        where = f"{current['doc']}.ipynb" if current["doc"] and current["doc"] != "index" else str(src)
+        raise SiteError(f"{where}: Sphinx failed: {type(e).__name__}: {e}") from e
+    text = re.sub(r"\x1b\[[0-9;]*m", "", warnings.getvalue())
+    problems = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
+    if problems:
+        raise SiteError(f"{_named(problems[0], src)} ({len(problems)} warning(s) in all)")
+    return written
+
+
+def _quiet_jieba(cache_dir: Path) -> None:
+    """Import jieba (Sphinx's Chinese search splits words with it) without its pkg_resources warning and its
+    start-up messages; its dictionary cache goes to ``cache_dir``, not the system's temporary folder."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            import jieba
+        except ImportError:
+            return
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = str(cache_dir)
+
+
+def _named(line: str, src: Path) -> str:
+    """A Sphinx warning with the notebook's name instead of its prepared copy's path."""
+    return line.replace(str(src) + "/", "")

@@ -1,0 +1,62 @@
+"""Files: the one atomic write and the one way a path is shown in a message.
+
+:func:`atomic_write` writes through a temporary sibling and renames it into place, so a reader (or a
+killed run) never sees half a file; with ``overwrite=False`` it links instead of renaming and refuses an
+existing file, even one that appears meanwhile.  :func:`shown` is how every message prints a path.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: str | Path, data: bytes | str, *, overwrite: bool = True, fsync: bool = False) -> None:
+    """Write ``data`` (``str`` as UTF-8, newlines kept) to ``path`` all at once.
+
+    ``overwrite=False`` → :class:`FileExistsError` when ``path`` exists (checked by ``os.link``, atomically).
+    ``fsync`` flushes the data to disk before the rename (for files a user keeps, such as a draft).
+    Any :class:`OSError` propagates after the temporary file is removed.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)  # fails if path exists: no overwrite, even in a race
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_if_changed(path: str | Path, data: bytes) -> bool:
+    """:func:`atomic_write` unless ``path`` already holds exactly ``data`` (its mtime kept); True if written."""
+    path = Path(path)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+    return True
+
+
+def shown(path: str | Path) -> str:
+    """A path as messages show it: relative to the current directory when inside it, else normalised."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return os.path.normpath(path)

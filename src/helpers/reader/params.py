@@ -1,0 +1,165 @@
+"""Notebook parameters: validated, resolved against the data package, and failing clearly on bad values.
+
+Every notebook's ``parameters`` cell holds plain literals (see ``DEFAULTS``);
+:func:`setup` checks them and returns a :class:`Context` with the loaded package
+and the exact values the relations use.  An unknown parameter or a bad value
+raises :class:`ParameterError` naming the parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from helpers.core.intervals import Interval
+
+#: Parameters every notebook accepts, with their defaults (the values of the parameters cells).
+DEFAULTS: dict[str, object] = {
+    "lang": "zh",
+    "data_dir": "../data",
+    "fx_usd_cny": 6.7261,
+    "population": "platform_residents",
+    "report": "",
+    "approx_tolerance": 0.05,
+    # the city's package that 08_district_in_city sets the district in; "" = the one the package names
+    # (``x_city_package`` in its datapackage.json, a folder relative to data_dir)
+    "city_dir": "",
+}
+LANGS = ("zh", "en")
+
+
+class ParameterError(ValueError):
+    """A notebook parameter with a bad value; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a notebook works with: the validated parameters and the loaded package."""
+
+    lang: str
+    data_dir: Path
+    fx_usd_cny: Fraction  # yuan per US dollar, exact from its printed decimal
+    population: Interval | None  # residents (a figure's interval, or a point); None: the default figure is absent
+    population_label: str  # where the population base comes from
+    package: object = field(repr=False)
+    report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
+    approx_tolerance: Fraction = Fraction(5, 100)  # relative half-width given to 约 and 预计 figures
+    city_dir: Path | None = None  # city: the city's package (08_district_in_city; helpers.reader.within loads it)
+
+    def figure_interval(self, figure) -> Interval:
+        """A figure's interval in base units, with this context's tolerance for 约/预计 figures."""
+        from helpers.core import relations
+
+        return relations.figure_input(figure, self.approx_tolerance).interval
+
+    @property
+    def relation_params(self) -> dict:
+        """The values relation kinds take by name (see ``helpers.core.relations.KINDS``)."""
+        return {"fx_usd_cny": self.fx_usd_cny, "population": self.population, "approx_tolerance": self.approx_tolerance}
+
+
+def setup(**params) -> Context:
+    """Validate notebook parameters and load the package they point at.
+
+    ``data_dir`` is read relative to the working directory (a notebook's own
+    folder when run by Jupyter, nbval or :mod:`helpers.build.run`).
+    """
+    from helpers.core import package, relations
+
+    unknown = sorted(set(params) - set(DEFAULTS))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
+    p = {**DEFAULTS, **params}
+    lang = p["lang"]
+    if lang not in LANGS:
+        raise ParameterError(f"parameter lang: {lang!r} is not one of {', '.join(LANGS)}")
+    fx = _positive_number("fx_usd_cny", p["fx_usd_cny"])
+    tolerance = _tolerance(p["approx_tolerance"])
+    if not isinstance(p["data_dir"], (str, Path)) or not str(p["data_dir"]):
+        raise ParameterError(f"parameter data_dir: expected a folder path, got {p['data_dir']!r}")
+    data_dir = Path(p["data_dir"])
+    if not (data_dir / package.DESCRIPTOR).is_file():
+        raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
+    pkg = package.load(data_dir)
+    report = _report_path(p["report"], data_dir, pkg)
+    city_dir = _city_dir(p["city_dir"], data_dir, pkg)
+    population = p["population"]
+    if (
+        isinstance(population, str)
+        and population == DEFAULTS["population"]
+        and population not in set(pkg.figures["id"])
+    ):
+        # A package without the default base (another district's): per-resident values are not reported.
+        return Context(lang, data_dir, fx, None, "not reported", pkg, report, tolerance, city_dir)
+    if isinstance(population, str):
+        if population not in set(pkg.figures["id"]):
+            raise ParameterError(
+                f"parameter population: {population!r} is neither a number nor a figure id "
+                f"in {data_dir / 'figures.csv'}"
+            )
+        row = pkg.figure(population)
+        if row["base_unit"] != "count":
+            raise ParameterError(f"parameter population: figure {population!r} is not a count of people")
+        pop = relations.figure_input(row, tolerance).interval
+        label = population
+    else:
+        pop = Interval.point(_positive_number("population", population))
+        label = "parameter"
+    return Context(lang, data_dir, fx, pop, label, pkg, report, tolerance, city_dir)
+
+
+def _report_path(report, data_dir: Path, pkg) -> Path | None:
+    """The report text: the given path, or (when empty) the package's source, resolved from datapackage.json.
+
+    An explicit path that does not exist is an error; the package's own source may be
+    absent (it is kept outside the repository), which gives None.
+    """
+    if not isinstance(report, (str, Path)):
+        raise ParameterError(f'parameter report: expected a file path or "", got {report!r}')
+    if str(report):
+        path = Path(report)
+        if not path.is_file():
+            raise ParameterError(f"parameter report: no file {path}")
+        return path
+    source = pkg.source.get("path")
+    path = data_dir / source if source else None
+    return path if path is not None and path.is_file() else None
+
+
+def _tolerance(value) -> Fraction:
+    """``approx_tolerance``: a relative half-width in [0, 1) (0.05 = ±5%), exact from its printed decimal."""
+    from helpers.core.intervals import IntervalError, check_tolerance
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParameterError(f"parameter approx_tolerance: expected a number in [0, 1), got {value!r}")
+    try:
+        return check_tolerance(repr(value) if isinstance(value, float) else str(value))
+    except IntervalError:
+        raise ParameterError(
+            f"parameter approx_tolerance: expected a relative half-width in [0, 1) (0.05 = ±5%), got {value!r}"
+        ) from None
+
+
+def _positive_number(name: str, value) -> Fraction:
+    """A positive int, float or decimal string as an exact Fraction (floats via their shortest repr)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParameterError(f"parameter {name}: expected a positive number, got {value!r}")
+    try:
+        number = Fraction(repr(value) if isinstance(value, float) else str(value))
+    except (ValueError, ZeroDivisionError):
+        raise ParameterError(f"parameter {name}: expected a positive number, got {value!r}") from None
+    if number <= 0:
+        raise ParameterError(f"parameter {name}: must be positive, got {value!r}")
+    return number
+
+
+def _city_dir(value, data_dir: Path, pkg) -> Path | None:
+    """``city_dir``: the folder given, or (when empty) the package's ``x_city_package`` read relative to
+    ``data_dir``; None when neither names one (the city comparison then says what is missing)."""
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"parameter city_dir: expected a folder path, got {value!r}")
+    if str(value):
+        return Path(value)
+    companion = pkg.descriptor.get("x_city_package")
+    return data_dir / companion if isinstance(companion, str) and companion else None

@@ -1,0 +1,36 @@
+"""Charts: one visual grammar for uncertain numbers (:mod:`.grammar`) and the charts notebooks show (:mod:`.charts`).
+
+``from helpers.reader import plots`` then ``plots.money(ctx)``: every chart is a :class:`Chart` (SVG with alt
+text and a caption in ``ctx.lang``).  Drawing fails with :class:`GlyphError` if any character is
+missing from the fonts, so a chart that cannot show its Chinese labels never passes.
+"""
+
+from helpers.reader.plots.charts import (
+    checks,
+    counts,
+    derived,
+    figure_mark,
+    measure_marks,
+    money,
+    percentages,
+    prior_and_current,
+    whole,
+)
+from helpers.reader.plots.grammar import FONT, Chart, GlyphError, Mark, render
+
+__all__ = [
+    "FONT",
+    "Chart",
+    "GlyphError",
+    "Mark",
+    "checks",
+    "counts",
+    "derived",
+    "figure_mark",
+    "measure_marks",
+    "money",
+    "percentages",
+    "prior_and_current",
+    "render",
+    "whole",
+]

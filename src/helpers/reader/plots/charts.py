@@ -1,0 +1,486 @@
+"""The charts the notebooks show: figures and derived values of the package as marks, with alt text and captions.
+
+Every function takes the notebook's ``ctx`` (:func:`helpers.reader.params.setup`) and returns a
+:class:`~helpers.reader.plots.grammar.Chart`; every word it shows is in ``ctx.lang``, every number comes from
+the package, and units are the ones the tables beside the charts use (:func:`helpers.reader.amounts.display_scale`).
+Captions are one sentence saying what to look at, computed from the same marks the chart draws.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from helpers.core import periods, relations, units
+from helpers.reader import amounts, labels, tables
+from helpers.reader.plots.grammar import (
+    Chart,
+    Mark,
+    alt_text,
+    interval_text,
+    mark_text,
+    number_text,
+    percent_text,
+    render,
+    unit_suffix,
+)
+from helpers.reader.plots.layout import bar_figure, dot_figure, new_figure, pair_figure, panel_figure
+
+HUNDRED = Fraction(100)
+
+
+def _t(ctx, zh: str, en: str) -> str:
+    return zh if ctx.lang == "zh" else en
+
+
+def _name(ctx, row) -> str:
+    return row.indicator_zh if ctx.lang == "zh" else row.indicator_en
+
+
+def _empty(ctx, title: str) -> Chart:
+    fig, (ax,) = new_figure(1, title, ctx.lang)
+    ax.set_axis_off()
+    word = labels.heading("not_reported", ctx.lang)
+    ax.text(0.5, 0.5, word, ha="center", va="center", fontsize=14, transform=ax.transAxes)
+    return render(fig, f"{title}: {word}", f"{title}: {word}")
+
+
+def empty(ctx, title: str) -> Chart:
+    """The chart for nothing to show: its title and the words for "not reported" (alt text and caption too)."""
+    return _empty(ctx, title)
+
+
+def printed_places(figure, divisor) -> int | None:
+    """Decimals that show a printed figure at ``divisor`` with exactly its printed precision (None if not decimal).
+
+    ``84`` 亿元 on an axis in 亿元 → 0; ``4557`` 万元 in 亿元 → 4; ``24.9`` % → 1.
+    """
+    factor = units.parse_unit(figure.unit_zh).factor
+    ratio = Fraction(divisor) / factor
+    shift = round(math.log10(ratio)) if ratio > 0 else 0
+    if Fraction(10) ** shift != ratio:
+        return None
+    return max(0, units.decimals(figure.value) + shift)
+
+
+def figure_mark(ctx, figure, divisor=1, fx: bool = False) -> Mark:
+    """A printed figure as a mark (its qualifier is its kind); ``fx`` converts US dollars to yuan."""
+    i = relations.figure_input(figure).interval
+    if fx and figure.base_unit == "USD":
+        return Mark(_name(ctx, figure), i * ctx.fx_usd_cny, figure.qualifier, derived=True)
+    return Mark(_name(ctx, figure), i, figure.qualifier, places=printed_places(figure, divisor))
+
+
+def derived_kind(d: relations.Derived, figures) -> str:
+    """The kind a derived value inherits: a bound if it is open, else approx/estimate if an input is, else exact."""
+    if not d.interval.is_bounded:
+        return "more_than" if d.interval.lo is not None else "at_most"
+    qualifiers = set(figures.set_index("id").loc[list(d.inputs), "qualifier"])
+    for kind in ("approx", "estimate"):
+        if kind in qualifiers:
+            return kind
+    return "exact"
+
+
+def derived_mark(ctx, d: relations.Derived) -> Mark:
+    return Mark(
+        d.label_zh if ctx.lang == "zh" else d.label_en, d.interval, derived_kind(d, ctx.package.figures), derived=True
+    )
+
+
+def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
+    """The divisor and unit label the tables would use for these marks (scaled by the smallest magnitude)."""
+    magnitude = min((abs(m.value) for m in marks), default=None)
+    return amounts.display_scale(unit, magnitude, lang)
+
+
+def _v(mark: Mark, divisor, unit: str | dict[str, str]) -> str:
+    return f"{mark_text(mark, divisor)}{unit_suffix(unit.get(mark.label, '') if isinstance(unit, dict) else unit)}"
+
+
+def _join(lang: str, *parts: str) -> str:
+    return ("，" if lang == "zh" else ", ").join(p for p in parts if p)
+
+
+def _extremes(ctx, marks: list[Mark], divisor, unit: str | dict[str, str]) -> str:
+    hi = max(marks, key=lambda m: m.value)
+    lo = min(marks, key=lambda m: m.value)
+    if len(marks) == 1:
+        return _t(ctx, f"{hi.label}为{_v(hi, divisor, unit)}", f"{hi.label} is {_v(hi, divisor, unit)}")
+    return _t(
+        ctx,
+        f"最高为{hi.label}（{_v(hi, divisor, unit)}），最低为{lo.label}（{_v(lo, divisor, unit)}）",
+        f"the highest is {hi.label} ({_v(hi, divisor, unit)}), the lowest {lo.label} ({_v(lo, divisor, unit)})",
+    )
+
+
+def _narrow_note(ctx, marks: list[Mark]) -> str:
+    """A clause saying how many bands are too thin to see (their ±x% is written), or nothing."""
+    widths = [m.relative_half_width() for m in marks]
+    n = sum(w is not None for w in widths)
+    if not n:
+        return ""
+    widest = max(w for w in widths if w is not None)
+    return _t(
+        ctx,
+        f"{n}个区间的半宽最多{percent_text(widest)}，写在数值旁",
+        f"{n} intervals are at most {percent_text(widest)} wide either side, written beside the values",
+    )
+
+
+def _sentence(ctx, *parts: str) -> str:
+    text = _join(ctx.lang, *parts)
+    text = text[0].upper() + text[1:] if ctx.lang == "en" else text
+    return text + ("。" if ctx.lang == "zh" else ".")
+
+
+# ---- charts of printed figures ---------------------------------------------------------------
+
+
+def money(ctx, section: int | None = None) -> Chart:
+    """Money amounts in 亿元 (US dollars converted at fx_usd_cny, drawn as derived) on a log scale."""
+    figs = ctx.package.figures
+    figs = figs[figs["base_unit"].isin(["CNY", "USD"])]
+    if section is not None:
+        figs = figs[figs["section"] == section]
+    title = _t(ctx, "金额（对数刻度）", "Money amounts (log scale)")
+    if figs.empty:
+        return _empty(ctx, title)
+    divisor, unit = 10**8, _t(ctx, "亿元", "100 million yuan (亿元)")
+    marks = sorted(
+        (figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)), key=lambda m: -m.value
+    )
+    hi, lo = marks[0], marks[-1]
+    short = _t(ctx, "亿元", "100 million yuan")
+    if len(marks) > 1:
+        ratio = number_text(Fraction(hi.value) / lo.value)
+        finding = _t(
+            ctx,
+            f"最大的{hi.label}（{_v(hi, divisor, short)}）是最小的{lo.label}（{_v(lo, divisor, short)}）"
+            f"的{ratio}倍，对数刻度上每格相差十倍",
+            f"the largest, {hi.label} ({_v(hi, divisor, short)}), is {ratio} times the smallest, {lo.label} "
+            f"({_v(lo, divisor, short)}); each gridline is ten times the one before",
+        )
+    else:
+        finding = _extremes(ctx, marks, divisor, short)
+    fig = dot_figure(ctx.lang, marks, title, unit, divisor, log=True, zero=False)
+    return render(
+        fig, alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "金额", "money amounts")), _sentence(ctx, finding)
+    )
+
+
+def counts(ctx, section: int) -> Chart:
+    """The counts of things a section reports, as bars (a log scale when they span more than 100 times)."""
+    figs = ctx.package.figures
+    figs = figs[(figs["section"] == section) & (figs["base_unit"] == "count")]
+    title = _t(ctx, "数量", "Counts")
+    if figs.empty:
+        return _empty(ctx, title)
+    marks = sorted((figure_mark(ctx, f, 1) for f in figs.itertuples(index=False)), key=lambda m: -m.value)
+    log = marks[0].value > 100 * max(marks[-1].value, 1)
+    unit = _t(ctx, "个数（对数刻度）" if log else "个数", "count (log scale)" if log else "count")
+    fig = bar_figure(ctx.lang, marks, title, unit, log=log)
+    return render(
+        fig,
+        alt_text(title, marks, "", 1, ctx.lang, _t(ctx, "数量", "counts")),
+        _sentence(
+            ctx,
+            _extremes(ctx, marks, 1, ""),
+            _t(ctx, "对数刻度上每格相差十倍", "each gridline is ten times the one before") if log else "",
+        ),
+    )
+
+
+def measure_marks(ctx, section: int | None, measures: tuple[str, ...]) -> list[Mark]:
+    """Figures of the given measures (e.g. change_yoy_pct) as marks, in file order."""
+    figs = ctx.package.figures
+    figs = figs[figs["measure"].isin(measures)]
+    if section is not None:
+        figs = figs[figs["section"] == section]
+    return [figure_mark(ctx, f, 1) for f in figs.itertuples(index=False)]
+
+
+def percentages(ctx, section: int | None, measures: tuple[str, ...], title_zh: str, title_en: str) -> Chart:
+    """Percent figures (growth, shares, completion rates) with their rounding intervals.
+
+    Completion rates get a dashed line at 100 % (the plan); growth rates are drawn from zero.
+    """
+    marks = measure_marks(ctx, section, measures)
+    title = _t(ctx, title_zh, title_en)
+    if not marks:
+        return _empty(ctx, title)
+    reference = (
+        (100.0, _t(ctx, "100%：恰好完成计划", "100 %: the plan exactly met")) if "completion_pct" in measures else None
+    )
+    finding = _extremes(ctx, marks, 1, "%")
+    if reference:
+        over = [m for m in marks if m.interval.lo >= 100]
+        finding = (
+            _t(
+                ctx,
+                f"{len(over)}/{len(marks)}项超过计划（虚线）",
+                f"{len(over)} of {len(marks)} exceed the plan (dashed line)",
+            )
+            + ("，" if ctx.lang == "zh" else "; ")
+            + finding
+        )
+    fig = dot_figure(ctx.lang, marks, title, "%", 1, zero=True, reference=reference)
+    return render(
+        fig,
+        alt_text(title, marks, "%", 1, ctx.lang, _t(ctx, "百分比", "percentages")),
+        _sentence(ctx, finding, _narrow_note(ctx, marks)),
+    )
+
+
+# ---- charts of derived values ---------------------------------------------------------------
+
+
+def _derived_values(ctx, ids: list[str]) -> list[relations.Derived]:
+    by_id = {d.id: d for d in tables.derived_values(ctx)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _unit_label(ctx, found: list[relations.Derived], marks: list[Mark], fallback: str) -> tuple[int, str]:
+    divisor, label = _scale(found[0].unit, marks, ctx.lang)
+    others = []
+    for d in found[1:]:
+        _, other = amounts.display_scale(d.unit, abs(marks[0].value), ctx.lang)
+        if other != label and other not in others:
+            others.append(other)
+    label = " · ".join([label, *others]) if others else label
+    return divisor, (label or fallback)
+
+
+def derived(
+    ctx,
+    ids: list[str],
+    title_zh: str,
+    title_en: str,
+    xlabel_zh: str = "",
+    xlabel_en: str = "",
+    scale: float | None = None,
+) -> Chart:
+    """Chosen derived values (by relation id) with their intervals, in the unit the derived-value table uses.
+
+    The axis unit and its magnitude come from :func:`helpers.reader.amounts.display_scale` (land prices in
+    万元/平方米, levels in 亿元); ``xlabel_zh``/``xlabel_en`` are used only where the unit has no name
+    (counts), and ``scale`` is accepted for existing calls but no longer needed.
+    """
+    found = _derived_values(ctx, ids)
+    title = _t(ctx, title_zh, title_en)
+    missing = len(set(ids) - {d.id for d in found})
+    if missing:
+        title += f" — {labels.heading('not_reported', ctx.lang)}: {missing}"
+    if not found:
+        return _empty(ctx, title)
+    marks = [derived_mark(ctx, d) for d in found]
+    divisor, unit = _unit_label(ctx, found, marks, _t(ctx, xlabel_zh, xlabel_en))
+    each = {
+        m.label: amounts.display_scale(d.unit, abs(marks[0].value), ctx.lang)[1] or unit for m, d in zip(marks, found)
+    }  # a unit for each mark where the units differ
+    fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True)
+    return render(
+        fig,
+        alt_text(title, marks, each, divisor, ctx.lang, _t(ctx, "推算值", "derived values")),
+        _sentence(
+            ctx,
+            _extremes(ctx, marks, divisor, each),
+            _t(ctx, "空心标记表示由原文数字推算", "hollow marks are computed from printed figures"),
+            _narrow_note(ctx, marks),
+        ),
+    )
+
+
+def prior_and_current(ctx, section: int | None = None) -> Chart:
+    """Each level now against the level a year earlier that its growth rate implies (prior_level relations).
+
+    On the log scale the line joining the two marks is as long as the growth: ``log(x) − log(x/(1+g))``.
+    """
+    rels = ctx.package.relations
+    rels = rels[rels["kind"] == "prior_level"]
+    if section is not None:
+        rels = rels[rels["section"] == section]
+    title = _t(ctx, "上年同期（推算，空心）与本期（原文）", "A year earlier (implied, hollow) and now (printed)")
+    found = {d.id: d for d in tables.derived_values(ctx, section)}
+    figs = ctx.package.figures.set_index("id", drop=False)
+    rows = [r for r in rels.itertuples(index=False) if r.id in found]
+    if not rows:
+        return _empty(ctx, title)
+    divisor, unit = 10**8, _t(ctx, "亿元（对数刻度）", "100 million yuan (亿元, log scale)")
+    pairs, growth = [], []
+    for r in rows:
+        now = figure_mark(ctx, figs.loc[r.x], divisor)
+        pairs.append((now.label, derived_mark(ctx, found[r.id]), now))
+        g = figs.loc[r.y]
+        growth.append((relations.figure_input(g).interval.midpoint, now.label, f"{g.value}%"))
+    fast, slow = max(growth), min(growth)
+    finding = _t(
+        ctx,
+        f"两点间的线段长度即增速：{fast[1]}最快（{fast[2]}），{slow[1]}最慢（{slow[2]}）",
+        f"the length of each line is the growth: {fast[1]} grew fastest ({fast[2]}), {slow[1]} slowest ({slow[2]})",
+    )
+    fig = pair_figure(ctx.lang, pairs, title, unit, divisor, log=True)
+    marks = [m for _, a, b in pairs for m in (a, b)]
+    return render(
+        fig,
+        alt_text(title, marks, _t(ctx, "亿元", "100 million yuan"), divisor, ctx.lang, _t(ctx, "水平值", "levels")),
+        _sentence(ctx, finding),
+    )
+
+
+WHOLE_KINDS = ("sum", "implied_whole", "implied_plan")
+
+
+def whole(ctx, relation_id: str) -> Chart:
+    """Parts and the whole they imply, as lollipops from zero on one scale.
+
+    ``sum``: the two parts and their total; ``implied_whole``: a part and the whole its share implies,
+    ``x / (y/100)``; ``implied_plan``: an outcome and the plan its completion rate implies.
+    """
+    rel = ctx.package.relations.set_index("id", drop=False)
+    found = {d.id: d for d in tables.derived_values(ctx)}
+    if relation_id not in rel.index or relation_id not in found:
+        return _empty(ctx, relation_id)
+    r = rel.loc[relation_id]
+    if r.kind not in WHOLE_KINDS:
+        raise ValueError(
+            f"plots.whole: relation {relation_id!r} is a {r.kind!r}; it must be one of {', '.join(WHOLE_KINDS)}"
+        )
+    d = found[relation_id]
+    figs = ctx.package.figures.set_index("id", drop=False)
+    x = figs.loc[r.x]
+    whole_mark = derived_mark(ctx, d)
+    divisor, unit = _scale(d.unit, [whole_mark], ctx.lang)
+    part = figure_mark(ctx, x, divisor)
+    title = d.label_zh if ctx.lang == "zh" else d.label_en
+    if r.kind == "sum":
+        y = figs.loc[r.y]
+        other = figure_mark(ctx, y, divisor)
+        marks = [part, other, whole_mark]
+        bigger = max(part, other, key=lambda m: m.value)
+        share = Fraction(bigger.value) / whole_mark.value * 100
+        finding = _t(
+            ctx,
+            f"两项合计{_v(whole_mark, divisor, unit)}，其中{bigger.label}约占{number_text(share, 0)}%",
+            f"together they make {_v(whole_mark, divisor, unit)}, of which {bigger.label} is about "
+            f"{number_text(share, 0)}%",
+        )
+    else:
+        y = figs.loc[r.y]
+        marks = [part, whole_mark]
+        ratio = Fraction(whole_mark.value) / part.value
+        if r.kind == "implied_whole":
+            finding = _t(
+                ctx,
+                f"{part.label}（{_v(part, divisor, unit)}）占{y.value}%，推出整体为"
+                f"{_v(whole_mark, divisor, unit)}，是部分的{number_text(ratio, 2)}倍",
+                f"{part.label} ({_v(part, divisor, unit)}) at {y.value}% implies a whole of "
+                f"{_v(whole_mark, divisor, unit)}, {number_text(ratio, 2)} times the part",
+            )
+        else:
+            over = Fraction(part.value) - whole_mark.value
+            word = _t(ctx, "超出", "exceeds") if over >= 0 else _t(ctx, "少于", "falls short of")
+            finding = _t(
+                ctx,
+                f"完成{y.value}%意味着计划约为{_v(whole_mark, divisor, unit)}，实际{word}计划"
+                f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
+                f"completing {y.value}% means a plan of about {_v(whole_mark, divisor, unit)}: the outcome "
+                f"{word} it by {number_text(abs(over) / divisor)}{unit_suffix(unit)}",
+            )
+    reference = None
+    if d.unit == "days" and d.period is not None:  # a whole of days: against the days the period has
+        days = d.period.days
+        reference = (
+            float(days),
+            _t(
+                ctx,
+                f"{periods.label(d.period, 'zh')}的日历天数：{days}",
+                f"calendar days in {periods.label(d.period, 'en')}: {days}",
+            ),
+        )
+        short = Fraction(days) - whole_mark.value
+        finding += _t(
+            ctx,
+            f"，比日历天数{'少' if short > 0 else '多'}{number_text(abs(short))}天",
+            f", {number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar has",
+        )
+    fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True, stems=True, reference=reference)
+    return render(
+        fig,
+        alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "部分与整体", "parts and whole")),
+        _sentence(ctx, finding),
+    )
+
+
+# ---- checks ----------------------------------------------------------------------------------
+
+
+def checks(ctx, section: int | None = None) -> Chart:
+    """Each check as two intervals, each panel on its own scale: recomputed (hollow) and printed or required.
+
+    An inconsistent check is drawn in red; its recomputed interval stands visibly apart from the band.
+    """
+    from helpers.core import checks as checks_mod
+
+    derived_all = tables.derived_values(ctx, section)
+    found = checks_mod.check_all(derived_all, ctx.package.figures)
+    title = _t(ctx, "核验：推算区间与原文（或应满足）区间", "Checks: recomputed against printed (or required)")
+    if not found:
+        return _empty(ctx, title)
+    by_id = {d.id: d for d in derived_all}
+    figs = ctx.package.figures.set_index("id", drop=False)
+    L = ctx.lang
+    panels, marks = [], []
+    for c in found:
+        d = by_id[c.id]
+        recomputed = Mark(labels.heading("expected", L), c.expected, derived_kind(d, ctx.package.figures), derived=True)
+        if d.kind == "share_of_period":
+            y = figs.loc[c.inputs[1]]
+            observed = Mark(_t(ctx, "原文", "printed"), c.observed, y.qualifier, places=printed_places(y, 1))
+        else:
+            observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True)
+        unit = (
+            amounts.unit_label(d.unit, L)
+            if d.unit == "percent"
+            else amounts.unit_label(d.unit, L) or _t(ctx, "个数", "count")
+        )
+        panels.append(
+            {
+                "name": d.label_zh if L == "zh" else d.label_en,
+                "marks": [recomputed, observed],
+                "unit_label": unit,
+                "bad": c.status == "inconsistent",
+                "note": labels.STATUS_LABELS[L][c.status],
+            }
+        )
+        marks += [recomputed, observed]
+    bad = [(c, p) for c, p in zip(found, panels) if p["bad"]]
+    n_ok = sum(c.status == "consistent" for c in found)
+    if bad:
+        c, p = bad[0]
+        gap = (
+            (c.observed.lo - c.expected.hi)
+            if c.expected.hi is not None and c.observed.lo is not None and c.expected.hi < c.observed.lo
+            else (c.expected.lo - c.observed.hi)
+        )
+        unit = p["unit_label"]
+        gap_text = f"{number_text(abs(gap))} " + (_t(ctx, "个百分点", "percentage points") if unit == "%" else unit)
+        finding = _t(
+            ctx,
+            f"{len(found)}项核验中{n_ok}项一致；红色的{p['name']}推算值与原文区间相差{gap_text}，舍入无法解释",
+            f"{n_ok} of {len(found)} checks are consistent; the red one, {p['name']}, misses the printed "
+            f"interval by {gap_text}, more than rounding can explain",
+        )
+    else:
+        finding = _t(ctx, f"{len(found)}项核验中{n_ok}项一致", f"{n_ok} of {len(found)} checks are consistent")
+    fig = panel_figure(L, panels, title)
+    listed = "; ".join(
+        f"{p['name']}: {mark_text(p['marks'][0], 1)} / {interval_text(p['marks'][1].interval)} ({p['note']})"
+        for p in panels
+    )
+    alt = _t(
+        ctx,
+        f"{title}。每项核验比较推算区间与原文或应满足的区间：{listed}。",
+        f"{title}. Each check compares the recomputed interval with the printed or required one: {listed}.",
+    )
+    return render(fig, alt, _sentence(ctx, finding))

@@ -1,0 +1,273 @@
+"""The visual grammar every chart shares: marks for uncertain numbers, their words, the theme and the SVG output.
+
+A :class:`Mark` is one number a reader sees: an exact :class:`~helpers.core.intervals.Interval` in base
+units, the kind of figure it is (its qualifier: exact, approx, estimate, more_than, at_most) and
+whether it was printed or derived.  The layouts in :mod:`helpers.reader.plots.layout` draw marks by the same
+rules:
+
+* the value is written at each mark (:func:`number_text`), the interval drawn as a band; where the
+  band is narrower than :data:`NARROW` of the axis, its relative half-width ``±x%`` is written beside
+  the value instead of being left invisible;
+* a lower bound (超/余/突破) is an arrow pointing right from the bound, drawn inside the axes, labelled
+  ``≥ value``; an upper bound an arrow pointing left;
+* qualifiers have their own marker shape and colour, derived values are hollow, and the legend under
+  the plot explains every kind present;
+* tick labels are plain numbers in the axis unit (no offset, no scientific notation, log axes too),
+  the unit and its magnitude in the axis label; long row names are wrapped into a fixed label column,
+  so the plotting area has the same size in both languages;
+* text from the data is text, never mathtext (``text.parse_math`` is off): ``$`` prints as ``$``.
+
+:func:`render` turns a figure into a :class:`Chart`: SVG bytes (fixed hash salt, no date) plus alt
+text and a caption; its notebook display is a ``<figure>`` with ``alt`` and ``<figcaption>`` and a
+``text/plain`` equal to the alt text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+import warnings
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from helpers.core.intervals import Interval
+from helpers.reader import labels
+
+FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk
+WIDTH = 8.0  # inches, every chart
+DPI = 100  # the SVG's nominal size is WIDTH × DPI px; PNGs (tests) at this dpi
+FONT_SIZE = 9.0  # points: tick and value labels
+TITLE_SIZE = 11.0
+WRAP = {"zh": 15, "en": 32}  # characters per line of a row name in the label column
+MAX_LINES = 3
+
+
+class GlyphError(RuntimeError):
+    """A chart label has characters the installed fonts cannot draw."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One number on a chart: its interval in base units, its kind, and whether it was printed or derived.
+
+    ``places`` is the number of decimals to print at the chart's unit (None: four significant digits).
+    """
+
+    label: str
+    interval: Interval
+    kind: str = "exact"  # a qualifier: exact, approx, estimate, more_than, at_most
+    derived: bool = False
+    places: int | None = None
+    requirement: bool = False  # an interval that must hold (e.g. [0, 100] for a share): a band, no marker
+
+    @property
+    def value(self) -> Fraction:
+        """The number the mark stands at: the midpoint of a bounded interval, else its finite end."""
+        i = self.interval
+        if i.is_bounded:
+            return i.midpoint
+        return i.lo if i.lo is not None else i.hi
+
+    @property
+    def lower_bound(self) -> bool:
+        return self.interval.is_bounded is False and self.interval.lo is not None
+
+    @property
+    def upper_bound(self) -> bool:
+        return self.interval.is_bounded is False and self.interval.hi is not None
+
+    def relative_half_width(self) -> Fraction | None:
+        """Half the interval's width over its midpoint (a share, not percent); None for points and bounds."""
+        i = self.interval
+        if not i.is_bounded or i.is_point or i.midpoint == 0:
+            return None
+        return abs(i.width / 2 / i.midpoint)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: SVG bytes, the alt text that stands for it, and a one-sentence caption."""
+
+    svg: bytes
+    alt: str
+    caption: str
+    png: bytes = field(default=b"", repr=False)  # the same picture as PNG at DPI (image comparisons, kernels)
+
+    def html(self) -> str:
+        """``<figure><img alt=… src="data:image/svg+xml;base64,…"><figcaption>…</figcaption></figure>``."""
+        data = base64.b64encode(self.svg).decode("ascii")
+        # scaled to the page up to its nominal width; on a phone never below 80 % (it scrolls sideways instead)
+        return (
+            f'<figure class="helpers-chart" style="margin:0;max-width:{WIDTH * DPI:.0f}px;overflow-x:auto">'
+            f'<img style="width:100%;min-width:{0.8 * WIDTH * DPI:.0f}px;height:auto" '
+            f'alt="{html.escape(self.alt, quote=True)}" '
+            f'src="data:image/svg+xml;base64,{data}">'
+            f"<figcaption>{html.escape(self.caption)}</figcaption></figure>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self.html(), "text/plain": self.alt}
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+# ---- theme ---------------------------------------------------------------------------------
+
+
+def pyplot():
+    """matplotlib.pyplot with the project's theme: the CJK font, plain text (no mathtext), fixed SVG ids."""
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if FONT not in names:  # a font cache written before the font was installed: rebuild it once
+        # (in place: the Agg backend holds a reference to the instance)
+        font_manager.fontManager.__dict__.update(font_manager._load_fontmanager(try_read_cache=False).__dict__)
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    if FONT not in names:
+        raise GlyphError(f"font {FONT!r} is not installed; run: apt-get install fonts-noto-cjk")
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        rc={
+            "font.family": "sans-serif",
+            "font.sans-serif": [FONT, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "svg.hashsalt": "helpers",
+            "svg.fonttype": "path",
+            "text.parse_math": False,
+            "axes.formatter.useoffset": False,
+            "axes.titlesize": TITLE_SIZE,
+            "axes.labelsize": FONT_SIZE,
+            "xtick.labelsize": FONT_SIZE,
+            "ytick.labelsize": FONT_SIZE,
+            "legend.fontsize": 8.5,
+        },
+    )
+    return plt
+
+
+def render(fig, alt: str, caption: str) -> Chart:
+    """The figure as SVG (fixed ids, no date metadata) and PNG; missing-glyph warnings become :class:`GlyphError`."""
+    plt = pyplot()
+    if not alt.strip() or not caption.strip():
+        raise ValueError("a chart needs alt text and a caption")
+    buf = io.BytesIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        raster = io.BytesIO()
+        fig.savefig(raster, format="png", dpi=DPI, metadata={"Software": None})
+    plt.close(fig)
+    glyphs = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    if glyphs:
+        raise GlyphError("; ".join(sorted(set(glyphs))))
+    return Chart(buf.getvalue(), alt, caption, raster.getvalue())
+
+
+# ---- words and numbers ---------------------------------------------------------------------
+
+
+def number_text(x: Fraction | float, places: int | None = None) -> str:
+    """A number as the tables print it (thousands separators, half away from zero, typographic minus).
+
+    ``places`` decimals; None gives four significant digits with trailing zeros dropped
+    (``1.1302`` → ``1.13``, ``186.4`` → ``186.4``, ``2651.2`` → ``2,651``).
+    """
+    x = x if isinstance(x, Fraction) else Fraction(x).limit_denominator(10**9)
+    if places is None:
+        if x == 0:
+            return "0"
+        places = max(0, 3 - math.floor(math.log10(abs(x))))
+        text = Interval.point(x).format(min(places, 6))
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return Interval.point(x).format(places)
+
+
+def percent_text(share: Fraction) -> str:
+    """A share as ``±x%`` with two significant digits: 0.000398 → ``±0.04%``."""
+    p = share * 100
+    places = max(0, 1 - math.floor(math.log10(abs(p)))) if p else 0
+    return f"±{number_text(p, places)}%"
+
+
+def mark_text(mark: Mark, divisor: Fraction | int) -> str:
+    """The label at a mark: ``≥ 3,200`` for a lower bound, ``≤ x`` for an upper one, the value otherwise."""
+    v = number_text(Fraction(mark.value) / divisor, mark.places)
+    if mark.lower_bound:
+        return f"≥ {v}" if mark.interval.lo_closed else f"> {v}"
+    if mark.upper_bound:
+        return f"≤ {v}" if mark.interval.hi_closed else f"< {v}"
+    return v
+
+
+def wrap(text: str, lang: str, width: int | None = None) -> str:
+    """A row name wrapped into at most :data:`MAX_LINES` lines of the label column (an ellipsis if longer)."""
+    width = width or WRAP[lang]
+    if lang == "zh" and " " not in text.strip():
+        lines = [text[i : i + width] for i in range(0, len(text), width)]
+    else:
+        lines = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] = lines[-1][: max(1, width - 1)].rstrip() + "…"
+    return "\n".join(lines)
+
+
+def unit_suffix(unit: str) -> str:
+    """A unit after a number: ``%`` joined, a magnitude in words as a factor (``× 100 million yuan``)."""
+    if not unit or unit == "%":
+        return unit
+    return f" × {unit}" if unit[0].isdigit() else f" {unit}"
+
+
+def interval_text(i: Interval, divisor=1) -> str:
+    """An interval as :meth:`Interval.format` prints it, without decimals when its ends are whole numbers."""
+    whole = all(e is None or (Fraction(e) / divisor).denominator == 1 for e in (i.lo, i.hi))
+    return i.format(0 if whole else 2, divisor)
+
+
+def kinds_words(marks: list[Mark], lang: str) -> str:
+    """How many marks of each kind that is not exact, in words: ``1 lower bound, 2 approximate``."""
+    names = labels.QUALIFIER_LABELS[lang]
+    parts = []
+    for kind in ("more_than", "at_most", "approx", "estimate"):
+        n = sum(m.kind == kind for m in marks)
+        if n:
+            parts.append(f"{names[kind]}：{n}" if lang == "zh" else f"{n} {names[kind]}")
+    n = sum(m.derived for m in marks)
+    if n:
+        parts.append(f"推算值：{n}" if lang == "zh" else f"{n} derived")
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor, lang: str, what: str) -> str:
+    """Alt text from the data: the title, what is compared, the highest and the lowest mark, the kinds.
+
+    ``unit`` is one unit for every mark, or a unit for each mark's label.
+    """
+    if not marks:
+        return f"{title}: {labels.heading('not_reported', lang)}"
+    hi = max(marks, key=lambda m: m.value)
+    lo = min(marks, key=lambda m: m.value)
+    u = {m.label: unit_suffix(unit.get(m.label, "") if isinstance(unit, dict) else unit) for m in marks}
+    kinds = kinds_words(marks, lang)
+    if lang == "zh":
+        text = (
+            f"{title}。比较{len(marks)}项{what}。最高：{hi.label} {mark_text(hi, divisor)}{u[hi.label]}；"
+            f"最低：{lo.label} {mark_text(lo, divisor)}{u[lo.label]}。"
+        )
+        return text + (f"其中{kinds}。" if kinds else "")
+    text = (
+        f"{title}. Compares {len(marks)} {what}. Highest: {hi.label}, {mark_text(hi, divisor)}{u[hi.label]}; "
+        f"lowest: {lo.label}, {mark_text(lo, divisor)}{u[lo.label]}."
+    )
+    return text + (f" Of these: {kinds}." if kinds else "")

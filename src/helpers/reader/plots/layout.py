@@ -1,0 +1,449 @@
+"""Layouts of the charts: fixed-size figures, plain axes, the legend, and one function per chart kind.
+
+Every figure is :data:`~helpers.reader.plots.grammar.WIDTH` wide with a fixed label column and margins, so the
+plotting area is the same in every chart and language; its height grows with the rows.  Kinds:
+:func:`dot_figure` (marks one row each), :func:`pair_figure` (two marks per row), :func:`bar_figure`
+(counts) and :func:`panel_figure` (one small panel per check).  :func:`draw_mark` is the grammar of one
+uncertain number (see :mod:`helpers.reader.plots.grammar`).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from helpers.reader import labels
+from helpers.reader.plots.grammar import (
+    FONT_SIZE,
+    TITLE_SIZE,
+    WIDTH,
+    Mark,
+    interval_text,
+    mark_text,
+    number_text,
+    percent_text,
+    pyplot,
+    wrap,
+)
+
+LABEL_COLUMN = 2.45  # inches kept for wrapped row names, left of the plot
+RIGHT = 0.35  # inches right of the plot
+TOP = 0.75  # inches for the title (two lines at most)
+BOTTOM = 1.3  # inches for the tick labels, the axis label and the legend
+ROW = 0.5  # inches per row of marks
+MIN_PLOT = 1.6  # inches: the smallest plotting height
+NARROW = 0.012  # a band narrower than this share of the axis is too thin to see: its ±x% is written instead
+ARROW = 0.11  # an arrow's length as a share of the axis (log axes: of its decades)
+
+#: Marker and colour of each kind of figure (seaborn "deep" colours); derived values are the same, hollow.
+STYLE = {
+    "exact": ("o", "#4c72b0"),
+    "approx": ("D", "#dd8452"),
+    "estimate": ("s", "#55a868"),
+    "more_than": (">", "#c44e52"),
+    "at_most": ("<", "#8172b3"),
+}
+BAND = "#4c72b0"
+REQUIRED = "#7f7f7f"  # a range a value must lie in (not a printed figure): grey band, a bar for a single value
+LEGEND_WORDS = {
+    "zh": {
+        "derived": "推算值（空心）",
+        "interval": "区间（舍入所允许的范围）",
+        "arrow": "下限：箭头指向未说明的上方",
+        "reference": "参照线",
+        "required": "应满足的范围（灰）",
+    },
+    "en": {
+        "derived": "derived (hollow)",
+        "interval": "interval the rounding allows",
+        "arrow": "lower bound: the arrow points to what is not said",
+        "reference": "reference",
+        "required": "range it must lie in (grey)",
+    },
+}
+
+
+# ---- layout and axes -----------------------------------------------------------------------
+
+
+def new_figure(rows: int, title: str, lang: str, panels: int = 1, row: float = ROW, min_plot: float = MIN_PLOT):
+    """A figure of fixed width whose height grows with the rows; returns (fig, [axes]) at fixed positions.
+
+    The label column, the margins and the plot's width are the same in every chart and language,
+    so long names can never squeeze the plotting area.
+    """
+    plt = pyplot()
+    plot_h = max(min_plot, row * rows)
+    gap = 1.0
+    height = TOP + BOTTOM + plot_h * panels + gap * (panels - 1)
+    fig = plt.figure(figsize=(WIDTH, height))
+    axes = []
+    for k in range(panels):
+        bottom = BOTTOM + (panels - 1 - k) * (plot_h + gap)
+        axes.append(
+            fig.add_axes(
+                (LABEL_COLUMN / WIDTH, bottom / height, (WIDTH - LABEL_COLUMN - RIGHT) / WIDTH, plot_h / height)
+            )
+        )
+    fig.text(
+        0.5 * LABEL_COLUMN / WIDTH,
+        1 - 0.12 / height,
+        wrap(title, lang, 60 if lang == "zh" else 110),
+        ha="left",
+        va="top",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        transform=fig.transFigure,
+    )
+    return fig, axes
+
+
+def _nice_ticks(lo: float, hi: float) -> tuple[list[float], int]:
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = [
+        t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi) if lo - 1e-12 <= t <= hi + 1e-12
+    ]
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    # as many decimals as the step has (2.5 → 1, 0.25 → 2, 5 → 0), so that every tick is labelled exactly
+    places = len(f"{step:.6f}".rstrip("0").split(".")[1])
+    return ticks, places
+
+
+def plain_axis(ax, lo: float, hi: float, log: bool, axis_label: str) -> None:
+    """x limits, plain tick labels (no offset, no scientific notation) and the axis label with the unit."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    ax.set_xlim(lo, hi)
+    if log:
+        ax.set_xscale("log")
+        decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+        ticks = [10.0**d for d in decades if lo <= 10.0**d <= hi]
+        if len(ticks) < 3:
+            ticks = sorted({m * 10.0**d for d in decades for m in (1, 2, 5) if lo <= m * 10.0**d <= hi})
+        places = None
+        if len(ticks) < 2:  # less than a decade: evenly spaced round numbers
+            ticks, places = _nice_ticks(lo, hi)
+        texts = [number_text(Fraction(t).limit_denominator(10**6), places) for t in ticks]
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    else:
+        ticks, places = _nice_ticks(lo, hi)
+        texts = [number_text(Fraction(t).limit_denominator(10**6), places) for t in ticks]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticks(ticks, texts)
+    ax.set_xlabel(axis_label)
+
+
+def _fraction_of_axis(a: float, b: float, lo: float, hi: float, log: bool) -> float:
+    if log:
+        return (math.log10(b) - math.log10(a)) / (math.log10(hi) - math.log10(lo))
+    return (b - a) / (hi - lo)
+
+
+def limits(values: list[tuple[float, float]], log: bool, zero: bool, bounds: bool) -> tuple[float, float]:
+    """Axis limits around (low, high) extents, with room on the right for value labels and arrows."""
+    lo = min(a for a, _ in values)
+    hi = max(b for _, b in values)
+    if log:
+        lo = max(lo, 1e-12)
+        span = max(math.log10(hi) - math.log10(lo), 0.5)
+        return 10 ** (math.log10(lo) - 0.06 * span), 10 ** (math.log10(hi) + (0.30 + (ARROW if bounds else 0)) * span)
+    if zero:
+        lo = min(lo, 0.0)
+        hi = max(hi, 0.0)
+    span = (hi - lo) or abs(hi) * 0.2 or 1.0
+    left = lo if zero and lo == 0 else lo - (0.06 if hi > lo else 0.5) * span
+    return left, hi + (0.30 + (ARROW if bounds else 0)) * span
+
+
+def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None = None) -> None:
+    """The legend under the plot: every kind of figure present, hollow = derived, the band, the arrow."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    words = LEGEND_WORDS[lang]
+    names = labels.QUALIFIER_LABELS[lang]
+    handles = []
+    for kind, (marker, colour) in STYLE.items():
+        if any(m.kind == kind and not m.derived for m in marks):
+            handles.append(Line2D([], [], ls="", marker=marker, color=colour, label=names[kind]))
+    if any(m.derived for m in marks):
+        handles.append(
+            Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555", label=words["derived"])
+        )
+    if band:
+        handles.append(Patch(color=BAND, alpha=0.3, label=words["interval"]))
+    if any(m.requirement for m in marks):
+        handles.append(Patch(color=REQUIRED, alpha=0.35, label=words["required"]))
+    if any(m.lower_bound for m in marks):
+        handles.append(Line2D([], [], color=STYLE["more_than"][1], marker=">", markevery=[1], label=words["arrow"]))
+    if reference:
+        handles.append(Line2D([], [], color="#333333", ls="--", lw=1, label=reference))
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.02, 0.02 / fig.get_figheight()),
+            ncol=min(3, len(handles)),
+            frameon=False,
+            handletextpad=0.4,
+            columnspacing=1.2,
+        )
+
+
+def draw_mark(
+    ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: bool, side: str = "right", text: str | None = None
+) -> str:
+    """One mark at row ``y``: band, marker, arrow for a bound, and its value label; returns the label text."""
+    marker, colour = STYLE.get(mark.kind, STYLE["exact"])
+    lo, hi = lim
+    v = float(Fraction(mark.value) / divisor)
+    label = text if text is not None else mark_text(mark, divisor)
+    if mark.requirement:
+        label = interval_text(mark.interval, divisor)
+    end = v  # where the label starts
+    if mark.interval.is_bounded and not mark.interval.is_point:
+        a, b = (float(Fraction(e) / divisor) for e in (mark.interval.lo, mark.interval.hi))
+        ax.hlines(
+            y,
+            a,
+            b,
+            color=REQUIRED if mark.requirement else BAND,
+            lw=9,
+            alpha=0.35 if mark.requirement else 0.3,
+            zorder=2,
+        )
+        share = mark.relative_half_width()
+        if (
+            _fraction_of_axis(a, b, lo, hi, log) < NARROW
+            and share is not None
+            and text is None
+            and not mark.requirement
+        ):
+            label += f" ({percent_text(share)})"
+        end = b if side == "right" else a
+    if mark.lower_bound or mark.upper_bound:
+        sign = 1 if mark.lower_bound else -1
+        tip = v * 10 ** (sign * ARROW * math.log10(hi / lo)) if log else v + sign * ARROW * (hi - lo)
+        ax.annotate(
+            "",
+            xy=(tip, y),
+            xytext=(v, y),
+            zorder=3,
+            arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "mutation_scale": 12},
+        )
+        below = side == "left"  # the left mark of a pair: its label below, ending at the mark
+        ax.text(
+            v,
+            y + 0.24 if below else y - 0.22,
+            label,
+            ha="right" if below or sign < 0 else "left",
+            va="top" if below else "bottom",
+            fontsize=FONT_SIZE,
+            color=colour,
+            zorder=4,
+        )
+    if mark.requirement:
+        if mark.interval.is_point:
+            ax.plot([v], [y], ls="", marker="|", markersize=14, markeredgewidth=2.5, color=REQUIRED, zorder=4)
+        ax.annotate(
+            label,
+            xy=(end, y),
+            xytext=(7, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=FONT_SIZE,
+            color="#222222",
+            zorder=4,
+        )
+        return label
+    face = "white" if mark.derived else colour
+    ax.plot(
+        [v],
+        [y],
+        ls="",
+        marker=marker,
+        markersize=7.5,
+        markerfacecolor=face,
+        markeredgecolor=colour,
+        markeredgewidth=1.6,
+        zorder=5,
+    )
+    if not (mark.lower_bound or mark.upper_bound):
+        ax.annotate(
+            label,
+            xy=(end, y),
+            xytext=(7 if side == "right" else -7, 0),
+            textcoords="offset points",
+            ha="left" if side == "right" else "right",
+            va="center",
+            fontsize=FONT_SIZE,
+            color="#222222",
+            zorder=4,
+        )
+    return label
+
+
+def row_axis(ax, names: list[str], lang: str) -> None:
+    """Rows top to bottom, names wrapped in the label column."""
+    ax.set_yticks(range(len(names)), [wrap(n, lang) for n in names])
+    ax.set_ylim(len(names) - 0.5, -0.6)
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", length=0)
+
+
+def dot_figure(
+    lang: str,
+    marks: list[Mark],
+    title: str,
+    unit_label: str,
+    divisor=1,
+    log: bool = False,
+    zero: bool = True,
+    stems: bool = False,
+    reference: tuple[float, str] | None = None,
+):
+    """Marks one row each on one axis (in ``unit_label`` after dividing by ``divisor``); returns the figure.
+
+    ``stems`` draws a thin line from zero to each mark (lengths compare); ``reference`` is (value, name)
+    of a dashed vertical line (e.g. 100 % of a plan).
+    """
+    fig, (ax,) = new_figure(len(marks), title, lang)
+    extents = []
+    for m in marks:
+        a, b = m.interval.to_floats(divisor)
+        a = b if not math.isfinite(a) else a
+        b = a if not math.isfinite(b) else b
+        extents.append((a, b))
+    if reference:
+        extents.append((reference[0], reference[0]))
+    log = log and all(a > 0 for a, _ in extents)  # a log axis only for positive values
+    lim = limits(extents, log, zero, any(m.lower_bound for m in marks))
+    plain_axis(ax, *lim, log, unit_label)
+    for y, m in enumerate(marks):
+        if stems:
+            ax.hlines(y, lim[0] if log else 0, float(Fraction(m.value) / divisor), color="#999999", lw=1, zorder=1)
+        draw_mark(ax, y, m, divisor, lim, log)
+    if reference:
+        ax.axvline(reference[0], color="#333333", ls="--", lw=1, zorder=1)
+    row_axis(ax, [m.label for m in marks], lang)
+    legend(
+        fig,
+        marks,
+        lang,
+        any(m.interval.is_bounded and not m.interval.is_point for m in marks),
+        reference[1] if reference else None,
+    )
+    return fig
+
+
+def pair_figure(
+    lang: str,
+    pairs: list[tuple[str, Mark, Mark]],
+    title: str,
+    unit_label: str,
+    divisor=1,
+    log: bool = False,
+    names: tuple[str, str] = ("", ""),
+):
+    """Two marks per row (e.g. a year earlier and now) joined by a line; each value labelled on its outer side."""
+    fig, (ax,) = new_figure(len(pairs), title, lang)
+    marks = [m for _, a, b in pairs for m in (a, b)]
+    extents = []
+    for m in marks:
+        a, b = m.interval.to_floats(divisor)
+        extents.append((a if math.isfinite(a) else b, b if math.isfinite(b) else a))
+    log = log and all(a > 0 for a, _ in extents)  # a log axis only for positive values
+    lim = limits(extents, log, not log, any(m.lower_bound for m in marks))
+    # room on the left for the left-hand labels
+    lim = (lim[0] / 10 ** (0.3 * math.log10(lim[1] / lim[0])), lim[1]) if log else (lim[0], lim[1])
+    plain_axis(ax, *lim, log, unit_label)
+    for y, (_, first, second) in enumerate(pairs):
+        v1, v2 = (float(Fraction(m.value) / divisor) for m in (first, second))
+        ax.plot([v1, v2], [y, y], color="#999999", lw=1.2, zorder=1)
+        left, right = (first, second) if v1 <= v2 else (second, first)
+        draw_mark(ax, y, left, divisor, lim, log, side="left")
+        draw_mark(ax, y, right, divisor, lim, log, side="right")
+    row_axis(ax, [n for n, _, _ in pairs], lang)
+    legend(fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point for m in marks))
+    return fig
+
+
+def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: bool = False):
+    """Counts as horizontal bars from zero (log: from the axis' left end), each labelled with its value.
+
+    Bars of figures that are not exact are hatched, lower bounds carry their arrow.
+    """
+    fig, (ax,) = new_figure(len(marks), title, lang)
+    values = [float(m.value) for m in marks]
+    log = log and all(v > 0 for v in values)  # a log axis only for positive values
+    lim = limits([(min(values) if log else 0.0, v) for v in values], log, not log, any(m.lower_bound for m in marks))
+    plain_axis(ax, *lim, log, unit_label)
+    for y, m in enumerate(marks):
+        colour = STYLE.get(m.kind, STYLE["exact"])[1]
+        left = lim[0] if log else 0.0
+        ax.barh(
+            y,
+            float(m.value) - left,
+            left=left,
+            height=0.55,
+            color=colour,
+            alpha=0.35 if m.derived else 0.8,
+            edgecolor=colour,
+            hatch="//" if m.kind != "exact" else None,
+            zorder=2,
+        )
+        if m.lower_bound:
+            draw_mark(ax, y, m, 1, lim, log)
+        else:
+            ax.annotate(
+                mark_text(m, 1),
+                xy=(float(m.value), y),
+                xytext=(5, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=FONT_SIZE,
+            )
+    row_axis(ax, [m.label for m in marks], lang)
+    legend(fig, marks, lang, False)
+    return fig
+
+
+def panel_figure(lang: str, panels: list[dict], title: str):
+    """Small multiples, one check each: rows "recomputed" and "printed/required", each zoomed to its own range.
+
+    A panel is a dict with ``name``, ``marks`` (two :class:`Mark`), ``unit_label``, ``bad`` (drawn in red)
+    and ``note`` (its verdict).
+    """
+    fig, axes = new_figure(2, title, lang, panels=len(panels), row=0.45, min_plot=0.9)
+    for ax, p in zip(axes, panels):
+        marks = p["marks"]
+        extents = []
+        for m in marks:
+            a, b = m.interval.to_floats()
+            extents.append((a if math.isfinite(a) else b, b if math.isfinite(b) else a))
+        lim = limits(extents, False, False, any(m.lower_bound for m in marks))
+        plain_axis(ax, *lim, False, p["unit_label"])
+        for y, m in enumerate(marks):
+            draw_mark(ax, y, m, 1, lim, False)
+        row_axis(ax, [m.label for m in marks], lang)
+        colour = STYLE["more_than"][1] if p["bad"] else "#222222"
+        ax.set_title(
+            wrap(f"{p['name']}: {p['note']}", lang, 40 if lang == "zh" else 80),
+            fontsize=FONT_SIZE + 0.5,
+            loc="left",
+            color=colour,
+            fontweight="bold" if p["bad"] else "normal",
+        )
+        if p["bad"]:
+            for spine in ax.spines.values():
+                spine.set_edgecolor(colour)
+                spine.set_linewidth(1.5)
+    marks = [m for p in panels for m in p["marks"]]
+    legend(
+        fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point and not m.requirement for m in marks)
+    )
+    return fig

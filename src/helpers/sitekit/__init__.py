@@ -1,1 +1,0 @@
-"""Package data for helpers.site: the Sphinx templates and the stylesheet of the reader's edition."""
