@@ -1,4 +1,5 @@
-# Every target sets up .venv from requirements.lock first (scripts/setup.sh); a bare `make` lists them.
+# Every target sets up .venv first (scripts/setup.sh: requirements.lock; test and lint add requirements-test.lock);
+# a bare `make` lists them.
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -10,30 +11,34 @@ export CITY_SOURCE ?= $(abspath ../shared/source/jinan_2022_communique_excerpt.t
 # the extractor `make bench` times this one against: the last revision with the one-module extractor (src/helpers/extract.py)
 BENCH_AGAINST ?= 3971f9e
 
-.PHONY: help setup report test lint notebooks lab validate bench clean
+.PHONY: help setup setup-test report test lint notebooks lab validate bench clean
 #: What `make lint` checks (the whole tree by default).
 LINT_PATHS ?= .
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## create .venv and install the pinned environment (and fonts-noto-cjk)
+setup: ## create .venv with what the notebooks and the site need (requirements.lock, fonts-noto-cjk)
 	@bash scripts/setup.sh
+
+setup-test: ## also install what the tests add (requirements-test.lock, Chromium)
+	@bash scripts/setup.sh --test
 
 report: setup ## the main job: validate data/, execute what changed (zh and en), publish build/site, build/notebooks, build/*.csv
 	@$(PY) -m helpers validate
 	@$(PY) -m helpers run --jobs $(JOBS)
 
-test: ## run every test: lint, units, loader, audit, relations, notebooks (nbval strict + papermill), site in Chromium
-	@bash scripts/setup.sh --browser
+test: setup-test ## run every test: lint (ruff, mypy), units, loader, audit, relations, notebooks (nbval strict + papermill), site in Chromium
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@$(PY) -m mypy
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-current-env --nbval-kernel-startup-timeout $(KERNEL_START_TIMEOUT) notebooks
 
-lint: setup ## ruff check and ruff format --check (pinned in requirements.lock; configured in pyproject.toml)
+lint: setup-test ## ruff check, ruff format --check and mypy (pinned in requirements-test.lock; configured in pyproject.toml)
 	@$(PY) -m ruff check $(LINT_PATHS)
 	@$(PY) -m ruff format --check $(LINT_PATHS)
+	@$(PY) -m mypy
 
 notebooks: setup ## re-execute the committed notebooks (00-08 and generic/) in place: outputs refreshed, metadata cleaned
 	@$(PY) -m helpers run --refresh --jobs $(JOBS)
@@ -45,7 +50,7 @@ validate: setup ## audit a data package (DATA=DIR, default data) against its sch
 lab: setup ## open the notebooks in JupyterLab, in the project's environment
 	@$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: setup ## measure the collection and the extractor; writes bench/results.md
+bench: setup-test ## measure the collection and the extractor; writes bench/results.md
 	@mkdir -p bench
 	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py --against $(BENCH_AGAINST); } > bench/results.md.tmp
 	@mv bench/results.md.tmp bench/results.md && cat bench/results.md

@@ -76,7 +76,7 @@ def light_venv(clone: Path, base: Path) -> None:
         if (base / data).is_dir():
             (clone / ".venv" / data).symlink_to(base / data)
     stamp = subprocess.check_output(
-        "sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1",
+        "sha256sum requirements.lock requirements-test.lock pyproject.toml | sha256sum | cut -d' ' -f1",
         shell=True,
         cwd=clone,
         text=True,

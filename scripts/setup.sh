@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Set up the project's environment: Debian packages it needs, then .venv from requirements.lock.
-# Usage: scripts/setup.sh [--browser]   (--browser also installs Chromium for the site test)
+# Set up the project's environment: Debian packages it needs, then .venv from the locks.
+# Usage: scripts/setup.sh [--test]
+#   without --test: what `make report` and `make lab` need (requirements.lock, fonts-noto-cjk);
+#   --test: also what `make test` and `make lint` add (requirements-test.lock, and Chromium for the site test).
+#   (--browser is the older name of --test.)
 # PYTHON names the interpreter for .venv (default: python3); it must be at least MIN_PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +14,9 @@ MIN_PYTHON=3.11.2
 
 debs=(fonts-noto-cjk)
 probe=(/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
-if [[ "${1:-}" == "--browser" ]]; then
+locks=(requirements.lock)
+if [[ "${1:-}" == "--test" || "${1:-}" == "--browser" ]]; then
+  locks+=(requirements-test.lock)
   debs+=(chromium)
   probe+=(/usr/bin/chromium)
 fi
@@ -47,17 +52,21 @@ if [[ ! -x .venv/bin/python ]]; then
     exit 1
   fi
 fi
+# The stamp records what is installed: the locks' and pyproject's digest. A report set-up after a test set-up
+# keeps the test tools (nothing is uninstalled); a test set-up after a report set-up adds them.
 stamp=.venv/.lock-sha256
-want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(sha256sum "${locks[@]}" pyproject.toml | sha256sum | cut -d' ' -f1)
+have_all=$(sha256sum requirements.lock requirements-test.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [[ ! -x .venv/bin/python ]]; then
   echo "setup: creating .venv with $($py --version)"
   "$py" -m venv .venv
 fi
-if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-  echo "setup: installing the pinned environment (requirements.lock)"
+have=$(cat "$stamp" 2>/dev/null || true)
+if [[ "$have" != "$want" && ! ( "$have" == "$have_all" && ${#locks[@]} -eq 1 ) ]]; then
+  echo "setup: installing the pinned environment (${locks[*]})"
   # pip's machine-wide find-links may name folders that do not exist: hide only those warnings
   pipq() { .venv/bin/python -m pip -q --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location" >&2); }
-  pipq install -r requirements.lock
+  pipq install $(printf -- '-r %s ' "${locks[@]}")
   pipq install --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
