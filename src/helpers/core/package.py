@@ -42,7 +42,6 @@ import csv
 import io
 import json
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -50,7 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core import paths, periods, units
+from helpers.core import files, paths, periods, units
 from helpers.core.columns import NEEDED
 
 DESCRIPTOR = "datapackage.json"
@@ -191,7 +190,7 @@ def inspect(data_dir: str | Path = REPO_DATA) -> tuple[Package | None, Errors]:
     descriptor = _read_descriptor(data_dir, errors)
     if descriptor is None:
         return None, errors
-    shown = _shown(data_dir / DESCRIPTOR)
+    shown = files.shown(data_dir / DESCRIPTOR)
     sources = _check_sources(shown, descriptor, errors)
     tables: dict[str, pd.DataFrame] = {}
     resources = {}
@@ -236,7 +235,7 @@ def read_descriptor(data_dir: Path) -> dict:
 
 def _read_descriptor(data_dir: Path, errors: Errors) -> dict | None:
     path = Path(data_dir) / DESCRIPTOR
-    shown = _shown(path)
+    shown = files.shown(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -322,7 +321,7 @@ def _check_sources(shown: str, descriptor: dict, errors: Errors) -> list[dict]:
 
 def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -> pd.DataFrame | None:
     """One CSV resource as a DataFrame typed by its schema; every problem added to ``errors``."""
-    descriptor = _shown(Path(data_dir) / DESCRIPTOR)
+    descriptor = files.shown(Path(data_dir) / DESCRIPTOR)
     where = f"resources[{index}]"
     rel = resource.get("path")
     if not isinstance(rel, str) or not rel:
@@ -338,7 +337,7 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
         errors.add(
             descriptor,
             f"resource path {rel!r} is outside the package folder (refused: a resource must be "
-            f"a file inside {_shown(data_dir)})",
+            f"a file inside {files.shown(data_dir)})",
             field=f"{where}.path",
         )
         return None
@@ -354,7 +353,7 @@ def _read_resource(data_dir: Path, resource: dict, index: int, errors: Errors) -
     fields = _schema_fields(descriptor, where, schema, errors, resource["name"])
     if fields is None:
         return None
-    shown = _shown(path)
+    shown = files.shown(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -546,14 +545,6 @@ def _schema_fields(
     if len(errors) > n:
         return None
     return [{**f, "type": f.get("type", "string")} for f in fields]
-
-
-def _shown(path: Path) -> str:
-    """The path as an error shows it: relative to the working directory when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return os.path.normpath(path)
 
 
 def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values: list, errors: Errors):
