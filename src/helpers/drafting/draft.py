@@ -484,6 +484,7 @@ def _cli(args: argparse.Namespace) -> int:
         print(f"new: internal error while drafting {args.report}: {type(e).__name__}: {e}", file=sys.stderr)
         return audit.EXIT_INVALID
     pkg = result.package
+    assert pkg is not None  # new() raises DraftError for a draft that does not validate, so its tables were read
     print(
         f"new: drafted {args.out}: {len(pkg.sections)} sections, {len(pkg.figures)} figures, "
         f"{len(pkg.non_figures)} non-figures, {len(pkg.relations)} relations (guesses in each guess column; "
