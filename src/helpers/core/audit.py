@@ -64,7 +64,7 @@ def audit(data_dir: str | Path, source: str | Path | None = None) -> Audit:
         return result
     sources = pkg.sources if pkg is not None else _descriptor_sources(data_dir)
     text = _read_source(data_dir, sources, source, result, errors)
-    if text is None or pkg is None:
+    if text is None or pkg is None or result.source_path is None:  # a text read has its path recorded
         return result
     src = files.shown(result.source_path)
     tokens = list(NUMERIC_TOKEN.finditer(text))
@@ -145,7 +145,9 @@ def _descriptor_sources(data_dir: Path) -> list[dict]:
     return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
 
 
-def _read_source(data_dir: Path, sources: list[dict], given, result: Audit, errors: Errors) -> str | None:
+def _read_source(
+    data_dir: Path, sources: list[dict], given: str | Path | None, result: Audit, errors: Errors
+) -> str | None:
     """The first source's text, its sha256 and code points checked; None (an error added) when unreadable."""
     shown = files.shown(data_dir / DESCRIPTOR)
     first = sources[0] if sources else {}
@@ -310,10 +312,12 @@ def _cli(args: argparse.Namespace) -> int:
     if result.errors:
         n = len(result.errors)
         print(f"invalid data package {where}: {n} problem{'s' * (n != 1)}", file=sys.stderr)
-        for e in result.errors:
-            print(f"  {e}", file=sys.stderr)
+        for problem in result.errors:
+            print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
     pkg = result.package
+    # a valid audit read every table and the source text
+    assert pkg is not None and result.source_path is not None
     print(
         f"{where}: valid; {len(pkg.figures)} figures, {len(pkg.non_figures)} non-figures, "
         f"{len(pkg.relations)} relations; source {files.shown(result.source_path)} (sha256 matches)"

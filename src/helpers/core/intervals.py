@@ -138,14 +138,14 @@ class Interval:
     @property
     def midpoint(self) -> Fraction | None:
         """``(lo + hi) / 2``, or None when an end is infinite."""
-        if not self.is_bounded:
+        if self.lo is None or self.hi is None:
             return None
         return (self.lo + self.hi) / 2
 
     @property
     def width(self) -> Fraction | None:
         """``hi − lo`` in the interval's units, or None when an end is infinite."""
-        if not self.is_bounded:
+        if self.lo is None or self.hi is None:
             return None
         return self.hi - self.lo
 
@@ -214,10 +214,10 @@ class Interval:
         return self + (-other)
 
     def __rsub__(self, other: int | Fraction) -> Interval:
-        other = _operand(other)
-        if other is NotImplemented:
+        left = _operand(other)
+        if left is NotImplemented:
             return NotImplemented
-        return other - self
+        return left - self
 
     def __mul__(self, other: Interval | int | Fraction) -> Interval:
         """``[a, b]·[c, d] = [min, max]`` of the four end products ``ac, ad, bc, bd``.
@@ -239,8 +239,8 @@ class Interval:
         lo = min(v for v, _ in candidates)
         hi = max(v for v, _ in candidates)
         return Interval(
-            None if lo == -_INF else lo,
-            None if hi == _INF else hi,
+            _finite(lo),
+            _finite(hi),
             any(c for v, c in candidates if v == lo),
             any(c for v, c in candidates if v == hi),
         )
@@ -265,10 +265,10 @@ class Interval:
         return self * _reciprocal(other, self)
 
     def __rtruediv__(self, other: int | Fraction) -> Interval:
-        other = _operand(other)
-        if other is NotImplemented:
+        left = _operand(other)
+        if left is NotImplemented:
             return NotImplemented
-        return other / self
+        return left / self
 
     # ---- output -------------------------------------------------------------
 
@@ -282,7 +282,7 @@ class Interval:
         e.g. ``scale=10**8`` prints yuan as 亿元.
         """
         places, scale = _display_args(places, scale)
-        if self.is_point:
+        if self.is_point and self.lo is not None:
             return _fmt_number(self.lo / scale, places)
         lo = f"{_MINUS}∞" if self.lo is None else _fmt_number(self.lo / scale, places)
         hi = "∞" if self.hi is None else _fmt_number(self.hi / scale, places)
@@ -415,6 +415,11 @@ def _ext_mul(x: Fraction | float, y: Fraction | float) -> Fraction | float:
     return x * y
 
 
+def _finite(x: Fraction | float) -> Fraction | None:
+    """An end of the extended line as an Interval end: ∓math.inf (the only floats in the arithmetic) → None."""
+    return None if isinstance(x, float) else x
+
+
 def _reciprocal(b: Interval, numerator: Interval) -> Interval:
     """``{1/y : y ∈ b, y ≠ 0}`` as an interval, or its hull (see ``__truediv__``)."""
     if b.is_point and b.lo == 0:
@@ -423,9 +428,9 @@ def _reciprocal(b: Interval, numerator: Interval) -> Interval:
     hi_pos = b.hi is None or b.hi > 0
     if lo_neg and hi_pos:  # 0 strictly inside: two half-lines, hull is everything
         if numerator.is_point and numerator.lo == 0:
-            return Interval(0, 0)  # 0 / y = 0 for every y ≠ 0
+            return Interval(Fraction(0), Fraction(0))  # 0 / y = 0 for every y ≠ 0
         return Interval(None, None)
-    if not lo_neg:  # b ⊂ [0, +∞)
+    if b.lo is not None and not lo_neg:  # b ⊂ [0, +∞)
         lo = Fraction(0) if b.hi is None else 1 / b.hi
         lo_closed = b.hi is not None and b.hi_closed
         hi = None if b.lo == 0 else 1 / b.lo
@@ -444,12 +449,14 @@ def _pick_end(
     a: tuple[Fraction | None, bool], b: tuple[Fraction | None, bool], lower: bool
 ) -> tuple[Fraction | None, bool]:
     """The outer of two ends (None = infinite wins); on a tie, closed wins."""
-    if a[0] is None or b[0] is None:
+    a0, b0 = a[0], b[0]
+    if a0 is None or b0 is None:
         return None, False
-    if a[0] == b[0]:
-        return a[0], a[1] or b[1]
-    outer = min(a, b, key=lambda e: e[0]) if lower else max(a, b, key=lambda e: e[0])
-    return outer
+    if a0 == b0:
+        return a0, a[1] or b[1]
+    if lower:
+        return a if a0 < b0 else b
+    return a if a0 > b0 else b
 
 
 def _display_args(places: object, scale: object) -> tuple[int, Fraction]:
@@ -474,8 +481,9 @@ def readable_places(interval: Interval, scale: Fraction | int = 1, most: int = 6
     _, scale = _display_args(0, scale)
     ends = [e / scale for e in (interval.lo, interval.hi) if e is not None]
     exact = max((_exact_decimals(e, most) for e in ends), default=0)
-    if interval.is_bounded and not interval.is_point:
-        width = interval.width / scale
+    bounded_width = interval.width  # None unless the interval is bounded
+    if bounded_width is not None and not interval.is_point:
+        width = bounded_width / scale
         needed = 1 - math.floor(math.log10(width))
         return max(0, min(needed, exact, most))
     if exact <= 2:

@@ -104,7 +104,7 @@ class Package:
 def load(data_dir: str | Path = REPO_DATA) -> Package:
     """Read and validate every resource of the package in ``data_dir``; :class:`PackageErrors` lists every problem."""
     pkg, errors = inspect(data_dir)
-    if errors:
+    if errors or pkg is None:  # every table unread has its errors
         raise PackageErrors(errors)
     return pkg
 
@@ -151,14 +151,23 @@ def inspect(data_dir: str | Path = REPO_DATA) -> tuple[Package | None, Errors]:
         _check_relations(tables["relations"], errors)
     if not all(t in tables for t in TABLES):
         return None, errors
-    return Package(data_dir, descriptor, *(tables[t] for t in TABLES), sources=sources), errors
+    pkg = Package(
+        data_dir,
+        descriptor,
+        tables["sections"],
+        tables["figures"],
+        tables["non_figures"],
+        tables["relations"],
+        sources=sources,
+    )
+    return pkg, errors
 
 
 def read_descriptor(data_dir: Path) -> dict:
     """The parsed ``datapackage.json`` of ``data_dir``; :class:`PackageError` when it cannot be read."""
     errors = Errors()
     descriptor = _read_descriptor(Path(data_dir), errors)
-    if errors:
+    if errors or descriptor is None:  # None comes with its errors
         raise PackageErrors(errors)
     return descriptor
 

@@ -347,9 +347,14 @@ def _schema_fields(
     return [{**f, "type": f.get("type", "string")} for f in fields]
 
 
-def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values: list, errors: Errors):
+#: A cell read as its schema type (None: missing or refused).
+Cell = str | int | float | bool | None
+
+
+def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values: list, errors: Errors) -> Cell:
     """A cell as its schema type, its constraints checked; None for a missing or refused cell."""
     name, ftype = field["name"], field["type"]
+    value: str | int | float | bool
     c = field.get("constraints", {})
     if cell in missing_values:
         if c.get("required"):
@@ -402,11 +407,11 @@ def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values:
         errors.add(file, f"{cell!r} is not one of: {', '.join(map(str, c['enum']))}", row, name, key)
         return None
     if ftype == "string":
-        if "minLength" in c and len(value) < c["minLength"]:
+        if "minLength" in c and len(cell) < c["minLength"]:
             errors.add(file, f"{cell!r} is shorter than the minimum length {c['minLength']}", row, name, key)
             return None
-        if "maxLength" in c and len(value) > c["maxLength"]:
-            errors.add(file, f"{len(value)} characters, more than the maximum length {c['maxLength']}", row, name, key)
+        if "maxLength" in c and len(cell) > c["maxLength"]:
+            errors.add(file, f"{len(cell)} characters, more than the maximum length {c['maxLength']}", row, name, key)
             return None
     elif ftype in ("integer", "number"):
         for bound, fails, words in (
