@@ -1,18 +1,15 @@
 """The interval a printed number stands for, and exact arithmetic on such intervals.
 
-A figure printed as ``24.9%`` is not the number 24.9: it is any value that
-rounds to 24.9, i.e. the half-open interval ``[24.85, 24.95)``.  Derived numbers
-(sums, differences, ratios) inherit that uncertainty, and interval arithmetic
-carries it through exactly.  :func:`from_printed` turns a printed value into its
-interval in base units (see :mod:`helpers.core.units`); :class:`Interval` does the
-arithmetic.
+A figure printed as ``24.9%`` is not the number 24.9: it is any value that rounds to 24.9, i.e. the half-open
+interval ``[24.85, 24.95)``.  Derived numbers (sums, differences, ratios) inherit that uncertainty, and interval
+arithmetic carries it through exactly.  :func:`from_printed` turns a printed value into its interval in base units
+(see :mod:`helpers.core.units`); :class:`Interval` does the arithmetic.
 
-Everything is exact: endpoints are :class:`fractions.Fraction` (or ``None`` for
-an infinite end), never binary floats.  Floats are rejected wherever a number is
-accepted; :meth:`Interval.to_floats` exists only for plotting.
+Everything is exact: endpoints are :class:`fractions.Fraction` (or ``None`` for an infinite end), never binary
+floats.  Floats are rejected wherever a number is accepted; :meth:`Interval.to_floats` exists only for plotting.
 
-An interval is a non-empty set of *finite* real numbers.  An infinite end is
-always open: ``Interval(3, None)`` is ``[3, +∞)``, the reals ``x >= 3``.
+An interval is a non-empty set of *finite* real numbers.  An infinite end is always open: ``Interval(3, None)`` is
+``[3, +∞)``, the reals ``x >= 3``.
 """
 
 from __future__ import annotations
@@ -78,13 +75,12 @@ def _number(x: object, what: str) -> Fraction:
 class Interval:
     """A non-empty interval of real numbers with exact, possibly infinite, ends.
 
-    ``lo is None`` means −∞ and ``hi is None`` means +∞; an infinite end is always
-    open (its ``*_closed`` flag is stored as False whatever was passed).  ``lo <= hi``
-    is required, and a single point ``lo == hi`` must be closed at both ends.
+    ``lo is None`` means −∞ and ``hi is None`` means +∞; an infinite end is always open (its ``*_closed`` flag is
+    stored as False whatever was passed).  ``lo <= hi`` is required, and a single point ``lo == hi`` must be
+    closed at both ends.
 
-    Ends may be given as int or Fraction; floats are rejected because they are
-    not the printed numbers.  Use :meth:`point` or :meth:`closed` to build an
-    interval from decimal strings.
+    Ends may be given as int or Fraction; floats are rejected because they are not the printed numbers.  Use
+    :meth:`point` or :meth:`closed` to build an interval from decimal strings.
     """
 
     lo: Fraction | None  # None means -infinity
@@ -222,11 +218,10 @@ class Interval:
     def __mul__(self, other: Interval | int | Fraction) -> Interval:
         """``[a, b]·[c, d] = [min, max]`` of the four end products ``ac, ad, bc, bd``.
 
-        With an infinite end, ``0 × ∞`` counts as 0: every member of an interval is
-        a finite real, so a 0 end times the values near an infinite end is still 0
-        (and the other end products supply the unbounded side).  An end of the
-        result is closed when some end product reaching it comes from two closed
-        ends, or from a closed 0 end (0 times any member of the other interval).
+        With an infinite end, ``0 × ∞`` counts as 0: every member of an interval is a finite real, so a 0 end
+        times the values near an infinite end is still 0 (and the other end products supply the unbounded side).
+        An end of the result is closed when some end product reaching it comes from two closed ends, or from a
+        closed 0 end (0 times any member of the other interval).
         """
         other = _operand(other)
         if other is NotImplemented:
@@ -252,12 +247,11 @@ class Interval:
         """``A / B = A × (1 / B)`` over the divisors in ``B`` other than 0.
 
         * ``B`` the point 0: :class:`IntervalError` (nothing to divide by).
-        * 0 strictly inside ``B``: the quotients form two half-lines, e.g.
-          ``[1, 2] / [−1, 1] = (−∞, −1] ∪ [1, +∞)``; the result is their hull, the
-          whole line ``Interval(None, None)`` — the honest answer for a ratio whose
+        * 0 strictly inside ``B``: the quotients form two half-lines, e.g. ``[1, 2] / [−1, 1] = (−∞, −1] ∪ [1, +∞)``;
+          the result is their hull, the whole line ``Interval(None, None)`` — the honest answer for a ratio whose
           divisor might be either sign (except ``0 / B``, which is the point 0).
-        * 0 an end of ``B`` (open or closed): divisors near 0 give unbounded
-          quotients, so the result is a half-line, e.g. ``[2, 3] / [0, 5] = [2/5, +∞)``.
+        * 0 an end of ``B`` (open or closed): divisors near 0 give unbounded quotients, so the result is a
+          half-line, e.g. ``[2, 3] / [0, 5] = [2/5, +∞)``.
         """
         other = _operand(other)
         if other is NotImplemented:
@@ -275,11 +269,10 @@ class Interval:
     def format(self, places: int = 2, scale: Fraction | int = 1) -> str:
         """The interval for people: ends divided by ``scale``, rounded to ``places``.
 
-        Fixed-point with thousands separators, halves rounded away from zero,
-        the typographic minus ``−``:  ``[24.85, 24.95)``, ``[3,200.00, ∞)``,
-        ``(−∞, 5.00]``.  A point prints as its value alone: ``2,274.00``.
-        ``scale`` (a positive int or Fraction) converts base units for display,
-        e.g. ``scale=10**8`` prints yuan as 亿元.
+        Fixed-point with thousands separators, halves rounded away from zero, the typographic minus ``−``:
+        ``[24.85, 24.95)``, ``[3,200.00, ∞)``, ``(−∞, 5.00]``.  A point prints as its value alone: ``2,274.00``.
+        ``scale`` (a positive int or Fraction) converts base units for display, e.g. ``scale=10**8`` prints yuan
+        as 亿元.
         """
         places, scale = _display_args(places, scale)
         if self.is_point and self.lo is not None:
@@ -454,9 +447,7 @@ def _pick_end(
         return None, False
     if a0 == b0:
         return a0, a[1] or b[1]
-    if lower:
-        return a if a0 < b0 else b
-    return a if a0 > b0 else b
+    return a if (a0 < b0 if lower else a0 > b0) else b
 
 
 def _display_args(places: object, scale: object) -> tuple[int, Fraction]:
