@@ -153,7 +153,7 @@ def clause_start_at(r: Reading, a: int) -> tuple[int, str]:
 
 
 def clause_before(r: Reading, a: int) -> str:
-    """The clause before ``a`` (see :meth:`_clause_start`)."""
+    """The clause before ``a`` (see :func:`clause_start_at`)."""
     return r.s[clause_start_at(r, a)[0] : a]
 
 

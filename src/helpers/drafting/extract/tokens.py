@@ -1,5 +1,8 @@
 """Tokens: numbers (digits, separators, signs, ranges), the units and qualifiers printed around them, and the digit
-runs that are not figures (names, periods, ordinals, footnotes, timestamps, URLs, event names, table labels)."""
+runs that are not figures (names, periods, ordinals, footnotes, timestamps, URLs, event names, table labels).
+
+:func:`read_number` is the scanner's per-number step (``Scanner._number``); like the other parts it is a function
+over the scanner's :class:`~.reading.Reading`."""
 
 from __future__ import annotations
 

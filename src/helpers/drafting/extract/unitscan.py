@@ -1,5 +1,5 @@
 """Units: the unit printed after a number (magnitude, 余/多, compound units), a table column's unit from its header,
-and the unit an enumeration's numbers share."""
+and the unit an enumeration's numbers share (functions over the scanner's :class:`~.reading.Reading`)."""
 
 from __future__ import annotations
 
