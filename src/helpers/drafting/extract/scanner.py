@@ -61,20 +61,19 @@ class Scanner(Reading):
                 continue
             if next_event < a:
                 while ev < nev and events[ev][0] < a:
-                    self._event(*events[ev])
+                    start, end, word = events[ev]
+                    if word is None:  # a run of Chinese numerals
+                        cn_figure(self, start, end)
+                    else:  # a period word or 预计
+                        period_event(self, start, end, word)
                     ev += 1
                 next_event = events[ev][0] if ev < nev else self.n
             consumed = number(a, b)
-        while ev < nev:
-            self._event(*events[ev])
-            ev += 1
-
-    def _event(self, start: int, end: int, word: str | None) -> None:
-        """A period word or 预计 at s[start:end] (``word`` ``None``: a run of Chinese numerals)."""
-        if word is None:
-            cn_figure(self, start, end)
-        else:
-            period_event(self, start, end, word)
+        for start, end, word in events[ev:]:
+            if word is None:
+                cn_figure(self, start, end)
+            else:
+                period_event(self, start, end, word)
 
 
 def _event_order(event: tuple[int, int, str | None]) -> tuple[int, int, str]:
