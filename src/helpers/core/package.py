@@ -10,8 +10,8 @@ The general Table Schema reading (types, constraints, missing values, primary
 and foreign keys, one CSV file per resource) is :mod:`helpers.core.tableschema`;
 this module holds this project's rules and the :class:`Package` record.
 
-Beyond the schema: no control characters (NUL, U+0001–U+001F, U+007F–U+009F)
-in any cell; resource paths stay inside the package folder; a unit that
+Beyond the schema (control characters and resource paths aside, which the
+reader refuses): the fields helpers reads, with their types; a unit that
 :mod:`helpers.core.units` does not know, a ``base_value`` that is not the exact
 conversion of ``value``, a period that is not an ISO 8601 interval, a qualifier
 outside :data:`helpers.core.intervals.QUALIFIERS`, a relation kind outside
