@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.core import package
+from helpers.core import files, package
 from helpers.core.package import DESCRIPTOR, Errors, Package, PackageError
 
 #: A digit run as the coverage check reads it: ASCII or full-width digits, with a decimal part.
@@ -64,9 +64,9 @@ def audit(data_dir: str | Path, source: str | Path | None = None) -> Audit:
         return result
     sources = pkg.sources if pkg is not None else _descriptor_sources(data_dir)
     text = _read_source(data_dir, sources, source, result, errors)
-    if text is None or pkg is None:
+    if text is None or pkg is None or result.source_path is None:  # a text read has its path recorded
         return result
-    src = package._shown(result.source_path)
+    src = files.shown(result.source_path)
     tokens = list(NUMERIC_TOKEN.finditer(text))
     token_starts = [m.start() for m in tokens]
     first_id = sources[0].get("id") if sources else None
@@ -145,9 +145,11 @@ def _descriptor_sources(data_dir: Path) -> list[dict]:
     return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
 
 
-def _read_source(data_dir: Path, sources: list[dict], given, result: Audit, errors: Errors) -> str | None:
+def _read_source(
+    data_dir: Path, sources: list[dict], given: str | Path | None, result: Audit, errors: Errors
+) -> str | None:
     """The first source's text, its sha256 and code points checked; None (an error added) when unreadable."""
-    shown = package._shown(data_dir / DESCRIPTOR)
+    shown = files.shown(data_dir / DESCRIPTOR)
     first = sources[0] if sources else {}
     if given is not None:
         path = Path(given)
@@ -177,7 +179,7 @@ def _read_source(data_dir: Path, sources: list[dict], given, result: Audit, erro
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        errors.add(package._shown(path), f"not UTF-8: byte 0x{raw[e.start]:02x} at byte {e.start}")
+        errors.add(files.shown(path), f"not UTF-8: byte 0x{raw[e.start]:02x} at byte {e.start}")
         return None
     if "code_points" in first and first["code_points"] != len(text):
         errors.add(
@@ -306,17 +308,19 @@ def _cli(args: argparse.Namespace) -> int:
     except Exception as e:  # noqa: BLE001 -- a bug, not bad input; still no traceback for the user
         print(f"validate: internal error while auditing {args.data_dir}: {type(e).__name__}: {e}", file=sys.stderr)
         return EXIT_INVALID
-    where = package._shown(Path(args.data_dir) / DESCRIPTOR)
+    where = files.shown(Path(args.data_dir) / DESCRIPTOR)
     if result.errors:
         n = len(result.errors)
         print(f"invalid data package {where}: {n} problem{'s' * (n != 1)}", file=sys.stderr)
-        for e in result.errors:
-            print(f"  {e}", file=sys.stderr)
+        for problem in result.errors:
+            print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
     pkg = result.package
+    # a valid audit read every table and the source text
+    assert pkg is not None and result.source_path is not None
     print(
         f"{where}: valid; {len(pkg.figures)} figures, {len(pkg.non_figures)} non-figures, "
-        f"{len(pkg.relations)} relations; source {package._shown(result.source_path)} (sha256 matches)"
+        f"{len(pkg.relations)} relations; source {files.shown(result.source_path)} (sha256 matches)"
     )
     print(package.summary(pkg).to_string(index=False))
     for line in to_curate(pkg):

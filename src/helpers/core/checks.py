@@ -60,6 +60,7 @@ def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check
     y = figure_input(by_id.loc[derived.inputs[1]], tolerance)
     expected = derived.interval
     if derived.kind == "share_of_period":
+        assert x.period is not None  # relations.derive refuses a share_of_period whose x has no period
         observed = y.interval
         arithmetic = (
             f"100 × {x.id} {x.interval.format(0)} / {x.period.days} days "
@@ -145,7 +146,7 @@ def _whole_numbers_in(i: Interval) -> Interval:
     A bounded interval containing an integer overlaps the returned interval;
     one containing none does not: the result is then the nearest integer below.
     """
-    if not i.is_bounded:
+    if i.lo is None or i.hi is None:  # not bounded
         return Interval(None, None)
     lo = math.ceil(i.lo) if i.lo_closed else math.floor(i.lo) + 1
     hi = math.floor(i.hi) if i.hi_closed else math.ceil(i.hi) - 1

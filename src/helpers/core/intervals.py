@@ -1,18 +1,15 @@
 """The interval a printed number stands for, and exact arithmetic on such intervals.
 
-A figure printed as ``24.9%`` is not the number 24.9: it is any value that
-rounds to 24.9, i.e. the half-open interval ``[24.85, 24.95)``.  Derived numbers
-(sums, differences, ratios) inherit that uncertainty, and interval arithmetic
-carries it through exactly.  :func:`from_printed` turns a printed value into its
-interval in base units (see :mod:`helpers.core.units`); :class:`Interval` does the
-arithmetic.
+A figure printed as ``24.9%`` is not the number 24.9: it is any value that rounds to 24.9, i.e. the half-open
+interval ``[24.85, 24.95)``.  Derived numbers (sums, differences, ratios) inherit that uncertainty, and interval
+arithmetic carries it through exactly.  :func:`from_printed` turns a printed value into its interval in base units
+(see :mod:`helpers.core.units`); :class:`Interval` does the arithmetic.
 
-Everything is exact: endpoints are :class:`fractions.Fraction` (or ``None`` for
-an infinite end), never binary floats.  Floats are rejected wherever a number is
-accepted; :meth:`Interval.to_floats` exists only for plotting.
+Everything is exact: endpoints are :class:`fractions.Fraction` (or ``None`` for an infinite end), never binary
+floats.  Floats are rejected wherever a number is accepted; :meth:`Interval.to_floats` exists only for plotting.
 
-An interval is a non-empty set of *finite* real numbers.  An infinite end is
-always open: ``Interval(3, None)`` is ``[3, +∞)``, the reals ``x >= 3``.
+An interval is a non-empty set of *finite* real numbers.  An infinite end is always open: ``Interval(3, None)`` is
+``[3, +∞)``, the reals ``x >= 3``.
 """
 
 from __future__ import annotations
@@ -78,13 +75,12 @@ def _number(x: object, what: str) -> Fraction:
 class Interval:
     """A non-empty interval of real numbers with exact, possibly infinite, ends.
 
-    ``lo is None`` means −∞ and ``hi is None`` means +∞; an infinite end is always
-    open (its ``*_closed`` flag is stored as False whatever was passed).  ``lo <= hi``
-    is required, and a single point ``lo == hi`` must be closed at both ends.
+    ``lo is None`` means −∞ and ``hi is None`` means +∞; an infinite end is always open (its ``*_closed`` flag is
+    stored as False whatever was passed).  ``lo <= hi`` is required, and a single point ``lo == hi`` must be
+    closed at both ends.
 
-    Ends may be given as int or Fraction; floats are rejected because they are
-    not the printed numbers.  Use :meth:`point` or :meth:`closed` to build an
-    interval from decimal strings.
+    Ends may be given as int or Fraction; floats are rejected because they are not the printed numbers.  Use
+    :meth:`point` or :meth:`closed` to build an interval from decimal strings.
     """
 
     lo: Fraction | None  # None means -infinity
@@ -138,14 +134,14 @@ class Interval:
     @property
     def midpoint(self) -> Fraction | None:
         """``(lo + hi) / 2``, or None when an end is infinite."""
-        if not self.is_bounded:
+        if self.lo is None or self.hi is None:
             return None
         return (self.lo + self.hi) / 2
 
     @property
     def width(self) -> Fraction | None:
         """``hi − lo`` in the interval's units, or None when an end is infinite."""
-        if not self.is_bounded:
+        if self.lo is None or self.hi is None:
             return None
         return self.hi - self.lo
 
@@ -214,19 +210,18 @@ class Interval:
         return self + (-other)
 
     def __rsub__(self, other: int | Fraction) -> Interval:
-        other = _operand(other)
-        if other is NotImplemented:
+        left = _operand(other)
+        if left is NotImplemented:
             return NotImplemented
-        return other - self
+        return left - self
 
     def __mul__(self, other: Interval | int | Fraction) -> Interval:
         """``[a, b]·[c, d] = [min, max]`` of the four end products ``ac, ad, bc, bd``.
 
-        With an infinite end, ``0 × ∞`` counts as 0: every member of an interval is
-        a finite real, so a 0 end times the values near an infinite end is still 0
-        (and the other end products supply the unbounded side).  An end of the
-        result is closed when some end product reaching it comes from two closed
-        ends, or from a closed 0 end (0 times any member of the other interval).
+        With an infinite end, ``0 × ∞`` counts as 0: every member of an interval is a finite real, so a 0 end
+        times the values near an infinite end is still 0 (and the other end products supply the unbounded side).
+        An end of the result is closed when some end product reaching it comes from two closed ends, or from a
+        closed 0 end (0 times any member of the other interval).
         """
         other = _operand(other)
         if other is NotImplemented:
@@ -239,8 +234,8 @@ class Interval:
         lo = min(v for v, _ in candidates)
         hi = max(v for v, _ in candidates)
         return Interval(
-            None if lo == -_INF else lo,
-            None if hi == _INF else hi,
+            _finite(lo),
+            _finite(hi),
             any(c for v, c in candidates if v == lo),
             any(c for v, c in candidates if v == hi),
         )
@@ -252,12 +247,11 @@ class Interval:
         """``A / B = A × (1 / B)`` over the divisors in ``B`` other than 0.
 
         * ``B`` the point 0: :class:`IntervalError` (nothing to divide by).
-        * 0 strictly inside ``B``: the quotients form two half-lines, e.g.
-          ``[1, 2] / [−1, 1] = (−∞, −1] ∪ [1, +∞)``; the result is their hull, the
-          whole line ``Interval(None, None)`` — the honest answer for a ratio whose
+        * 0 strictly inside ``B``: the quotients form two half-lines, e.g. ``[1, 2] / [−1, 1] = (−∞, −1] ∪ [1, +∞)``;
+          the result is their hull, the whole line ``Interval(None, None)`` — the honest answer for a ratio whose
           divisor might be either sign (except ``0 / B``, which is the point 0).
-        * 0 an end of ``B`` (open or closed): divisors near 0 give unbounded
-          quotients, so the result is a half-line, e.g. ``[2, 3] / [0, 5] = [2/5, +∞)``.
+        * 0 an end of ``B`` (open or closed): divisors near 0 give unbounded quotients, so the result is a
+          half-line, e.g. ``[2, 3] / [0, 5] = [2/5, +∞)``.
         """
         other = _operand(other)
         if other is NotImplemented:
@@ -265,24 +259,23 @@ class Interval:
         return self * _reciprocal(other, self)
 
     def __rtruediv__(self, other: int | Fraction) -> Interval:
-        other = _operand(other)
-        if other is NotImplemented:
+        left = _operand(other)
+        if left is NotImplemented:
             return NotImplemented
-        return other / self
+        return left / self
 
     # ---- output -------------------------------------------------------------
 
     def format(self, places: int = 2, scale: Fraction | int = 1) -> str:
         """The interval for people: ends divided by ``scale``, rounded to ``places``.
 
-        Fixed-point with thousands separators, halves rounded away from zero,
-        the typographic minus ``−``:  ``[24.85, 24.95)``, ``[3,200.00, ∞)``,
-        ``(−∞, 5.00]``.  A point prints as its value alone: ``2,274.00``.
-        ``scale`` (a positive int or Fraction) converts base units for display,
-        e.g. ``scale=10**8`` prints yuan as 亿元.
+        Fixed-point with thousands separators, halves rounded away from zero, the typographic minus ``−``:
+        ``[24.85, 24.95)``, ``[3,200.00, ∞)``, ``(−∞, 5.00]``.  A point prints as its value alone: ``2,274.00``.
+        ``scale`` (a positive int or Fraction) converts base units for display, e.g. ``scale=10**8`` prints yuan
+        as 亿元.
         """
         places, scale = _display_args(places, scale)
-        if self.is_point:
+        if self.is_point and self.lo is not None:
             return _fmt_number(self.lo / scale, places)
         lo = f"{_MINUS}∞" if self.lo is None else _fmt_number(self.lo / scale, places)
         hi = "∞" if self.hi is None else _fmt_number(self.hi / scale, places)
@@ -415,6 +408,11 @@ def _ext_mul(x: Fraction | float, y: Fraction | float) -> Fraction | float:
     return x * y
 
 
+def _finite(x: Fraction | float) -> Fraction | None:
+    """An end of the extended line as an Interval end: ∓math.inf (the only floats in the arithmetic) → None."""
+    return None if isinstance(x, float) else x
+
+
 def _reciprocal(b: Interval, numerator: Interval) -> Interval:
     """``{1/y : y ∈ b, y ≠ 0}`` as an interval, or its hull (see ``__truediv__``)."""
     if b.is_point and b.lo == 0:
@@ -423,9 +421,9 @@ def _reciprocal(b: Interval, numerator: Interval) -> Interval:
     hi_pos = b.hi is None or b.hi > 0
     if lo_neg and hi_pos:  # 0 strictly inside: two half-lines, hull is everything
         if numerator.is_point and numerator.lo == 0:
-            return Interval(0, 0)  # 0 / y = 0 for every y ≠ 0
+            return Interval(Fraction(0), Fraction(0))  # 0 / y = 0 for every y ≠ 0
         return Interval(None, None)
-    if not lo_neg:  # b ⊂ [0, +∞)
+    if b.lo is not None and not lo_neg:  # b ⊂ [0, +∞)
         lo = Fraction(0) if b.hi is None else 1 / b.hi
         lo_closed = b.hi is not None and b.hi_closed
         hi = None if b.lo == 0 else 1 / b.lo
@@ -444,12 +442,12 @@ def _pick_end(
     a: tuple[Fraction | None, bool], b: tuple[Fraction | None, bool], lower: bool
 ) -> tuple[Fraction | None, bool]:
     """The outer of two ends (None = infinite wins); on a tie, closed wins."""
-    if a[0] is None or b[0] is None:
+    a0, b0 = a[0], b[0]
+    if a0 is None or b0 is None:
         return None, False
-    if a[0] == b[0]:
-        return a[0], a[1] or b[1]
-    outer = min(a, b, key=lambda e: e[0]) if lower else max(a, b, key=lambda e: e[0])
-    return outer
+    if a0 == b0:
+        return a0, a[1] or b[1]
+    return a if (a0 < b0 if lower else a0 > b0) else b
 
 
 def _display_args(places: object, scale: object) -> tuple[int, Fraction]:
@@ -474,8 +472,9 @@ def readable_places(interval: Interval, scale: Fraction | int = 1, most: int = 6
     _, scale = _display_args(0, scale)
     ends = [e / scale for e in (interval.lo, interval.hi) if e is not None]
     exact = max((_exact_decimals(e, most) for e in ends), default=0)
-    if interval.is_bounded and not interval.is_point:
-        width = interval.width / scale
+    bounded_width = interval.width  # None unless the interval is bounded
+    if bounded_width is not None and not interval.is_point:
+        width = bounded_width / scale
         needed = 1 - math.floor(math.log10(width))
         return max(0, min(needed, exact, most))
     if exact <= 2:

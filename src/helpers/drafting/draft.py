@@ -48,6 +48,7 @@ import tempfile
 from pathlib import Path
 
 from helpers.core import audit, package
+from helpers.core.files import shown
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
 TO_FILL = "TO FILL IN"
@@ -418,7 +419,7 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
             (tmp / name).write_text(content, encoding="utf-8")
         result = audit.audit(tmp, source=report)
         if result.errors:
-            lines = [str(e).replace(str(tmp), str(out)).replace(package._shown(tmp), str(out)) for e in result.errors]
+            lines = [str(e).replace(str(tmp), str(out)).replace(shown(tmp), str(out)) for e in result.errors]
             raise DraftError(
                 f"the draft of {report} would not validate ({len(lines)} problem"
                 f"{'s' * (len(lines) != 1)}; nothing written to {out}). Values outside the schema's "
@@ -483,6 +484,7 @@ def _cli(args: argparse.Namespace) -> int:
         print(f"new: internal error while drafting {args.report}: {type(e).__name__}: {e}", file=sys.stderr)
         return audit.EXIT_INVALID
     pkg = result.package
+    assert pkg is not None  # new() raises DraftError for a draft that does not validate, so its tables were read
     print(
         f"new: drafted {args.out}: {len(pkg.sections)} sections, {len(pkg.figures)} figures, "
         f"{len(pkg.non_figures)} non-figures, {len(pkg.relations)} relations (guesses in each guess column; "

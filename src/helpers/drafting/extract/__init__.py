@@ -129,10 +129,11 @@ The package
 ===========
 
 ``lexicon`` (the vocabulary, from ``lexicon.csv``), ``layout`` (paragraphs, captions, headings),
-``tokens`` (numbers, qualifiers, non-figures), ``unitscan`` (units, compound units, a table column's unit),
-``scope`` (periods, 预计), ``numerals`` (Chinese numerals), ``guesses`` (measure, topic, indicator, a ratio's
-parts), ``rows`` (the typed records, the vocabulary lists, frames), ``scanner`` (the one pass), ``compare`` and
-``cli``.
+``reading`` (the scan's shared, typed state: the reading unit, offsets, clauses, adding a row), and the parts
+that are plain functions over it: ``tokens`` (numbers, qualifiers, non-figures), ``unitscan`` (units, compound
+units, a table column's unit), ``scope`` (periods, 预计), ``numerals`` (Chinese numerals); ``guesses`` (measure,
+topic, indicator, a ratio's parts), ``rows`` (the typed records, the vocabulary lists, frames), ``scanner`` (the
+one pass, driving the parts), ``compare`` and ``cli``.
 
 Library use
 ===========

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helpers.core.files import atomic_write
 from helpers.drafting.extract.layout import read_report
 from helpers.drafting.extract.rows import ExtractError, figures_frame, non_figures_frame
 
@@ -107,29 +106,14 @@ def _to_csv(frame: pd.DataFrame) -> str:
 
 
 def _write_atomic(path: Path, content: str, force: bool) -> None:
-    """Write via a temporary file in the same directory, then rename (or link, to never clobber)."""
+    """:func:`helpers.core.files.atomic_write` (fsynced: a draft is a file a user keeps), its errors as
+    :class:`ExtractError`; without ``force`` an existing file, even one that appears meanwhile, is refused."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ExtractError(f"{path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if path exists: no overwrite, even in a race
-            except FileExistsError:
-                raise ExtractError(f"{path} exists; pass --force to overwrite it") from None
-            except OSError:  # a file system without hard links
-                if path.exists():
-                    raise ExtractError(f"{path} exists; pass --force to overwrite it") from None
-                os.replace(tmp, path)
+        atomic_write(path, content, overwrite=force, fsync=True)
+    except FileExistsError:
+        raise ExtractError(f"{path} exists; pass --force to overwrite it") from None
     except OSError as exc:
         raise ExtractError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

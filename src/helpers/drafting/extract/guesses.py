@@ -16,7 +16,7 @@ def _parts(parts: list[str]) -> tuple[str, str]:
     """("%", "share_pct") when printed parts sum to 100 within their rounding (half a unit of the last printed
     place per part), else ("份", "other")."""
     places = max(len(p.partition(".")[2]) for p in parts)
-    total = sum(Decimal(p) for p in parts)
+    total = sum((Decimal(p) for p in parts), Decimal(0))
     if abs(total - 100) <= Decimal(len(parts)) * Decimal(5) / Decimal(10) ** (places + 1):
         return "%", "share_pct"
     return "份", "other"

@@ -85,7 +85,7 @@ def read_lexicon(text: str, name: str = "lexicon.csv") -> list[Entry]:
         cells = next(csv.reader([line]))
         if len(cells) != len(_COLUMNS):
             raise LexiconError(f"{name}: row {number}: {len(cells)} fields, expected {len(_COLUMNS)}")
-        e = Entry(*cells, row=number)
+        e = Entry(cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], row=number)
         if e.kind not in KINDS:
             raise LexiconError(f"{name}: row {number}: field kind: unknown kind {e.kind!r}")
         if not e.word:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -126,15 +127,16 @@ def base(value: str, unit_zh: str) -> tuple[float, str, bool, bool]:
     if hit is not None:
         return hit
     nan = float("nan")
+    found: tuple[float, str, bool]  # (base_value, base_unit, discrete)
     if len(value) > MAX_NUMBER_CHARS:
         info = lx.UNIT_INFO.get(unit_zh)
-        result = (nan, "", bool(info and info.discrete))
+        found = (nan, "", bool(info and info.discrete))
     else:
         number = Fraction(Decimal(value))
         if not unit_zh:
-            result = (_round(number), "", False)
+            found = (_round(number), "", False)
         elif unit_zh in lx.MAGNITUDES:
-            result = (_round(number * lx.MAGNITUDES[unit_zh]), "", False)
+            found = (_round(number * lx.MAGNITUDES[unit_zh]), "", False)
         else:
             info, factor = lx.UNIT_INFO.get(unit_zh), 1
             if info is None:
@@ -143,12 +145,12 @@ def base(value: str, unit_zh: str) -> tuple[float, str, bool, bool]:
                         info, factor = lx.UNIT_INFO[unit_zh[len(mag) :]], f
                         break
             if info is None:
-                result = (nan, "", False)
+                found = (nan, "", False)
             elif info.base_unit not in BASE_UNITS:  # 倍, 年, 千瓦时: the package's base units do not hold them
-                result = (nan, "", info.discrete)
+                found = (nan, "", info.discrete)
             else:
-                result = (_round(number * factor * info.scale), info.base_unit, info.discrete)
-    result = (*result, is_rounded(value, unit_zh, result[2]))
+                found = (_round(number * factor * info.scale), info.base_unit, info.discrete)
+    result = (*found, is_rounded(value, unit_zh, found[2]))
     if len(_BASE_CACHE) < 100_000:
         _BASE_CACHE[key] = result
     return result
@@ -221,8 +223,15 @@ class DraftColumns:
         self.categories: dict[str, _Codes] = {name: _Codes() for name in _STR_FIELDS}
         self._buffer: list[DraftRow] = []
         # (column, categories or None) for each field of a DraftRow, in its order, for flush's loop
-        columns = {**self.ints, "base_value": self.base_value, "rounded": self.rounded, **self.codes}
-        self._slots = [(columns[name], self.categories.get(name)) for name in DraftRow._fields]
+        columns: dict[str, array | bytearray] = {
+            **self.ints,
+            "base_value": self.base_value,
+            "rounded": self.rounded,
+            **self.codes,
+        }
+        self._slots: list[tuple[array | bytearray, _Codes | None]] = [
+            (columns[name], self.categories.get(name)) for name in DraftRow._fields
+        ]
 
     def append(self, row: DraftRow) -> None:
         buffer = self._buffer
@@ -237,9 +246,10 @@ class DraftColumns:
         import numpy as np
 
         size = len(self._buffer)
-        for (column, categories), values in zip(self._slots, zip(*self._buffer)):
+        for (column, categories), row_values in zip(self._slots, zip(*self._buffer)):
+            values: Iterable[Any] = row_values
             if categories is not None:
-                values = map(categories.__getitem__, values)  # each string's code, in C (a new one's by _Codes)
+                values = map(categories.__getitem__, row_values)  # each string's code, in C (a new one's by _Codes)
             if isinstance(column, bytearray):
                 column.extend(values)  # rounded: bools are the bytes 0 and 1
             else:  # numpy converts the numbers in C at a third of array.extend's cost per item, then copies the bytes
