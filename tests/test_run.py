@@ -22,7 +22,7 @@ import pytest
 
 import helpers.reader
 from conftest import DISTRICT
-from helpers.build import cache, publish, run
+from helpers.build import cache, cli, publish, run
 from helpers.build.clean import KERNELSPEC, clean
 from helpers.build.cli import collect_parameters, parse_value
 from helpers.build.settings import Timeouts, UsageError
@@ -246,6 +246,41 @@ def test_bad_parameter_value_fails_before_anything_runs(tmp_path):
     assert code == 2
     assert "parameter lang: 'fr'" in stderr
     assert not (root / "build").exists()
+
+
+def test_settings_resolve_the_data_package_once_and_pass_it_on_absolute(tmp_path, monkeypatch):
+    import argparse
+
+    root = make_project(tmp_path, [HELLO])
+    monkeypatch.chdir(root)
+    parser = argparse.ArgumentParser()
+    run.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["run", "--notebooks", "notebooks", "--data-dir", "data", "--langs", "en"])
+    s = cli.settings_from(args)
+    assert s.data_dir == (root / "data").resolve() and s.parameters == {"data_dir": str(s.data_dir)}
+    assert s.site_parameters == {"data_dir": str(s.data_dir), "lang": "en"}
+    without = cli.settings_from(parser.parse_args(["run", "--notebooks", "notebooks"]))
+    assert without.data_dir == (root / "data").resolve() and "data_dir" not in without.parameters
+
+
+def test_notebooks_reading_different_packages_by_default_need_data_dir(tmp_path):
+    one, two = make_project(tmp_path / "one", [HELLO]), make_project(tmp_path / "two", [TEXT])
+    argv = ("--notebooks", one / "notebooks" / HELLO, two / "notebooks" / TEXT, "--out", tmp_path / "build")
+    code, _, stderr = invoke(*argv)
+    assert code == 2 and "--data-dir" in stderr and not (tmp_path / "build").exists()
+
+
+def test_helpers_digest_covers_every_file_but_bytecode_and_hidden_files(tmp_path):
+    (tmp_path / "reader").mkdir()
+    (tmp_path / "reader" / "words.csv").write_text("zh,en\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    before = cache.helpers_digest(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / ".m.py.swp").write_bytes(b"\0")
+    assert cache.helpers_digest(tmp_path) == before
+    (tmp_path / "reader" / "words.csv").write_text("zh,en\n中文,Chinese\n", encoding="utf-8")
+    assert cache.helpers_digest(tmp_path) != before
 
 
 def test_parameters_file_that_is_not_a_mapping_is_refused(tmp_path):

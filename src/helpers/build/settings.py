@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from helpers.build import story
 from helpers.core.langs import LANGS
@@ -45,7 +46,7 @@ class Settings:
     pages: tuple[story.Page, ...] = ()  #: the package's story, written as notebooks under OUT's lock
     langs: tuple[str, ...] = LANGS  #: languages to execute every notebook in; the site is the first's
     #: passed to every notebook (never ``lang``: that is ``langs``); ``data_dir`` only when given
-    parameters: Mapping[str, object] = field(default_factory=dict)
+    parameters: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     jobs: int = 1  #: notebooks executed at once
     timeouts: Timeouts = Timeouts()
     force: bool = False  #: execute every notebook, cached or not
@@ -126,7 +127,7 @@ def resolve(
         notebooks=found,
         pages=pages,
         langs=tuple(langs),
-        parameters=params,
+        parameters=MappingProxyType(params),
         jobs=jobs or cores(),
         timeouts=timeouts,
         force=force,
