@@ -22,8 +22,10 @@ import pytest
 
 import helpers.reader
 from conftest import DISTRICT
-from helpers.build import run
-from helpers.build.run import UsageError, clean, collect_parameters, parse_value
+from helpers.build import cache, cli, publish, run
+from helpers.build.clean import KERNELSPEC, clean
+from helpers.build.cli import collect_parameters, parse_value
+from helpers.build.settings import Timeouts, UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 HELLO, TEXT, BROKEN = "01_hello.ipynb", "02_text.ipynb", "03_broken.ipynb"
@@ -141,7 +143,7 @@ def test_successful_run_writes_tables_from_helpers_tables(builds):
 def test_successful_run_leaves_no_temporary_folders(builds):
     # the cache (executed notebooks by key, the site generator's state) is the one hidden folder kept
     outside_cache = [name for name in builds.first_files if not name.startswith(".cache/")]
-    assert not [name for name in outside_cache if name.startswith(run.STALE_IN_OUT) or "/." in name]
+    assert not [name for name in outside_cache if name.startswith(publish.STALE_IN_OUT) or "/." in name]
     assert sorted({name.split("/")[0] for name in builds.first_files}) == [
         ".cache",
         ".lock",
@@ -246,6 +248,41 @@ def test_bad_parameter_value_fails_before_anything_runs(tmp_path):
     assert not (root / "build").exists()
 
 
+def test_settings_resolve_the_data_package_once_and_pass_it_on_absolute(tmp_path, monkeypatch):
+    import argparse
+
+    root = make_project(tmp_path, [HELLO])
+    monkeypatch.chdir(root)
+    parser = argparse.ArgumentParser()
+    run.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["run", "--notebooks", "notebooks", "--data-dir", "data", "--langs", "en"])
+    s = cli.settings_from(args)
+    assert s.data_dir == (root / "data").resolve() and s.parameters == {"data_dir": str(s.data_dir)}
+    assert s.site_parameters == {"data_dir": str(s.data_dir), "lang": "en"}
+    without = cli.settings_from(parser.parse_args(["run", "--notebooks", "notebooks"]))
+    assert without.data_dir == (root / "data").resolve() and "data_dir" not in without.parameters
+
+
+def test_notebooks_reading_different_packages_by_default_need_data_dir(tmp_path):
+    one, two = make_project(tmp_path / "one", [HELLO]), make_project(tmp_path / "two", [TEXT])
+    argv = ("--notebooks", one / "notebooks" / HELLO, two / "notebooks" / TEXT, "--out", tmp_path / "build")
+    code, _, stderr = invoke(*argv)
+    assert code == 2 and "--data-dir" in stderr and not (tmp_path / "build").exists()
+
+
+def test_helpers_digest_covers_every_file_but_bytecode_and_hidden_files(tmp_path):
+    (tmp_path / "reader").mkdir()
+    (tmp_path / "reader" / "words.csv").write_text("zh,en\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    before = cache.helpers_digest(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / ".m.py.swp").write_bytes(b"\0")
+    assert cache.helpers_digest(tmp_path) == before
+    (tmp_path / "reader" / "words.csv").write_text("zh,en\n中文,Chinese\n", encoding="utf-8")
+    assert cache.helpers_digest(tmp_path) != before
+
+
 def test_parameters_file_that_is_not_a_mapping_is_refused(tmp_path):
     (tmp_path / "p.yaml").write_text("- lang\n- en\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"p\.yaml: expected a mapping"):
@@ -281,7 +318,7 @@ def test_timeout_options_default_to_the_settings_a_run_uses():
     parser = argparse.ArgumentParser()
     run.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["run"])
-    defaults = {f.name: f.default for f in dataclasses.fields(run.Settings)}
+    defaults = {f.name: f.default for f in dataclasses.fields(Timeouts)}
     assert {name: getattr(args, name) for name in defaults} == defaults
 
 
@@ -289,7 +326,7 @@ def test_make_test_gives_nbval_kernels_the_start_timeout_a_run_uses():
     makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
     found = re.search(r"^KERNEL_START_TIMEOUT \?= (\d+)$", makefile, re.M)
     assert found, "Makefile: no KERNEL_START_TIMEOUT ?= N line"
-    assert int(found.group(1)) == run.Settings.start_timeout
+    assert int(found.group(1)) == Timeouts.start_timeout
 
 
 # ---- refresh -------------------------------------------------------------------------------------------
@@ -309,7 +346,7 @@ def refreshed(tmp_path_factory):
 def test_refresh_writes_executed_cleaned_notebook_in_place(refreshed):
     nb = nbformat.read(refreshed.root / "notebooks" / HELLO, as_version=4)
     assert "lang=zh" in outputs_text_from(nb)
-    assert nb.metadata["kernelspec"] == run.KERNELSPEC and "papermill" not in nb.metadata
+    assert nb.metadata["kernelspec"] == KERNELSPEC and "papermill" not in nb.metadata
     assert not any(INJECTED in c.metadata.get("tags", []) for c in nb.cells)
 
 
@@ -527,12 +564,12 @@ def test_job_key_changes_with_each_of_its_inputs(tmp_path, part):
     nb = tmp_path / "01_x.ipynb"
     nb.write_text("{}", encoding="utf-8")
     args = {"notebook": nb, "parameters": {"lang": "zh"}, "package": "p", "helpers": "h", "lock": "l"}
-    before = run.job_key(**args)
+    before = cache.job_key(**args)
     if part == "notebook":
         nb.write_text('{"x": 1}', encoding="utf-8")
     else:
         args[part] = {"lang": "en"} if part == "parameters" else "changed"
-    assert run.job_key(**args) != before
+    assert cache.job_key(**args) != before
 
 
 def test_warm_run_imports_no_executor_no_site_and_no_pandas(cached):

@@ -23,7 +23,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import DATA, DISTRICT
-from helpers.build import run
+from helpers.build import clean, publish, run, workers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 HELLO = "01_hello.ipynb"
@@ -69,7 +69,7 @@ def project(root: Path, cells: list[str] | None = None, name: str = "01_cells.ip
         shutil.copy(FIXTURES / HELLO, root / "notebooks" / HELLO)
     else:
         nb = new_notebook(cells=[new_markdown_cell("# Cells"), *(new_code_cell(c) for c in cells)])
-        nb.metadata["kernelspec"] = dict(run.KERNELSPEC)
+        nb.metadata["kernelspec"] = dict(clean.KERNELSPEC)
         nbformat.write(nb, root / "notebooks" / name)
     shutil.copytree(DISTRICT, root / "data")
     (root / "tmp").mkdir()
@@ -163,7 +163,7 @@ def leftovers(root: Path) -> list[str]:
     if (root / "runtime").is_dir():
         found += [p.name for p in (root / "runtime").iterdir()]
     if (root / "build").is_dir():
-        found += [p.name for p in (root / "build").iterdir() if p.name.startswith(run.STALE_IN_OUT)]
+        found += [p.name for p in (root / "build").iterdir() if p.name.startswith(publish.STALE_IN_OUT)]
     return found
 
 
@@ -184,7 +184,7 @@ def test_unusable_temp_dir_falls_back_to_tcp(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setattr("tempfile.tempdir", str(blocker))
-    transport = run.kernel_transport()
+    transport = workers.kernel_transport()
     assert transport.folder is None
     assert "is not usable" in transport.note and "TCP" in transport.note
 
@@ -292,7 +292,7 @@ def test_killed_run_leaves_no_process_and_no_temp_folder(tmp_path, sig, moment):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr("tempfile.tempdir", str(root / "tmp"))
             mp.setenv("JUPYTER_RUNTIME_DIR", str(root / "runtime"))
-            run.clean_stale(root / "build")
+            publish.clean_stale(root / "build")
     assert leftovers(root) == []
     assert not (root / "build" / "site").exists() and not (root / "build" / "notebooks").exists()
 
@@ -304,7 +304,7 @@ def test_next_start_removes_what_a_killed_run_left(tmp_path):
     stale = [out / ".run-999999-abcd", out / ".site.new-999999"]
     for path in stale:
         path.mkdir()
-    dead_tmp = root / "tmp" / f"{run.TMP_PREFIX}999999-x"  # PID 999999 is above Linux's default pid_max
+    dead_tmp = root / "tmp" / f"{publish.TMP_PREFIX}999999-x"  # PID 999999 is above Linux's default pid_max
     dead_tmp.mkdir()
     code, _, err = finish(start(root, env=environment(root, uuid.uuid4().hex)))
     assert code == 0, err
@@ -316,7 +316,7 @@ def test_next_start_removes_what_a_killed_run_left(tmp_path):
 
 def test_second_run_on_a_held_output_fails_at_once_naming_the_holder(tmp_path):
     root = project(tmp_path)
-    with run.output_lock(root / "build"):
+    with publish.output_lock(root / "build"):
         code, _, err = finish(start(root, env=environment(root, uuid.uuid4().hex)))
     assert code == run.EXIT_BUSY
     assert f"is in use by another run (PID {os.getpid()}, started " in err
@@ -324,7 +324,7 @@ def test_second_run_on_a_held_output_fails_at_once_naming_the_holder(tmp_path):
 
 def test_wait_gives_up_after_its_timeout_naming_the_holder(tmp_path):
     root = project(tmp_path)
-    with run.output_lock(root / "build"):
+    with publish.output_lock(root / "build"):
         code, _, err = finish(start(root, "--wait", 1, env=environment(root, uuid.uuid4().hex)))
     assert code == run.EXIT_BUSY
     assert f"(PID {os.getpid()}, started " in err and "after waiting 1 s" in err

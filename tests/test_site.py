@@ -92,14 +92,14 @@ def fixture_site(tmp_path_factory):
 def collection_site(tmp_path_factory):
     """The main job on the committed collection and data/ (``python -m helpers run``): both languages' pages,
     each from the notebooks executed in that language."""
-    from helpers.build import run
+    from helpers.build import publish, run
 
     out = tmp_path_factory.mktemp("collection-site") / "build"
     assert run.main(["--out", str(out), "--jobs", "2"]) == run.EXIT_OK
     executed = {lang: sorted((out / "notebooks" / lang).glob("*.ipynb")) for lang in ("zh", "en")}
     downloads = [out / "derived.csv", out / "checks.csv", DATA / "figures.csv"]
     return SimpleNamespace(
-        dest=out / "site", work=out / run.CACHE_NAME / "site", written=None, executed=executed, downloads=downloads
+        dest=out / "site", work=out / publish.CACHE_NAME / "site", written=None, executed=executed, downloads=downloads
     )
 
 

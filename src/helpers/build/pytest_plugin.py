@@ -3,7 +3,7 @@
 Two things make the test runs (``pytest tests`` and nbval over notebooks/) cheaper, none changing what
 is tested:
 
-* As ``python -m helpers run`` does in its own process (:func:`helpers.build.run._quiet_imports`), it keeps
+* As ``python -m helpers run`` does in its own process (:func:`helpers.build.clean.quiet_imports`), it keeps
   jsonschema from importing ``rfc3987_syntax``, which compiles a Lark grammar on import (1.6 s of CPU in
   every pytest process: the controller and each xdist worker import nbval, hence nbformat, hence
   jsonschema).  That module only adds jsonschema's optional "iri" format checker, which nothing run in
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.build.run import _quiet_imports
+from helpers.build.clean import quiet_imports
 
-_quiet_imports()
+quiet_imports()
 
 
 def _role(config) -> str:

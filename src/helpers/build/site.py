@@ -29,11 +29,11 @@ import warnings as warnings_module
 from html.parser import HTMLParser
 from pathlib import Path
 
-#: Per language: the tag of <html lang>, Sphinx's ``language``, the label of the link to it.
-LANGS = {
-    "zh": {"tag": "zh-CN", "sphinx": "zh_CN", "label": "中文"},
-    "en": {"tag": "en", "sphinx": "en", "label": "English"},
-}
+from helpers.core.files import write_if_changed
+from helpers.core.langs import LANGS, LANGUAGES
+
+#: Per language: the label of the link to it (its tag and Sphinx language: :data:`helpers.core.langs.LANGUAGES`).
+LABELS = {"zh": "中文", "en": "English"}
 #: Cells no reader sees: papermill's parameter cells.
 HIDDEN_TAGS = ("parameters", "injected-parameters")
 KIT = Path(__file__).with_name("sitekit")
@@ -112,17 +112,6 @@ def _image_alt(cell) -> str:
     text = images[0]["data"].get("text/plain", "")
     text = ("".join(text) if isinstance(text, list) else text).strip()
     return "" if text.startswith("<") else text
-
-
-def notebook_title(nb, default: str = "") -> str:
-    """The text of the first ``# `` heading in the notebook's markdown cells (else ``default``)."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                m = re.match(r"#\s+(.+?)\s*#*\s*$", line.strip())
-                if m:
-                    return m.group(1)
-    return default
 
 
 def notebook_summary(nb) -> str:
@@ -300,13 +289,13 @@ def render(
 def landing_page(langs: list[str]) -> str:
     """dest/index.html: one link to each language's home page."""
     items = "\n".join(
-        f'<li><a href="{lang}/index.html" lang="{LANGS[lang]["tag"]}" hreflang="{LANGS[lang]["tag"]}">'
-        f"{html.escape(LANGS[lang]['label'])} · {html.escape(UI[lang]['title'])}</a></li>"
+        f'<li><a href="{lang}/index.html" lang="{LANGUAGES[lang].tag}" hreflang="{LANGUAGES[lang].tag}">'
+        f"{html.escape(LABELS[lang])} · {html.escape(UI[lang]['title'])}</a></li>"
         for lang in langs
     )
     title = " / ".join(UI[lang]["title"] for lang in langs)
     return f"""<!DOCTYPE html>
-<html lang="{LANGS[langs[0]]["tag"]}">
+<html lang="{LANGUAGES[langs[0]].tag}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -326,17 +315,6 @@ li {{ margin: .75rem 0; font-size: 1.2rem; }}
 </body>
 </html>
 """
-
-
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that (keeping its mtime for Sphinx)."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return True
 
 
 def _home_page(lang: str, pages: list[tuple[str, str]]) -> str:
@@ -408,7 +386,7 @@ def _config(
         "project": ui["title"],
         "html_title": ui["title"],
         "copyright": "",
-        "language": LANGS[lang]["sphinx"],
+        "language": LANGUAGES[lang].sphinx,
         "root_doc": "index",
         "extensions": ["myst_nb", "helpers.build.sitekit.ext"],
         "nb_execution_mode": "off",
@@ -443,8 +421,8 @@ def _config(
             "site_ui": ui,
             "default_mode": "light",  # pydata-sphinx-theme: a first visit has no stored mode
             "other_lang": other or "",
-            "other_lang_tag": LANGS[other]["tag"] if other else "",
-            "other_lang_label": LANGS[other]["label"] if other else "",
+            "other_lang_tag": LANGUAGES[other].tag if other else "",
+            "other_lang_label": LABELS[other] if other else "",
             "notebook_downloads": notebook_downloads,
             "table_downloads": table_downloads,
             "page_parameters": page_parameters,
@@ -480,7 +458,7 @@ def _build(
             prepared = prepare_notebook(nb, lang)
         except Exception as e:
             raise SiteError(f"{path.name}: preparing the {lang} page failed: {type(e).__name__}: {e}") from e
-        _write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
+        write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
         pages.append((path.stem, notebook_summary(prepared)))
         own = nb.metadata.get("papermill", {}).get("parameters")
         page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own)
@@ -489,11 +467,11 @@ def _build(
         if stale.stem not in names:
             stale.unlink()
             (out / f"{stale.stem}.html").unlink(missing_ok=True)
-    _write_if_changed(src / "index.md", _home_page(lang, pages).encode("utf-8"))
+    write_if_changed(src / "index.md", _home_page(lang, pages).encode("utf-8"))
     search_dict = None
     if lang == "zh" and terms:
         search_dict = wd / "search-words.txt"
-        _write_if_changed(
+        write_if_changed(
             search_dict, "".join(f"{t.replace(' ', '')} 100000 n\n" for t in sorted(terms)).encode("utf-8")
         )
     config = _config(

@@ -1,0 +1,444 @@
+"""Executing notebooks: one forked worker process per notebook, its kernel, every timeout, where it failed.
+
+Owns :func:`execute_all` (at most N workers at once, each watched through its sentinel, result pipe and
+deadline, none outliving the call), :func:`execute_one` (papermill in a worker), the kernels' transport
+(:func:`kernel_transport`: IPC sockets in a run folder of the temp dir, or TCP), kernels that die with
+their worker (:func:`kernel_manager_class`), and the failing cell's location (:func:`locate_cell`).
+A :class:`Job` is one execution of a notebook file in one language; its :class:`Result` says how it went.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from helpers.build.clean import ERROR_MARKER_TAG, INJECTED_TAG, KERNELSPEC, Notebook, quiet_imports, read_notebook
+from helpers.build.publish import RUNTIME_NAME, RUNTIME_PREFIX, TMP_PREFIX, held_locks, remove, runtime_dir
+from helpers.build.settings import Timeouts
+from helpers.core.files import shown
+
+KERNEL_NAME = KERNELSPEC["name"]
+#: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
+IPC_PATH_MAX = 100
+#: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "os.getppid() == int(sys.argv[1]) or os._exit(1)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])"
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One execution of a notebook file (in one language): its parameters, where the executed notebook goes,
+    and its content key (:func:`helpers.build.cache.job_key`)."""
+
+    source: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+    lang: str | None = None
+    key: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.lang}/{self.source.name}" if self.lang else self.source.name
+
+
+@dataclass(frozen=True)
+class Result:
+    """How one notebook's execution went."""
+
+    source: Path  # the notebook as committed
+    output: Path  # the executed notebook
+    seconds: float
+    error: str | None = None  # "cell 3 (`x = 1/0`): ZeroDivisionError: division by zero"
+    lang: str | None = None
+    cell_source: str | None = None  # the failing cell's source
+    last_output: str | None = None  # the failing cell's last output, as text
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def describe(self) -> str:
+        """One line: the notebook (and language) and what went wrong."""
+        lang = f" [{self.lang}]" if self.lang else ""
+        return f"{shown(self.source)}{lang}, {self.error}"
+
+    def details(self) -> list[str]:
+        """The failing cell's source and last output, indented, for the failure report."""
+        lines = []
+        if self.cell_source:
+            lines += ["cell source:", *("  | " + line for line in self.cell_source.splitlines())]
+        if self.last_output:
+            lines += ["last output:", *("  | " + line for line in self.last_output.splitlines()[-10:])]
+        return lines
+
+
+@dataclass
+class Transport:
+    """How kernels talk to their worker: IPC sockets in ``folder``, or TCP on 127.0.0.1 (folder None)."""
+
+    folder: Path | None
+    note: str = ""
+
+    def config(self, index: int) -> Any:
+        """The traitlets Config of kernel ``index``'s manager: its transport, address and connection file."""
+        from traitlets.config import Config
+
+        if self.folder is None:  # the connection file in Jupyter's runtime dir (jupyter_client's default: TMPDIR)
+            runtime = Path(runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            name = f"{RUNTIME_PREFIX}{os.getpid()}-{index}-{os.urandom(4).hex()}.json"
+            return Config(
+                {"KernelManager": {"transport": "tcp", "ip": "127.0.0.1", "connection_file": str(runtime / name)}}
+            )
+        return Config(
+            {
+                "KernelManager": {
+                    "transport": "ipc",
+                    "ip": str(self.folder / f"k{index}"),
+                    "connection_file": str(self.folder / f"k{index}.json"),
+                }
+            }
+        )
+
+
+def kernel_transport() -> Transport:
+    """A folder of this run under the temp dir for the kernels' sockets, or TCP when there is none.
+
+    TCP is used, and ``note`` says why, when the temp dir is not writable or when its socket paths would
+    pass :data:`IPC_PATH_MAX` characters (ZMQ fails with "File name too long").
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
+    except OSError as e:
+        return Transport(
+            None, f"temp dir {tempfile.gettempdir()} is not usable ({e.strerror}): kernels use TCP on 127.0.0.1"
+        )
+    longest = len(str(folder / "k9999")) + len("-99")
+    if longest > IPC_PATH_MAX:
+        folder.rmdir()
+        return Transport(
+            None,
+            f"kernel socket paths under {tempfile.gettempdir()} would be {longest} characters "
+            f"(more than {IPC_PATH_MAX}): kernels use TCP on 127.0.0.1",
+        )
+    return Transport(folder)
+
+
+_MANAGER: list[type] = []
+
+
+def kernel_manager_class() -> type:
+    """jupyter_client's AsyncKernelManager, its kernel command prefixed so that the kernel dies with its worker.
+
+    Only the public ``format_kernel_cmd`` is overridden: the command becomes
+    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``.
+    """
+    if not _MANAGER:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class DiesWithParent(AsyncKernelManager):
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                cmd = super().format_kernel_cmd(extra_arguments)
+                return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
+
+        _MANAGER.append(DiesWithParent)
+    return _MANAGER[0]
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG); exit if it already has."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def execute_one(job: Job, timeouts: Timeouts, transport: Transport, index: int = 0) -> Result:
+    """Execute one notebook with papermill (in a worker process); never raises.
+
+    The kernel runs in the notebook's own folder; papermill writes the executed notebook to
+    ``job.output`` also when a cell fails.  The cell being executed is remembered (nbclient's
+    ``on_cell_execute`` hook), so that a kernel that dies or a cell that times out is reported with
+    the cell's index in the source notebook, its source and its last output.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    current: dict = {}
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(job.source),
+            str(job.output),
+            parameters=job.parameters or None,
+            cwd=str(job.source.parent),
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            start_timeout=timeouts.start_timeout,
+            execution_timeout=timeouts.timeout,
+            config=transport.config(index),
+            kernel_manager_class=kernel_manager_class(),
+            on_cell_execute=lambda cell, cell_index: current.update(cell=cell, index=cell_index),
+        )
+    except PapermillExecutionError as e:
+        error = (
+            f"{locate_cell(job.source, job.output, e.cell_index, e.source)}: {e.ename}: "
+            f"{_first_line(e.evalue) or '(no message)'}"
+        )
+    except Exception as e:  # a cell that timed out, a kernel that died or did not start, a notebook not JSON...
+        message = f"{type(e).__name__}: {_first_line(str(e)) or '(no message)'}"
+        if "index" not in current:
+            message += " (before any cell ran)"
+        where = _running_cell(job.source, current) or locate_cell(job.source, job.output)
+        error = f"{where}: {message}" if where else message
+    cell = current.get("cell") if error else None
+    return Result(
+        job.source,
+        job.output,
+        time.perf_counter() - start,
+        error,
+        job.lang,
+        cell_source=cell.get("source") if cell is not None else None,
+        last_output=_output_text(cell) if cell is not None else None,
+    )
+
+
+def _running_cell(source: Path, current: dict) -> str:
+    """``cell N (`first line`)`` for the cell nbclient was executing, N counted in the source notebook."""
+    cell = current.get("cell")
+    if cell is None:
+        return ""
+    try:
+        ids = [c.get("id") for c in read_notebook(source).cells]
+    except Exception:
+        ids = []
+    index = ids.index(cell.get("id")) if cell.get("id") in ids else current["index"]
+    first = _first_line(cell.get("source", ""))
+    return f"cell {index}" + (f" (`{first}`)" if first else "")
+
+
+def _output_text(cell: Notebook) -> str | None:
+    """The cell's last output as text (stream text, an error's name and value, or a text/plain repr)."""
+    outputs = cell.get("outputs") or []
+    if not outputs:
+        return None
+    out = outputs[-1]
+    kind = out.get("output_type")
+    if kind == "stream":
+        text = out.get("text", "")
+    elif kind == "error":
+        text = f"{out.get('ename')}: {out.get('evalue')}"
+    else:
+        text = out.get("data", {}).get("text/plain", f"({kind})")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return text[-2000:].rstrip("\n") or None
+
+
+def _worker(job: Job, timeouts: Timeouts, transport: Transport, index: int, parent: int, conn: Connection) -> None:
+    """A forked worker: dies with the runner, holds no copy of its lock, executes one job, sends the Result."""
+    die_with_parent(parent)
+    for fd in held_locks:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner ends the workers
+    conn.send(execute_one(job, timeouts, transport, index))
+    conn.close()
+
+
+def execute_all(
+    jobs: list[Job],
+    workers: int = 1,
+    timeouts: Timeouts = Timeouts(),
+    on_done: Callable[[Result], None] | None = None,
+    while_running: Callable[[], None] | None = None,
+    transport: Transport | None = None,
+) -> list[Result]:
+    """Execute ``jobs`` in at most ``workers`` forked processes at once; results in input order.
+
+    Each job runs in a process of its own, watched through its sentinel and its result pipe: a worker
+    that dies gives an error naming its exit status, one that runs past ``timeouts.worker_timeout`` is
+    killed (its kernel with it).  ``on_done(result)`` is called in this process as each job finishes;
+    ``while_running()`` once the first workers are started.  Every worker still running when this
+    returns or raises (SIGTERM, Ctrl-C) is killed and reaped.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    quiet_imports()
+    import papermill  # noqa: F401  imported once here, inherited by the forked workers
+
+    own_transport = transport is None
+    kernels = kernel_transport() if transport is None else transport
+    if kernels.note:
+        say(f"note: {kernels.note}")
+    ctx = multiprocessing.get_context("fork")
+    pending = list(enumerate(jobs))
+    running: dict[
+        Connection, tuple[Any, int, Job, float, float]
+    ] = {}  # reader -> (process, index, job, deadline, started)
+    results: dict[int, Result] = {}
+    called = False
+    started_pids: set[int] = set()
+    try:
+        for job in jobs:
+            job.output.parent.mkdir(parents=True, exist_ok=True)
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                index, job = pending.pop(0)
+                reader, writer = ctx.Pipe(duplex=False)
+                proc = ctx.Process(
+                    target=_worker,
+                    args=(job, timeouts, kernels, index, os.getpid(), writer),
+                    name=f"helpers-run {job.label}",
+                    daemon=True,
+                )
+                proc.start()
+                started_pids.add(proc.pid or 0)  # started: it has a PID
+                writer.close()
+                now = time.monotonic()
+                running[reader] = (proc, index, job, now + timeouts.worker_timeout, now)
+            if while_running is not None and not called:
+                called = True
+                while_running()
+            deadline = min(entry[3] for entry in running.values())
+            ready = wait(
+                [*running, *(e[0].sentinel for e in running.values())], timeout=max(0.0, deadline - time.monotonic())
+            )
+            for reader in list(running):
+                proc, index, job, deadline, started = running[reader]
+                result = None
+                if reader in ready or proc.sentinel in ready:
+                    try:
+                        result = reader.recv() if reader.poll() else None
+                    except (EOFError, OSError):
+                        result = None
+                    if result is None:
+                        proc.join(5)
+                        result = Result(
+                            job.source,
+                            job.output,
+                            time.monotonic() - started,
+                            f"the worker process died ({_exit_status(proc.exitcode)})",
+                            job.lang,
+                        )
+                elif time.monotonic() >= deadline:
+                    proc.kill()
+                    result = Result(
+                        job.source,
+                        job.output,
+                        time.monotonic() - started,
+                        f"did not finish within --worker-timeout {timeouts.worker_timeout} s; "
+                        "its worker and kernel were killed",
+                        job.lang,
+                    )
+                if result is None:
+                    continue
+                del running[reader]
+                reader.close()
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(5)
+                results[index] = result
+                print(f"{result.seconds:7.1f} s  {job.label}  {'ok' if result.ok else 'FAILED'}", flush=True)
+                if on_done is not None:
+                    on_done(result)
+    finally:
+        for proc, *_ in running.values():
+            proc.kill()
+        for reader, (proc, *_) in running.items():
+            proc.join(5)
+            reader.close()
+        if own_transport and kernels.folder is not None:
+            remove(kernels.folder)
+        if kernels.folder is None:  # TCP kernels of killed workers leave their connection files
+            with contextlib.suppress(OSError):
+                for path in Path(runtime_dir()).glob(f"{RUNTIME_PREFIX}*.json"):
+                    m = RUNTIME_NAME.match(path.name)
+                    if m and int(m.group(1)) in started_pids:
+                        remove(path)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _exit_status(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit status {code}"
+
+
+def locate_cell(source: Path, output: Path, index: int | None = None, code: str | None = None) -> str:
+    """``cell N (`first line`)`` for the failing cell, N counted in the *source* notebook ("" if unknown).
+
+    papermill counts cells in the executed notebook, which may hold an injected
+    parameters cell and error banners; the cell is found there (by ``index``, or
+    as the one papermill marked as failed) and matched back to the source by id.
+    """
+    import nbformat
+
+    try:
+        executed = nbformat.read(str(output), as_version=4)
+    except Exception:
+        executed = None
+    if executed is not None:
+        cells = [c for c in executed.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+        if index is None:
+            index = next((i for i, c in enumerate(cells) if _failed_or_running(c)), None)
+        if index is not None and index < len(cells):
+            failing = cells[index]
+            code = failing.source if code is None else code
+            try:
+                ids = [c.get("id") for c in nbformat.read(str(source), as_version=4).cells]
+            except Exception:
+                ids = []
+            if failing.get("id") in ids:
+                index = ids.index(failing.get("id"))
+            else:
+                index -= sum(INJECTED_TAG in c.metadata.get("tags", []) for c in cells[:index])
+    if index is None:
+        return ""
+    first = _first_line(code or "")
+    return f"cell {index}" + (f" (`{first}`)" if first else "")
+
+
+def _failed_or_running(cell: Notebook) -> bool:
+    """A cell papermill marked as failed, or one sent to a kernel that never replied (it died)."""
+    marks, timing = cell.metadata.get("papermill", {}), cell.metadata.get("execution", {})
+    return bool(
+        marks.get("exception")
+        or marks.get("status") in ("failed", "running")
+        or ("iopub.execute_input" in timing and "shell.execute_reply" not in timing)
+        or any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    )
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
+
+
+def say(text: str) -> None:
+    """A line on stderr that does not break the progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(text, file=sys.stderr)
