@@ -29,10 +29,12 @@ import warnings as warnings_module
 from html.parser import HTMLParser
 from pathlib import Path
 
+from helpers.reader import words
+
 #: Per language: the tag of <html lang>, Sphinx's ``language``, the label of the link to it.
 LANGS = {
-    "zh": {"tag": "zh-CN", "sphinx": "zh_CN", "label": "中文"},
-    "en": {"tag": "en", "sphinx": "en", "label": "English"},
+    "zh": {"tag": "zh-CN", "sphinx": "zh_CN", "label": words.say("language.self", "zh")},
+    "en": {"tag": "en", "sphinx": "en", "label": words.say("language.self", "en")},
 }
 #: Cells no reader sees: papermill's parameter cells.
 HIDDEN_TAGS = ("parameters", "injected-parameters")
@@ -40,31 +42,8 @@ KIT = Path(__file__).with_name("sitekit")
 DOWNLOADS = "downloads"
 INDEX = "index.html"
 
-UI = {
-    "zh": {
-        "title": "报道中的每一个数字",
-        "intro": "下列笔记本逐一解读报道中的数字，并用区间算术相互核对。",
-        "notebooks": "笔记本",
-        "downloads": "下载",
-        "parameters": "本页计算参数",
-        "language": "语言",
-        "landing": "选择语言",
-        "show_code": "显示代码",
-        "hide_code": "隐藏代码",
-    },
-    "en": {
-        "title": "Every number in one report",
-        "intro": "These notebooks walk through every figure the report "
-        "prints and check them against each other with interval arithmetic.",
-        "notebooks": "Notebooks",
-        "downloads": "Downloads",
-        "parameters": "Computed with",
-        "language": "Language",
-        "landing": "Choose a language",
-        "show_code": "Show the code",
-        "hide_code": "Hide the code",
-    },
-}
+#: The site's own words (title, headings, buttons), by language: the ``site`` family of words.csv.
+UI = words.by_lang("site")
 
 
 class SiteError(RuntimeError):

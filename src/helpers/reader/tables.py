@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.core import checks, periods, relations
 from helpers.core.intervals import APPROXIMATE, Interval, readable_places
 from helpers.reader import explain, labels
-from helpers.reader.amounts import format_interval, printed_unit_label, unit_label
+from helpers.reader.amounts import format_interval, period_label, printed_unit_label, unit_label
 
 
 class Table(pd.DataFrame):
@@ -101,7 +101,7 @@ def _name(ctx, figure) -> str:
     topic = figure.topic_zh if zh else figure.topic_en
     same = (column == name) & (figs["topic_zh" if zh else "topic_en"] == topic)
     if int(same.sum()) > 1:  # the same indicator of the same topic for several periods: the period tells them apart
-        topic += ("，" if zh else ", ") + periods.label(
+        topic += ("，" if zh else ", ") + period_label(
             periods.parse_period(None if pd.isna(figure.period) else figure.period), ctx.lang
         )
     return f"{name}（{topic}）" if zh else f"{name}, {topic}"
@@ -174,7 +174,7 @@ def figures_table(ctx, section: int) -> Table:
                 format_interval(base, unit, L),
                 format_interval(i.interval, unit, L),
                 qualifier_label(ctx, f.qualifier),
-                periods.label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
+                period_label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
             ]
             + ([source_label(ctx, src)] if several else [])
         )
@@ -224,7 +224,7 @@ def derived_table(ctx, section: int | None = None, ids: list[str] | None = None)
             labels.KIND_LABELS[L][d.kind],
             formula_text(ctx, d),
             format_interval(d.interval, d.unit, L),
-            periods.label(d.period, L),
+            period_label(d.period, L),
         ]
         for d in derived
     ]
@@ -434,7 +434,7 @@ def money_table(ctx) -> Table:
                 labels.heading("section", L): [str(n) for n in m["section"]],
                 labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
                 labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
-                labels.heading("period", L): [periods.label(periods.parse_period(p or None), L) for p in m["period"]],
+                labels.heading("period", L): [period_label(periods.parse_period(p or None), L) for p in m["period"]],
             },
             None,
         )
@@ -505,7 +505,7 @@ def extract_draft_table(ctx, rows: int = 15) -> Table:
             cols[0]: list(d["printed"]),
             cols[1]: [printed_unit_label(u, L) for u in d["unit_zh"]],
             cols[2]: [labels.QUALIFIER_LABELS[L][q] for q in d["qualifier"]],
-            cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
+            cols[3]: [period_label(periods.parse_period(p or None), L) for p in d["period"]],
             cols[4]: [labels.MEASURE_LABELS[L][m] for m in d["measure"]],
             cols[5]: list(d["indicator_zh"]),
         },
@@ -532,7 +532,7 @@ def extract_confusion(ctx) -> Table:
         if kind == "qualifier":
             return labels.QUALIFIER_LABELS[L].get(v, v)
         if kind == "period":
-            return periods.label(periods.parse_period(None if v in ("", "(none)") else v), L)
+            return period_label(periods.parse_period(None if v in ("", "(none)") else v), L)
         return v
 
     h = lambda k: labels.heading(k, L)  # noqa: E731

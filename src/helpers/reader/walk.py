@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.core import checks, periods
 from helpers.reader import labels, tables
+from helpers.reader.amounts import period_label
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def measure_counts(ctx) -> tables.Table:
 
 def _periods(ctx, figs: pd.DataFrame) -> str:
     found = sorted({"" if pd.isna(p) else p for p in figs["period"]})
-    return _join([periods.label(periods.parse_period(p or None), ctx.lang) for p in found], _zh(ctx))
+    return _join([period_label(periods.parse_period(p or None), ctx.lang) for p in found], _zh(ctx))
 
 
 def _verdicts(ctx, found: list) -> str:

@@ -22,6 +22,7 @@ from helpers.core import periods
 from helpers.core.intervals import Interval
 from helpers.core.relations import figure_input
 from helpers.reader import amounts, tables
+from helpers.reader.amounts import period_label
 
 HUNDRED = Fraction(100)
 
@@ -179,7 +180,7 @@ def _counter(row: pd.Series) -> str:
 
 
 def _period(ctx, p) -> str:
-    return periods.label(p, ctx.lang)
+    return period_label(p, ctx.lang)
 
 
 def comparisons_table(ctx) -> tables.Table:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from helpers.core import periods, relations, units
+from helpers.core import relations, units
 from helpers.reader import amounts, labels, tables
+from helpers.reader.amounts import period_label
 from helpers.reader.plots.grammar import (
     Chart,
     Mark,
@@ -394,8 +395,8 @@ def whole(ctx, relation_id: str) -> Chart:
             float(days),
             _t(
                 ctx,
-                f"{periods.label(d.period, 'zh')}的日历天数：{days}",
-                f"calendar days in {periods.label(d.period, 'en')}: {days}",
+                f"{period_label(d.period, 'zh')}的日历天数：{days}",
+                f"calendar days in {period_label(d.period, 'en')}: {days}",
             ),
         )
         short = Fraction(days) - whole_mark.value

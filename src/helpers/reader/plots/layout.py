@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from helpers.reader import labels
+from helpers.reader import labels, words
 from helpers.reader.plots.grammar import (
     FONT_SIZE,
     TITLE_SIZE,
@@ -45,22 +45,8 @@ STYLE = {
 }
 BAND = "#4c72b0"
 REQUIRED = "#7f7f7f"  # a range a value must lie in (not a printed figure): grey band, a bar for a single value
-LEGEND_WORDS = {
-    "zh": {
-        "derived": "推算值（空心）",
-        "interval": "区间（舍入所允许的范围）",
-        "arrow": "下限：箭头指向未说明的上方",
-        "reference": "参照线",
-        "required": "应满足的范围（灰）",
-    },
-    "en": {
-        "derived": "derived (hollow)",
-        "interval": "interval the rounding allows",
-        "arrow": "lower bound: the arrow points to what is not said",
-        "reference": "reference",
-        "required": "range it must lie in (grey)",
-    },
-}
+#: The legend's words, by language (a view of the ``legend`` family of words.csv).
+LEGEND_WORDS = words.by_lang("legend")
 
 
 # ---- layout and axes -----------------------------------------------------------------------
@@ -162,7 +148,7 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    words = LEGEND_WORDS[lang]
+    legend_words = words.family("legend", lang)
     names = labels.QUALIFIER_LABELS[lang]
     handles = []
     for kind, (marker, colour) in STYLE.items():
@@ -170,14 +156,16 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
             handles.append(Line2D([], [], ls="", marker=marker, color=colour, label=names[kind]))
     if any(m.derived for m in marks):
         handles.append(
-            Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555", label=words["derived"])
+            Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555", label=legend_words["derived"])
         )
     if band:
-        handles.append(Patch(color=BAND, alpha=0.3, label=words["interval"]))
+        handles.append(Patch(color=BAND, alpha=0.3, label=legend_words["interval"]))
     if any(m.requirement for m in marks):
-        handles.append(Patch(color=REQUIRED, alpha=0.35, label=words["required"]))
+        handles.append(Patch(color=REQUIRED, alpha=0.35, label=legend_words["required"]))
     if any(m.lower_bound for m in marks):
-        handles.append(Line2D([], [], color=STYLE["more_than"][1], marker=">", markevery=[1], label=words["arrow"]))
+        handles.append(
+            Line2D([], [], color=STYLE["more_than"][1], marker=">", markevery=[1], label=legend_words["arrow"])
+        )
     if reference:
         handles.append(Line2D([], [], color="#333333", ls="--", lw=1, label=reference))
     if handles:
