@@ -101,6 +101,12 @@ def printed_unit_label(printed: str, lang: str) -> str:
     return f"{printed} ({word})"
 
 
+def period_text(iso: object, lang: str) -> str:
+    """A period as the data stores it (ISO text; "" or a missing value such as None or NaN: not stated) in words:
+    :func:`period_label`."""
+    return period_label(periods.parse_period(iso if isinstance(iso, str) else None), lang)
+
+
 def period_label(period: Period | None, lang: str) -> str:
     """The period as a reader would write it (``period.<form>`` and ``month.<n>`` in words.csv).
 

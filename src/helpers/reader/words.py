@@ -11,6 +11,7 @@ English name of its own: the indicator says what is counted).  Leading and trail
 
 * :func:`say` — one text in one language with its fields filled in;
 * :func:`family` — the texts of one family as a dict (``family("status", "en")["consistent"]``), in file order;
+* :func:`pick` — a text the caller holds in both languages (a notebook's chart title), chosen by language;
 * :func:`glossary` — the glossary's rows.
 
 A key that is missing fails naming the key and the language; a language that is not one of
@@ -87,6 +88,15 @@ def family(name: str, lang: str) -> dict[str, str]:
     if not found:
         raise WordsError(f"{WORDS} has no key {prefix}* (lang {lang!r})")
     return found
+
+
+def pick(lang: str, **texts: str) -> str:
+    """The caller's own text in ``lang`` (``pick(lang, zh=title_zh, en=title_en)``): for texts a notebook or the
+    data supplies in both languages, not words.csv's.  A text missing for ``lang`` fails naming it."""
+    check_lang(lang)
+    if lang not in texts:
+        raise WordsError(f"no text in lang {lang!r} among {', '.join(texts) or 'none'}")
+    return texts[lang]
 
 
 def by_lang(name: str) -> dict[str, dict[str, str]]:

@@ -15,7 +15,9 @@ from fractions import Fraction
 from helpers.reader import labels, words
 from helpers.reader.plots.grammar import (
     FONT_SIZE,
+    PANEL_WRAP,
     TITLE_SIZE,
+    TITLE_WRAP,
     WIDTH,
     Mark,
     interval_text,
@@ -74,7 +76,7 @@ def new_figure(rows: int, title: str, lang: str, panels: int = 1, row: float = R
     fig.text(
         0.5 * LABEL_COLUMN / WIDTH,
         1 - 0.12 / height,
-        wrap(title, lang, 60 if lang == "zh" else 110),
+        wrap(title, lang, TITLE_WRAP[lang]),
         ha="left",
         va="top",
         fontsize=TITLE_SIZE,
@@ -420,7 +422,7 @@ def panel_figure(lang: str, panels: list[dict], title: str):
         row_axis(ax, [m.label for m in marks], lang)
         colour = STYLE["more_than"][1] if p["bad"] else "#222222"
         ax.set_title(
-            wrap(f"{p['name']}: {p['note']}", lang, 40 if lang == "zh" else 80),
+            wrap(f"{p['name']}: {p['note']}", lang, PANEL_WRAP[lang]),
             fontsize=FONT_SIZE + 0.5,
             loc="left",
             color=colour,
