@@ -19,7 +19,10 @@ def explain(c: Check, figures, lang: str, tolerance: Fraction | None = None) -> 
     """The check's arithmetic in ``lang``: figures by their indicator names, intervals at their precision."""
     by_id = figures.set_index("id", drop=False)
     rows = [by_id.loc[i] for i in c.inputs]
-    name = (lambda r: f"「{r['indicator_zh']}」") if lang == "zh" else (lambda r: f"“{r['indicator_en']}”")  # noqa: E731
+
+    def name(r) -> str:
+        return words.say("quote.name", lang, name=r[f"indicator_{lang}"])
+
     if c.kind in ("printed_share", "sum_of_parts", "partial_sum"):
         return _explain_group(c, rows, [figure_input(r, tolerance) for r in rows], name, lang)
     x, y = (figure_input(r, tolerance) for r in rows)

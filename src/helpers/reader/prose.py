@@ -41,8 +41,7 @@ def _w(ctx, key: str, **fields: object) -> str:
 
 
 def _name(ctx, f) -> str:
-    name = f["indicator_zh"] if ctx.lang == "zh" else f["indicator_en"]
-    return f"「{name}」" if ctx.lang == "zh" else f"“{name}”"
+    return words.say("quote.name", ctx.lang, name=f[f"indicator_{ctx.lang}"])
 
 
 def _figures(ctx, section: int | None, measure: str | None = None):
@@ -81,9 +80,7 @@ def approximate(ctx, section: int | None = None) -> Text:
     if f.empty:
         return Text(_w(ctx, "none"), {"approximate": []})
     names = _w(ctx, "and").join(
-        f"{_name(ctx, r)}（{labels.QUALIFIER_LABELS[ctx.lang][r['qualifier']]}）"
-        if ctx.lang == "zh"
-        else f"{_name(ctx, r)} ({labels.QUALIFIER_LABELS[ctx.lang][r['qualifier']]})"
+        _w(ctx, "name_qualifier", name=_name(ctx, r), qualifier=labels.QUALIFIER_LABELS[ctx.lang][r["qualifier"]])
         for _, r in f.iterrows()
     )
     return Text(
@@ -103,7 +100,7 @@ def plan_completion(ctx, section: int | None = None) -> Text:
         verdict = "at" if i.overlaps(hundred) else ("above" if i.lo is not None and i.lo > HUNDRED else "below")
         found[verdict].append(r["id"])
         parts.append(_w(ctx, verdict, name=_name(ctx, r), value=_fmt(ctx, i, "percent")))
-    end = "。" if ctx.lang == "zh" else "."
+    end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, found)
 
 
@@ -147,7 +144,7 @@ def periods_summary(ctx, section: int | None = None) -> Text:
     if missing:
         parts.append(_w(ctx, "no_period", n=missing))
     found["none"] = missing
-    end = "。" if ctx.lang == "zh" else "."
+    end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, found)
 
 
@@ -163,7 +160,7 @@ def period_counts(ctx) -> Text:
     missing = len(f) - len(stated)
     if missing:
         parts.append(_w(ctx, "no_period", n=missing))
-    end = "。" if ctx.lang == "zh" else "."
+    end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, {**{k: int(v) for k, v in counts.items()}, "none": missing})
 
 
@@ -204,10 +201,10 @@ def bound_rule(ctx, relation_id: str) -> Text:
     rows = [by_id.loc[i] for i in d.inputs]
     kinds = [_kind(_interval(ctx, r)) for r in rows]
     result = _kind(d.interval)
-    label = f"「{d.label_zh}」" if ctx.lang == "zh" else f"“{d.label_en}”"
+    label = words.say("quote.name", ctx.lang, name=getattr(d, f"label_{ctx.lang}"))
     y_part = _w(ctx, "y_part", y=_name(ctx, rows[1]), ky=_w(ctx, f"kind_{kinds[1]}")) if len(rows) > 1 else ""
     value = _fmt(ctx, d.interval, d.unit) if result != "unbounded" else ""
-    inputs = "和".join(_name(ctx, r) for r in rows) if ctx.lang == "zh" else ""
+    inputs = _w(ctx, "bound_inputs", names=_w(ctx, "inputs_and").join(_name(ctx, r) for r in rows))
     text = _w(
         ctx,
         "bound",
@@ -247,11 +244,11 @@ def check_findings(ctx, section: int | None = None) -> Text:
         inconsistent=len(by["inconsistent"]),
         cannot=len(by["cannot tell"]),
     )
-    labels_of = {d.id: (f"「{d.label_zh}」" if ctx.lang == "zh" else f"“{d.label_en}”") for d in derived}
+    labels_of = {d.id: words.say("quote.name", ctx.lang, name=getattr(d, f"label_{ctx.lang}")) for d in derived}
     units = {d.id: d.unit for d in derived}
     bad = [c for c in found if c.status == "inconsistent"]
     for c in bad:
-        text += (" " if ctx.lang == "en" else "") + _w(
+        text += _w(ctx, "sentence_gap") + _w(
             ctx,
             "inconsistent",
             label=labels_of[c.id],
@@ -259,7 +256,7 @@ def check_findings(ctx, section: int | None = None) -> Text:
             observed=_fmt(ctx, c.observed, units[c.id]),
         )
     if not bad:
-        text += (" " if ctx.lang == "en" else "") + _w(ctx, "all_consistent")
+        text += _w(ctx, "sentence_gap") + _w(ctx, "all_consistent")
     return Text(
         text, {"inconsistent": by["inconsistent"], "cannot tell": by["cannot tell"], "consistent": by["consistent"]}
     )
