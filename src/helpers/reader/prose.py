@@ -9,7 +9,7 @@ follows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from helpers.core import checks, intervals, periods, relations
 from helpers.core.intervals import Interval
@@ -21,10 +21,15 @@ HUNDRED = 100
 
 @dataclass(frozen=True)
 class Text:
-    """A paragraph in one language; ``findings`` names what it asserts, for tests (e.g. ``{"above": [...]}``)."""
+    """A paragraph in one language (Markdown in a notebook, the same text as its plain repr, so notebook outputs
+    are stable); ``findings`` names what it asserts, for tests (e.g. ``{"above": [...]}``)."""
 
     text: str
-    findings: dict
+    findings: dict = field(default_factory=dict)
+
+    @property
+    def markdown(self) -> str:
+        return self.text
 
     def _repr_markdown_(self) -> str:
         return self.text

@@ -206,7 +206,7 @@ def comparisons_table(ctx) -> tables.Table:
 
 def sentence(ctx, pairing_id: str):
     """What one comparison shows, with its interval and periods, and what it can and cannot mean (Markdown)."""
-    from helpers.reader.walk import Text
+    from helpers.reader.prose import Text
 
     pairing = next((p for p in COMPARISONS if p.id == pairing_id), None)
     if pairing is None:
@@ -375,7 +375,7 @@ def leading_table(ctx) -> tables.Table:
 def leading_sentence(ctx):
     """Where the district stands among the leading districts, what they add up to, and its next year (Markdown)."""
     from helpers.reader import tables
-    from helpers.reader.walk import Text
+    from helpers.reader.prose import Text
 
     L = ctx.lang
     city = city_package(ctx)
