@@ -115,10 +115,10 @@ def _report_path(report, data_dir: Path, pkg) -> Path | None:
     if not isinstance(report, (str, Path)):
         raise ParameterError(f'parameter report: expected a file path or "", got {report!r}')
     if str(report):
-        path = Path(report)
-        if not path.is_file():
-            raise ParameterError(f"parameter report: no file {path}")
-        return path
+        given = Path(report)
+        if not given.is_file():
+            raise ParameterError(f"parameter report: no file {given}")
+        return given
     source = pkg.source.get("path")
     path = data_dir / source if source else None
     return path if path is not None and path.is_file() else None

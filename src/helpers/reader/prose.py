@@ -99,7 +99,8 @@ def plan_completion(ctx, section: int | None = None) -> Text:
     if f.empty:
         return Text(_w(ctx, "none"), {})
     hundred = Interval.point(HUNDRED)
-    parts, found = [], {"above": [], "below": [], "at": []}
+    parts: list[str] = []
+    found: dict[str, list[str]] = {"above": [], "below": [], "at": []}
     for _, r in f.iterrows():
         i = _interval(ctx, r)
         verdict = "at" if i.overlaps(hundred) else ("above" if i.lo is not None and i.lo > HUNDRED else "below")
@@ -134,7 +135,8 @@ def periods_summary(ctx, section: int | None = None) -> Text:
     if f.empty:
         return Text(_w(ctx, "none"), {})
     stated = f[f["period"].notna() & (f["period"].astype(str) != "")]
-    parts, found = [], {}
+    parts: list[str] = []
+    found: dict[str, list[str] | int] = {}
     for iso, group in stated.groupby("period", sort=True):
         found[iso] = list(group["id"])
         parts.append(
@@ -172,7 +174,7 @@ def period_counts(ctx) -> Text:
 def _kind(i: Interval) -> str:
     """bound_kind, where a lower bound of 0 (or below) on a quotient of positive things counts as no bound."""
     k = intervals.bound_kind(i)
-    if k == "lower_bound" and i.lo <= 0:
+    if k == "lower_bound" and i.lo is not None and i.lo <= 0:
         return "unbounded"
     return k
 

@@ -59,8 +59,9 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def table(rows, columns: list[str], note: str = "") -> Table:
-    """A :class:`Table` of ``rows`` under ``columns`` (strings, in the reader's language), with an optional note."""
+def table(rows, columns: list[str] | None = None, note: str = "") -> Table:
+    """A :class:`Table` of ``rows`` under ``columns`` (strings, in the reader's language), with an optional note;
+    ``rows`` may be a dict of columns (its keys are the headings: ``columns`` is then None)."""
     t = Table(rows, columns=columns) if not isinstance(rows, dict) else Table(rows)
     t.note = note
     return t
@@ -398,6 +399,7 @@ def money_frame(ctx) -> pd.DataFrame:
             continue
         i = _in_yuan(ctx, f)
         lo, hi = i.to_floats()
+        mid = i.midpoint
         rows.append(
             {
                 "id": f.id,
@@ -405,7 +407,7 @@ def money_frame(ctx) -> pd.DataFrame:
                 "section": int(f.section),
                 "low": lo,
                 "high": hi,
-                "yuan": float(i.midpoint) if i.is_bounded else lo,
+                "yuan": float(mid) if mid is not None else lo,
                 "lower_bound_only": not i.is_bounded,
                 "period": f.period if not pd.isna(f.period) else "",
             }

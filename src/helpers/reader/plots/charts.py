@@ -168,7 +168,7 @@ def counts(ctx, section: int) -> Chart:
     if figs.empty:
         return _empty(ctx, title)
     marks = sorted((figure_mark(ctx, f, 1) for f in figs.itertuples(index=False)), key=lambda m: -m.value)
-    log = marks[0].value > 100 * max(marks[-1].value, 1)
+    log = marks[0].value > 100 * max(marks[-1].value, Fraction(1))
     unit = _t(ctx, "count_axis_log" if log else "count_axis")
     fig = bar_figure(ctx.lang, marks, title, unit, log=log)
     return render(
@@ -203,7 +203,7 @@ def percentages(ctx, section: int | None, measures: tuple[str, ...], title_zh: s
     reference = (100.0, _t(ctx, "plan_line")) if "completion_pct" in measures else None
     finding = _extremes(ctx, marks, 1, "%")
     if reference:
-        over = [m for m in marks if m.interval.lo >= 100]
+        over = [m for m in marks if m.interval.lo is not None and m.interval.lo >= 100]
         finding = _t(ctx, "over_plan", n=len(over), total=len(marks)) + _t(ctx, "then") + finding
     fig = dot_figure(ctx.lang, marks, title, "%", 1, zero=True, reference=reference)
     return render(
@@ -423,11 +423,13 @@ def checks(ctx, section: int | None = None) -> Chart:
     n_ok = sum(c.status == "consistent" for c in found)
     if bad:
         c, p = bad[0]
-        gap = (
-            (c.observed.lo - c.expected.hi)
-            if c.expected.hi is not None and c.observed.lo is not None and c.expected.hi < c.observed.lo
-            else (c.expected.lo - c.observed.hi)
-        )
+        e, o = c.expected, c.observed
+        if e.hi is not None and o.lo is not None and e.hi < o.lo:
+            gap = o.lo - e.hi
+        elif e.lo is not None and o.hi is not None:
+            gap = e.lo - o.hi
+        else:  # an inconsistent check's intervals lie apart, so each has an end facing the other
+            raise ValueError(f"check {c.id!r} is inconsistent but its intervals do not lie apart")
         unit = p["unit_label"]
         gap_text = f"{number_text(abs(gap))} " + (amounts.unit_label("percentage_points", L) if unit == "%" else unit)
         finding = _t(ctx, "checks_bad", n=len(found), ok=n_ok, name=p["name"], gap=gap_text)

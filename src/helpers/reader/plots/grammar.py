@@ -69,9 +69,10 @@ class Mark:
     def value(self) -> Fraction:
         """The number the mark stands at: the midpoint of a bounded interval, else its finite end."""
         i = self.interval
-        if i.is_bounded:
-            return i.midpoint
-        return i.lo if i.lo is not None else i.hi
+        value = i.midpoint if i.is_bounded else (i.lo if i.lo is not None else i.hi)
+        if value is None:
+            raise ValueError(f"mark {self.label!r}: an interval without a finite end has no place on an axis")
+        return value
 
     @property
     def lower_bound(self) -> bool:
@@ -84,9 +85,10 @@ class Mark:
     def relative_half_width(self) -> Fraction | None:
         """Half the interval's width over its midpoint (a share, not percent); None for points and bounds."""
         i = self.interval
-        if not i.is_bounded or i.is_point or i.midpoint == 0:
+        mid, width = i.midpoint, i.width
+        if mid is None or width is None or i.is_point or mid == 0:
             return None
-        return abs(i.width / 2 / i.midpoint)
+        return abs(width / 2 / mid)
 
 
 @dataclass(frozen=True)

@@ -147,12 +147,13 @@ def limits(values: list[tuple[float, float]], log: bool, zero: bool, bounds: boo
 
 def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None = None) -> None:
     """The legend under the plot: every kind of figure present, hollow = derived, the band, the arrow."""
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     legend_words = words.family("legend", lang)
     names = labels.QUALIFIER_LABELS[lang]
-    handles = []
+    handles: list[Artist] = []
     for kind, (marker, colour) in STYLE.items():
         if any(m.kind == kind and not m.derived for m in marks):
             handles.append(Line2D([], [], ls="", marker=marker, color=colour, label=names[kind]))
@@ -193,8 +194,9 @@ def draw_mark(
     if mark.requirement:
         label = interval_text(mark.interval, divisor)
     end = v  # where the label starts
-    if mark.interval.is_bounded and not mark.interval.is_point:
-        a, b = (float(Fraction(e) / divisor) for e in (mark.interval.lo, mark.interval.hi))
+    lo_end, hi_end = mark.interval.lo, mark.interval.hi
+    if lo_end is not None and hi_end is not None and not mark.interval.is_point:
+        a, b = (float(Fraction(e) / divisor) for e in (lo_end, hi_end))
         ax.hlines(
             y,
             a,
