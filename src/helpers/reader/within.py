@@ -40,52 +40,18 @@ class Pairing:
     means_en: str
 
 
+def _pairing(id: str, district: str, city: str) -> Pairing:
+    """A pairing named and explained by the words ``within_pair.<id>`` and ``within_means.<id>``."""
+    label, means = (words.by_lang(f"within_{family}") for family in ("pair", "means"))
+    return Pairing(id, district, city, label["zh"][id], label["en"][id], means["zh"][id], means["en"][id])
+
+
 #: The pairs compared, in reading order.
 COMPARISONS: tuple[Pairing, ...] = (
-    Pairing(
-        "gdp_share",
-        "city:shizhong_gdp_2022",
-        "gdp",
-        "地区生产总值占全市比重",
-        "GDP, share of the city's",
-        "它衡量该区经济总量在全市中的分量；它不反映增速，也不反映居民收入；区的数字来自另一份发布，"
-        "与公报的核算口径可能有差异。",
-        "It measures the size of the district's economy within the city's; it says nothing about growth or "
-        "residents' incomes, and the district figure comes from another release, which may be revised apart "
-        "from the communiqué's.",
-    ),
-    Pairing(
-        "market_entities_share",
-        "market_entities",
-        "market_entities",
-        "市场主体占全市比重",
-        "Market entities, share of the city's",
-        "它比较的是登记数量，不是经营规模：在区内登记的主体可能在别处经营，一户个体工商户与一家大企业同样计为一户。",
-        "It compares registrations, not business activity: an entity registered in the district may trade "
-        "elsewhere, and a sole trader counts as much as a large firm.",
-    ),
-    Pairing(
-        "residents_share",
-        "platform_residents",
-        "resident_population",
-        "平台录入人员与全市常住人口之比",
-        "Platform residents against the city's resident population",
-        "网格平台记录的是录入的人员信息，不是常住人口统计，二者口径不同；这个比值不是该区人口占全市的比重，"
-        "只说明平台的规模。",
-        "The grid platform counts the people it has records of, not residents as the population statistics "
-        "count them; the ratio is not the district's share of the city's population, only the platform's "
-        "scale against it.",
-    ),
-    Pairing(
-        "new_jobs_share",
-        "new_urban_jobs",
-        "new_urban_jobs",
-        "城镇新增就业占全市比重",
-        "New urban jobs, share of the city's",
-        "两者都是城镇新增就业；时期不同时，这个比值混合了两个时期，不是该区在全市同一时期中所占的份额。",
-        "Both count new urban jobs; when their periods differ the ratio mixes two periods and is not the "
-        "district's share of the city's jobs over one and the same period.",
-    ),
+    _pairing("gdp_share", "city:shizhong_gdp_2022", "gdp"),
+    _pairing("market_entities_share", "market_entities", "market_entities"),
+    _pairing("residents_share", "platform_residents", "resident_population"),
+    _pairing("new_jobs_share", "new_urban_jobs", "new_urban_jobs"),
 )
 
 
