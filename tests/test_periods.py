@@ -10,10 +10,10 @@ from helpers.core.periods import (
     PeriodMismatch,
     common_period,
     contains,
-    label,
     overlaps,
     parse_period,
 )
+from helpers.reader.amounts import period_label as label
 
 JAN_NOV = Period(date(2022, 1, 1), date(2022, 11, 30))
 JAN_SEP = Period(date(2022, 1, 1), date(2022, 9, 30))

@@ -31,40 +31,19 @@ from pathlib import Path
 
 from helpers.core.files import write_if_changed
 from helpers.core.langs import LANGS, LANGUAGES
+from helpers.reader import words
 
-#: Per language: the label of the link to it (its tag and Sphinx language: :data:`helpers.core.langs.LANGUAGES`).
-LABELS = {"zh": "中文", "en": "English"}
+#: Per language: the label of the link to it, in that language (its tag and Sphinx language:
+#: :data:`helpers.core.langs.LANGUAGES`).
+LABELS = {lang: words.say("language.self", lang) for lang in LANGS}
 #: Cells no reader sees: papermill's parameter cells.
 HIDDEN_TAGS = ("parameters", "injected-parameters")
 KIT = Path(__file__).with_name("sitekit")
 DOWNLOADS = "downloads"
 INDEX = "index.html"
 
-UI = {
-    "zh": {
-        "title": "报道中的每一个数字",
-        "intro": "下列笔记本逐一解读报道中的数字，并用区间算术相互核对。",
-        "notebooks": "笔记本",
-        "downloads": "下载",
-        "parameters": "本页计算参数",
-        "language": "语言",
-        "landing": "选择语言",
-        "show_code": "显示代码",
-        "hide_code": "隐藏代码",
-    },
-    "en": {
-        "title": "Every number in one report",
-        "intro": "These notebooks walk through every figure the report "
-        "prints and check them against each other with interval arithmetic.",
-        "notebooks": "Notebooks",
-        "downloads": "Downloads",
-        "parameters": "Computed with",
-        "language": "Language",
-        "landing": "Choose a language",
-        "show_code": "Show the code",
-        "hide_code": "Hide the code",
-    },
-}
+#: The site's own words (title, headings, buttons), by language: the ``site`` family of words.csv.
+UI = words.by_lang("site")
 
 
 class SiteError(RuntimeError):

@@ -64,7 +64,7 @@ def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check
         observed = y.interval
         arithmetic = (
             f"100 × {x.id} {x.interval.format(0)} / {x.period.days} days "
-            f"({periods.label(x.period, 'en')}) = {expected.format(2)} %; "
+            f"({_log_period(x.period)}) = {expected.format(2)} %; "
             f"{y.id} is printed as {y.interval.format(2)} %"
         )
     elif derived.kind == "share_of_whole":
@@ -83,8 +83,8 @@ def check(derived: Derived, figures, tolerance: Fraction | None = None) -> Check
     note = ""
     if x.period != y.period:
         note = (
-            f" The inputs cover different periods ({x.id}: {periods.label(x.period, 'en')}; "
-            f"{y.id}: {periods.label(y.period, 'en')}), combined deliberately."
+            f" The inputs cover different periods ({x.id}: {_log_period(x.period)}; "
+            f"{y.id}: {_log_period(y.period)}), combined deliberately."
         )
     return Check(
         derived.id,
@@ -124,6 +124,26 @@ def _group_check(derived: Derived, inputs: list) -> Check:
     return Check(
         derived.id, derived.section, derived.inputs, expected, observed, status, f"{arithmetic}: {status}.", kind
     )
+
+
+#: How checks.csv's log (English with figure ids, not a reader's page) writes a period: see periods.form.
+_LOG_PERIOD = {
+    "none": "not stated",
+    "year": "{y1}",
+    "years": "{y1}–{y2}",
+    "month": "{mon1} {y1}",
+    "months": "{mon1}–{mon2} {y1}",
+    "months_across_years": "{mon1} {y1}–{mon2} {y2}",
+    "days": "{d1} {mon1}–{d2} {mon2} {y1}",
+    "days_across_years": "{d1} {mon1} {y1}–{d2} {mon2} {y2}",
+}
+_LOG_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _log_period(period: periods.Period | None) -> str:
+    form, fields = periods.form(period)
+    months = {f"mon{k}": _LOG_MONTHS[fields[f"m{k}"] - 1] for k in (1, 2) if f"m{k}" in fields}
+    return _LOG_PERIOD[form].format(**fields, **months)
 
 
 def _is_last(derived: Derived) -> bool:

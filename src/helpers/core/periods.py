@@ -3,8 +3,9 @@
 A figure such as "1-11月 retail sales" covers a period; the report's figures do
 not all cover the same one.  :func:`parse_period` reads the ISO forms stored in
 the data (``2022-01/2022-11``, ``2022-01-01/2022-11-30``, ``2022-03``, ``2022``),
-:class:`Period` holds the first and last day (both inclusive), :func:`label`
-names a period in Chinese or English, and :func:`common_period` refuses to
+:class:`Period` holds the first and last day (both inclusive), :func:`form`
+says how a period is written (the reader's layer words it:
+``helpers.reader.amounts.period_label``), and :func:`common_period` refuses to
 combine figures that cover different periods unless asked to.
 """
 
@@ -23,8 +24,6 @@ _MONTH_RANGE = re.compile(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})")
 _DAY_RANGE = re.compile(r"(\d{4})-(\d{2})-(\d{2})/(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"(\d{4})")
-
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class PeriodError(ValueError):
@@ -128,48 +127,33 @@ def parse_period(text: str | None) -> Period | None:
     raise PeriodError(f"cannot read period {text!r}; accepted forms: {ACCEPTED_FORMS}")
 
 
-def label(period: Period | None, lang: str) -> str:
-    """The period as a reader would write it.
+def form(period: Period | None) -> tuple[str, dict[str, int]]:
+    """How a period is written, without words: the form's name and the numbers it shows.
 
-    * 2022-01/2022-11: zh ``2022年1-11月``, en ``Jan–Nov 2022``
-    * 2022-03 (one month): ``2022年3月``, ``Mar 2022``
-    * 2022 (a calendar year): ``2022年``, ``2022``; 2021-2022: ``2021-2022年``, ``2021–2022``
-    * 2021-12/2022-02: ``2021年12月-2022年2月``, ``Dec 2021–Feb 2022``
-    * 2022-01-05/2022-11-30: ``2022年1月5日-11月30日``, ``5 Jan–30 Nov 2022``
-    * None (the report states no period): ``未注明``, ``not stated``
+    The reader's layer words each form (``helpers.reader.amounts.period_label``); the numbers are
+    ``y1, m1, d1`` (start) and ``y2, m2, d2`` (end), as far as the form shows them:
 
-    ``lang`` other than ``"zh"`` or ``"en"`` → :class:`PeriodError` (a ValueError).
+    * ``none`` (the report states no period): no numbers
+    * ``year`` (2022), ``years`` (2021-2022): ``y1`` (``y2``)
+    * ``month`` (2022-03), ``months`` (2022-01/2022-11), ``months_across_years`` (2021-12/2022-02)
+    * ``days`` (2022-01-05/2022-11-30), ``days_across_years`` (2021-12-05/2022-01-30)
     """
-    if lang not in ("zh", "en"):
-        raise PeriodError(f"unknown language {lang!r}; use 'zh' or 'en'")
     if period is None:
-        return "未注明" if lang == "zh" else "not stated"
+        return "none", {}
     if not isinstance(period, Period):
         raise PeriodError(f"label needs a Period or None, got {type(period).__name__} {period!r}")
     s, e = period.start, period.end
     same_year = s.year == e.year
     if period.is_whole_years:
-        if same_year:
-            return f"{s.year}年" if lang == "zh" else f"{s.year}"
-        return f"{s.year}-{e.year}年" if lang == "zh" else f"{s.year}–{e.year}"
+        return ("year", {"y1": s.year}) if same_year else ("years", {"y1": s.year, "y2": e.year})
     if period.is_month_aligned:
-        if lang == "zh":
-            if not same_year:
-                return f"{s.year}年{s.month}月-{e.year}年{e.month}月"
-            if s.month == e.month:
-                return f"{s.year}年{s.month}月"
-            return f"{s.year}年{s.month}-{e.month}月"
         if not same_year:
-            return f"{_EN_MONTHS[s.month - 1]} {s.year}–{_EN_MONTHS[e.month - 1]} {e.year}"
+            return "months_across_years", {"y1": s.year, "m1": s.month, "y2": e.year, "m2": e.month}
         if s.month == e.month:
-            return f"{_EN_MONTHS[s.month - 1]} {s.year}"
-        return f"{_EN_MONTHS[s.month - 1]}–{_EN_MONTHS[e.month - 1]} {s.year}"
-    if lang == "zh":
-        end = f"{e.month}月{e.day}日" if same_year else f"{e.year}年{e.month}月{e.day}日"
-        return f"{s.year}年{s.month}月{s.day}日-{end}"
-    if same_year:
-        return f"{s.day} {_EN_MONTHS[s.month - 1]}–{e.day} {_EN_MONTHS[e.month - 1]} {s.year}"
-    return f"{s.day} {_EN_MONTHS[s.month - 1]} {s.year}–{e.day} {_EN_MONTHS[e.month - 1]} {e.year}"
+            return "month", {"y1": s.year, "m1": s.month}
+        return "months", {"y1": s.year, "m1": s.month, "m2": e.month}
+    fields = {"y1": s.year, "m1": s.month, "d1": s.day, "y2": e.year, "m2": e.month, "d2": e.day}
+    return ("days" if same_year else "days_across_years"), fields
 
 
 def common_period(periods: Mapping[str, Period | None], allow_mixed: bool = False) -> Period | None:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from helpers.core import periods
 from helpers.core.intervals import Interval, readable_places
-from helpers.reader import labels
+from helpers.core.langs import check_lang
+from helpers.core.periods import Period
+from helpers.reader import labels, words
 
-#: Display scales: base unit → (divisor, zh label, en label), largest first.
-_SCALES = {
-    "CNY": [(10**8, "亿元", "100 million yuan"), (10**4, "万元", "10,000 yuan"), (1, "元", "yuan")],
-    "USD": [
-        (10**8, "亿美元", "100 million US dollars"),
-        (10**4, "万美元", "10,000 US dollars"),
-        (1, "美元", "US dollars"),
-    ],
-    "m2": [(10**4, "万平方米", "10,000 m²"), (1, "平方米", "m²")],
-}
+#: Display scales: base unit → divisors, largest first (each named by ``scale.<unit>.<divisor>`` in words.csv).
+_SCALES: dict[str, tuple[int, ...]] = {"CNY": (10**8, 10**4, 1), "USD": (10**8, 10**4, 1), "m2": (10**4, 1)}
+
+
+def _scale_name(unit: str, divisor: int, lang: str) -> str:
+    return words.say(f"scale.{unit}.{divisor}", lang)
 
 
 def display_scale(base_unit: str, magnitude: Fraction | None, lang: str, plural: bool = True) -> tuple[int, str]:
@@ -34,54 +33,23 @@ def display_scale(base_unit: str, magnitude: Fraction | None, lang: str, plural:
     """
     head, *rest = base_unit.split("/")
     divisor, label = 1, unit_label(head, lang, plural)
-    for d, zh, en in _SCALES.get(head, []):
+    for d in _SCALES.get(head, ()):
         if magnitude is not None and abs(magnitude) >= d:
-            divisor, label = d, (zh if lang == "zh" else en)
+            divisor, label = d, _scale_name(head, d, lang)
             break
     for part in rest:
-        if lang == "zh":
-            label += f"/{unit_label(part, lang)}"
-        else:
-            word = unit_label(part, lang, plural=False)
-            label += f" per {word}" if word else " each"
+        word = unit_label(part, lang, plural=False)
+        label += words.say("amount.per_unit" if word else "amount.each", lang, unit=word)
     return divisor, label.strip()
 
 
-#: Names of base units, (zh, en singular, en plural).
-_UNIT_NAMES = {
-    "CNY": ("元", "yuan", "yuan"),
-    "USD": ("美元", "US dollar", "US dollars"),
-    "percent": ("%", "%", "%"),
-    "percentage_points": ("个百分点", "percentage point", "percentage points"),
-    "days": ("天", "day", "days"),
-    "count": ("", "", ""),
-    "ha": ("公顷", "hectare", "hectares"),
-    "m": ("米", "m", "m"),
-    "m2": ("平方米", "m²", "m²"),
-    "month": ("月", "month", "months"),
-    "CNY per person per month": ("元/人·月", "yuan per person per month", "yuan per person per month"),
-    "CNY per person per year": ("元/人·年", "yuan per person per year", "yuan per person per year"),
-    "人": ("人", "person", "people"),
-    "名": ("人", "person", "people"),
-    "户": ("户", "household", "households"),
-    "栋": ("栋", "building", "buildings"),
-    "套": ("套", "dwelling", "dwellings"),
-    "所": ("所", "school", "schools"),
-    # measure words that only count (家 counts firms and institutions alike): the indicator says what
-    "家": ("家", "", ""),
-    "个": ("个", "", ""),
-    "件": ("件", "", ""),
-    "项": ("项", "", ""),
-    "处": ("处", "", ""),
-    "条": ("条", "", ""),
-    "per_mille": ("‰", "‰", "‰"),
-}
-
-
 def unit_label(unit: str, lang: str, plural: bool = True) -> str:
-    """A base unit or counter in the reader's language ("firms", "households"); unknown units as they are."""
-    names = _UNIT_NAMES.get(unit, (unit, unit, unit))
-    return names[0] if lang == "zh" else names[2 if plural else 1]
+    """A base unit or counter in the reader's language ("firms", "households"); unknown units as they are.
+
+    Names are ``unit.<unit>`` in words.csv (English plural), ``unit_one.<unit>`` for one of it (singular).
+    """
+    key = f"{'unit' if plural else 'unit_one'}.{unit}"
+    return words.say(key, lang) if key in words.table() else unit
 
 
 def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int | None = None) -> str:
@@ -95,9 +63,8 @@ def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int 
     scale, unit = display_scale(base_unit, anchor, lang, plural=not (interval.is_point and interval.lo == 1))
     if divisor is not None:
         scale = divisor
-        unit = next(
-            (zh if lang == "zh" else en for d, zh, en in _SCALES.get(base_unit.split("/")[0], []) if d == divisor), unit
-        )
+        head = base_unit.split("/")[0]
+        unit = _scale_name(head, divisor, lang) if divisor in _SCALES.get(head, ()) else unit
     unit = "" if not unit or unit == "%" else f" × {unit}" if unit[0].isdigit() else f" {unit}"
     unit = unit or ("%" if base_unit == "percent" else "")
     p = readable_places(interval, scale)
@@ -112,32 +79,47 @@ def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int 
     return f"{interval.format(p, scale)}{unit}"
 
 
-#: Printed units (without magnitude) named in English.
-_PRINTED_EN = {
-    "元": "yuan",
-    "美元": "US dollars",
-    "平方米": "m²",
-    "亩": "mu, 1/15 hectare",
-    "公顷": "hectares",
-    "平方公里": "km²",
-    "公里": "km",
-    "米": "m",
-    "天": "days",
-    "%": "per cent",
-    "个百分点": "percentage points",
-    "元/人·月": "yuan per person per month",
-}
-_MAGNITUDES_EN = {10**4: "10,000", 10**8: "100 million", 10**12: "trillion"}
-
-
 def printed_unit_label(printed: str, lang: str) -> str:
-    """A printed unit, and on English pages what it means: ``亿元 (100 million yuan)``, ``亩 (mu, 1/15 hectare)``."""
+    """A printed unit, and on English pages what it means: ``亿元 (100 million yuan)``, ``亩 (mu, 1/15 hectare)``.
+
+    The meanings are ``printed.<unit>`` and ``magnitude.<factor>`` in words.csv.
+    """
     from helpers.core.units import parse_unit
 
-    if lang == "zh":
+    if lang == "zh":  # a Chinese page shows the unit as printed: it needs no gloss
         return printed
     u = parse_unit(printed)
-    word = _PRINTED_EN.get(u.unit) or unit_label(u.unit, lang) or labels.heading("things", lang)
+    known = words.table()
+    word = (
+        (words.say(f"printed.{u.unit}", lang) if f"printed.{u.unit}" in known else "")
+        or unit_label(u.unit, lang)
+        or labels.heading("things", lang)
+    )
     if u.magnitude != 1:
-        word = f"{_MAGNITUDES_EN.get(u.magnitude, f'{u.magnitude:,}')} {word}"
+        magnitude = words.say(f"magnitude.{u.magnitude}", lang) if f"magnitude.{u.magnitude}" in known else ""
+        word = f"{magnitude or f'{u.magnitude:,}'} {word}"
     return f"{printed} ({word})"
+
+
+def period_text(iso: object, lang: str) -> str:
+    """A period as the data stores it (ISO text; "" or a missing value such as None or NaN: not stated) in words:
+    :func:`period_label`."""
+    return period_label(periods.parse_period(iso if isinstance(iso, str) else None), lang)
+
+
+def period_label(period: Period | None, lang: str) -> str:
+    """The period as a reader would write it (``period.<form>`` and ``month.<n>`` in words.csv).
+
+    * 2022-01/2022-11: zh ``2022年1-11月``, en ``Jan–Nov 2022``
+    * 2022-03 (one month): ``2022年3月``, ``Mar 2022``
+    * 2022 (a calendar year): ``2022年``, ``2022``; 2021-2022: ``2021-2022年``, ``2021–2022``
+    * 2021-12/2022-02: ``2021年12月-2022年2月``, ``Dec 2021–Feb 2022``
+    * 2022-01-05/2022-11-30: ``2022年1月5日-11月30日``, ``5 Jan–30 Nov 2022``
+    * None (the report states no period): ``未注明``, ``not stated``
+
+    ``lang`` other than ``"zh"`` or ``"en"`` → :class:`~helpers.core.langs.LanguageError` (a ValueError).
+    """
+    check_lang(lang)
+    form, fields = periods.form(period)
+    months = {f"mon{k}": words.say(f"month.{fields[f'm{k}']}", lang) for k in (1, 2) if f"m{k}" in fields}
+    return words.say(f"period.{form}", lang, **fields, **months)

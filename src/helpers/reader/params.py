@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from helpers.core.intervals import Interval
+from helpers.core.langs import LANGS
 
 #: Parameters every notebook accepts, with their defaults (the values of the parameters cells).
 DEFAULTS: dict[str, object] = {
@@ -26,7 +27,6 @@ DEFAULTS: dict[str, object] = {
     # (``x_city_package`` in its datapackage.json, a folder relative to data_dir)
     "city_dir": "",
 }
-LANGS = ("zh", "en")
 
 
 class ParameterError(ValueError):
@@ -41,7 +41,6 @@ class Context:
     data_dir: Path
     fx_usd_cny: Fraction  # yuan per US dollar, exact from its printed decimal
     population: Interval | None  # residents (a figure's interval, or a point); None: the default figure is absent
-    population_label: str  # where the population base comes from
     package: object = field(repr=False)
     report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
     approx_tolerance: Fraction = Fraction(5, 100)  # relative half-width given to 约 and 预计 figures
@@ -91,7 +90,7 @@ def setup(**params) -> Context:
         and population not in set(pkg.figures["id"])
     ):
         # A package without the default base (another district's): per-resident values are not reported.
-        return Context(lang, data_dir, fx, None, "not reported", pkg, report, tolerance, city_dir)
+        return Context(lang, data_dir, fx, None, pkg, report, tolerance, city_dir)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(
@@ -102,11 +101,9 @@ def setup(**params) -> Context:
         if row["base_unit"] != "count":
             raise ParameterError(f"parameter population: figure {population!r} is not a count of people")
         pop = relations.figure_input(row, tolerance).interval
-        label = population
     else:
         pop = Interval.point(_positive_number("population", population))
-        label = "parameter"
-    return Context(lang, data_dir, fx, pop, label, pkg, report, tolerance, city_dir)
+    return Context(lang, data_dir, fx, pop, pkg, report, tolerance, city_dir)
 
 
 def _report_path(report, data_dir: Path, pkg) -> Path | None:
@@ -118,10 +115,10 @@ def _report_path(report, data_dir: Path, pkg) -> Path | None:
     if not isinstance(report, (str, Path)):
         raise ParameterError(f'parameter report: expected a file path or "", got {report!r}')
     if str(report):
-        path = Path(report)
-        if not path.is_file():
-            raise ParameterError(f"parameter report: no file {path}")
-        return path
+        given = Path(report)
+        if not given.is_file():
+            raise ParameterError(f"parameter report: no file {given}")
+        return given
     source = pkg.source.get("path")
     path = data_dir / source if source else None
     return path if path is not None and path.is_file() else None

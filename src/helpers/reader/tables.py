@@ -12,10 +12,10 @@ from fractions import Fraction
 
 import pandas as pd
 
-from helpers.core import checks, periods, relations
+from helpers.core import checks, relations
 from helpers.core.intervals import APPROXIMATE, Interval, readable_places
-from helpers.reader import explain, labels
-from helpers.reader.amounts import format_interval, printed_unit_label, unit_label
+from helpers.reader import explain, labels, words
+from helpers.reader.amounts import format_interval, period_label, period_text, printed_unit_label, unit_label
 
 
 class Table(pd.DataFrame):
@@ -59,8 +59,9 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def table(rows, columns: list[str], note: str = "") -> Table:
-    """A :class:`Table` of ``rows`` under ``columns`` (strings, in the reader's language), with an optional note."""
+def table(rows, columns: list[str] | None = None, note: str = "") -> Table:
+    """A :class:`Table` of ``rows`` under ``columns`` (strings, in the reader's language), with an optional note;
+    ``rows`` may be a dict of columns (its keys are the headings: ``columns`` is then None)."""
     t = Table(rows, columns=columns) if not isinstance(rows, dict) else Table(rows)
     t.note = note
     return t
@@ -78,7 +79,7 @@ def tolerance_note(ctx, figure_ids) -> str:
     approx = figs[figs["id"].isin(list(figure_ids)) & figs["qualifier"].isin(APPROXIMATE)]
     if approx.empty:
         return ""
-    names = "、".join(approx["indicator_zh"]) if ctx.lang == "zh" else "; ".join(approx["indicator_en"])
+    names = words.say("table.names_sep", ctx.lang).join(approx[f"indicator_{ctx.lang}"])
     return labels.sentence("tolerance_note", ctx.lang, tolerance=tolerance_text(ctx), names=names)
 
 
@@ -92,19 +93,17 @@ def _name(ctx, figure) -> str:
     """The figure's indicator name in ctx.lang; where the package names several figures so (the city's GDP and
     each district's), the figure's topic follows: 地区生产总值（历下区）, Gross domestic product (GDP), Lixia District;
     and its period where the topic repeats too (地区生产总值（市中区，2023年）)."""
-    zh = ctx.lang == "zh"
-    name = figure.indicator_zh if zh else figure.indicator_en
-    column = ctx.package.figures["indicator_zh" if zh else "indicator_en"]
+    L = ctx.lang
+    name = getattr(figure, f"indicator_{L}")
+    column = ctx.package.figures[f"indicator_{L}"]
     if int((column == name).sum()) < 2:
         return name
     figs = ctx.package.figures
-    topic = figure.topic_zh if zh else figure.topic_en
-    same = (column == name) & (figs["topic_zh" if zh else "topic_en"] == topic)
+    topic = getattr(figure, f"topic_{L}")
+    same = (column == name) & (figs[f"topic_{L}"] == topic)
     if int(same.sum()) > 1:  # the same indicator of the same topic for several periods: the period tells them apart
-        topic += ("，" if zh else ", ") + periods.label(
-            periods.parse_period(None if pd.isna(figure.period) else figure.period), ctx.lang
-        )
-    return f"{name}（{topic}）" if zh else f"{name}, {topic}"
+        topic += words.say("punct.comma", L) + period_text(figure.period, L)
+    return words.say("table.name_topic", L, name=name, topic=topic)
 
 
 def source_field(source: dict, name: str, lang: str) -> str:
@@ -132,7 +131,7 @@ def source_label(ctx, source: dict) -> str:
         return labels.heading("source_text", ctx.lang)
     L = ctx.lang
     who, date, where = (source_field(source, k, L) for k in ("publisher", "date", "read_in"))
-    return f"{who}，{date}；据{where}" if L == "zh" else f"{who}, {date}; read in {where}"
+    return words.say("table.source", L, who=who, date=date, where=where)
 
 
 def _not_reported(ctx, columns: list[str]) -> Table:
@@ -174,7 +173,7 @@ def figures_table(ctx, section: int) -> Table:
                 format_interval(base, unit, L),
                 format_interval(i.interval, unit, L),
                 qualifier_label(ctx, f.qualifier),
-                periods.label(periods.parse_period(None if pd.isna(f.period) else f.period), L),
+                period_text(f.period, L),
             ]
             + ([source_label(ctx, src)] if several else [])
         )
@@ -195,18 +194,18 @@ def formula_text(ctx, derived: relations.Derived) -> str:
 
     kind = relations.KINDS[derived.kind]
     by_id = ctx.package.figures.set_index("id")
-    quote = (lambda t: f"「{t}」") if ctx.lang == "zh" else (lambda t: f"“{t}”")  # noqa: E731
-    names = {"x": quote(by_id.loc[derived.inputs[0], "indicator_zh" if ctx.lang == "zh" else "indicator_en"])}
+    L = ctx.lang
+    names = {"x": words.say("quote.name", L, name=by_id.loc[derived.inputs[0], f"indicator_{L}"])}
     if kind.binary:
-        names["y"] = quote(by_id.loc[derived.inputs[1], "indicator_zh" if ctx.lang == "zh" else "indicator_en"])
+        names["y"] = words.say("quote.name", L, name=by_id.loc[derived.inputs[1], f"indicator_{L}"])
     for word in labels.FORMULA_WORDS[ctx.lang]:
         names[word] = labels.FORMULA_WORDS[ctx.lang][word]
     pattern = "|".join(re.escape(w) for w in sorted(names, key=len, reverse=True))
     text = re.sub(rf"(?<![\w])({pattern})(?![\w])", lambda m: names[m.group(1)], kind.formula)
     return (
         text.replace(" / ", " ÷ ")
-        .replace("(", "（" if ctx.lang == "zh" else "(")
-        .replace(")", "）" if ctx.lang == "zh" else ")")
+        .replace("(", words.say("punct.open_paren", L))
+        .replace(")", words.say("punct.close_paren", L))
     )
 
 
@@ -220,11 +219,11 @@ def derived_table(ctx, section: int | None = None, ids: list[str] | None = None)
         return _not_reported(ctx, cols)
     rows = [
         [
-            d.label_zh if L == "zh" else d.label_en,
+            getattr(d, f"label_{L}"),
             labels.KIND_LABELS[L][d.kind],
             formula_text(ctx, d),
             format_interval(d.interval, d.unit, L),
-            periods.label(d.period, L),
+            period_label(d.period, L),
         ]
         for d in derived
     ]
@@ -240,7 +239,7 @@ def checks_table(ctx, section: int | None = None) -> Table:
     found = checks.check_all(derived, ctx.package.figures, ctx.approx_tolerance)
     if not found:
         return _not_reported(ctx, cols)
-    names = {d.id: (d.label_zh if L == "zh" else d.label_en) for d in derived}
+    names = {d.id: getattr(d, f"label_{L}") for d in derived}
     units_of = {d.id: d.unit for d in derived}
     rows = [
         [
@@ -357,8 +356,8 @@ def sections_table(ctx) -> Table:
     return table(
         {
             labels.heading("section", L): [str(n) for n in s["section"]],
-            labels.heading("title", L): s["title_zh"] if L == "zh" else s["title_en"],
-            labels.heading("subtitle", L): (s["subtitle_zh"] if L == "zh" else s["subtitle_en"]).fillna(""),
+            labels.heading("title", L): s[f"title_{L}"],
+            labels.heading("subtitle", L): s[f"subtitle_{L}"].fillna(""),
             labels.heading("figures", L): [str(n) for n in s["figures"]],
             labels.heading("relations", L): [str(n) for n in s["relations"]],
         },
@@ -400,6 +399,7 @@ def money_frame(ctx) -> pd.DataFrame:
             continue
         i = _in_yuan(ctx, f)
         lo, hi = i.to_floats()
+        mid = i.midpoint
         rows.append(
             {
                 "id": f.id,
@@ -407,7 +407,7 @@ def money_frame(ctx) -> pd.DataFrame:
                 "section": int(f.section),
                 "low": lo,
                 "high": hi,
-                "yuan": float(i.midpoint) if i.is_bounded else lo,
+                "yuan": float(mid) if mid is not None else lo,
                 "lower_bound_only": not i.is_bounded,
                 "period": f.period if not pd.isna(f.period) else "",
             }
@@ -434,7 +434,7 @@ def money_table(ctx) -> Table:
                 labels.heading("section", L): [str(n) for n in m["section"]],
                 labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
                 labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
-                labels.heading("period", L): [periods.label(periods.parse_period(p or None), L) for p in m["period"]],
+                labels.heading("period", L): [period_text(p, L) for p in m["period"]],
             },
             None,
         )
@@ -504,13 +504,23 @@ def extract_draft_table(ctx, rows: int = 15) -> Table:
         {
             cols[0]: list(d["printed"]),
             cols[1]: [printed_unit_label(u, L) for u in d["unit_zh"]],
-            cols[2]: [labels.QUALIFIER_LABELS[L][q] for q in d["qualifier"]],
-            cols[3]: [periods.label(periods.parse_period(p or None), L) for p in d["period"]],
+            cols[2]: [_coded(L, "qualifier", q) for q in d["qualifier"]],
+            cols[3]: [_coded(L, "period", p) for p in d["period"]],
             cols[4]: [labels.MEASURE_LABELS[L][m] for m in d["measure"]],
             cols[5]: list(d["indicator_zh"]),
         },
         None,
     )
+
+
+def _coded(lang: str, column: str, value: str) -> str:
+    """A draft's (or the package's) coded value named for readers: a qualifier by its label (an unknown code as
+    it is), a period in words ("" and the comparison's "(none)": not stated); other columns' values as they are."""
+    if column == "qualifier":
+        return labels.QUALIFIER_LABELS[lang].get(value, value)
+    if column == "period":
+        return period_text(None if value == "(none)" else value, lang)
+    return value
 
 
 def extract_confusion(ctx) -> Table:
@@ -526,14 +536,7 @@ def extract_confusion(ctx) -> Table:
     raw = comparison.confusion()
     if raw.empty:
         return table([[labels.heading("no_disagreements", L)]], [labels.heading("disagreement", L)])
-    names = dict(zip(ctx.package.figures["id"], ctx.package.figures["indicator_zh" if L == "zh" else "indicator_en"]))
-
-    def shown(kind: str, v: str) -> str:
-        if kind == "qualifier":
-            return labels.QUALIFIER_LABELS[L].get(v, v)
-        if kind == "period":
-            return periods.label(periods.parse_period(None if v in ("", "(none)") else v), L)
-        return v
+    names = dict(zip(ctx.package.figures["id"], ctx.package.figures[f"indicator_{L}"]))
 
     h = lambda k: labels.heading(k, L)  # noqa: E731
     rows = [
@@ -541,8 +544,8 @@ def extract_confusion(ctx) -> Table:
             labels.CONFUSION_LABELS[L][r.kind],
             f"{r.char_start}–{r.char_end}",
             names.get(r.id, ""),
-            shown(r.kind, str(r.curated)),
-            shown(r.kind, str(r.draft)),
+            _coded(L, r.kind, str(r.curated)),
+            _coded(L, r.kind, str(r.draft)),
         ]
         for r in raw.itertuples(index=False)
     ]

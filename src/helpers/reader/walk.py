@@ -8,39 +8,33 @@ the same text as its plain repr, so notebook outputs are stable) or a table from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from helpers.core import checks, periods
-from helpers.reader import labels, tables
+from helpers.core import checks
+from helpers.reader import labels, tables, words
+from helpers.reader.amounts import period_text
+from helpers.reader.prose import Text
 
 
-@dataclass(frozen=True)
-class Text:
-    """Markdown a notebook displays: rendered as Markdown, shown as the same text where Markdown is not."""
-
-    markdown: str
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown
-
-    def __repr__(self) -> str:
-        return self.markdown
+def _say(ctx, key: str, **fields: object) -> str:
+    return words.say(f"walk.{key}", ctx.lang, **fields)
 
 
-def _zh(ctx) -> bool:
-    return ctx.lang == "zh"
+def _say_n(ctx, key: str, n: int, **fields: object) -> str:
+    """``key_one`` for one, ``key_many`` otherwise (English agrees in number; Chinese words both alike)."""
+    return words.say(f"{key}_{'one' if n == 1 else 'many'}", ctx.lang, n=n, **fields)
 
 
-def _join(items: list[str], zh: bool) -> str:
-    if zh:
-        return "、".join(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _count(ctx, what: str, n: int) -> str:
+    """``3 figures``, ``3个数字``: the ``count.<what>`` words."""
+    return _say_n(ctx, f"count.{what}", n)
 
 
-def _n(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+def _join(ctx, items: list[str]) -> str:
+    """``a、b、c``; ``a, b and c``."""
+    if len(items) < 2:
+        return "".join(items)
+    return words.say("punct.list", ctx.lang).join(items[:-1]) + words.say("punct.last", ctx.lang) + items[-1]
 
 
 def _figures(ctx, section: int | None = None) -> pd.DataFrame:
@@ -63,8 +57,8 @@ def _others(ctx, figs: pd.DataFrame) -> str:
         src = tables.figure_source(ctx, figs[figs["source"] == sid].iloc[0])
         title = tables.source_field(src, "title", ctx.lang)
         label = tables.source_label(ctx, src)
-        parts.append(f"《{title}》（{label}）" if _zh(ctx) else f"*{title}* ({label})")
-    return "；".join(parts) if _zh(ctx) else "; ".join(parts)
+        parts.append(_say(ctx, "titled_source", title=title, label=label))
+    return words.say("punct.semicolon", ctx.lang).join(parts)
 
 
 def _section_row(ctx, section: int):
@@ -74,23 +68,27 @@ def _section_row(ctx, section: int):
     return rows.iloc[0]
 
 
-#: Measures whose label depends on the unit: a rate per thousand residents is not a rate per person per month.
-_UNIT_MEASURES = {("rate", "per_mille"): {"zh": "千分率", "en": "rate per thousand"}}
+#: Measures whose label depends on the unit: a rate per thousand residents is not a rate per person per month
+#: (named by ``measure_unit.<measure>:<unit>`` in words.csv).
+_UNIT_MEASURES = {("rate", "per_mille")}
 
 
 def _measure_key(row) -> str:
-    special = _UNIT_MEASURES.get((row["measure"], row["base_unit"]))
+    special = (row["measure"], row["base_unit"]) in _UNIT_MEASURES
     return f"{row['measure']}:{row['base_unit']}" if special else row["measure"]
+
+
+def _measure_names(lang: str) -> dict[str, str]:
+    return {**labels.MEASURE_LABELS[lang], **words.family("measure_unit", lang)}
 
 
 def _measures(ctx, figs: pd.DataFrame) -> str:
     keys = figs.apply(_measure_key, axis=1) if not figs.empty else pd.Series(dtype=str)
     counts = keys.value_counts().sort_index().sort_values(ascending=False, kind="stable")
-    names = dict(labels.MEASURE_LABELS[ctx.lang])
-    names.update({f"{m}:{u}": v[ctx.lang] for (m, u), v in _UNIT_MEASURES.items()})
-    if _zh(ctx):
-        return "、".join(f"{names.get(m, m)}{n}个" for m, n in counts.items())
-    return ", ".join(f"{n} {names.get(m, m)}" for m, n in counts.items())
+    names = _measure_names(ctx.lang)
+    return words.say("punct.list", ctx.lang).join(
+        _say(ctx, "measure_count", name=names.get(m, m), n=n) for m, n in counts.items()
+    )
 
 
 def measure_counts(ctx) -> tables.Table:
@@ -99,8 +97,7 @@ def measure_counts(ctx) -> tables.Table:
     figs = _figures(ctx)
     keys = figs.apply(_measure_key, axis=1) if not figs.empty else pd.Series(dtype=str)
     counts = keys.value_counts().sort_index().sort_values(ascending=False, kind="stable")
-    names = dict(labels.MEASURE_LABELS[ctx.lang])
-    names.update({f"{m}:{u}": v[ctx.lang] for (m, u), v in _UNIT_MEASURES.items()})
+    names = _measure_names(ctx.lang)
     return tables.table(
         {
             labels.heading("measure", ctx.lang): [names.get(k, k) for k in counts.index],
@@ -112,14 +109,13 @@ def measure_counts(ctx) -> tables.Table:
 
 def _periods(ctx, figs: pd.DataFrame) -> str:
     found = sorted({"" if pd.isna(p) else p for p in figs["period"]})
-    return _join([periods.label(periods.parse_period(p or None), ctx.lang) for p in found], _zh(ctx))
+    return _join(ctx, [period_text(p, ctx.lang) for p in found])
 
 
 def _verdicts(ctx, found: list) -> str:
     counts = {s: sum(c.status == s for c in found) for s in checks.STATUSES}
     names = labels.STATUS_LABELS[ctx.lang]
-    parts = [f"{names[s]}{n}项" if _zh(ctx) else f"{n} {names[s]}" for s, n in counts.items() if n]
-    return _join(parts, _zh(ctx))
+    return _join(ctx, [_say(ctx, "verdict_count", status=names[s], n=n) for s, n in counts.items() if n])
 
 
 def _derived(ctx, section: int | None = None) -> list:
@@ -133,17 +129,16 @@ def title(ctx) -> Text:
     en = src.get("title_en")
     who = src.get("publisher", "")
     date = src.get("date", "")
-    if _zh(ctx):
-        line = f"来源：《{name}》" + (f"，{who}" if who else "") + (f"，{date}" if date else "") + "。"
-    else:
-        line = (
-            f"Source: *{name}*"
-            + (f" ({en})" if en else "")
-            + (f", {who}" if who else "")
-            + (f", {date}" if date else "")
-            + "."
-        )
-    heading = f"《{name}》中的数字" if _zh(ctx) else ctx.package.descriptor.get("title", en or name)
+    comma = words.say("punct.comma", ctx.lang)
+    line = (
+        _say(ctx, "source_title", name=name)
+        + (_say(ctx, "english_title", title=en) if en else "")
+        + (f"{comma}{who}" if who else "")
+        + (f"{comma}{date}" if date else "")
+        + words.say("punct.stop", ctx.lang)
+    )
+    # the English heading is the package's own title; the Chinese one is built from the source's
+    heading = _say(ctx, "heading", name=name if ctx.lang == "zh" else ctx.package.descriptor.get("title", en or name))
     return Text(f"**{heading}**\n\n{line}")
 
 
@@ -156,68 +151,61 @@ def overview(ctx) -> Text:
     derived = _derived(ctx)
     found = checks.check_all(derived, pkg.figures)
     with_figures = sorted({int(s) for s in figs["section"]})
-    if _zh(ctx):
-        lines = [
-            (f"本数据包共有{len(everything)}个数字。" if len(others) else "")
-            + f"本数据包记录原文中的{len(figs)}个数字，分属{len(pkg.sections)}个部分中的{len(with_figures)}个；"
-            + (
-                f"另有{len(pkg.non_figures)}处数字串不是数据（年份、日期、编号等），逐一注明原因。"
-                if len(pkg.non_figures)
-                else "数据包没有记录非数据的数字串。"
-            ),
-            f"按类型：{_measures(ctx, figs)}。时期：{_periods(ctx, figs)}。",
-            *(
-                [
-                    f"此外还有{len(others)}个数字来自其他发布，没有偏移量：{_others(ctx, others)}。"
-                    f"按类型：{_measures(ctx, others)}；时期：{_periods(ctx, others)}。"
-                ]
-                if len(others)
-                else []
-            ),
-            f"数据包记录{len(pkg.relations)}条数字之间的关系，由此推算{len(derived)}个值；"
-            + (f"其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "其中没有可核验的关系。"),
-        ]
-    else:
-        lead = (
-            f"This package holds {_n(len(everything), 'figure')}. It records "
-            if len(others)
-            else "This package records "
+    lead = (
+        _say(ctx, "overview_holds", figures=_count(ctx, "figure", len(everything)))
+        if len(others)
+        else _say(ctx, "overview_records")
+    )
+    lines = [
+        lead
+        + _say(
+            ctx,
+            "overview_printed",
+            figures=_count(ctx, "figure", len(figs)),
+            n=len(with_figures),
+            sections=_count(ctx, "section", len(pkg.sections)),
         )
-        lines = [
-            lead + f"{_n(len(figs), 'figure')} printed in the source, in {len(with_figures)} of "
-            f"its {_n(len(pkg.sections), 'section')}; "
-            + (
-                f"{_n(len(pkg.non_figures), 'other digit run')} (years, dates, markers) "
-                f"{'is not a figure' if len(pkg.non_figures) == 1 else 'are not figures'}, each with its reason."
-                if len(pkg.non_figures)
-                else "it records no digit run that is not a figure."
-            ),
-            f"By kind: {_measures(ctx, figs)}. Periods: {_periods(ctx, figs)}.",
-            *(
-                [
-                    f"Another {_n(len(others), 'figure')} {'comes' if len(others) == 1 else 'come'} from other "
-                    f"releases, without offsets: {_others(ctx, others)}. By kind: {_measures(ctx, others)}; "
-                    f"periods: {_periods(ctx, others)}."
-                ]
-                if len(others)
-                else []
-            ),
-            f"It records {_n(len(pkg.relations), 'relation')} between figures, which derive "
-            f"{_n(len(derived), 'value')}; "
-            + (
-                f"{_n(len(found), 'of them is a check', 'of them are checks')}: {_verdicts(ctx, found)}."
-                if found
-                else "none of them is a check."
-            ),
-        ]
+        + (
+            _say_n(ctx, "walk.non_figures", len(pkg.non_figures))
+            if len(pkg.non_figures)
+            else _say(ctx, "no_non_figures")
+        ),
+        _say(ctx, "by_kind", kinds=_measures(ctx, figs), periods=_periods(ctx, figs)),
+        *(
+            [
+                _say_n(
+                    ctx,
+                    "walk.others",
+                    len(others),
+                    figures=_count(ctx, "figure", len(others)),
+                    sources=_others(ctx, others),
+                    kinds=_measures(ctx, others),
+                    periods=_periods(ctx, others),
+                )
+            ]
+            if len(others)
+            else []
+        ),
+        _say(
+            ctx,
+            "relations_derive",
+            relations=_count(ctx, "relation", len(pkg.relations)),
+            values=_count(ctx, "value", len(derived)),
+        )
+        + (
+            _say_n(ctx, "walk.checks_among", len(found), verdicts=_verdicts(ctx, found))
+            if found
+            else _say(ctx, "no_check_among")
+        ),
+    ]
     return Text("\n\n".join(lines))
 
 
 def section_heading(ctx, section: int) -> Text:
     """``## S · title`` with the section's subtitle, in ctx.lang."""
     s = _section_row(ctx, section)
-    t = s["title_zh"] if _zh(ctx) else s["title_en"]
-    sub = s["subtitle_zh"] if _zh(ctx) else s["subtitle_en"]
+    t = s[f"title_{ctx.lang}"]
+    sub = s[f"subtitle_{ctx.lang}"]
     return Text(f"## {section} · {t}" + ("" if pd.isna(sub) or not sub else f"\n\n*{sub}*"))
 
 
@@ -229,72 +217,54 @@ def section_summary(ctx, section: int) -> Text:
         raise KeyError(f"section {section} holds no figures in {ctx.data_dir / 'figures.csv'}")
     text = _from_text(figs, ctx)
     figs, others = figs[text], figs[~text]
-    topics = list(dict.fromkeys(figs["topic_zh" if _zh(ctx) else "topic_en"]))
-    other_topics = list(dict.fromkeys(others["topic_zh" if _zh(ctx) else "topic_en"]))
+    topics = list(dict.fromkeys(figs[f"topic_{ctx.lang}"]))
+    other_topics = list(dict.fromkeys(others[f"topic_{ctx.lang}"]))
     derived = _derived(ctx, section)
     found = checks.check_all(derived, ctx.package.figures)
     bounds = int((figs["qualifier"] != "exact").sum())
-    if _zh(ctx):
-        lines = [
-            f"这一部分有{len(figs)}个数字（{_measures(ctx, figs)}），主题：{_join(topics, True)}；"
-            f"时期：{_periods(ctx, figs)}。"
-            + (
-                f"其中{bounds}个带有限定词（超、约、预计等），其区间相应放宽或只有下限。"
-                if bounds
-                else "所有数字都没有限定词，区间只反映印刷精度。"
-            ),
-            *(
-                [
-                    f"此外还有{len(others)}个数字来自其他发布（{_measures(ctx, others)}），主题："
-                    f"{_join(other_topics, True)}；时期：{_periods(ctx, others)}。它们没有偏移量，来源见下表。"
-                ]
-                if len(others)
-                else []
-            ),
-            (
-                f"数据包为这一部分记录{len(derived)}条关系"
-                + (f"，其中{len(found)}项可以核验：{_verdicts(ctx, found)}。" if found else "，均只用于推算。")
-            )
-            if derived
-            else "数据包没有为这一部分记录关系。",
-        ]
-    else:
-        lines = [
-            f"This section prints {_n(len(figs), 'figure')} ({_measures(ctx, figs)}) on "
-            f"{_join(topics, False)}; periods: {_periods(ctx, figs)}. "
-            + (
-                f"{_n(bounds, 'of them carries', 'of them carry')} a qualifier (more than, about, expected), "
-                f"which widens its interval or leaves only a lower bound."
-                if bounds
-                else "None carries a qualifier: the intervals reflect the printed precision only."
-            ),
-            *(
-                [
-                    f"Another {_n(len(others), 'figure')} ({_measures(ctx, others)}) on {_join(other_topics, False)} "
-                    f"{'comes' if len(others) == 1 else 'come'} from other releases; periods: "
-                    f"{_periods(ctx, others)}. They have no offsets; the table names their sources."
-                ]
-                if len(others)
-                else []
-            ),
-            (
-                f"The package records {_n(len(derived), 'relation')} for this section"
-                + (
-                    f"; {_n(len(found), 'is a check', 'are checks')}: {_verdicts(ctx, found)}."
-                    if found
-                    else (", a derivation." if len(derived) == 1 else ", all of them derivations.")
+    lines = [
+        _say(
+            ctx,
+            "section_prints",
+            figures=_count(ctx, "figure", len(figs)),
+            kinds=_measures(ctx, figs),
+            topics=_join(ctx, topics),
+            periods=_periods(ctx, figs),
+        )
+        + (_say_n(ctx, "walk.qualified", bounds) if bounds else _say(ctx, "no_qualifier")),
+        *(
+            [
+                _say_n(
+                    ctx,
+                    "walk.section_others",
+                    len(others),
+                    figures=_count(ctx, "figure", len(others)),
+                    kinds=_measures(ctx, others),
+                    topics=_join(ctx, other_topics),
+                    periods=_periods(ctx, others),
                 )
+            ]
+            if len(others)
+            else []
+        ),
+        (
+            _say(ctx, "section_relations", relations=_count(ctx, "relation", len(derived)))
+            + (
+                _say_n(ctx, "walk.section_checks", len(found), verdicts=_verdicts(ctx, found))
+                if found
+                else _say_n(ctx, "walk.derivations", len(derived))
             )
-            if derived
-            else "The package records no relation for this section.",
-        ]
+        )
+        if derived
+        else _say(ctx, "section_no_relations"),
+    ]
     return Text("\n\n".join(lines))
 
 
 def section_derived(ctx, section: int):
     """The section's derived values (table), or a sentence saying the package records none."""
     if not _derived(ctx, section):
-        return Text("没有推算值。" if _zh(ctx) else "No derived values.")
+        return Text(_say(ctx, "no_derived"))
     return tables.derived_table(ctx, section)
 
 
@@ -302,30 +272,29 @@ def section_extremes(ctx, section: int) -> Text:
     """The largest money amount and the range of the growth rates a section prints (whichever it has)."""
     figs = _figures(ctx, section)
     lines = []
+    nm = f"indicator_{ctx.lang}"
     money = figs[figs["base_unit"].isin(["CNY", "USD"])]
     if not money.empty:
         top = money.loc[money["base_value"].astype(float).idxmax()]
-        name = top["indicator_zh"] if _zh(ctx) else top["indicator_en"]
-        lines.append(
-            f"金额最大的是{name}：{top['value']}{top['unit_zh']}。"
-            if _zh(ctx)
-            else f"The largest amount of money is {name}: {top['value']} {top['unit_zh']}."
-        )
+        lines.append(_say(ctx, "largest_money", name=top[nm], value=top["value"], unit=top["unit_zh"]))
     growth = figs[figs["measure"] == "change_yoy_pct"]
     growth = growth[growth["base_unit"] == "percent"]
     if len(growth) > 1:
         values = growth.assign(v=growth["base_value"].astype(float)).sort_values("v", kind="stable")
         lo, hi = values.iloc[0], values.iloc[-1]
-        nm = "indicator_zh" if _zh(ctx) else "indicator_en"
         lines.append(
-            f"{len(growth)}个增速从{lo['value']}%（{lo[nm]}）到{hi['value']}%（{hi[nm]}）。"
-            if _zh(ctx)
-            else f"Its {len(growth)} growth rates run from {lo['value']}% ({lo[nm]}) to {hi['value']}% ({hi[nm]})."
+            _say(
+                ctx,
+                "growth_range",
+                n=len(growth),
+                lo=lo["value"],
+                lo_name=lo[nm],
+                hi=hi["value"],
+                hi_name=hi[nm],
+            )
         )
     if not lines:
-        lines.append(
-            "这一部分没有金额或增速。" if _zh(ctx) else "This section prints no amount of money and no growth rate."
-        )
+        lines.append(_say(ctx, "no_extremes"))
     return Text(" ".join(lines))
 
 
@@ -341,7 +310,7 @@ def section_charts(ctx, section: int) -> list:
     if (figs["measure"].isin(pct) & (figs["base_unit"] == "percent")).any():
         out.append(
             plots.percentages(
-                ctx, section, pct, "百分比（增速、占比、完成率）", "Percentages (growth, shares, completion)"
+                ctx, section, pct, words.say("walk.percent_title", "zh"), words.say("walk.percent_title", "en")
             )
         )
     if (figs["base_unit"] == "count").any():
@@ -369,22 +338,18 @@ def consistency(ctx) -> Text:
     derived = _derived(ctx)
     found = checks.check_all(derived, ctx.package.figures)
     if not found:
-        return Text("数据包中的关系都不构成核验。" if _zh(ctx) else "None of the package's relations is a check.")
-    names = {d.id: (d.label_zh if _zh(ctx) else d.label_en) for d in derived}
+        return Text(_say(ctx, "no_check_relations"))
+    names = {d.id: getattr(d, f"label_{ctx.lang}") for d in derived}
     bad = [names[c.id] for c in found if c.status == "inconsistent"]
-    if _zh(ctx):
-        text = f"{len(found)}项核验的结论：{_verdicts(ctx, found)}。"
-        text += f"不一致的是：{_join(bad, True)}。" if bad else "没有一项与原文数字矛盾。"
-    else:
-        text = f"The {_n(len(found), 'check')}: {_verdicts(ctx, found)}. "
-        text += f"Inconsistent: {_join(bad, False)}." if bad else "None contradicts the printed figures."
+    text = _say_n(ctx, "walk.checks_verdicts", len(found), verdicts=_verdicts(ctx, found))
+    text += _say(ctx, "inconsistent_list", names=_join(ctx, bad)) if bad else _say(ctx, "none_contradicts")
     return Text(text)
 
 
 def checks_table(ctx):
     """The checks table, or nothing to show (a sentence) when the package has no check."""
     if not checks.check_all(_derived(ctx), ctx.package.figures):
-        return Text("没有核验。" if _zh(ctx) else "No checks.")
+        return Text(_say(ctx, "no_checks"))
     return tables.checks_table(ctx)
 
 

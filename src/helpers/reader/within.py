@@ -21,7 +21,8 @@ import pandas as pd
 from helpers.core import periods
 from helpers.core.intervals import Interval
 from helpers.core.relations import figure_input
-from helpers.reader import amounts, tables
+from helpers.reader import amounts, tables, words
+from helpers.reader.amounts import period_label
 
 HUNDRED = Fraction(100)
 
@@ -39,52 +40,18 @@ class Pairing:
     means_en: str
 
 
+def _pairing(id: str, district: str, city: str) -> Pairing:
+    """A pairing named and explained by the words ``within_pair.<id>`` and ``within_means.<id>``."""
+    label, means = (words.by_lang(f"within_{family}") for family in ("pair", "means"))
+    return Pairing(id, district, city, label["zh"][id], label["en"][id], means["zh"][id], means["en"][id])
+
+
 #: The pairs compared, in reading order.
 COMPARISONS: tuple[Pairing, ...] = (
-    Pairing(
-        "gdp_share",
-        "city:shizhong_gdp_2022",
-        "gdp",
-        "地区生产总值占全市比重",
-        "GDP, share of the city's",
-        "它衡量该区经济总量在全市中的分量；它不反映增速，也不反映居民收入；区的数字来自另一份发布，"
-        "与公报的核算口径可能有差异。",
-        "It measures the size of the district's economy within the city's; it says nothing about growth or "
-        "residents' incomes, and the district figure comes from another release, which may be revised apart "
-        "from the communiqué's.",
-    ),
-    Pairing(
-        "market_entities_share",
-        "market_entities",
-        "market_entities",
-        "市场主体占全市比重",
-        "Market entities, share of the city's",
-        "它比较的是登记数量，不是经营规模：在区内登记的主体可能在别处经营，一户个体工商户与一家大企业同样计为一户。",
-        "It compares registrations, not business activity: an entity registered in the district may trade "
-        "elsewhere, and a sole trader counts as much as a large firm.",
-    ),
-    Pairing(
-        "residents_share",
-        "platform_residents",
-        "resident_population",
-        "平台录入人员与全市常住人口之比",
-        "Platform residents against the city's resident population",
-        "网格平台记录的是录入的人员信息，不是常住人口统计，二者口径不同；这个比值不是该区人口占全市的比重，"
-        "只说明平台的规模。",
-        "The grid platform counts the people it has records of, not residents as the population statistics "
-        "count them; the ratio is not the district's share of the city's population, only the platform's "
-        "scale against it.",
-    ),
-    Pairing(
-        "new_jobs_share",
-        "new_urban_jobs",
-        "new_urban_jobs",
-        "城镇新增就业占全市比重",
-        "New urban jobs, share of the city's",
-        "两者都是城镇新增就业；时期不同时，这个比值混合了两个时期，不是该区在全市同一时期中所占的份额。",
-        "Both count new urban jobs; when their periods differ the ratio mixes two periods and is not the "
-        "district's share of the city's jobs over one and the same period.",
-    ),
+    _pairing("gdp_share", "city:shizhong_gdp_2022", "gdp"),
+    _pairing("market_entities_share", "market_entities", "market_entities"),
+    _pairing("residents_share", "platform_residents", "resident_population"),
+    _pairing("new_jobs_share", "new_urban_jobs", "new_urban_jobs"),
 )
 
 
@@ -167,7 +134,9 @@ def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
     anchor = interval.lo if interval.lo is not None else interval.hi
     if unit == "count" and anchor is not None and abs(anchor) >= 10**4:
         scaled = interval * Fraction(1, 10**4)
-        word = f"万{counter}" if ctx.lang == "zh" else f"× 10,000 {unit_label(counter, 'en')}".rstrip()
+        # Chinese keeps the printed counter (名 stays 名); English names what it counts
+        named = counter if ctx.lang == "zh" else unit_label(counter, ctx.lang)
+        word = words.say("within.ten_thousand", ctx.lang, counter=named).rstrip()
         if scaled.lo is not None and scaled.hi is None:
             return f"{'≥' if scaled.lo_closed else '>'} {Interval.point(scaled.lo).format(2)} {word}"
         return f"{scaled.format(2)} {word}"
@@ -179,28 +148,23 @@ def _counter(row: pd.Series) -> str:
 
 
 def _period(ctx, p) -> str:
-    return periods.label(p, ctx.lang)
+    return period_label(p, ctx.lang)
 
 
 def comparisons_table(ctx) -> tables.Table:
     """The district's figure, the city's, the share with its interval, both periods, and the period verdict."""
-    zh = ctx.lang == "zh"
-    cols = (
-        ["比较", "区", "区的时期", "全市", "全市的时期", "区占全市（%）", "时期"]
-        if zh
-        else ["comparison", "district", "district period", "city", "city period", "district / city (%)", "periods"]
-    )
+    cols = list(words.family("within_col", ctx.lang).values())
     rows = []
     for c in comparisons(ctx):
         rows.append(
             [
-                c.pairing.label_zh if zh else c.pairing.label_en,
+                _label(ctx, c),
                 _fmt(ctx, c.district, c.district_row["base_unit"], _counter(c.district_row)),
                 _period(ctx, c.district_period),
                 _fmt(ctx, c.city, c.city_row["base_unit"], _counter(c.city_row)),
                 _period(ctx, c.city_period),
                 _fmt(ctx, c.share, "percent"),
-                ("相同" if zh else "same") if c.same_period else ("不同（混合时期）" if zh else "mixed"),
+                _t(ctx, "same_period" if c.same_period else "mixed_period"),
             ]
         )
     return tables.table(rows, cols)
@@ -208,55 +172,39 @@ def comparisons_table(ctx) -> tables.Table:
 
 def sentence(ctx, pairing_id: str):
     """What one comparison shows, with its interval and periods, and what it can and cannot mean (Markdown)."""
-    from helpers.reader.walk import Text
+    from helpers.reader.prose import Text
 
     pairing = next((p for p in COMPARISONS if p.id == pairing_id), None)
     if pairing is None:
         raise KeyError(f"no comparison {pairing_id!r}; known: {', '.join(p.id for p in COMPARISONS)}")
     c = compare(ctx, pairing)
-    zh = ctx.lang == "zh"
+    L = ctx.lang
     if c is None:
-        return Text(
-            "两个数据包中至少有一个没有这项数字，无法比较。"
-            if zh
-            else "One of the two packages does not hold this figure, so there is nothing to compare."
-        )
+        return Text(_t(ctx, "missing"))
     share = _fmt(ctx, c.share, "percent")
-    dname = c.district_row["indicator_zh" if zh else "indicator_en"]
+    dname = c.district_row[f"indicator_{L}"]
     if pairing.district.startswith("city:"):  # a district figure of the city's package names its district
-        dname = f"{c.district_row['topic_zh']}{dname}" if zh else f"{c.district_row['topic_en']} {dname}"
+        dname = _t(ctx, "district_name", topic=c.district_row[f"topic_{L}"], name=dname)
     dp, cp = _period(ctx, c.district_period), _period(ctx, c.city_period)
-    bound = not c.share.is_bounded
-    if zh:
-        text = f"**{pairing.label_zh}：{share}**。区的{dname}（{dp}）除以全市的数字（{cp}）。"
-        if bound:
-            text += "区的数字只是下限（超、突破），所以比值也只有下限。"
-        text += "两者时期相同。" if c.same_period else f"时期不同（区：{dp}；全市：{cp}），是混合时期的比较。"
-        text += pairing.means_zh
-    else:
-        text = f"**{pairing.label_en}: {share}**. The district's {dname} ({dp}) over the city's ({cp}). "
-        if bound:
-            text += "The district's figure is only a lower bound (more than), so the ratio is a lower bound too. "
-        text += (
-            "Both cover the same period. "
-            if c.same_period
-            else f"The periods differ (district: {dp}; city: {cp}): a mixed-period comparison. "
-        )
-        text += pairing.means_en
-    return Text(text)
+    text = _t(ctx, "share_sentence", label=getattr(pairing, f"label_{L}"), share=share, name=dname, dp=dp, cp=cp)
+    if not c.share.is_bounded:
+        text += _t(ctx, "share_bound")
+    text += _t(ctx, "same_periods") if c.same_period else _t(ctx, "mixed_periods", dp=dp, cp=cp)
+    return Text(text + getattr(pairing, f"means_{L}"))
 
 
-def _t(ctx, zh: str, en: str) -> str:
-    return zh if ctx.lang == "zh" else en
+def _t(ctx, key: str, **fields: object) -> str:
+    return words.say(f"within.{key}", ctx.lang, **fields)
 
 
 def _join(ctx, parts: list[str]) -> str:
-    return ("；" if ctx.lang == "zh" else "; ").join(parts)
+    return words.say("punct.semicolon", ctx.lang).join(parts)
 
 
 def _one_sentence(ctx, parts: list[str]) -> str:
     text = _join(ctx, [p for p in parts if p])
-    return (text[0].upper() + text[1:] + ".") if ctx.lang == "en" else text + "。"
+    text = text[0].upper() + text[1:] if ctx.lang == "en" else text  # a Latin sentence starts with a capital
+    return text + words.say("punct.stop", ctx.lang)
 
 
 def share_kind(c: Comparison) -> str:
@@ -269,7 +217,7 @@ def share_kind(c: Comparison) -> str:
 
 
 def _label(ctx, c: Comparison) -> str:
-    return c.pairing.label_zh if ctx.lang == "zh" else c.pairing.label_en
+    return getattr(c.pairing, f"label_{ctx.lang}")
 
 
 def share_marks(ctx, found: list[Comparison] | None = None) -> list:
@@ -280,7 +228,7 @@ def share_marks(ctx, found: list[Comparison] | None = None) -> list:
     found = comparisons(ctx) if found is None else found
     return [
         Mark(
-            _label(ctx, c) + ("" if c.same_period else _t(ctx, " （混合时期）", " (mixed periods)")),
+            _label(ctx, c) + ("" if c.same_period else _t(ctx, "mixed_mark")),
             c.share,
             share_kind(c),
             derived=True,
@@ -306,51 +254,32 @@ def shares_finding(ctx, found: list[Comparison]) -> str:
     if len(bounded) > 1:
         (hi, hn), (lo, ln) = max(bounded, key=lambda x: x[0].value), min(bounded, key=lambda x: x[0].value)
         clear = all(hi.interval.lo >= m.interval.hi for m, _ in bounded if m is not hi)
-        parts.append(
-            _t(
-                ctx,
-                f"{hn}最高（{_pct(hi)}，{'区间与其他各项不重叠' if clear else '区间与其他项重叠'}），"
-                f"{ln}最低（{_pct(lo)}）",
-                f"{hn} is the highest ({_pct(hi)}, its interval "
-                f"{'clear of the others' if clear else 'overlapping another'}), {ln} the lowest ({_pct(lo)})",
-            )
-        )
+        clear_words = _t(ctx, "clear" if clear else "overlapping")
+        parts.append(_t(ctx, "highest", hn=hn, hv=_pct(hi), clear=clear_words, ln=ln, lv=_pct(lo)))
     elif bounded:
-        parts.append(_t(ctx, f"{bounded[0][1]}为{_pct(bounded[0][0])}", f"{bounded[0][1]} is {_pct(bounded[0][0])}"))
+        parts.append(words.say("chart.one_is", ctx.lang, name=bounded[0][1], value=_pct(bounded[0][0])))
     for _, m, n in named:
         if m.lower_bound:
-            parts.append(
-                _t(
-                    ctx,
-                    f"{n}只有下限（{_pct(m)}，箭头），可能更高",
-                    f"{n} has only a lower bound ({_pct(m)}, the arrow) and may be higher",
-                )
-            )
+            parts.append(_t(ctx, "lower_only", name=n, value=_pct(m)))
         elif m.upper_bound:
-            parts.append(_t(ctx, f"{n}只有上限（{_pct(m)}）", f"{n} has only an upper bound ({_pct(m)})"))
+            parts.append(_t(ctx, "upper_only", name=n, value=_pct(m)))
     mixed = sum(not c.same_period for c in found)
     if mixed:
-        parts.append(
-            _t(ctx, f"{len(found)}项中{mixed}项混合了两个时期", f"{mixed} of the {len(found)} mix two periods")
-        )
+        parts.append(_t(ctx, "mixed_count", total=len(found), mixed=mixed))
     return _one_sentence(ctx, parts)
 
 
-def _alt(ctx, title: str, rows: list[tuple[str, str]], what: str | tuple[str, str], marks: list) -> str:
+def _alt(ctx, title: str, rows: list[tuple[str, str]], what: str, marks: list) -> str:
     """Alt text from the data: the title, how many rows are compared, every row's name and value, and the kinds.
 
-    ``what`` names the rows (a pair: one, several)."""
+    ``what`` names the rows: the words ``within.<what>_one`` and ``within.<what>_many``."""
     from helpers.reader.plots.grammar import kinds_words
 
-    if isinstance(what, tuple):
-        what = what[0] if len(rows) == 1 else what[1]
-
-    sep = "；" if ctx.lang == "zh" else "; "
-    listed = sep.join(f"{n} {v}" if ctx.lang == "zh" else f"{n}: {v}" for n, v in rows)
+    named = _t(ctx, f"{what}_one" if len(rows) == 1 else f"{what}_many")
+    listed = _join(ctx, [_t(ctx, "alt_row", name=n, value=v) for n, v in rows])
     kinds = kinds_words(marks, ctx.lang)
-    if ctx.lang == "zh":
-        return f"{title}。比较{len(rows)}{what}：{listed}。" + (f"其中{kinds}。" if kinds else "")
-    return f"{title}. Compares {len(rows)} {what}: {listed}." + (f" Of these: {kinds}." if kinds else "")
+    text = _t(ctx, "alt", title=title, n=len(rows), what=named, listed=listed)
+    return text + (words.say("grammar.alt_kinds", ctx.lang, kinds=kinds) if kinds else "")
 
 
 def shares_chart(ctx):
@@ -359,18 +288,17 @@ def shares_chart(ctx):
     from helpers.reader.plots import render
     from helpers.reader.plots.layout import dot_figure
 
-    title = _t(ctx, "区占全市的比重", "The district as a share of the city")
+    title = _t(ctx, "shares_title")
     found = comparisons(ctx)
     if not found:
         from helpers.reader.plots.charts import empty
 
         return empty(ctx, title)
     marks = share_marks(ctx, found)
-    fig = dot_figure(ctx.lang, marks, title, _t(ctx, "区占全市（%）", "district / city (%)"), 1, zero=True)
-    mixed = _t(ctx, "（混合时期）", " (mixed periods)")
+    fig = dot_figure(ctx.lang, marks, title, words.say("within_col.share", ctx.lang), 1, zero=True)
+    mixed = _t(ctx, "mixed_row")
     rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(m)) for c, m in zip(found, marks)]
-    what = "项比值" if ctx.lang == "zh" else ("share", "shares")
-    return render(fig, _alt(ctx, title, rows, what, marks), shares_finding(ctx, found))
+    return render(fig, _alt(ctx, title, rows, "shares", marks), shares_finding(ctx, found))
 
 
 # ---- the leading districts ---------------------------------------------------------------------------------
@@ -392,7 +320,7 @@ def leading_table(ctx) -> tables.Table:
     """The leading districts' GDP (largest first), each with its interval and its share of the city's GDP."""
     from helpers.reader.amounts import printed_unit_label
 
-    zh = ctx.lang == "zh"
+    L = ctx.lang
     city = city_package(ctx)
     whole = figure_input(_row(city.figures, "gdp")).interval
     rows = []
@@ -401,66 +329,57 @@ def leading_table(ctx) -> tables.Table:
         rows.append(
             [
                 rank,
-                r.topic_zh if zh else r.topic_en,
-                f"{r.value} {printed_unit_label(r.unit_zh, ctx.lang)}",
+                getattr(r, f"topic_{L}"),
+                f"{r.value} {printed_unit_label(r.unit_zh, L)}",
                 _fmt(ctx, i, "CNY"),
                 _fmt(ctx, HUNDRED * i / whole, "percent"),
             ]
         )
-    cols = (
-        ["位次", "区", "地区生产总值", "区间", "占全市（%）"]
-        if zh
-        else ["rank", "district", "GDP", "interval", "share of the city (%)"]
-    )
-    return tables.table(rows, cols)
+    return tables.table(rows, list(words.family("within_leading_col", L).values()))
 
 
 def leading_sentence(ctx):
     """Where the district stands among the leading districts, what they add up to, and its next year (Markdown)."""
     from helpers.reader import tables
-    from helpers.reader.walk import Text
+    from helpers.reader.prose import Text
 
-    zh = ctx.lang == "zh"
+    L = ctx.lang
     city = city_package(ctx)
     rows = _gdp_rows(ctx)
     ids = list(rows["id"])
     if DISTRICT_GDP not in ids:
-        return Text("城市数据包中没有该区的地区生产总值。" if zh else "The city package holds no GDP for the district.")
+        return Text(_t(ctx, "no_gdp"))
     rank = ids.index(DISTRICT_GDP) + 1
     total = None
     for r in rows.itertuples(index=False):
         total = figure_input(r).interval if total is None else total + figure_input(r).interval
     whole = figure_input(_row(city.figures, "gdp")).interval
     share = _fmt(ctx, HUNDRED * total / whole, "percent")
-    name = rows.iloc[rank - 1]["topic_zh" if zh else "topic_en"]
+    name = rows.iloc[rank - 1][f"topic_{L}"]
     sources = {s.get("id"): s for s in city.sources}
     src = sources.get(rows.iloc[0].get("source"), {})
-    if zh:
-        text = (
-            f"在{len(ids)}个地区生产总值领先的区中，{name}排第{rank}位；这{len(ids)}个区合计占全市的{share}。"
-            f"区的数字来自{tables.source_field(src, 'publisher', 'zh')}{src.get('date', '')}"
-            f"发布的各区县主要经济指标（据媒体报道），"
-            f"不在公报摘录中；只列出报道中的区，所以位次只是这些区之间的位次。"
-        )
-    else:
-        text = (
-            f"Among the {len(ids)} leading districts by GDP, {name} ranks {rank}; together the {len(ids)} make "
-            f"{share} of the city's GDP. The district figures come from the bureau's district release of "
-            f"{src.get('date', '')} (as reported in the press), not from the communiqué excerpt; only the "
-            f"districts reported are listed, so the rank is among them."
-        )
+    text = _t(
+        ctx,
+        "leading",
+        n=len(ids),
+        name=name,
+        rank=rank,
+        share=share,
+        publisher=tables.source_field(src, "publisher", L),
+        date=src.get("date", ""),
+    )
     nxt = _row(district_figures(city), DISTRICT_GDP_NEXT)
     if nxt is not None:
         now, then = figure_input(nxt).interval, figure_input(rows.iloc[rank - 1]).interval
         change = _fmt(ctx, HUNDRED * (now / then) - HUNDRED, "percent")
-        text += (
-            f"\n\n{name}{_period(ctx, figure_input(nxt).period)}的地区生产总值为{nxt['value']}{nxt['unit_zh']}，"
-            f"按现价比上年高{change}；这是名义变化，不是统计局按不变价计算的增速。"
-            if zh
-            else f"\n\n{name}'s GDP for {_period(ctx, figure_input(nxt).period)} is {nxt['value']} "
-            f"{amounts.printed_unit_label(nxt['unit_zh'], 'en')}, "
-            f"{change} above the year before at current prices: a nominal change, not the real growth the bureau "
-            f"computes at constant prices."
+        text += "\n\n" + _t(
+            ctx,
+            "next_year",
+            name=name,
+            period=_period(ctx, figure_input(nxt).period),
+            value=nxt["value"],
+            unit=amounts.printed_unit_label(nxt["unit_zh"], L),
+            change=change,
         )
     return Text(text)
 
@@ -478,7 +397,7 @@ def leading_marks(ctx) -> tuple[list, int, str]:
     divisor, unit = display_scale("CNY", Fraction(rows["base_value"].astype(float).min()), ctx.lang)
     marks = [
         Mark(
-            r.topic_zh if ctx.lang == "zh" else r.topic_en,
+            getattr(r, f"topic_{ctx.lang}"),
             figure_input(r).interval,
             r.qualifier,
             places=printed_places(r, divisor),
@@ -494,38 +413,21 @@ def leading_finding(ctx, marks: list, divisor, unit: str) -> str:
 
     ids = list(_gdp_rows(ctx)["id"])
 
-    def v(m):
-        return (
-            f"{m.label}（{mark_text(m, divisor)}{unit_suffix(unit)}）"
-            if ctx.lang == "zh"
-            else f"{m.label} ({mark_text(m, divisor)}{unit_suffix(unit)})"
-        )
+    def v(m) -> str:
+        return _t(ctx, "name_value", name=m.label, value=f"{mark_text(m, divisor)}{unit_suffix(unit)}")
 
     if DISTRICT_GDP not in ids:
-        return _one_sentence(
-            ctx,
-            [
-                _t(
-                    ctx,
-                    f"最高为{v(marks[0])}，最低为{v(marks[-1])}",
-                    f"the highest is {v(marks[0])}, the lowest {v(marks[-1])}",
-                )
-            ],
-        )
+        return _one_sentence(ctx, [_t(ctx, "highest_lowest", hi=v(marks[0]), lo=v(marks[-1]))])
     k = ids.index(DISTRICT_GDP)
     me = marks[k]
     above, below = (marks[k - 1] if k > 0 else None), (marks[k + 1] if k + 1 < len(marks) else None)
-    where = _t(
-        ctx,
-        f"{v(me)}在报道的{len(marks)}个区中排第{k + 1}位",
-        f"{v(me)} ranks {k + 1} of the {len(marks)} districts reported",
-    )
+    where = _t(ctx, "rank", me=v(me), n=len(marks), rank=k + 1)
     if above and below:
-        where += _t(ctx, f"，在{v(above)}与{v(below)}之间", f", between {v(above)} and {v(below)}")
+        where += _t(ctx, "between", above=v(above), below=v(below))
     elif above:
-        where += _t(ctx, f"，次于{v(above)}", f", after {v(above)}")
+        where += _t(ctx, "after", above=v(above))
     elif below:
-        where += _t(ctx, f"，高于{v(below)}", f", ahead of {v(below)}")
+        where += _t(ctx, "ahead", below=v(below))
     return _one_sentence(ctx, [where])
 
 
@@ -537,20 +439,17 @@ def leading_chart(ctx):
 
     rows = _gdp_rows(ctx)
     when = _period(ctx, figure_input(rows.iloc[0]).period) if not rows.empty else ""
-    title = _t(ctx, f"地区生产总值领先的区（{when}）", f"Leading districts by GDP ({when})")
+    title = _t(ctx, "leading_title", when=when)
     marks, divisor, unit = leading_marks(ctx)
     if not marks:
         from helpers.reader.plots.charts import empty
 
         return empty(ctx, title)
-    fig = dot_figure(
-        ctx.lang, marks, title, _t(ctx, f"地区生产总值（{unit}）", f"GDP ({unit})"), divisor, zero=True, stems=True
-    )
+    fig = dot_figure(ctx.lang, marks, title, _t(ctx, "gdp_axis", unit=unit), divisor, zero=True, stems=True)
     ids = list(rows["id"])
     if DISTRICT_GDP in ids:
         fig.axes[0].get_yticklabels()[ids.index(DISTRICT_GDP)].set_fontweight("bold")
     from helpers.reader.plots.grammar import mark_text, unit_suffix
 
     rows_ = [(m.label, f"{mark_text(m, divisor)}{unit_suffix(unit)}") for m in marks]
-    what = "个区的地区生产总值" if ctx.lang == "zh" else ("district's GDP", "districts' GDP")
-    return render(fig, _alt(ctx, title, rows_, what, marks), leading_finding(ctx, marks, divisor, unit))
+    return render(fig, _alt(ctx, title, rows_, "gdp", marks), leading_finding(ctx, marks, divisor, unit))

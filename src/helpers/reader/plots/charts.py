@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from helpers.core import periods, relations, units
-from helpers.reader import amounts, labels, tables
+from helpers.core import relations, units
+from helpers.reader import amounts, labels, tables, words
+from helpers.reader.amounts import period_label
 from helpers.reader.plots.grammar import (
     Chart,
     Mark,
@@ -29,12 +30,12 @@ from helpers.reader.plots.layout import bar_figure, dot_figure, new_figure, pair
 HUNDRED = Fraction(100)
 
 
-def _t(ctx, zh: str, en: str) -> str:
-    return zh if ctx.lang == "zh" else en
+def _t(ctx, key: str, **fields: object) -> str:
+    return words.say(f"chart.{key}", ctx.lang, **fields)
 
 
 def _name(ctx, row) -> str:
-    return row.indicator_zh if ctx.lang == "zh" else row.indicator_en
+    return getattr(row, f"indicator_{ctx.lang}")
 
 
 def _empty(ctx, title: str) -> Chart:
@@ -83,9 +84,7 @@ def derived_kind(d: relations.Derived, figures) -> str:
 
 
 def derived_mark(ctx, d: relations.Derived) -> Mark:
-    return Mark(
-        d.label_zh if ctx.lang == "zh" else d.label_en, d.interval, derived_kind(d, ctx.package.figures), derived=True
-    )
+    return Mark(getattr(d, f"label_{ctx.lang}"), d.interval, derived_kind(d, ctx.package.figures), derived=True)
 
 
 def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
@@ -99,19 +98,15 @@ def _v(mark: Mark, divisor, unit: str | dict[str, str]) -> str:
 
 
 def _join(lang: str, *parts: str) -> str:
-    return ("，" if lang == "zh" else ", ").join(p for p in parts if p)
+    return words.say("punct.comma", lang).join(p for p in parts if p)
 
 
 def _extremes(ctx, marks: list[Mark], divisor, unit: str | dict[str, str]) -> str:
     hi = max(marks, key=lambda m: m.value)
     lo = min(marks, key=lambda m: m.value)
     if len(marks) == 1:
-        return _t(ctx, f"{hi.label}为{_v(hi, divisor, unit)}", f"{hi.label} is {_v(hi, divisor, unit)}")
-    return _t(
-        ctx,
-        f"最高为{hi.label}（{_v(hi, divisor, unit)}），最低为{lo.label}（{_v(lo, divisor, unit)}）",
-        f"the highest is {hi.label} ({_v(hi, divisor, unit)}), the lowest {lo.label} ({_v(lo, divisor, unit)})",
-    )
+        return _t(ctx, "one_is", name=hi.label, value=_v(hi, divisor, unit))
+    return _t(ctx, "extremes", hi=hi.label, hv=_v(hi, divisor, unit), lo=lo.label, lv=_v(lo, divisor, unit))
 
 
 def _narrow_note(ctx, marks: list[Mark]) -> str:
@@ -121,17 +116,13 @@ def _narrow_note(ctx, marks: list[Mark]) -> str:
     if not n:
         return ""
     widest = max(w for w in widths if w is not None)
-    return _t(
-        ctx,
-        f"{n}个区间的半宽最多{percent_text(widest)}，写在数值旁",
-        f"{n} intervals are at most {percent_text(widest)} wide either side, written beside the values",
-    )
+    return _t(ctx, "narrow", n=n, widest=percent_text(widest))
 
 
 def _sentence(ctx, *parts: str) -> str:
     text = _join(ctx.lang, *parts)
-    text = text[0].upper() + text[1:] if ctx.lang == "en" else text
-    return text + ("。" if ctx.lang == "zh" else ".")
+    text = text[0].upper() + text[1:] if ctx.lang == "en" else text  # a Latin sentence starts with a capital
+    return text + words.say("punct.stop", ctx.lang)
 
 
 # ---- charts of printed figures ---------------------------------------------------------------
@@ -143,50 +134,50 @@ def money(ctx, section: int | None = None) -> Chart:
     figs = figs[figs["base_unit"].isin(["CNY", "USD"])]
     if section is not None:
         figs = figs[figs["section"] == section]
-    title = _t(ctx, "金额（对数刻度）", "Money amounts (log scale)")
+    title = _t(ctx, "money_title")
     if figs.empty:
         return _empty(ctx, title)
-    divisor, unit = 10**8, _t(ctx, "亿元", "100 million yuan (亿元)")
+    divisor, unit = 10**8, _t(ctx, "money_axis")
     marks = sorted(
         (figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)), key=lambda m: -m.value
     )
     hi, lo = marks[0], marks[-1]
-    short = _t(ctx, "亿元", "100 million yuan")
+    short = _t(ctx, "money_unit")
     if len(marks) > 1:
         ratio = number_text(Fraction(hi.value) / lo.value)
         finding = _t(
             ctx,
-            f"最大的{hi.label}（{_v(hi, divisor, short)}）是最小的{lo.label}（{_v(lo, divisor, short)}）"
-            f"的{ratio}倍，对数刻度上每格相差十倍",
-            f"the largest, {hi.label} ({_v(hi, divisor, short)}), is {ratio} times the smallest, {lo.label} "
-            f"({_v(lo, divisor, short)}); each gridline is ten times the one before",
+            "money_ratio",
+            hi=hi.label,
+            hv=_v(hi, divisor, short),
+            lo=lo.label,
+            lv=_v(lo, divisor, short),
+            ratio=ratio,
         )
     else:
         finding = _extremes(ctx, marks, divisor, short)
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, log=True, zero=False)
-    return render(
-        fig, alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "金额", "money amounts")), _sentence(ctx, finding)
-    )
+    return render(fig, alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "money_what")), _sentence(ctx, finding))
 
 
 def counts(ctx, section: int) -> Chart:
     """The counts of things a section reports, as bars (a log scale when they span more than 100 times)."""
     figs = ctx.package.figures
     figs = figs[(figs["section"] == section) & (figs["base_unit"] == "count")]
-    title = _t(ctx, "数量", "Counts")
+    title = _t(ctx, "counts_title")
     if figs.empty:
         return _empty(ctx, title)
     marks = sorted((figure_mark(ctx, f, 1) for f in figs.itertuples(index=False)), key=lambda m: -m.value)
-    log = marks[0].value > 100 * max(marks[-1].value, 1)
-    unit = _t(ctx, "个数（对数刻度）" if log else "个数", "count (log scale)" if log else "count")
+    log = marks[0].value > 100 * max(marks[-1].value, Fraction(1))
+    unit = _t(ctx, "count_axis_log" if log else "count_axis")
     fig = bar_figure(ctx.lang, marks, title, unit, log=log)
     return render(
         fig,
-        alt_text(title, marks, "", 1, ctx.lang, _t(ctx, "数量", "counts")),
+        alt_text(title, marks, "", 1, ctx.lang, _t(ctx, "counts_what")),
         _sentence(
             ctx,
             _extremes(ctx, marks, 1, ""),
-            _t(ctx, "对数刻度上每格相差十倍", "each gridline is ten times the one before") if log else "",
+            _t(ctx, "log_gridlines") if log else "",
         ),
     )
 
@@ -206,28 +197,18 @@ def percentages(ctx, section: int | None, measures: tuple[str, ...], title_zh: s
     Completion rates get a dashed line at 100 % (the plan); growth rates are drawn from zero.
     """
     marks = measure_marks(ctx, section, measures)
-    title = _t(ctx, title_zh, title_en)
+    title = words.pick(ctx.lang, zh=title_zh, en=title_en)
     if not marks:
         return _empty(ctx, title)
-    reference = (
-        (100.0, _t(ctx, "100%：恰好完成计划", "100 %: the plan exactly met")) if "completion_pct" in measures else None
-    )
+    reference = (100.0, _t(ctx, "plan_line")) if "completion_pct" in measures else None
     finding = _extremes(ctx, marks, 1, "%")
     if reference:
-        over = [m for m in marks if m.interval.lo >= 100]
-        finding = (
-            _t(
-                ctx,
-                f"{len(over)}/{len(marks)}项超过计划（虚线）",
-                f"{len(over)} of {len(marks)} exceed the plan (dashed line)",
-            )
-            + ("，" if ctx.lang == "zh" else "; ")
-            + finding
-        )
+        over = [m for m in marks if m.interval.lo is not None and m.interval.lo >= 100]
+        finding = _t(ctx, "over_plan", n=len(over), total=len(marks)) + _t(ctx, "then") + finding
     fig = dot_figure(ctx.lang, marks, title, "%", 1, zero=True, reference=reference)
     return render(
         fig,
-        alt_text(title, marks, "%", 1, ctx.lang, _t(ctx, "百分比", "percentages")),
+        alt_text(title, marks, "%", 1, ctx.lang, _t(ctx, "percent_what")),
         _sentence(ctx, finding, _narrow_note(ctx, marks)),
     )
 
@@ -267,25 +248,25 @@ def derived(
     (counts), and ``scale`` is accepted for existing calls but no longer needed.
     """
     found = _derived_values(ctx, ids)
-    title = _t(ctx, title_zh, title_en)
+    title = words.pick(ctx.lang, zh=title_zh, en=title_en)
     missing = len(set(ids) - {d.id for d in found})
     if missing:
         title += f" — {labels.heading('not_reported', ctx.lang)}: {missing}"
     if not found:
         return _empty(ctx, title)
     marks = [derived_mark(ctx, d) for d in found]
-    divisor, unit = _unit_label(ctx, found, marks, _t(ctx, xlabel_zh, xlabel_en))
+    divisor, unit = _unit_label(ctx, found, marks, words.pick(ctx.lang, zh=xlabel_zh, en=xlabel_en))
     each = {
         m.label: amounts.display_scale(d.unit, abs(marks[0].value), ctx.lang)[1] or unit for m, d in zip(marks, found)
     }  # a unit for each mark where the units differ
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True)
     return render(
         fig,
-        alt_text(title, marks, each, divisor, ctx.lang, _t(ctx, "推算值", "derived values")),
+        alt_text(title, marks, each, divisor, ctx.lang, _t(ctx, "derived_what")),
         _sentence(
             ctx,
             _extremes(ctx, marks, divisor, each),
-            _t(ctx, "空心标记表示由原文数字推算", "hollow marks are computed from printed figures"),
+            _t(ctx, "hollow"),
             _narrow_note(ctx, marks),
         ),
     )
@@ -300,13 +281,13 @@ def prior_and_current(ctx, section: int | None = None) -> Chart:
     rels = rels[rels["kind"] == "prior_level"]
     if section is not None:
         rels = rels[rels["section"] == section]
-    title = _t(ctx, "上年同期（推算，空心）与本期（原文）", "A year earlier (implied, hollow) and now (printed)")
+    title = _t(ctx, "prior_title")
     found = {d.id: d for d in tables.derived_values(ctx, section)}
     figs = ctx.package.figures.set_index("id", drop=False)
     rows = [r for r in rels.itertuples(index=False) if r.id in found]
     if not rows:
         return _empty(ctx, title)
-    divisor, unit = 10**8, _t(ctx, "亿元（对数刻度）", "100 million yuan (亿元, log scale)")
+    divisor, unit = 10**8, _t(ctx, "money_axis_log")
     pairs, growth = [], []
     for r in rows:
         now = figure_mark(ctx, figs.loc[r.x], divisor)
@@ -314,16 +295,12 @@ def prior_and_current(ctx, section: int | None = None) -> Chart:
         g = figs.loc[r.y]
         growth.append((relations.figure_input(g).interval.midpoint, now.label, f"{g.value}%"))
     fast, slow = max(growth), min(growth)
-    finding = _t(
-        ctx,
-        f"两点间的线段长度即增速：{fast[1]}最快（{fast[2]}），{slow[1]}最慢（{slow[2]}）",
-        f"the length of each line is the growth: {fast[1]} grew fastest ({fast[2]}), {slow[1]} slowest ({slow[2]})",
-    )
+    finding = _t(ctx, "prior_finding", fast=fast[1], fv=fast[2], slow=slow[1], sv=slow[2])
     fig = pair_figure(ctx.lang, pairs, title, unit, divisor, log=True)
     marks = [m for _, a, b in pairs for m in (a, b)]
     return render(
         fig,
-        alt_text(title, marks, _t(ctx, "亿元", "100 million yuan"), divisor, ctx.lang, _t(ctx, "水平值", "levels")),
+        alt_text(title, marks, _t(ctx, "money_unit"), divisor, ctx.lang, _t(ctx, "levels_what")),
         _sentence(ctx, finding),
     )
 
@@ -352,7 +329,7 @@ def whole(ctx, relation_id: str) -> Chart:
     whole_mark = derived_mark(ctx, d)
     divisor, unit = _scale(d.unit, [whole_mark], ctx.lang)
     part = figure_mark(ctx, x, divisor)
-    title = d.label_zh if ctx.lang == "zh" else d.label_en
+    title = getattr(d, f"label_{ctx.lang}")
     if r.kind == "sum":
         y = figs.loc[r.y]
         other = figure_mark(ctx, y, divisor)
@@ -360,10 +337,7 @@ def whole(ctx, relation_id: str) -> Chart:
         bigger = max(part, other, key=lambda m: m.value)
         share = Fraction(bigger.value) / whole_mark.value * 100
         finding = _t(
-            ctx,
-            f"两项合计{_v(whole_mark, divisor, unit)}，其中{bigger.label}约占{number_text(share, 0)}%",
-            f"together they make {_v(whole_mark, divisor, unit)}, of which {bigger.label} is about "
-            f"{number_text(share, 0)}%",
+            ctx, "sum_finding", total=_v(whole_mark, divisor, unit), name=bigger.label, share=number_text(share, 0)
         )
     else:
         y = figs.loc[r.y]
@@ -372,42 +346,33 @@ def whole(ctx, relation_id: str) -> Chart:
         if r.kind == "implied_whole":
             finding = _t(
                 ctx,
-                f"{part.label}（{_v(part, divisor, unit)}）占{y.value}%，推出整体为"
-                f"{_v(whole_mark, divisor, unit)}，是部分的{number_text(ratio, 2)}倍",
-                f"{part.label} ({_v(part, divisor, unit)}) at {y.value}% implies a whole of "
-                f"{_v(whole_mark, divisor, unit)}, {number_text(ratio, 2)} times the part",
+                "implied_whole_finding",
+                part=part.label,
+                pv=_v(part, divisor, unit),
+                share=y.value,
+                whole=_v(whole_mark, divisor, unit),
+                ratio=number_text(ratio, 2),
             )
         else:
             over = Fraction(part.value) - whole_mark.value
-            word = _t(ctx, "超出", "exceeds") if over >= 0 else _t(ctx, "少于", "falls short of")
             finding = _t(
                 ctx,
-                f"完成{y.value}%意味着计划约为{_v(whole_mark, divisor, unit)}，实际{word}计划"
-                f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
-                f"completing {y.value}% means a plan of about {_v(whole_mark, divisor, unit)}: the outcome "
-                f"{word} it by {number_text(abs(over) / divisor)}{unit_suffix(unit)}",
+                "plan_finding",
+                rate=y.value,
+                plan=_v(whole_mark, divisor, unit),
+                word=_t(ctx, "exceeds" if over >= 0 else "falls_short"),
+                gap=f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
             )
     reference = None
     if d.unit == "days" and d.period is not None:  # a whole of days: against the days the period has
         days = d.period.days
-        reference = (
-            float(days),
-            _t(
-                ctx,
-                f"{periods.label(d.period, 'zh')}的日历天数：{days}",
-                f"calendar days in {periods.label(d.period, 'en')}: {days}",
-            ),
-        )
+        reference = (float(days), _t(ctx, "calendar_days", period=period_label(d.period, ctx.lang), days=days))
         short = Fraction(days) - whole_mark.value
-        finding += _t(
-            ctx,
-            f"，比日历天数{'少' if short > 0 else '多'}{number_text(abs(short))}天",
-            f", {number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar has",
-        )
+        finding += _t(ctx, "fewer_days" if short > 0 else "more_days", n=number_text(abs(short)))
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True, stems=True, reference=reference)
     return render(
         fig,
-        alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "部分与整体", "parts and whole")),
+        alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "whole_what")),
         _sentence(ctx, finding),
     )
 
@@ -424,7 +389,7 @@ def checks(ctx, section: int | None = None) -> Chart:
 
     derived_all = tables.derived_values(ctx, section)
     found = checks_mod.check_all(derived_all, ctx.package.figures)
-    title = _t(ctx, "核验：推算区间与原文（或应满足）区间", "Checks: recomputed against printed (or required)")
+    title = _t(ctx, "checks_title")
     if not found:
         return _empty(ctx, title)
     by_id = {d.id: d for d in derived_all}
@@ -436,17 +401,17 @@ def checks(ctx, section: int | None = None) -> Chart:
         recomputed = Mark(labels.heading("expected", L), c.expected, derived_kind(d, ctx.package.figures), derived=True)
         if d.kind == "share_of_period":
             y = figs.loc[c.inputs[1]]
-            observed = Mark(_t(ctx, "原文", "printed"), c.observed, y.qualifier, places=printed_places(y, 1))
+            observed = Mark(_t(ctx, "printed"), c.observed, y.qualifier, places=printed_places(y, 1))
         else:
             observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True)
         unit = (
             amounts.unit_label(d.unit, L)
             if d.unit == "percent"
-            else amounts.unit_label(d.unit, L) or _t(ctx, "个数", "count")
+            else amounts.unit_label(d.unit, L) or _t(ctx, "count_axis")
         )
         panels.append(
             {
-                "name": d.label_zh if L == "zh" else d.label_en,
+                "name": getattr(d, f"label_{L}"),
                 "marks": [recomputed, observed],
                 "unit_label": unit,
                 "bad": c.status == "inconsistent",
@@ -458,29 +423,22 @@ def checks(ctx, section: int | None = None) -> Chart:
     n_ok = sum(c.status == "consistent" for c in found)
     if bad:
         c, p = bad[0]
-        gap = (
-            (c.observed.lo - c.expected.hi)
-            if c.expected.hi is not None and c.observed.lo is not None and c.expected.hi < c.observed.lo
-            else (c.expected.lo - c.observed.hi)
-        )
+        e, o = c.expected, c.observed
+        if e.hi is not None and o.lo is not None and e.hi < o.lo:
+            gap = o.lo - e.hi
+        elif e.lo is not None and o.hi is not None:
+            gap = e.lo - o.hi
+        else:  # an inconsistent check's intervals lie apart, so each has an end facing the other
+            raise ValueError(f"check {c.id!r} is inconsistent but its intervals do not lie apart")
         unit = p["unit_label"]
-        gap_text = f"{number_text(abs(gap))} " + (_t(ctx, "个百分点", "percentage points") if unit == "%" else unit)
-        finding = _t(
-            ctx,
-            f"{len(found)}项核验中{n_ok}项一致；红色的{p['name']}推算值与原文区间相差{gap_text}，舍入无法解释",
-            f"{n_ok} of {len(found)} checks are consistent; the red one, {p['name']}, misses the printed "
-            f"interval by {gap_text}, more than rounding can explain",
-        )
+        gap_text = f"{number_text(abs(gap))} " + (amounts.unit_label("percentage_points", L) if unit == "%" else unit)
+        finding = _t(ctx, "checks_bad", n=len(found), ok=n_ok, name=p["name"], gap=gap_text)
     else:
-        finding = _t(ctx, f"{len(found)}项核验中{n_ok}项一致", f"{n_ok} of {len(found)} checks are consistent")
+        finding = _t(ctx, "checks_ok", n=len(found), ok=n_ok)
     fig = panel_figure(L, panels, title)
     listed = "; ".join(
         f"{p['name']}: {mark_text(p['marks'][0], 1)} / {interval_text(p['marks'][1].interval)} ({p['note']})"
         for p in panels
     )
-    alt = _t(
-        ctx,
-        f"{title}。每项核验比较推算区间与原文或应满足的区间：{listed}。",
-        f"{title}. Each check compares the recomputed interval with the printed or required one: {listed}.",
-    )
+    alt = _t(ctx, "checks_alt", title=title, listed=listed)
     return render(fig, alt, _sentence(ctx, finding))

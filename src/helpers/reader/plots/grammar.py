@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from helpers.core.intervals import Interval
-from helpers.reader import labels
+from helpers.reader import labels, words
 
 FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk
 WIDTH = 8.0  # inches, every chart
@@ -42,6 +42,8 @@ DPI = 100  # the SVG's nominal size is WIDTH × DPI px; PNGs (tests) at this dpi
 FONT_SIZE = 9.0  # points: tick and value labels
 TITLE_SIZE = 11.0
 WRAP = {"zh": 15, "en": 32}  # characters per line of a row name in the label column
+TITLE_WRAP = {"zh": 60, "en": 110}  # characters per line of a chart's title
+PANEL_WRAP = {"zh": 40, "en": 80}  # characters per line of a check panel's title
 MAX_LINES = 3
 
 
@@ -67,9 +69,10 @@ class Mark:
     def value(self) -> Fraction:
         """The number the mark stands at: the midpoint of a bounded interval, else its finite end."""
         i = self.interval
-        if i.is_bounded:
-            return i.midpoint
-        return i.lo if i.lo is not None else i.hi
+        value = i.midpoint if i.is_bounded else (i.lo if i.lo is not None else i.hi)
+        if value is None:
+            raise ValueError(f"mark {self.label!r}: an interval without a finite end has no place on an axis")
+        return value
 
     @property
     def lower_bound(self) -> bool:
@@ -82,9 +85,10 @@ class Mark:
     def relative_half_width(self) -> Fraction | None:
         """Half the interval's width over its midpoint (a share, not percent); None for points and bounds."""
         i = self.interval
-        if not i.is_bounded or i.is_point or i.midpoint == 0:
+        mid, width = i.midpoint, i.width
+        if mid is None or width is None or i.is_point or mid == 0:
             return None
-        return abs(i.width / 2 / i.midpoint)
+        return abs(width / 2 / mid)
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,7 @@ def mark_text(mark: Mark, divisor: Fraction | int) -> str:
 def wrap(text: str, lang: str, width: int | None = None) -> str:
     """A row name wrapped into at most :data:`MAX_LINES` lines of the label column (an ellipsis if longer)."""
     width = width or WRAP[lang]
-    if lang == "zh" and " " not in text.strip():
+    if lang == "zh" and " " not in text.strip():  # Chinese breaks between any two characters, not at spaces
         lines = [text[i : i + width] for i in range(0, len(text), width)]
     else:
         lines = textwrap.wrap(text, width, break_long_words=True) or [""]
@@ -242,11 +246,11 @@ def kinds_words(marks: list[Mark], lang: str) -> str:
     for kind in ("more_than", "at_most", "approx", "estimate"):
         n = sum(m.kind == kind for m in marks)
         if n:
-            parts.append(f"{names[kind]}：{n}" if lang == "zh" else f"{n} {names[kind]}")
+            parts.append(words.say("grammar.kind_count", lang, kind=names[kind], n=n))
     n = sum(m.derived for m in marks)
     if n:
-        parts.append(f"推算值：{n}" if lang == "zh" else f"{n} derived")
-    return ("，" if lang == "zh" else ", ").join(parts)
+        parts.append(words.say("grammar.derived_count", lang, n=n))
+    return words.say("punct.comma", lang).join(parts)
 
 
 def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor, lang: str, what: str) -> str:
@@ -260,14 +264,15 @@ def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor,
     lo = min(marks, key=lambda m: m.value)
     u = {m.label: unit_suffix(unit.get(m.label, "") if isinstance(unit, dict) else unit) for m in marks}
     kinds = kinds_words(marks, lang)
-    if lang == "zh":
-        text = (
-            f"{title}。比较{len(marks)}项{what}。最高：{hi.label} {mark_text(hi, divisor)}{u[hi.label]}；"
-            f"最低：{lo.label} {mark_text(lo, divisor)}{u[lo.label]}。"
-        )
-        return text + (f"其中{kinds}。" if kinds else "")
-    text = (
-        f"{title}. Compares {len(marks)} {what}. Highest: {hi.label}, {mark_text(hi, divisor)}{u[hi.label]}; "
-        f"lowest: {lo.label}, {mark_text(lo, divisor)}{u[lo.label]}."
+    text = words.say(
+        "grammar.alt",
+        lang,
+        title=title,
+        n=len(marks),
+        what=what,
+        hi=hi.label,
+        hv=f"{mark_text(hi, divisor)}{u[hi.label]}",
+        lo=lo.label,
+        lv=f"{mark_text(lo, divisor)}{u[lo.label]}",
     )
-    return text + (f" Of these: {kinds}." if kinds else "")
+    return text + (words.say("grammar.alt_kinds", lang, kinds=kinds) if kinds else "")

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from helpers.reader import labels
+from helpers.reader import labels, words
 from helpers.reader.plots.grammar import (
     FONT_SIZE,
+    PANEL_WRAP,
     TITLE_SIZE,
+    TITLE_WRAP,
     WIDTH,
     Mark,
     interval_text,
@@ -45,22 +47,8 @@ STYLE = {
 }
 BAND = "#4c72b0"
 REQUIRED = "#7f7f7f"  # a range a value must lie in (not a printed figure): grey band, a bar for a single value
-LEGEND_WORDS = {
-    "zh": {
-        "derived": "推算值（空心）",
-        "interval": "区间（舍入所允许的范围）",
-        "arrow": "下限：箭头指向未说明的上方",
-        "reference": "参照线",
-        "required": "应满足的范围（灰）",
-    },
-    "en": {
-        "derived": "derived (hollow)",
-        "interval": "interval the rounding allows",
-        "arrow": "lower bound: the arrow points to what is not said",
-        "reference": "reference",
-        "required": "range it must lie in (grey)",
-    },
-}
+#: The legend's words, by language (a view of the ``legend`` family of words.csv).
+LEGEND_WORDS = words.by_lang("legend")
 
 
 # ---- layout and axes -----------------------------------------------------------------------
@@ -88,7 +76,7 @@ def new_figure(rows: int, title: str, lang: str, panels: int = 1, row: float = R
     fig.text(
         0.5 * LABEL_COLUMN / WIDTH,
         1 - 0.12 / height,
-        wrap(title, lang, 60 if lang == "zh" else 110),
+        wrap(title, lang, TITLE_WRAP[lang]),
         ha="left",
         va="top",
         fontsize=TITLE_SIZE,
@@ -159,25 +147,28 @@ def limits(values: list[tuple[float, float]], log: bool, zero: bool, bounds: boo
 
 def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None = None) -> None:
     """The legend under the plot: every kind of figure present, hollow = derived, the band, the arrow."""
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    words = LEGEND_WORDS[lang]
+    legend_words = words.family("legend", lang)
     names = labels.QUALIFIER_LABELS[lang]
-    handles = []
+    handles: list[Artist] = []
     for kind, (marker, colour) in STYLE.items():
         if any(m.kind == kind and not m.derived for m in marks):
             handles.append(Line2D([], [], ls="", marker=marker, color=colour, label=names[kind]))
     if any(m.derived for m in marks):
         handles.append(
-            Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555", label=words["derived"])
+            Line2D([], [], ls="", marker="o", markerfacecolor="white", color="#555555", label=legend_words["derived"])
         )
     if band:
-        handles.append(Patch(color=BAND, alpha=0.3, label=words["interval"]))
+        handles.append(Patch(color=BAND, alpha=0.3, label=legend_words["interval"]))
     if any(m.requirement for m in marks):
-        handles.append(Patch(color=REQUIRED, alpha=0.35, label=words["required"]))
+        handles.append(Patch(color=REQUIRED, alpha=0.35, label=legend_words["required"]))
     if any(m.lower_bound for m in marks):
-        handles.append(Line2D([], [], color=STYLE["more_than"][1], marker=">", markevery=[1], label=words["arrow"]))
+        handles.append(
+            Line2D([], [], color=STYLE["more_than"][1], marker=">", markevery=[1], label=legend_words["arrow"])
+        )
     if reference:
         handles.append(Line2D([], [], color="#333333", ls="--", lw=1, label=reference))
     if handles:
@@ -203,8 +194,9 @@ def draw_mark(
     if mark.requirement:
         label = interval_text(mark.interval, divisor)
     end = v  # where the label starts
-    if mark.interval.is_bounded and not mark.interval.is_point:
-        a, b = (float(Fraction(e) / divisor) for e in (mark.interval.lo, mark.interval.hi))
+    lo_end, hi_end = mark.interval.lo, mark.interval.hi
+    if lo_end is not None and hi_end is not None and not mark.interval.is_point:
+        a, b = (float(Fraction(e) / divisor) for e in (lo_end, hi_end))
         ax.hlines(
             y,
             a,
@@ -432,7 +424,7 @@ def panel_figure(lang: str, panels: list[dict], title: str):
         row_axis(ax, [m.label for m in marks], lang)
         colour = STYLE["more_than"][1] if p["bad"] else "#222222"
         ax.set_title(
-            wrap(f"{p['name']}: {p['note']}", lang, 40 if lang == "zh" else 80),
+            wrap(f"{p['name']}: {p['note']}", lang, PANEL_WRAP[lang]),
             fontsize=FONT_SIZE + 0.5,
             loc="left",
             color=colour,
