@@ -151,7 +151,10 @@ sys.path.insert(0, src)
 import helpers
 if not helpers.__file__.startswith(src):
     sys.exit(f"helpers imported from {helpers.__file__}, not from {src}")
-from helpers.drafting.extract import extract_text
+try:
+    from helpers.drafting.extract import extract_text
+except ModuleNotFoundError:  # a revision before the layers: helpers/extract
+    from helpers.extract import extract_text
 body = open(path, encoding="utf-8").read()
 extract_text(body[:20000], year=2022)
 best, figures = float("inf"), 0

@@ -31,7 +31,15 @@ def test_against_exports_the_revisions_extractor(tmp_path):
     ).stdout.strip()
     src, short = _bench().export_src("HEAD", tmp_path)
     assert short == head
-    assert (src / "helpers" / "extract" / "__init__.py").is_file()
+    assert (src / "helpers" / "drafting" / "extract" / "__init__.py").is_file()
+
+
+@needs_git
+def test_against_times_an_extractor_from_before_the_layers(tmp_path):
+    src, _ = _bench().export_src("3971f9e", tmp_path)
+    body = tmp_path / "corpus.txt"
+    body.write_text("2022年全市地区生产总值增长3.5%。", encoding="utf-8")
+    assert _bench().time_in_child(src, body, 1)["figures"] == 1
 
 
 @needs_git
