@@ -24,10 +24,10 @@ from helpers.drafting.extract import (
     NON_FIGURE_COLUMNS,
     QUALIFIERS,
     ExtractError,
-    _scan,
     extract_non_figures,
     extract_text,
 )
+from helpers.drafting.extract.scanner import scan
 
 DIGITS = frozenset("0123456789０１２３４５６７８９")
 MINUS = frozenset("-−－")
@@ -290,7 +290,7 @@ def steps(text: str) -> int:
 
     sys.setprofile(profile)
     try:
-        _scan(text, 2022, True)
+        scan(text, 2022, True)
     finally:
         sys.setprofile(None)
     return count
@@ -300,7 +300,7 @@ def steps(text: str) -> int:
 def test_steps_grow_linearly_on_pathological_inputs(name):
     make = PATHOLOGICAL[name]
     n = 3_000
-    _scan(make(n), 2022, True)  # warm up: imports (cn2an) and caches are not the scan's growth
+    scan(make(n), 2022, True)  # warm up: imports (cn2an) and caches are not the scan's growth
     small, large = steps(make(n)), steps(make(4 * n))
     assert large / max(small, 1) < MAX_RATIO, f"{name}: steps(4n)/steps(n) = {large}/{small}"
 

@@ -152,9 +152,6 @@ Library use
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from helpers.core.columns import FIGURE_COLUMNS, NON_FIGURE_COLUMNS
@@ -172,7 +169,7 @@ from helpers.drafting.extract.rows import (
     figures_frame,
     non_figures_frame,
 )
-from helpers.drafting.extract.scanner import Scanner
+from helpers.drafting.extract.scanner import check_input, no_gc, scan
 
 if TYPE_CHECKING:  # pandas is imported where it is used: `import helpers.drafting.extract` stays light
     import pandas as pd
@@ -197,35 +194,6 @@ __all__ = [
 ]
 
 
-def _check_input(text: object, year: object) -> None:
-    if not isinstance(text, str):
-        raise ExtractError(f"text must be a str, got {type(text).__name__}; read files with read_report(path)")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
-        raise ExtractError(f"year must be an integer from 1 to 9999, got {year!r}")
-
-
-def _scan(text: str, year: int, chinese_numerals: bool, keep_non_figures: bool = True) -> Scanner:
-    """Run the scanner (callers pause the garbage collector around this and the frame building)."""
-    _check_input(text, year)
-    scanner = Scanner(text, year, chinese_numerals, keep_non_figures)
-    scanner.run()
-    return scanner
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the scan allocates many small acyclic objects
-    (rows, strings) and collector passes over them only cost time (about 20% on 10 MB).  One
-    pause covers the scan and the DataFrame: the young objects are then looked at once."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def extract_text(text: str, year: int = 2022, *, chinese_numerals: bool = False) -> pd.DataFrame:
     """Draft figure rows for ``text``: a DataFrame with :data:`DRAFT_COLUMNS`, sorted by char_start.
 
@@ -234,8 +202,8 @@ def extract_text(text: str, year: int = 2022, *, chinese_numerals: bool = False)
     numerals (三大, 十余家).  Raises :class:`ExtractError` when ``text`` is not a
     str or ``year`` is not a year.
     """
-    with _no_gc():
-        return figures_frame(_scan(text, year, chinese_numerals, keep_non_figures=False).figures)
+    with no_gc():
+        return figures_frame(scan(text, year, chinese_numerals, keep_non_figures=False).figures)
 
 
 def extract_non_figures(text: str, year: int = 2022) -> pd.DataFrame:
@@ -246,8 +214,8 @@ def extract_non_figures(text: str, year: int = 2022) -> pd.DataFrame:
     contact.  ``figure_id``
     names the draft row (``extract_text``'s ``id``) that the token dates or belongs to, where there is one.
     """
-    with _no_gc():
-        scanner = _scan(text, year, False)
+    with no_gc():
+        scanner = scan(text, year, False)
         return non_figures_frame(scanner.non_figures, scanner.figures)
 
 
@@ -255,5 +223,5 @@ def section_starts(text: str) -> list[int]:
     """Start offsets of the section headings the extractor detects, in order (a draft row's ``section`` is the
     number of these before it): the lines a ``sections.csv`` starts from.  Raises :class:`ExtractError` when
     ``text`` is not a str."""
-    _check_input(text, 2022)
+    check_input(text, 2022)
     return headings(text, paragraphs(text))

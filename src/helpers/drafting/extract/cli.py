@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from helpers.core.files import atomic_write
 from helpers.drafting.extract.layout import read_report
 from helpers.drafting.extract.rows import ExtractError, figures_frame, non_figures_frame
+from helpers.drafting.extract.scanner import no_gc, scan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,10 +64,8 @@ def _cli(args: argparse.Namespace) -> int:
                 if out.exists():
                     raise ExtractError(f"{out} exists; pass --force to overwrite it")
         text = read_report(args.report)
-        from helpers.drafting.extract import _no_gc, _scan  # noqa: PLC0415 - the package imports this module
-
-        with _no_gc():
-            scanner = _scan(text, args.year, args.chinese_numerals)
+        with no_gc():
+            scanner = scan(text, args.year, args.chinese_numerals)
             figures = figures_frame(scanner.figures)
         draft_csv = _to_csv(figures)
         if args.output:

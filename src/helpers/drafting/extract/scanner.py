@@ -4,16 +4,23 @@ It is composed of parts, plain functions over one shared, typed state (:class:`~
 ``tokens.read_number`` reads a number and what is printed around it (with ``unitscan`` for units and ``scope``
 for period markers), ``scope.period_event`` a period word or 预计, ``numerals.cn_figure`` a run of Chinese
 numerals.  A part calls another as a module function (no method lookup on the per-figure path).
+
+:func:`scan` checks the input and runs a Scanner; :func:`no_gc` pauses the garbage collector around a scan and
+the frames built from it (the package's functions and the command line both use the pair).
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from helpers.drafting.extract import lexicon as lx
 from helpers.drafting.extract.layout import headings, paragraphs, reading_units
 from helpers.drafting.extract.numerals import CN_NUMERAL, cn_figure
 from helpers.drafting.extract.reading import Reading
+from helpers.drafting.extract.rows import ExtractError
 from helpers.drafting.extract.scope import period_event
 from helpers.drafting.extract.tokens import NUM, read_number
 
@@ -79,3 +86,33 @@ class Scanner(Reading):
 def _event_order(event: tuple[int, int, str | None]) -> tuple[int, int, str]:
     """Events in text order (a word before a numeral run at the same span, as tuples compare)."""
     return event[0], event[1], event[2] or ""
+
+
+def check_input(text: object, year: object) -> None:
+    """Raise :class:`ExtractError` unless ``text`` is a str and ``year`` an integer year (1 to 9999)."""
+    if not isinstance(text, str):
+        raise ExtractError(f"text must be a str, got {type(text).__name__}; read files with read_report(path)")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
+        raise ExtractError(f"year must be an integer from 1 to 9999, got {year!r}")
+
+
+def scan(text: str, year: int, chinese_numerals: bool, keep_non_figures: bool = True) -> Scanner:
+    """Run the scanner (callers pause the garbage collector around this and the frame building)."""
+    check_input(text, year)
+    scanner = Scanner(text, year, chinese_numerals, keep_non_figures)
+    scanner.run()
+    return scanner
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the scan allocates many small acyclic objects
+    (rows, strings) and collector passes over them only cost time (about 20% on 10 MB).  One
+    pause covers the scan and the DataFrame: the young objects are then looked at once."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
