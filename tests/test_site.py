@@ -28,7 +28,7 @@ import pytest
 from nbformat.v4 import new_markdown_cell, new_output
 
 from conftest import DATA, ROOT
-from helpers.build import site
+from helpers.build import offline, site
 
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 NOTEBOOKS = ROOT / "notebooks"
@@ -264,7 +264,7 @@ def test_collection_cross_links_resolve_to_pages(collection_site):
     ],
 )
 def test_what_a_page_would_fetch_from_another_host_is_found(html, url):
-    assert site.external_loads(html) == [url]
+    assert offline.external_loads(html) == [url]
 
 
 @pytest.mark.parametrize(
@@ -279,12 +279,12 @@ def test_what_a_page_would_fetch_from_another_host_is_found(html, url):
     ],
 )
 def test_text_links_and_local_files_are_not_network_loads(html):
-    assert site.external_loads(html) == []
+    assert offline.external_loads(html) == []
 
 
 def test_built_sites_load_nothing_from_another_host(fixture_site, collection_site):
-    assert site.site_external_loads(fixture_site.dest) == []
-    assert site.site_external_loads(collection_site.dest) == []
+    assert offline.site_external_loads(fixture_site.dest) == []
+    assert offline.site_external_loads(collection_site.dest) == []
 
 
 def test_output_that_loads_a_remote_script_fails_naming_the_page(tmp_path):
