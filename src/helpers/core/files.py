@@ -17,6 +17,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, overwrite: bool = True,
 
     ``overwrite=False`` → :class:`FileExistsError` when ``path`` exists (checked by ``os.link``, atomically).
     ``fsync`` flushes the data to disk before the rename (for files a user keeps, such as a draft).
+    The file gets the permission bits of the one it replaces, or a new file's (0o666 less the umask).
     Any :class:`OSError` propagates after the temporary file is removed.
     """
     path = Path(path)
@@ -24,6 +25,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, overwrite: bool = True,
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _mode_for(path))  # mkstemp's 0o600 would make a site or a draft private
             fh.write(payload)
             if fsync:
                 fh.flush()
@@ -42,6 +44,25 @@ def atomic_write(path: str | Path, data: bytes | str, *, overwrite: bool = True,
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _read_umask() -> int:
+    """The process's umask (os.umask can only be read by setting it: done once, at import)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the written file gets: those of the file it replaces, else what ``open`` would give a
+    new file (0o666 less the process's umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_UMASK
 
 
 def write_if_changed(path: str | Path, data: bytes) -> bool:
