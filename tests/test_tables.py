@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, DISTRICT
 from helpers.core import relations
 from helpers.core.intervals import Interval
-from helpers.reader import amounts, explain, extraction, labels, params, tables
+from helpers.reader import amounts, explain, labels, params, tables
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
@@ -27,9 +27,9 @@ def all_tables(ctx):
         "sections_table": tables.sections_table(ctx),
         "money_table": tables.money_table(ctx),
         "glossary": tables.glossary(ctx),
-        "extract_scores": extraction.scores(ctx),
-        "extract_draft_table": extraction.draft_table(ctx),
-        "extract_confusion": extraction.confusion(ctx),
+        "extract_scores": tables.extract_scores(ctx),
+        "extract_draft_table": tables.extract_draft_table(ctx),
+        "extract_confusion": tables.extract_confusion(ctx),
     }
     found |= {f"counts_by {c}": tables.counts_by(ctx, c) for c in ("measure", "qualifier", "unit_zh", "base_unit")}
     return found
@@ -220,7 +220,7 @@ def test_the_extractor_is_compared_with_the_figures_of_the_text_only():
     ctx = params.setup(lang="en", data_dir=str(CITY))
     if ctx.report is None:
         pytest.skip("the communiqué excerpt is not on this machine (sources[0].path)")
-    draft, comparison = extraction.extraction(ctx)
+    draft, comparison = tables.extraction(ctx)
     others = set(ctx.package.figures.loc[ctx.package.figures["source"].fillna("") != "", "id"])
     assert others and not others & set(comparison.missed["id"])
     assert len(comparison.matched) + len(comparison.missed) == len(ctx.package.figures) - len(others)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from helpers.core import checks, intervals, periods, relations
 from helpers.core.intervals import Interval
-from helpers.reader import amounts, labels, tables, words
+from helpers.reader import amounts, labels, naming, tables, words
 from helpers.reader.amounts import period_label
 
 HUNDRED = 100
@@ -89,7 +89,7 @@ def approximate(ctx, section: int | None = None) -> Text:
         for _, r in f.iterrows()
     )
     return Text(
-        _w(ctx, "approx", n=len(f), names=names, tol=tables.tolerance_text(ctx)), {"approximate": list(f["id"])}
+        _w(ctx, "approx", n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])}
     )
 
 

@@ -13,8 +13,8 @@ from fractions import Fraction
 import pandas as pd
 
 from helpers.core import checks, relations
-from helpers.core.intervals import APPROXIMATE, Interval, readable_places
-from helpers.reader import explain, labels, words
+from helpers.core.intervals import Interval
+from helpers.reader import explain, labels, naming, words
 from helpers.reader.amounts import format_interval, period_label, period_text, printed_unit_label, unit_label
 
 
@@ -67,75 +67,7 @@ def table(rows, columns: list[str] | None = None, note: str = "") -> Table:
     return t
 
 
-def tolerance_text(ctx) -> str:
-    """The tolerance given to 约/预计 figures, as a reader reads it: ``±5%``."""
-    pct = ctx.approx_tolerance * 100
-    return f"±{Interval.point(pct).format(readable_places(Interval.point(pct)))}%"
-
-
-def tolerance_note(ctx, figure_ids) -> str:
-    """The table note for 约/预计 figures among ``figure_ids`` ("" when there are none)."""
-    figs = ctx.package.figures
-    approx = figs[figs["id"].isin(list(figure_ids)) & figs["qualifier"].isin(APPROXIMATE)]
-    if approx.empty:
-        return ""
-    names = words.say("table.names_sep", ctx.lang).join(approx[f"indicator_{ctx.lang}"])
-    return labels.sentence("tolerance_note", ctx.lang, tolerance=tolerance_text(ctx), names=names)
-
-
-def qualifier_label(ctx, qualifier: str) -> str:
-    """A qualifier in the reader's language; 约/预计 carry the tolerance they are given."""
-    word = labels.QUALIFIER_LABELS[ctx.lang][qualifier]
-    return f"{word} ({tolerance_text(ctx)})" if qualifier in APPROXIMATE else word
-
-
-def _name(ctx, figure) -> str:
-    """The figure's indicator name in ctx.lang; where the package names several figures so (the city's GDP and
-    each district's), the figure's topic follows: 地区生产总值（历下区）, Gross domestic product (GDP), Lixia District;
-    and its period where the topic repeats too (地区生产总值（市中区，2023年）)."""
-    L = ctx.lang
-    name = getattr(figure, f"indicator_{L}")
-    column = ctx.package.figures[f"indicator_{L}"]
-    if int((column == name).sum()) < 2:
-        return name
-    figs = ctx.package.figures
-    topic = getattr(figure, f"topic_{L}")
-    same = (column == name) & (figs[f"topic_{L}"] == topic)
-    if int(same.sum()) > 1:  # the same indicator of the same topic for several periods: the period tells them apart
-        topic += words.say("punct.comma", L) + period_text(figure.period, L)
-    return words.say("table.name_topic", L, name=name, topic=topic)
-
-
-def source_field(source: dict, name: str, lang: str) -> str:
-    """A source record's field in ``lang``: ``NAME_en`` on English pages where the record gives one, else ``NAME``."""
-    if lang == "en" and source.get(f"{name}_en"):
-        return source[f"{name}_en"]
-    return source.get(name) or ""
-
-
-def figure_source(ctx, figure) -> dict:
-    """The source record a figure comes from: the one its ``source`` names, or the first source when empty."""
-    sid = getattr(figure, "source", None)
-    if sid is None or pd.isna(sid) or sid == "":
-        return ctx.package.source
-    found = next((s for s in ctx.package.sources if s.get("id") == sid), None)
-    if found is None:
-        raise KeyError(f"figure {figure.id!r}: no source {sid!r} in {ctx.data_dir / 'datapackage.json'}")
-    return found
-
-
-def source_label(ctx, source: dict) -> str:
-    """Where a figure comes from, in ctx.lang: "the source text" for the first source (the text the offsets point
-    into); for a release without a text here, its publisher, date and where it was read."""
-    if source == ctx.package.source:
-        return labels.heading("source_text", ctx.lang)
-    L = ctx.lang
-    who, date, where = (source_field(source, k, L) for k in ("publisher", "date", "read_in"))
-    return words.say("table.source", L, who=who, date=date, where=where)
-
-
-def not_reported(ctx, columns: list[str]) -> Table:
-    """A one-row table saying "not reported" under each of ``columns`` (a package without what it needs)."""
+def _not_reported(ctx, columns: list[str]) -> Table:
     word = labels.heading("not_reported", ctx.lang)
     return table([[word] * len(columns)], columns)
 
@@ -156,8 +88,8 @@ def figures_table(ctx, section: int) -> Table:
     )
     figs = ctx.package.figures[ctx.package.figures["section"] == section]
     if figs.empty:
-        return not_reported(ctx, cols)
-    sources = [figure_source(ctx, f) for f in figs.itertuples(index=False)]
+        return _not_reported(ctx, cols)
+    sources = [naming.figure_source(ctx, f) for f in figs.itertuples(index=False)]
     several = any(s != ctx.package.source for s in sources)
     if several:
         cols.append(h("source"))
@@ -167,18 +99,18 @@ def figures_table(ctx, section: int) -> Table:
         unit = i.unit if f.base_unit == "count" else f.base_unit
         base = Interval.point(Fraction(str(f.base_value)).limit_denominator(10**6))
         rows.append(
-            [_name(ctx, f)]
+            [naming.name(ctx, f)]
             + ([f.indicator_zh] if L == "en" else [])
             + [
                 f"{f.value} {f.unit_zh}",
                 format_interval(base, unit, L),
                 format_interval(i.interval, unit, L),
-                qualifier_label(ctx, f.qualifier),
+                naming.qualifier_label(ctx, f.qualifier),
                 period_text(f.period, L),
             ]
-            + ([source_label(ctx, src)] if several else [])
+            + ([naming.source_label(ctx, src)] if several else [])
         )
-    return table(rows, cols, tolerance_note(ctx, figs["id"]))
+    return table(rows, cols, naming.tolerance_note(ctx, figs["id"]))
 
 
 def derived_values(ctx, section: int | None = None) -> list[relations.Derived]:
@@ -217,7 +149,7 @@ def derived_table(ctx, section: int | None = None, ids: list[str] | None = None)
     cols = [h("derived"), h("kind"), h("formula"), h("interval"), h("period")]
     derived = [d for d in derived_values(ctx, section) if ids is None or d.id in ids]
     if not derived:
-        return not_reported(ctx, cols)
+        return _not_reported(ctx, cols)
     rows = [
         [
             getattr(d, f"label_{L}"),
@@ -228,7 +160,7 @@ def derived_table(ctx, section: int | None = None, ids: list[str] | None = None)
         ]
         for d in derived
     ]
-    return table(rows, cols, tolerance_note(ctx, {i for d in derived for i in d.inputs}))
+    return table(rows, cols, naming.tolerance_note(ctx, {i for d in derived for i in d.inputs}))
 
 
 def checks_table(ctx, section: int | None = None) -> Table:
@@ -239,7 +171,7 @@ def checks_table(ctx, section: int | None = None) -> Table:
     derived = derived_values(ctx, section)
     found = checks.check_all(derived, ctx.package.figures, ctx.approx_tolerance)
     if not found:
-        return not_reported(ctx, cols)
+        return _not_reported(ctx, cols)
     names = {d.id: getattr(d, f"label_{L}") for d in derived}
     units_of = {d.id: d.unit for d in derived}
     rows = [
@@ -252,7 +184,7 @@ def checks_table(ctx, section: int | None = None) -> Table:
         ]
         for c in found
     ]
-    return table(rows, cols, tolerance_note(ctx, {i for c in found for i in c.inputs}))
+    return table(rows, cols, naming.tolerance_note(ctx, {i for c in found for i in c.inputs}))
 
 
 def status_counts(ctx) -> Table:
@@ -404,7 +336,7 @@ def money_frame(ctx) -> pd.DataFrame:
         rows.append(
             {
                 "id": f.id,
-                "label": _name(ctx, f),
+                "label": naming.name(ctx, f),
                 "section": int(f.section),
                 "low": lo,
                 "high": hi,
@@ -440,9 +372,9 @@ def money_table(ctx) -> Table:
             None,
         )
         if len(m)
-        else not_reported(ctx, [labels.heading("indicator", L)])
+        else _not_reported(ctx, [labels.heading("indicator", L)])
     )
-    t.note = tolerance_note(ctx, m["id"]) if len(m) else ""
+    t.note = naming.tolerance_note(ctx, m["id"]) if len(m) else ""
     return t
 
 
@@ -453,3 +385,91 @@ def glossary(ctx) -> Table:
         g.to_numpy().tolist(),
         [labels.heading("term", ctx.lang), labels.heading("term_en", ctx.lang), labels.heading("meaning", ctx.lang)],
     )
+
+
+# ---- the extractor (07_extract) ------------------------------------------------------
+
+
+def extraction(ctx):
+    """The draft of ``ctx.report`` and its comparison with the package's figures of the text (those with offsets:
+    figures of a release without a text here cannot be drafted); (None, None) without a report."""
+    from helpers.drafting import extract
+
+    if ctx.report is None:
+        return None, None
+    draft = extract.extract_text(
+        extract.read_report(ctx.report), year=ctx.package.descriptor.get("x_report_year", 2022)
+    )
+    printed = ctx.package.figures.dropna(subset=["char_start", "char_end"])
+    return draft, extract.compare(draft, printed)
+
+
+def extract_scores(ctx) -> Table:
+    """Recall and precision on (offsets, value, unit), and agreement on qualifier and period, as percentages."""
+    L = ctx.lang
+    h = lambda k: labels.heading(k, L)  # noqa: E731
+    cols = [h("score"), h("percent"), h("of_how_many")]
+    draft, comparison = extraction(ctx)
+    if comparison is None:
+        return _not_reported(ctx, cols)
+    c = comparison
+    m, missed, added = len(c.matched), len(c.missed), len(c.added)
+    rows = [
+        ("recall", c.recall, f"{m} / {m + missed}"),
+        ("precision", c.precision, f"{m} / {m + added}"),
+        ("qualifier_agrees", c.qualifier_accuracy, str(m)),
+        ("period_agrees", c.period_accuracy, str(m)),
+        ("measure_agrees", c.measure_accuracy, str(m)),
+    ]
+    return table([(labels.SCORE_LABELS[L][name], f"{100 * rate:.1f}", n) for name, rate, n in rows], cols)
+
+
+def extract_draft_table(ctx, rows: int = 15) -> Table:
+    """The first ``rows`` rows of the draft: printed number, unit, qualifier, period, measure, guessed indicator."""
+    L = ctx.lang
+    h = lambda k: labels.heading(k, L)  # noqa: E731
+    cols = [h("value"), h("unit"), h("qualifier"), h("period"), h("measure"), h("guessed_indicator")]
+    draft, _ = extraction(ctx)
+    if draft is None or draft.empty:
+        return _not_reported(ctx, cols)
+    d = draft.head(rows)
+    return table(
+        {
+            cols[0]: list(d["printed"]),
+            cols[1]: [printed_unit_label(u, L) for u in d["unit_zh"]],
+            cols[2]: [naming.coded(L, "qualifier", q) for q in d["qualifier"]],
+            cols[3]: [naming.coded(L, "period", p) for p in d["period"]],
+            cols[4]: [labels.MEASURE_LABELS[L][m] for m in d["measure"]],
+            cols[5]: list(d["indicator_zh"]),
+        },
+        None,
+    )
+
+
+def extract_confusion(ctx) -> Table:
+    """Every disagreement between draft and package: missed, added, or a different qualifier or period.
+
+    Headings and the kind of disagreement are in the reader's language; qualifiers,
+    measures and periods are named, not given as codes.
+    """
+    L = ctx.lang
+    _, comparison = extraction(ctx)
+    if comparison is None:
+        return _not_reported(ctx, [labels.heading("disagreement", L)])
+    raw = comparison.confusion()
+    if raw.empty:
+        return table([[labels.heading("no_disagreements", L)]], [labels.heading("disagreement", L)])
+    names = dict(zip(ctx.package.figures["id"], ctx.package.figures[f"indicator_{L}"]))
+
+    h = lambda k: labels.heading(k, L)  # noqa: E731
+    rows = [
+        [
+            labels.CONFUSION_LABELS[L][r.kind],
+            f"{r.char_start}–{r.char_end}",
+            names.get(r.id, ""),
+            naming.coded(L, r.kind, str(r.curated)),
+            naming.coded(L, r.kind, str(r.draft)),
+        ]
+        for r in raw.itertuples(index=False)
+    ]
+    return table(rows, [h("disagreement"), h("offsets"), h("indicator"), h("curated"), h("draft")])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.core import checks
-from helpers.reader import labels, tables, words
+from helpers.reader import labels, naming, tables, words
 from helpers.reader.amounts import period_text
 from helpers.reader.prose import Text
 
@@ -54,9 +54,9 @@ def _others(ctx, figs: pd.DataFrame) -> str:
     """The other releases some of ``figs`` come from: title, publisher, date and where each was read, in ctx.lang."""
     parts = []
     for sid in dict.fromkeys(figs["source"]):
-        src = tables.figure_source(ctx, figs[figs["source"] == sid].iloc[0])
-        title = tables.source_field(src, "title", ctx.lang)
-        label = tables.source_label(ctx, src)
+        src = naming.figure_source(ctx, figs[figs["source"] == sid].iloc[0])
+        title = naming.source_field(src, "title", ctx.lang)
+        label = naming.source_label(ctx, src)
         parts.append(_say(ctx, "titled_source", title=title, label=label))
     return words.say("punct.semicolon", ctx.lang).join(parts)
 

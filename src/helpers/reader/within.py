@@ -21,7 +21,7 @@ import pandas as pd
 from helpers.core import periods
 from helpers.core.intervals import Interval
 from helpers.core.relations import figure_input
-from helpers.reader import amounts, tables, words
+from helpers.reader import amounts, naming, tables, words
 from helpers.reader.amounts import period_label
 
 HUNDRED = Fraction(100)
@@ -340,7 +340,6 @@ def leading_table(ctx) -> tables.Table:
 
 def leading_sentence(ctx):
     """Where the district stands among the leading districts, what they add up to, and its next year (Markdown)."""
-    from helpers.reader import tables
     from helpers.reader.prose import Text
 
     L = ctx.lang
@@ -365,7 +364,7 @@ def leading_sentence(ctx):
         name=name,
         rank=rank,
         share=share,
-        publisher=tables.source_field(src, "publisher", L),
+        publisher=naming.source_field(src, "publisher", L),
         date=src.get("date", ""),
     )
     nxt = _row(district_figures(city), DISTRICT_GDP_NEXT)
