@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from helpers.core import checks, intervals, periods, relations
 from helpers.core.intervals import Interval
-from helpers.reader import amounts, labels, naming, tables, words
+from helpers.reader import amounts, escape, labels, naming, tables, words
 from helpers.reader.amounts import period_label
 
 HUNDRED = 100
@@ -46,7 +46,7 @@ def _w(ctx, key: str, **fields: object) -> str:
 
 
 def _name(ctx, f) -> str:
-    return words.say("quote.name", ctx.lang, name=f[f"indicator_{ctx.lang}"])
+    return words.say("quote.name", ctx.lang, name=escape.markdown(f[f"indicator_{ctx.lang}"]))
 
 
 def _figures(ctx, section: int | None, measure: str | None = None):
@@ -208,7 +208,7 @@ def bound_rule(ctx, relation_id: str) -> Text:
     rows = [by_id.loc[i] for i in d.inputs]
     kinds = [_kind(_interval(ctx, r)) for r in rows]
     result = _kind(d.interval)
-    label = words.say("quote.name", ctx.lang, name=getattr(d, f"label_{ctx.lang}"))
+    label = words.say("quote.name", ctx.lang, name=escape.markdown(getattr(d, f"label_{ctx.lang}")))
     y_part = _w(ctx, "y_part", y=_name(ctx, rows[1]), ky=_w(ctx, f"kind_{kinds[1]}")) if len(rows) > 1 else ""
     value = _fmt(ctx, d.interval, d.unit) if result != "unbounded" else ""
     inputs = _w(ctx, "bound_inputs", names=_w(ctx, "inputs_and").join(_name(ctx, r) for r in rows))
@@ -251,7 +251,9 @@ def check_findings(ctx, section: int | None = None) -> Text:
         inconsistent=len(by["inconsistent"]),
         cannot=len(by["cannot tell"]),
     )
-    labels_of = {d.id: words.say("quote.name", ctx.lang, name=getattr(d, f"label_{ctx.lang}")) for d in derived}
+    labels_of = {
+        d.id: words.say("quote.name", ctx.lang, name=escape.markdown(getattr(d, f"label_{ctx.lang}"))) for d in derived
+    }
     units = {d.id: d.unit for d in derived}
     bad = [c for c in found if c.status == "inconsistent"]
     for c in bad:

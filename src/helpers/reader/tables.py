@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers.core import checks, relations
 from helpers.core.intervals import Interval
-from helpers.reader import explain, labels, naming, words
+from helpers.reader import escape, explain, labels, naming, words
 from helpers.reader.amounts import format_interval, period_label, period_text, printed_unit_label, unit_label
 
 
@@ -45,7 +45,7 @@ class Table(pd.DataFrame):
             )
         note = getattr(self, "note", "")
         if note:
-            html += f'\n<p class="table-note">{_escape(note)}</p>'
+            html += f'\n<p class="table-note">{escape.text(note, "html")}</p>'
         return html
 
     def __repr__(self) -> str:
@@ -53,10 +53,6 @@ class Table(pd.DataFrame):
             text = pd.DataFrame(self).to_string(index=False, na_rep="")
         note = getattr(self, "note", "")
         return f"{text}\n{note}" if note else text
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def table(rows, columns: list[str] | None = None, note: str = "") -> Table:

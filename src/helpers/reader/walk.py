@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.core import checks
-from helpers.reader import labels, naming, tables, words
+from helpers.reader import escape, labels, naming, tables, words
 from helpers.reader.amounts import period_text
 from helpers.reader.prose import Text
 
@@ -57,7 +57,7 @@ def _others(ctx, figs: pd.DataFrame) -> str:
         src = naming.figure_source(ctx, figs[figs["source"] == sid].iloc[0])
         title = naming.source_field(src, "title", ctx.lang)
         label = naming.source_label(ctx, src)
-        parts.append(_say(ctx, "titled_source", title=title, label=label))
+        parts.append(_say(ctx, "titled_source", title=escape.markdown(title), label=escape.markdown(label)))
     return words.say("punct.semicolon", ctx.lang).join(parts)
 
 
@@ -125,10 +125,10 @@ def _derived(ctx, section: int | None = None) -> list:
 def title(ctx) -> Text:
     """A heading (zh: the figures of the source; en: the package's title) and a line naming the first source."""
     src = ctx.package.source
-    name = src.get("title", "")
-    en = src.get("title_en")
-    who = src.get("publisher", "")
-    date = src.get("date", "")
+    name = escape.markdown(src.get("title", ""))
+    en = escape.markdown(src.get("title_en") or "")
+    who = escape.markdown(src.get("publisher", ""))
+    date = escape.markdown(src.get("date", ""))
     comma = words.say("punct.comma", ctx.lang)
     line = (
         _say(ctx, "source_title", name=name)
@@ -138,7 +138,8 @@ def title(ctx) -> Text:
         + words.say("punct.stop", ctx.lang)
     )
     # the English heading is the package's own title; the Chinese one is built from the source's
-    heading = _say(ctx, "heading", name=name if ctx.lang == "zh" else ctx.package.descriptor.get("title", en or name))
+    own = escape.markdown(ctx.package.descriptor.get("title"))
+    heading = _say(ctx, "heading", name=name if ctx.lang == "zh" else own or en or name)
     return Text(f"**{heading}**\n\n{line}")
 
 
@@ -204,9 +205,9 @@ def overview(ctx) -> Text:
 def section_heading(ctx, section: int) -> Text:
     """``## S · title`` with the section's subtitle, in ctx.lang."""
     s = _section_row(ctx, section)
-    t = s[f"title_{ctx.lang}"]
+    t = escape.markdown(s[f"title_{ctx.lang}"])
     sub = s[f"subtitle_{ctx.lang}"]
-    return Text(f"## {section} · {t}" + ("" if pd.isna(sub) or not sub else f"\n\n*{sub}*"))
+    return Text(f"## {section} · {t}" + ("" if pd.isna(sub) or not sub else f"\n\n*{escape.markdown(sub)}*"))
 
 
 def section_summary(ctx, section: int) -> Text:
@@ -217,8 +218,8 @@ def section_summary(ctx, section: int) -> Text:
         raise KeyError(f"section {section} holds no figures in {ctx.data_dir / 'figures.csv'}")
     text = _from_text(figs, ctx)
     figs, others = figs[text], figs[~text]
-    topics = list(dict.fromkeys(figs[f"topic_{ctx.lang}"]))
-    other_topics = list(dict.fromkeys(others[f"topic_{ctx.lang}"]))
+    topics = [escape.markdown(t) for t in dict.fromkeys(figs[f"topic_{ctx.lang}"])]
+    other_topics = [escape.markdown(t) for t in dict.fromkeys(others[f"topic_{ctx.lang}"])]
     derived = _derived(ctx, section)
     found = checks.check_all(derived, ctx.package.figures)
     bounds = int((figs["qualifier"] != "exact").sum())
@@ -276,7 +277,15 @@ def section_extremes(ctx, section: int) -> Text:
     money = figs[figs["base_unit"].isin(["CNY", "USD"])]
     if not money.empty:
         top = money.loc[money["base_value"].astype(float).idxmax()]
-        lines.append(_say(ctx, "largest_money", name=top[nm], value=top["value"], unit=top["unit_zh"]))
+        lines.append(
+            _say(
+                ctx,
+                "largest_money",
+                name=escape.markdown(top[nm]),
+                value=escape.markdown(top["value"]),
+                unit=escape.markdown(top["unit_zh"]),
+            )
+        )
     growth = figs[figs["measure"] == "change_yoy_pct"]
     growth = growth[growth["base_unit"] == "percent"]
     if len(growth) > 1:
@@ -287,10 +296,10 @@ def section_extremes(ctx, section: int) -> Text:
                 ctx,
                 "growth_range",
                 n=len(growth),
-                lo=lo["value"],
-                lo_name=lo[nm],
-                hi=hi["value"],
-                hi_name=hi[nm],
+                lo=escape.markdown(lo["value"]),
+                lo_name=escape.markdown(lo[nm]),
+                hi=escape.markdown(hi["value"]),
+                hi_name=escape.markdown(hi[nm]),
             )
         )
     if not lines:
@@ -339,7 +348,7 @@ def consistency(ctx) -> Text:
     found = checks.check_all(derived, ctx.package.figures)
     if not found:
         return Text(_say(ctx, "no_check_relations"))
-    names = {d.id: getattr(d, f"label_{ctx.lang}") for d in derived}
+    names = {d.id: escape.markdown(getattr(d, f"label_{ctx.lang}")) for d in derived}
     bad = [names[c.id] for c in found if c.status == "inconsistent"]
     text = _say_n(ctx, "walk.checks_verdicts", len(found), verdicts=_verdicts(ctx, found))
     text += _say(ctx, "inconsistent_list", names=_join(ctx, bad)) if bad else _say(ctx, "none_contradicts")

@@ -21,7 +21,7 @@ import pandas as pd
 from helpers.core import periods
 from helpers.core.intervals import Interval
 from helpers.core.relations import figure_input
-from helpers.reader import amounts, naming, tables, words
+from helpers.reader import amounts, escape, naming, tables, words
 from helpers.reader.amounts import period_label
 
 HUNDRED = Fraction(100)
@@ -182,9 +182,9 @@ def sentence(ctx, pairing_id: str):
     if c is None:
         return Text(_t(ctx, "missing"))
     share = _fmt(ctx, c.share, "percent")
-    dname = c.district_row[f"indicator_{L}"]
+    dname = escape.markdown(c.district_row[f"indicator_{L}"])
     if pairing.district.startswith("city:"):  # a district figure of the city's package names its district
-        dname = _t(ctx, "district_name", topic=c.district_row[f"topic_{L}"], name=dname)
+        dname = _t(ctx, "district_name", topic=escape.markdown(c.district_row[f"topic_{L}"]), name=dname)
     dp, cp = _period(ctx, c.district_period), _period(ctx, c.city_period)
     text = _t(ctx, "share_sentence", label=getattr(pairing, f"label_{L}"), share=share, name=dname, dp=dp, cp=cp)
     if not c.share.is_bounded:
@@ -354,7 +354,7 @@ def leading_sentence(ctx):
         total = figure_input(r).interval if total is None else total + figure_input(r).interval
     whole = figure_input(_row(city.figures, "gdp")).interval
     share = _fmt(ctx, HUNDRED * total / whole, "percent")
-    name = rows.iloc[rank - 1][f"topic_{L}"]
+    name = escape.markdown(rows.iloc[rank - 1][f"topic_{L}"])
     sources = {s.get("id"): s for s in city.sources}
     src = sources.get(rows.iloc[0].get("source"), {})
     text = _t(
@@ -364,8 +364,8 @@ def leading_sentence(ctx):
         name=name,
         rank=rank,
         share=share,
-        publisher=naming.source_field(src, "publisher", L),
-        date=src.get("date", ""),
+        publisher=escape.markdown(naming.source_field(src, "publisher", L)),
+        date=escape.markdown(src.get("date", "")),
     )
     nxt = _row(district_figures(city), DISTRICT_GDP_NEXT)
     if nxt is not None:
@@ -376,8 +376,8 @@ def leading_sentence(ctx):
             "next_year",
             name=name,
             period=_period(ctx, figure_input(nxt).period),
-            value=nxt["value"],
-            unit=amounts.printed_unit_label(nxt["unit_zh"], L),
+            value=escape.markdown(nxt["value"]),
+            unit=escape.markdown(amounts.printed_unit_label(nxt["unit_zh"], L)),
             change=change,
         )
     return Text(text)

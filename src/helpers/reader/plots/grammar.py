@@ -25,7 +25,6 @@ text and a caption; its notebook display is a ``<figure>`` with ``alt`` and ``<f
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 import textwrap
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from helpers.core.intervals import Interval
-from helpers.reader import labels, words
+from helpers.reader import escape, labels, words
 
 FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk
 WIDTH = 8.0  # inches, every chart
@@ -107,9 +106,9 @@ class Chart:
         return (
             f'<figure class="helpers-chart" style="margin:0;max-width:{WIDTH * DPI:.0f}px;overflow-x:auto">'
             f'<img style="width:100%;min-width:{0.8 * WIDTH * DPI:.0f}px;height:auto" '
-            f'alt="{html.escape(self.alt, quote=True)}" '
+            f'alt="{escape.text(self.alt, "attribute")}" '
             f'src="data:image/svg+xml;base64,{data}">'
-            f"<figcaption>{html.escape(self.caption)}</figcaption></figure>"
+            f"<figcaption>{escape.text(self.caption, 'html')}</figcaption></figure>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
