@@ -255,10 +255,16 @@ def collect_parameters(
 def _read_parameters_file(path: Path, known: dict[str, object]) -> dict[str, object]:
     import yaml
 
+    from helpers.core.files import read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular(path)
     except OSError as e:
-        raise UsageError(f"parameters file {path}: {e.strerror}") from None
+        raise UsageError(f"parameters file {path}: {e.strerror or e}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"parameters file {path}: not UTF-8 (byte 0x{raw[e.start]:02x} at byte {e.start})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:

@@ -159,8 +159,8 @@ def _read_source(
         return None  # the loader has named the missing path
     result.source_path = path
     try:
-        raw = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raw = files.read_regular(path)
+    except (FileNotFoundError, NotADirectoryError):
         how = "given with --source" if given is not None else "named by sources[0].path"
         errors.add(shown, f"source text not found at {path} ({how}); pass --source FILE", field="sources[0].path")
         return None

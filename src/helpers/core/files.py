@@ -3,13 +3,61 @@
 :func:`atomic_write` writes through a temporary sibling and renames it into place, so a reader (or a
 killed run) never sees half a file; with ``overwrite=False`` it links instead of renaming and refuses an
 existing file, even one that appears meanwhile.  :func:`shown` is how every message prints a path.
+:func:`read_regular` is how every input file is read (a package's descriptor and tables, a source text, a
+report to extract from, a parameters file): only a regular file, at most :data:`MAX_BYTES`, so that a named
+pipe, a device (``/dev/zero``) or a folder given as a file is refused by name instead of blocking or filling
+the memory.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+#: The largest input file read (a package's descriptor or table, a source text, a report, a parameters file).
+MAX_BYTES = 64 * 2**20
+
+
+class NotRegularFile(OSError):
+    """An input that is not a regular file (a pipe, a device, a folder) or is larger than :data:`MAX_BYTES`; the
+    message names the path and what it is."""
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path`` when it is a regular file (symlinks followed) of at most ``limit`` bytes.
+
+    Opened without blocking (a named pipe with no writer does not hang) and checked on the open descriptor;
+    :class:`NotRegularFile` names a pipe, a device, a folder or a file too large; other :class:`OSError`\\ s
+    (missing, unreadable) pass through.
+    """
+    path = Path(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+            raise NotRegularFile(f"{shown(path)} is {what}, not a regular file")
+        if st.st_size > limit:
+            raise NotRegularFile(f"{shown(path)} is {st.st_size:,} bytes, over the limit of {limit:,}")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # grew while read
+        raise NotRegularFile(f"{shown(path)} is over the limit of {limit:,} bytes")
+    return data
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, overwrite: bool = True, fsync: bool = False) -> None:

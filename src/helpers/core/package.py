@@ -176,7 +176,7 @@ def _read_descriptor(data_dir: Path, errors: Errors) -> dict | None:
     path = Path(data_dir) / DESCRIPTOR
     shown = files.shown(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = files.read_regular(path).decode("utf-8")
     except FileNotFoundError:
         errors.add(shown, "file not found (a data package needs its datapackage.json)")
         return None
@@ -191,6 +191,9 @@ def _read_descriptor(data_dir: Path, errors: Errors) -> dict | None:
     except (json.JSONDecodeError, ValueError) as e:
         msg = f"{e.msg} at line {e.lineno}, column {e.colno}" if isinstance(e, json.JSONDecodeError) else str(e)
         errors.add(shown, f"not valid JSON: {msg}")
+        return None
+    except RecursionError:
+        errors.add(shown, "not readable: JSON nested too deeply (arrays or objects inside each other)")
         return None
     if not isinstance(descriptor, dict):
         errors.add(shown, "the descriptor must be a JSON object")

@@ -172,7 +172,7 @@ def read_resource(
         return None
     shown = files.shown(path)
     try:
-        raw = path.read_bytes()
+        raw = files.read_regular(path)
     except FileNotFoundError:
         errors.add(shown, "file not found (listed in datapackage.json)")
         return None

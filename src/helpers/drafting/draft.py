@@ -48,7 +48,7 @@ import tempfile
 from pathlib import Path
 
 from helpers.core import audit, package
-from helpers.core.files import shown
+from helpers.core.files import read_regular, shown
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
 TO_FILL = "TO FILL IN"
@@ -391,7 +391,7 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
         raise DraftError(f"{out}: the folder {out.parent} does not exist")
     try:
         text = extract.read_report(report)
-        raw = report.read_bytes()
+        raw = read_regular(report)
         figures_frame = extract.extract_text(text, year=year)
         non_figures_frame = extract.extract_non_figures(text, year=year)
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file

@@ -9,6 +9,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
+from helpers.core import files
 from helpers.drafting.extract.rows import ExtractError
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -31,11 +32,11 @@ def read_report(path: str | os.PathLike[str]) -> str:
     """
     p = Path(path)
     try:
-        data = p.read_bytes()
+        data = files.read_regular(p)
     except FileNotFoundError:
         raise ExtractError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise ExtractError(f"{p}: is a directory, not a report file") from None
+    except files.NotRegularFile as exc:
+        raise ExtractError(str(exc)) from None
     except OSError as exc:
         raise ExtractError(f"{p}: cannot read: {exc.strerror or exc}") from None
     try:
