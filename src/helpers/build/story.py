@@ -59,6 +59,8 @@ def collection(data_dir: Path, notebooks: Path = NOTEBOOKS) -> list[Page]:
         pages: list[Page] = []
         for name in listed:
             path = Path(notebooks) / name
+            if package.contained(Path(notebooks), name, (Path(notebooks),)) is None or Path(name).name != name:
+                raise StoryError(f"{shown}: x_notebooks names {name!r}, which is not a file name in {notebooks}")
             if not path.is_file():
                 raise StoryError(f"{shown}: x_notebooks names {name!r}, which is not a notebook in {notebooks}")
             pages.append(Page(path.resolve(), name))
@@ -83,6 +85,8 @@ def materialise(pages: Sequence[Page], dest: Path) -> list[Path]:
     """
     files: list[Path] = []
     for page in pages:
+        if Path(page.name).name != page.name or page.name in ("", ".", ".."):
+            raise StoryError(f"page {page.name!r}: a page is written as a file name in {dest}, never elsewhere")
         if not page.parameters and page.notebook.name == page.name:
             files.append(page.notebook)
             continue

@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.core import files, package
+from helpers.core import files, package, paths
 from helpers.core.package import DESCRIPTOR, Errors, Package, PackageError
 
 #: A digit run as the coverage check reads it: ASCII or full-width digits, with a decimal part.
@@ -155,6 +155,14 @@ def _read_source(
         path = Path(given)
     elif isinstance(first.get("path"), str) and first["path"]:
         path = data_dir / first["path"]
+        if package.contained(data_dir, first["path"], (data_dir, paths.SHARED_SOURCES)) is None:
+            errors.add(
+                shown,
+                f"{first['path']!r} lies outside the package and {paths.SHARED_SOURCES} (give a relative path "
+                "inside either; a text kept elsewhere is read with --source FILE)",
+                field="sources[0].path",
+            )
+            return None
     else:
         return None  # the loader has named the missing path
     result.source_path = path

@@ -122,6 +122,7 @@ def inspect(data_dir: str | Path = REPO_DATA) -> tuple[Package | None, Errors]:
         return None, errors
     shown = files.shown(data_dir / DESCRIPTOR)
     sources = _check_sources(shown, descriptor, errors)
+    _check_paths(shown, descriptor, data_dir, errors)
     tables: dict[str, pd.DataFrame] = {}
     resources = {}
     for i, resource in enumerate(descriptor["resources"]):
@@ -223,6 +224,44 @@ def _control_characters(value, where: str):
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
+
+
+def contained(base: Path, rel: object, roots: tuple[Path, ...]) -> Path | None:
+    """``base / rel`` resolved (symlinks followed) when ``rel`` is a relative path that lands inside one of
+    ``roots``, else None (an absolute path, a URL, a NUL, or a path that climbs out)."""
+    if not isinstance(rel, str) or not rel or "\x00" in rel or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", rel):
+        return None
+    if Path(rel).is_absolute():
+        return None
+    path = (Path(base) / rel).resolve()
+    return path if any(path.is_relative_to(Path(r).resolve()) for r in roots) else None
+
+
+def _check_paths(shown: str, descriptor: dict, data_dir: Path, errors: Errors) -> None:
+    """The paths the descriptor names for the run stay where they may: ``x_notebooks`` are file names of the
+    project's ``notebooks/``; ``x_city_package`` is a folder inside the package.  (A source's ``path`` is checked
+    where the text is read, :mod:`helpers.core.audit`, because ``--source`` may replace it.)"""
+    listed = descriptor.get("x_notebooks")
+    if listed is not None:
+        if not isinstance(listed, list) or not listed:
+            errors.add(shown, "x_notebooks must be a non-empty list of notebook file names", field="x_notebooks")
+        else:
+            for i, name in enumerate(listed):
+                plain = isinstance(name, str) and name.endswith(".ipynb") and Path(name).name == name
+                if not plain or contained(paths.NOTEBOOKS, name, (paths.NOTEBOOKS,)) is None:
+                    errors.add(
+                        shown,
+                        f"{name!r} is not the file name of a notebook in the project's notebooks/ "
+                        "(no folder, no '..', no absolute path)",
+                        field=f"x_notebooks[{i}]",
+                    )
+    city = descriptor.get("x_city_package")
+    if city is not None and (
+        contained(data_dir, city, (data_dir,)) is None or Path(data_dir, city).resolve() == Path(data_dir).resolve()
+    ):
+        errors.add(
+            shown, f"{city!r} is not a folder inside the package (no '..', no absolute path)", field="x_city_package"
+        )
 
 
 def _check_sources(shown: str, descriptor: dict, errors: Errors) -> list[dict]:

@@ -17,5 +17,8 @@ DATA = REPO / "data"
 #: The committed notebooks, and the generic walkthroughs for packages that list none of their own.
 NOTEBOOKS = REPO / "notebooks"
 GENERIC_NOTEBOOKS = NOTEBOOKS / "generic"
+#: Where the source texts live, beside the checkout (the project never holds a report's sentences): a package's
+#: first source may point here (``../shared/source/…``) as well as inside its own folder.
+SHARED_SOURCES = REPO.parent / "shared" / "source"
 #: The pinned environment: what the notebooks and the site need (``make report``).
 LOCK_FILE = REPO / "requirements.lock"
