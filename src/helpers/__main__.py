@@ -9,7 +9,7 @@ import sys
 
 #: Subcommand → module that registers it with ``register(subparsers)``.
 COMMANDS = {
-    "validate": "helpers.core.audit",
+    "validate": "helpers.build.verdict",
     "new": "helpers.drafting.draft",
     "run": "helpers.build.run",
     "extract": "helpers.drafting.extract",

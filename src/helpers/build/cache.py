@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from helpers.core import paths
+from helpers.core.files import read_regular
 
 #: Folders of the helpers package that no result depends on (besides .pyc files and hidden files).
 _NOT_SOURCE = ("__pycache__",)
@@ -42,10 +43,28 @@ def helpers_digest(root: Path = paths.HELPERS) -> str:
 
 
 def package_digest(data_dir: Path) -> str:
-    """Every file of the data package folder (missing folder: a digest of nothing; the run then fails)."""
+    """Every file of the data package folder, and the source texts it names outside it (so that a changed source
+    is audited again); a missing folder gives a digest of nothing (the run then fails)."""
     data_dir = Path(data_dir)
     files = [p for p in data_dir.rglob("*") if p.is_file()] if data_dir.is_dir() else []
-    return _digest_files(files, data_dir)
+    h = hashlib.sha256(_digest_files(files, data_dir).encode())
+    for source in _outside_sources(data_dir):
+        h.update(str(source).encode() + b"\0" + hashlib.sha256(read_regular(source)).digest())
+    return h.hexdigest()
+
+
+def _outside_sources(data_dir: Path) -> list[Path]:
+    try:
+        descriptor = json.loads(read_regular(data_dir / "datapackage.json"))
+        named = [s["path"] for s in descriptor.get("sources", []) if isinstance(s.get("path"), str)]
+    except (OSError, ValueError, RecursionError, AttributeError, TypeError):
+        return []  # the audit names what is wrong with the descriptor
+    found = []
+    for rel in named:
+        path = (data_dir / rel).resolve()
+        if "://" not in rel and path.is_file() and not path.is_relative_to(data_dir.resolve()):
+            found.append(path)
+    return found
 
 
 def lock_digest(lock_file: Path = paths.LOCK_FILE) -> str:

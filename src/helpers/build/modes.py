@@ -102,6 +102,8 @@ def build(settings: Settings) -> int:
     from helpers.core.package import PackageError
     from helpers.reader.params import ParameterError, setup
 
+    if refused(settings.data_dir):
+        return EXIT_USAGE
     quiet_imports()
     try:
         ctx = setup(**settings.site_parameters)
@@ -211,6 +213,17 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
     return EXIT_OK
 
 
+def refused(data_dir: Path) -> bool:
+    """Whether the package fails :func:`helpers.build.verdict.verdict` (what ``helpers validate`` refuses); if so,
+    every problem is printed, before anything is executed or written."""
+    from helpers.build.verdict import refusal, verdict
+
+    errors = verdict(data_dir).errors
+    if errors:
+        print(f"python -m helpers run: error: {refusal(data_dir, errors)}", file=sys.stderr)
+    return bool(errors)
+
+
 def refresh(settings: Settings) -> int:
     """Re-execute the committed notebooks with default parameters; write back those that succeeded.
 
@@ -219,6 +232,8 @@ def refresh(settings: Settings) -> int:
     ``OUT/failed/notebooks/`` for inspection.
     """
     out = settings.out
+    if refused(settings.data_dir):
+        return EXIT_USAGE
     stage = new_stage(out)
     failures: list[Failure] = []
     changed: list[Path] = []

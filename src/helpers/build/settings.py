@@ -116,8 +116,12 @@ def resolve(
 
         try:
             pages = tuple(story.collection(data_dir))
-        except (story.StoryError, package.PackageError) as e:
+        except story.StoryError as e:
             raise UsageError(str(e)) from None
+        except package.PackageError as e:
+            from helpers.build.verdict import refusal, verdict
+
+            raise UsageError(refusal(data_dir, verdict(data_dir).errors or [e])) from None
     params = dict(parameters)
     if given is not None:  # passed on as the notebooks read it, from their own folder: absolute
         params["data_dir"] = str(data_dir)

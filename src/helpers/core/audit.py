@@ -289,8 +289,11 @@ def _strings(value, where: str):
             yield from _strings(v, f"{where}[{i}]")
 
 
-def register(sub) -> None:
-    """``python -m helpers validate``: the whole audit, every problem at once, and a per-section summary."""
+def register(sub, check=None) -> None:
+    """``python -m helpers validate``: the whole audit, every problem at once, and a per-section summary.
+
+    ``check(data_dir, source)`` is the audit to run (default :func:`audit`; ``helpers validate`` passes
+    :func:`helpers.build.verdict.verdict`, which adds what needs the charts' font)."""
     p = sub.add_parser(
         "validate",
         help="audit a data package against its schema and its source text",
@@ -307,12 +310,12 @@ def register(sub) -> None:
         metavar="FILE",
         help="the source text (default: the first source's path in datapackage.json, relative to it)",
     )
-    p.set_defaults(func=_cli)
+    p.set_defaults(func=lambda args: _cli(args, check or audit))
 
 
-def _cli(args: argparse.Namespace) -> int:
+def _cli(args: argparse.Namespace, check=None) -> int:
     try:
-        result = audit(args.data_dir, args.source)
+        result = (check or audit)(args.data_dir, args.source)
     except Exception as e:  # noqa: BLE001 -- a bug, not bad input; still no traceback for the user
         print(f"validate: internal error while auditing {args.data_dir}: {type(e).__name__}: {e}", file=sys.stderr)
         return EXIT_INVALID

@@ -149,7 +149,7 @@ def inspect(data_dir: str | Path = REPO_DATA) -> tuple[Package | None, Errors]:
     if all(t in tables for t in TABLES):
         _check_figures(tables["figures"], sources, errors)
         _check_offsets(tables["non_figures"], "text", errors)
-        _check_relations(tables["relations"], errors)
+        _check_relations(tables["relations"], errors, tables["figures"])
     if not all(t in tables for t in TABLES):
         return None, errors
     pkg = Package(
@@ -418,9 +418,18 @@ def _check_offsets(frame: pd.DataFrame, printed: str, errors: Errors) -> None:
             )
 
 
-def _check_relations(relations: pd.DataFrame, errors: Errors) -> None:
-    """Each relation names a kind :data:`helpers.core.relations.KINDS` knows, with the inputs and parameter it takes."""
-    from helpers.core.relations import KINDS
+def _check_relations(relations: pd.DataFrame, errors: Errors, figures: pd.DataFrame | None = None) -> None:
+    """Each relation names a kind :data:`helpers.core.relations.KINDS` knows, with the inputs and parameter it takes,
+    in the dimensions it can combine (:func:`helpers.core.relations.dimension_problem`)."""
+    from helpers.core.relations import KINDS, dimension_problem
+
+    units = {}
+    if figures is not None:
+        units = {
+            r["id"]: (r["base_unit"], r["unit_zh"])
+            for r in figures.to_dict("records")
+            if not (_na(r["base_unit"]) or _na(r["unit_zh"]))
+        }
 
     shown = relations.attrs["path"]
     for i, r in enumerate(relations.to_dict("records"), start=1):
@@ -451,6 +460,10 @@ def _check_relations(relations: pd.DataFrame, errors: Errors) -> None:
                 "parameter",
                 key,
             )
+        x, y = units.get(r["x"]), None if _na(r["y"]) else units.get(r["y"])
+        why = dimension_problem(r["kind"], x, y) if x and (y or not spec.binary) else None
+        if why:
+            errors.add(shown, f"relation {r['id']!r}: {why}", i, "kind", key)
 
 
 def _na(value) -> bool:

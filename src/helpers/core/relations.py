@@ -142,6 +142,40 @@ KINDS: dict[str, Kind] = {
 WHOLE_KINDS = ("share_of_whole", "sum_of_parts")
 
 
+#: What each kind needs of its inputs' dimensions (base units): the same for both (counts: the same counter), a
+#: percentage as y, or one given base unit for x (and y).  Kinds not listed take any (a ratio, a per-capita value).
+SAME_DIMENSION = ("sum", "stock_before_flow", "stock_growth", "sum_of_parts", "share_of_whole")
+Y_PERCENT = ("part_from_share", "implied_whole", "implied_plan", "prior_level", "yoy_increment")
+X_UNIT = {
+    "printed_share": ("percent", None),
+    "prior_share": ("percent", "percentage_points"),
+    "to_hectares": ("m2", None),
+    "usd_to_cny": ("USD", None),
+    "share_of_period": ("days", None),
+    "per_year": ("CNY per person per month", None),
+}
+
+
+def dimension_problem(kind: str, x: tuple[str, str], y: tuple[str, str] | None) -> str | None:
+    """Why a relation of ``kind`` cannot combine these inputs, each ``(base_unit, printed unit)`` (None: it can):
+    adding money to a count, a share of two different units, a growth rate that is not a percentage."""
+    (bx, px), (by, py) = x, (y or ("", ""))
+    if kind in SAME_DIMENSION and y is not None:
+        if bx != by:
+            return f"kind {kind!r} combines x in {bx} with y in {by}: both must be in the same unit"
+        if bx == "count" and px[-1:] != py[-1:]:
+            return f"kind {kind!r} combines a count of {px[-1:]} with a count of {py[-1:]}: both must count the same"
+    if kind in Y_PERCENT and y is not None and by != "percent":
+        return f"kind {kind!r} needs y in percent (a rate or share), not {by}"
+    if kind in X_UNIT:
+        want_x, want_y = X_UNIT[kind]
+        if bx != want_x:
+            return f"kind {kind!r} needs x in {want_x}, not {bx}"
+        if want_y and y is not None and by != want_y:
+            return f"kind {kind!r} needs y in {want_y}, not {by}"
+    return None
+
+
 def _growth_share(g: Interval) -> Interval:
     """g/(1+g) for a growth rate g in percent, written so that g appears once: 1 − 1/(1 + g/100)."""
     return 1 - 1 / (1 + g / HUNDRED)

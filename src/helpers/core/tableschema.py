@@ -9,7 +9,8 @@ a cell that fails is read as missing.  Anything else in a schema is refused by n
   64-bit integer), ``number`` (finite: ``nan``, ``inf`` and ``1e400`` are refused), ``boolean``
   (``trueValues`` / ``falseValues``);
 - constraints ``required``, ``unique``, ``enum``, ``minimum``, ``maximum``, ``exclusiveMinimum``,
-  ``exclusiveMaximum``, ``minLength``, ``maxLength``, ``pattern`` (the whole cell must match);
+  ``exclusiveMaximum``, ``minLength``, ``maxLength``, ``pattern`` (the whole cell must match; a pattern that
+  could backtrack for ever is refused and a match is time-bound, :mod:`helpers.core.patterns`);
 - schema ``missingValues`` (default ``[""]``), ``primaryKey`` and ``foreignKeys`` (one or several fields;
   ``"resource": ""`` is the resource itself) (:func:`check_keys`, once every table is read);
 - beyond the specification: strict UTF-8, no control characters in a cell, a resource path inside the package.
@@ -40,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core import files
+from helpers.core import files, patterns
 
 _DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
 _INT64 = 2**63
@@ -300,11 +301,8 @@ def _schema_fields(
             continue
         for k in sorted(set(c) - _CONSTRAINTS):
             errors.add(descriptor, f"constraint {k!r} is not supported by this loader", field=at)
-        if isinstance(c.get("pattern"), str):
-            try:
-                re.compile(c["pattern"])
-            except re.error as e:
-                errors.add(descriptor, f"pattern {c['pattern']!r} is not a regular expression: {e}", field=at)
+        if isinstance(c.get("pattern"), str) and (why := patterns.problem(c["pattern"])):
+            errors.add(descriptor, f"pattern {c['pattern']!r} {why}", field=at)
         if "enum" in c and not isinstance(c["enum"], list):
             errors.add(descriptor, "enum must be a list", field=at)
         for k in ("required", "unique"):
@@ -365,11 +363,12 @@ def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values:
     name, ftype = field["name"], field["type"]
     value: str | int | float | bool
     c = field.get("constraints", {})
-    if cell in missing_values:
+    if cell in missing_values or (c.get("required") and not cell.strip()):
         if c.get("required"):
+            blank = "empty" if cell == "" else f"{cell!r} marks it missing" if cell in missing_values else "blank"
             errors.add(
                 file,
-                "value required but empty" if cell == "" else f"value required but {cell!r} marks it missing",
+                f"value required but {blank}",
                 row,
                 name,
                 key,
@@ -409,7 +408,12 @@ def _cast(file: str, row: int, key: str, field: dict, cell: str, missing_values:
             errors.add(file, f"{cell!r} is not a boolean ({'/'.join(trues + falses)})", row, name, key)
             return None
         value = cell in trues
-    if "pattern" in c and not re.fullmatch(c["pattern"], cell):
+    try:
+        unmatched = "pattern" in c and not patterns.fullmatch(c["pattern"], cell)
+    except patterns.PatternTimeout:
+        errors.add(file, f"matching the pattern {c['pattern']} took over {patterns.TIME_LIMIT} s", row, name, key)
+        return None
+    if unmatched:
         errors.add(file, f"{cell!r} does not match the pattern {c['pattern']}", row, name, key)
         return None
     if "enum" in c and value not in c["enum"] and cell not in [str(e) for e in c["enum"]]:

@@ -8,6 +8,7 @@ raises :class:`ParameterError` naming the parameter.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -148,6 +149,12 @@ def _positive_number(name: str, value) -> Fraction:
         raise ParameterError(f"parameter {name}: expected a positive number, got {value!r}") from None
     if number <= 0:
         raise ParameterError(f"parameter {name}: must be positive, got {value!r}")
+    try:
+        as_float = float(number)
+    except OverflowError:
+        as_float = math.inf
+    if not math.isfinite(as_float) or as_float == 0:  # the charts and tables compute in floats too
+        raise ParameterError(f"parameter {name}: {value!r} is out of range (a finite positive number is needed)")
     return number
 
 
@@ -157,6 +164,10 @@ def _city_dir(value, data_dir: Path, pkg) -> Path | None:
     if not isinstance(value, (str, Path)):
         raise ParameterError(f"parameter city_dir: expected a folder path, got {value!r}")
     if str(value):
+        from helpers.core.package import DESCRIPTOR
+
+        if not (Path(value) / DESCRIPTOR).is_file():
+            raise ParameterError(f"parameter city_dir: no {DESCRIPTOR} in {value} (a city's data package folder)")
         return Path(value)
     companion = pkg.descriptor.get("x_city_package")
     return data_dir / companion if isinstance(companion, str) and companion else None

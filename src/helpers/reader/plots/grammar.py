@@ -25,6 +25,7 @@ text and a caption; its notebook display is a ``<figure>`` with ``alt`` and ``<f
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
 import textwrap
@@ -156,6 +157,23 @@ def pyplot():
         },
     )
     return plt
+
+
+@functools.lru_cache(maxsize=1)
+def _font_charmap() -> frozenset[int]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    pyplot()  # the font is installed and found (or GlyphError says how to install it)
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of ``text`` the charts' font (:data:`FONT`) cannot draw, each once, in order
+    (checked before a run, so that a name in a script the font lacks is named by ``validate``)."""
+    have = _font_charmap()
+    return list(dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in have))
 
 
 def render(fig, alt: str, caption: str) -> Chart:
