@@ -82,3 +82,14 @@ def test_run_refuses_a_package_naming_a_notebook_elsewhere_and_leaves_it_untouch
     assert "x_notebooks" in proc.stderr and "Traceback" not in proc.stderr
     assert outside.read_bytes() == before
     assert not (out / "site").exists()
+
+
+def test_a_source_elsewhere_is_read_only_when_its_sha256_names_it(district, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "text.txt").write_bytes((district / "source.txt").read_bytes())
+    set_descriptor(district, source_path="../elsewhere/text.txt")
+    assert problems(district) == []  # the package already knows these bytes: reading them reveals nothing
+    (elsewhere / "text.txt").write_text("another file 123", encoding="utf-8")
+    found = problems(district)
+    assert len(found) == 1 and "sources[0].path" in found[0] and "123" not in found[0], found

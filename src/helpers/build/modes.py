@@ -285,7 +285,15 @@ def _render_site(
     """
     from helpers.build import site
 
-    site.render(executed, dest, work_dir=work_dir, downloads=list(downloads), parameters=parameters)
+    say(f"site: rendering {', '.join(executed)}")
+    site.render(
+        executed,
+        dest,
+        work_dir=work_dir,
+        downloads=list(downloads),
+        parameters=parameters,
+        progress=lambda lang: say(f"site: {lang} rendered"),
+    )
 
 
 def shown_parameters(parameters: dict[str, object]) -> dict[str, object]:

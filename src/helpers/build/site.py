@@ -15,13 +15,20 @@ nbconvert's ``TagRemovePreprocessor`` drops the other language's cells
 Sphinx's environment and doctrees live in ``work_dir/<lang>/``: a prepared
 notebook is rewritten only when its bytes change, so a second call with the
 same notebooks reads and writes no notebook page, and a changed notebook
-re-renders only its own page (and the home page that lists it).
+re-renders only its own page (and the home page that lists it).  That state is
+tied to its inputs: ``work_dir/<lang>/inputs.key`` holds the digest of the
+parameters, the notebooks' names and the downloads it was built for, written
+only when Sphinx has finished; a call with other inputs, or after a call that
+did not finish (killed while rendering), starts from an empty folder, so no
+page of an earlier run's parameters reaches a new site.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
+import json
 import io
 import re
 import shutil
@@ -124,7 +131,13 @@ def parameters_line(parameters: dict | None) -> str:
 
 
 def render(
-    executed: dict[str, list[Path]], dest: Path, *, work_dir: Path, downloads=(), parameters: dict | None = None
+    executed: dict[str, list[Path]],
+    dest: Path,
+    *,
+    work_dir: Path,
+    downloads=(),
+    parameters: dict | None = None,
+    progress=None,
 ) -> dict[str, list[str]]:
     """Write the site for ``executed`` ({language: executed notebooks in reading order}) into ``dest``.
 
@@ -134,7 +147,8 @@ def render(
     every page; ``parameters`` appear in one line at each page's foot (without
     them, each notebook's own papermill parameters).  ``work_dir`` keeps
     Sphinx's state between calls.  Returns {language: the pages Sphinx wrote}
-    (empty when nothing changed).  Raises :class:`SiteError` naming the
+    (empty when nothing changed); ``progress(lang)``, when given, is called as
+    each language's pages are done.  Raises :class:`SiteError` naming the
     notebook or file and the cause.
     """
     dest, work_dir = Path(dest), Path(work_dir)
@@ -160,6 +174,8 @@ def render(
         (target / DOWNLOADS).mkdir()
         for path in [*notebooks, *downloads]:
             shutil.copyfile(path, target / DOWNLOADS / Path(path).name)
+        if progress is not None:
+            progress(lang)
     (dest / INDEX).write_text(landing_page(list(executed)), encoding="utf-8")
     remote = site_external_loads(dest)
     if remote:
@@ -325,8 +341,15 @@ def _build(
     import nbformat
 
     src, out = wd / "src", wd / "html"
-    src.mkdir(parents=True, exist_ok=True)
     names = [p.stem for p in notebooks]
+    marker = wd / "inputs.key"
+    key = hashlib.sha256(
+        json.dumps([lang, other, names, [p.name for p in downloads], parameters], default=str).encode()
+    ).hexdigest()
+    if wd.exists() and (not marker.is_file() or marker.read_text(encoding="ascii") != key):
+        shutil.rmtree(wd)  # built for other inputs, or by a render that did not finish: start afresh
+    src.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)  # until Sphinx has finished, this state belongs to no finished render
     if len(set(names)) != len(names):
         raise SiteError(f"two notebooks named {next(n for n in names if names.count(n) > 1)}.ipynb for {lang}")
     if "index" in names:
@@ -367,7 +390,9 @@ def _build(
         search_dict,
     )
     try:
-        return out, _sphinx(src, out, wd / "doctrees", config)
+        written = _sphinx(src, out, wd / "doctrees", config)
+        marker.write_text(key, encoding="ascii")
+        return out, written
     except SiteError:
         # Sphinx may have recorded the faulty page as read: the next call must read it (and fail) again
         shutil.rmtree(wd, ignore_errors=True)

@@ -145,6 +145,19 @@ def _descriptor_sources(data_dir: Path) -> list[dict]:
     return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
 
 
+def _known_text(data_dir: Path, first: dict) -> bool:
+    """Whether the source a package names outside its folder is a regular file holding exactly the bytes its
+    ``sha256`` names: a package may point at a text it already knows (``helpers new`` drafts one beside the
+    report), never read a file it does not (nothing of it is shown otherwise)."""
+    rel = first["path"]
+    if not isinstance(first.get("sha256"), str) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", rel) or "\x00" in rel:
+        return False
+    try:
+        return hashlib.sha256(files.read_regular(data_dir / rel)).hexdigest() == first["sha256"]
+    except OSError:
+        return False
+
+
 def _read_source(
     data_dir: Path, sources: list[dict], given: str | Path | None, result: Audit, errors: Errors
 ) -> str | None:
@@ -155,11 +168,13 @@ def _read_source(
         path = Path(given)
     elif isinstance(first.get("path"), str) and first["path"]:
         path = data_dir / first["path"]
-        if package.contained(data_dir, first["path"], (data_dir, paths.SHARED_SOURCES)) is None:
+        outside = package.contained(data_dir, first["path"], (data_dir, paths.SHARED_SOURCES)) is None
+        if outside and not _known_text(data_dir, first):
             errors.add(
                 shown,
-                f"{first['path']!r} lies outside the package and {paths.SHARED_SOURCES} (give a relative path "
-                "inside either; a text kept elsewhere is read with --source FILE)",
+                f"{first['path']!r} lies outside the package and {paths.SHARED_SOURCES}, and is not the file the "
+                "source's sha256 names (give a relative path inside either, or a text elsewhere with its sha256; "
+                "--source FILE reads another)",
                 field="sources[0].path",
             )
             return None
