@@ -195,11 +195,12 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
         failed = keep_failed(stage, out)
         print(f"{n_ok} of {len(todo.jobs)} notebooks ok in {elapsed:.1f} s with {workers} worker(s)")
         report(failures)
-        print(
-            f"the published output in {shown(out)} was left as it was; this run's notebooks and tables are in "
-            f"{shown(failed)}",
-            file=sys.stderr,
+        kept = (
+            f"this run's notebooks and tables are in {shown(failed)}"
+            if failed
+            else "this run's output was removed: the disk holding it is nearly full"
         )
+        print(f"the published output in {shown(out)} was left as it was; {kept}", file=sys.stderr)
         return EXIT_FAILED
     publish_run(stage, out, todo.keys)
     remove(out / FAILED_NAME)  # stale: this run succeeded

@@ -155,12 +155,43 @@ def new_stage(out: Path) -> Path:
     return out / f"{STAGE_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
 
 
-def keep_failed(stage: Path, out: Path) -> Path:
-    """Keep a failed run's staging folder as ``OUT/failed/`` (replacing an older one) for inspection."""
+#: Free bytes the disk holding OUT must keep for a failed run's output to be kept for inspection.
+KEEP_FAILED_FREE = 256 * 2**20
+
+
+def keep_failed(stage: Path, out: Path) -> Path | None:
+    """Keep a failed run's staging folder as ``OUT/failed/`` (replacing an older one) for inspection; when the
+    disk is (nearly) full, remove it instead, so a run that failed for want of space leaves the space it found.
+    Returns the kept folder, or None when it was removed."""
     failed = out / FAILED_NAME
     remove(failed)
+    try:
+        free = shutil.disk_usage(out).free
+    except OSError:
+        free = 0
+    if free < KEEP_FAILED_FREE:
+        remove(stage)
+        return None
     os.rename(stage, failed)
     return failed
+
+
+def check_out(out: Path) -> None:
+    """``--out`` is a folder this process can create and write in; :class:`OutputProblem` says in one line
+    why not (a file or a device, a read-only place, no space)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputProblem(f"--out {shown(out)} is a file, not a folder; choose a folder for the output")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise OutputProblem(f"--out {shown(out)}: cannot write there ({e.strerror or e})") from None
+
+
+class OutputProblem(OSError):
+    """The output folder cannot be made or written; the message is one line naming it and why."""
 
 
 def read_state(out: Path) -> dict[str, Any]:

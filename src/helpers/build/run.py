@@ -48,7 +48,7 @@ from types import FrameType
 from typing import Any
 
 from helpers.build import cli, modes
-from helpers.build.publish import OutputBusy, output_lock
+from helpers.build.publish import OutputBusy, OutputProblem, check_out, output_lock
 from helpers.build.settings import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 __all__ = ["EXIT_BUSY", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main", "register", "run_command"]
@@ -74,6 +74,11 @@ def run_command(args: argparse.Namespace) -> int:
     except UsageError as e:
         print(f"python -m helpers run: error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        check_out(settings.out)
+    except OutputProblem as e:
+        print(f"python -m helpers run: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
     with _signals_end_the_run():
         try:
             with output_lock(settings.out, wait=settings.wait):
@@ -90,6 +95,14 @@ def run_command(args: argparse.Namespace) -> int:
         except OutputBusy as e:
             print(f"python -m helpers run: error: {e}", file=sys.stderr)
             return EXIT_BUSY
+        except OSError as e:  # the disk filled, or OUT became unwritable, mid-run: one line, not a traceback
+            where = f" ({e.filename})" if e.filename else ""
+            print(
+                f"python -m helpers run: error: writing into {settings.out}{where}: {e.strerror or e}; "
+                "the published output was left as it was",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
 
 
 @contextlib.contextmanager
