@@ -56,13 +56,18 @@ def test_a_table_that_is_a_named_pipe_fails_validate_naming_it(district):
     assert "Traceback" not in result.stderr
 
 
-def test_a_source_that_is_a_device_fails_the_audit_naming_the_field(district):
+def test_a_source_that_is_a_device_fails_the_audit_naming_it(district):
+    messages = [str(e) for e in audit.audit(district, source="/dev/zero").errors]  # --source /dev/zero
+    assert any("sources[0].path" in m and "/dev/zero is a character device" in m for m in messages), messages
+
+
+def test_a_source_linked_to_a_device_is_refused_without_being_read(district):
     descriptor = json.loads((district / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["sources"][0]["path"] = "zero"
     (district / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    os.symlink("/dev/zero", district / "zero")
+    os.symlink("/dev/zero", district / "zero")  # resolves outside the package: refused before any read
     messages = [str(e) for e in audit.audit(district).errors]
-    assert any("sources[0].path" in m and "character device" in m for m in messages), messages
+    assert len(messages) == 1 and "sources[0].path" in messages[0], messages
 
 
 def test_extract_refuses_a_named_pipe_instead_of_blocking(fifo):

@@ -58,9 +58,8 @@ def test_unknown_comparison_is_a_key_error_listing_the_known(ctx):
 
 
 def test_missing_city_package_names_the_parameter(tmp_path):
-    ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(tmp_path))
-    with pytest.raises(ParameterError, match="parameter city_dir: no datapackage.json"):
-        within.comparisons(ctx)
+    with pytest.raises(ParameterError, match="parameter city_dir: no datapackage.json"):  # up front, in setup
+        setup(lang="en", data_dir=str(DATA), city_dir=str(tmp_path))
 
 
 def test_leading_districts_are_ranked_by_gdp_with_the_district_among_them(ctx):
