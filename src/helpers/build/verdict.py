@@ -24,9 +24,14 @@ SHOWN_FIELDS = {
 
 
 def glyph_problems(pkg: Package) -> list[PackageError]:
-    """Every name the charts' font cannot draw, naming file, row and field and the characters."""
-    from helpers.reader.plots.grammar import FONT, missing_glyphs
+    """Every name the charts' font cannot draw, naming file, row and field and the characters.  Without the font
+    installed there is nothing to check against (the first chart of a run says how to install it)."""
+    from helpers.reader.plots.grammar import FONT, GlyphError, missing_glyphs
 
+    try:
+        missing_glyphs("")
+    except GlyphError:
+        return []
     errors = Errors()
     for table, fields in SHOWN_FIELDS.items():
         frame = getattr(pkg, table)
