@@ -1,13 +1,22 @@
 """A run killed while Sphinx renders leaves nothing that reaches the next run's site: every page of the next
 successful run carries that run's parameters (the site's Sphinx state is tied to its inputs, see
-:mod:`helpers.build.site`).  The kill waits on the run's own line "site: zh rendered", never on a sleep."""
+:mod:`helpers.build.site`).
+
+The kill waits on events, never on a sleep: the run's line "site: zh rendered", then the kernel's notice
+(inotify) that Sphinx recorded the English build's new parameters (``.buildinfo``), which it does before writing
+any page.  Its state then says "built for 7.0" while the pages whose notebooks do not depend on the parameter (the
+checks page) still carry 6.5 at their foot: a next run with 7.0 would once take them as up to date and publish a
+site of mixed parameters."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
 import re
+import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -42,6 +51,31 @@ def lines_of(proc: subprocess.Popen) -> queue.Queue:
     return lines
 
 
+IN_CLOSE_WRITE, IN_MOVED_TO = 0x08, 0x80
+
+
+def page_written(folder, suffix: str, timeout: float) -> str:
+    """Block until a file whose name ends with ``suffix`` is written into ``folder`` (inotify), within ``timeout``
+    s; its name."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.inotify_init()
+    assert fd >= 0, os.strerror(ctypes.get_errno())
+    try:
+        assert libc.inotify_add_watch(fd, str(folder).encode(), IN_CLOSE_WRITE | IN_MOVED_TO) >= 0
+        while True:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            assert ready, f"no page written into {folder} within {timeout} s"
+            data = os.read(fd, 65536)
+            while data:
+                _, _, _, size = struct.unpack_from("iIII", data)
+                name = data[16 : 16 + size].rstrip(b"\0").decode()
+                data = data[16 + size :]
+                if name.endswith(suffix):
+                    return name
+    finally:
+        os.close(fd)
+
+
 def run_to_end(district, out, fx: str) -> None:
     proc = start(district, out, fx)
     output, _ = proc.communicate(timeout=LINE_TIMEOUT)
@@ -67,13 +101,14 @@ def test_after_a_kill_during_rendering_every_page_carries_the_next_runs_paramete
         line = lines.get(timeout=LINE_TIMEOUT)
         assert line is not None, "the run ended before rendering:\n" + "".join(seen)[-3000:]
         seen.append(line)
-        if "site: zh rendered" in line:  # zh done, en being rendered
+        if "site: zh rendered" in line:  # zh done; en about to be rendered
             break
+    # Sphinx records the new parameters first (.buildinfo), then writes the pages whose notebooks changed
+    page_written(out / ".cache" / "site" / "en" / "html", ".buildinfo", LINE_TIMEOUT)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    pages = footer_values(out / "site")
-    assert set(pages) == {"6.5"}  # the killed run published nothing
-    run_to_end(district, out, "7.0")  # same parameters as the killed run: its executions are cached
+    assert set(footer_values(out / "site")) == {"6.5"}  # the killed run published nothing
+    run_to_end(district, out, "7.0")  # the killed run's parameters again (its executions are cached)
     pages = footer_values(out / "site")
     assert set(pages) == {"7.0"}, pages
     assert len(pages["7.0"]) >= 8  # every notebook page of both languages
