@@ -229,9 +229,13 @@ class Kernel:
 
     def ready(self, cwd: Path, index: int) -> Any:
         """A kernel manager whose kernel is running in ``cwd`` and provably clean; raises if none could start."""
+        from jupyter_core.utils import run_sync
+
         self.last_reused = False
         if self.km is not None and self.warm and self.notebooks:
             try:
+                if not run_sync(self.km.is_alive)():
+                    raise RuntimeError("the kernel died after its last notebook")
                 self._run(f"__import__('_helpers_warm').reset({str(cwd)!r})")
                 self.reused += 1
                 self.last_reused = True
@@ -286,7 +290,7 @@ class Kernel:
         try:
             self._run(_warm_up_code())
             self.warm = True
-        except Exception as e:  # the notebook runs in this kernel, cold; the worker stops warming
+        except Exception as e:  # the worker stops warming: this notebook gets a new kernel, nothing imported
             self.warm_failed = f"{type(e).__name__}: {e}"
             self.discard(now=True)
             self.km = km = kernel_manager_class()(kernel_name=self.name, config=self.config(index))
