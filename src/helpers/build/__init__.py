@@ -2,9 +2,10 @@
 
 Owns which notebooks tell a package's story (:mod:`.story`), the ``run`` command (:mod:`.run`, its entry)
 and its parts: the command line (:mod:`.cli`), the run's settings (:mod:`.settings`), executing notebooks
-(:mod:`.workers`), cleaning them (:mod:`.clean`), content keys (:mod:`.cache`), the output folder
-(:mod:`.publish`) and the build and refresh modes (:mod:`.modes`); the reader's site (:mod:`.site`,
-:mod:`.sitekit`, and :mod:`.offline`, which checks that it fetches nothing) and the project's pytest plugin (:mod:`.pytest_plugin`).
+(:mod:`.workers`) in warm kernels (:mod:`.kernels`), cleaning them (:mod:`.clean`), content keys
+(:mod:`.cache`), the output folder (:mod:`.publish`) and the build and refresh modes (:mod:`.modes`); the
+reader's site (:mod:`.site`, :mod:`.sitekit`, and :mod:`.offline`, which checks that it fetches nothing) and
+the project's pytest plugin (:mod:`.pytest_plugin`).
 
 May import: every layer below it (:mod:`helpers.reader`, :mod:`helpers.drafting`, :mod:`helpers.core`).
 """

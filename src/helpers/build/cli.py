@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="kill a notebook's worker (and its kernel) that has not finished after this (default: %(default)s)",
     )
     p.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="execute every notebook in a kernel of its own, started for it, instead of a worker's warm "
+        "kernel reset between notebooks (slower; the outputs are the same)",
+    )
+    p.add_argument(
         "--wait",
         type=_positive_int,
         nargs="?",
@@ -195,7 +202,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             langs = (check_lang(str(parameters.pop("lang")), "parameter lang"),)
         except LanguageError as e:
             raise UsageError(str(e)) from None
-    return settings.resolve(
+    resolved = settings.resolve(
         out=args.out,
         notebooks=notebooks,
         parameters=parameters,
@@ -206,6 +213,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         refresh=args.refresh,
         wait=args.wait,
     )
+    return replace(resolved, fresh_kernels=args.fresh_kernels)
 
 
 def parse_value(name: str, text: str) -> object:

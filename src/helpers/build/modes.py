@@ -171,7 +171,14 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
 
     workers = max(1, min(settings.jobs, len(to_run)))
     if to_run:
-        execute_all(to_run, workers=workers, timeouts=settings.timeouts, on_done=done, while_running=tables)
+        execute_all(
+            to_run,
+            workers=workers,
+            timeouts=settings.timeouts,
+            on_done=done,
+            while_running=tables,
+            fresh_kernels=settings.fresh_kernels,
+        )
     else:
         tables()
     if not failures:
@@ -254,7 +261,13 @@ def refresh(settings: Settings) -> int:
     started = time.perf_counter()
     todo = [Job(nb, stage / "notebooks" / nb.name) for nb in settings.notebooks]
     try:
-        results = execute_all(todo, workers=min(settings.jobs, len(todo)), timeouts=settings.timeouts, on_done=done)
+        results = execute_all(
+            todo,
+            workers=min(settings.jobs, len(todo)),
+            timeouts=settings.timeouts,
+            on_done=done,
+            fresh_kernels=settings.fresh_kernels,
+        )
         if failures:
             keep_failed(stage, out)
     finally:

@@ -12,7 +12,8 @@ output of a run is built in a staging folder ``OUT/.run-PID-*`` and published to
 OUT holds one run's notebooks, site and tables; a run that fails leaves the published output as it was and
 puts what it built in ``OUT/failed/``.
 
-Each notebook executes in a worker process of its own (forked, at most ``--jobs`` at once), whose kernel
+Notebooks execute in worker processes (forked, ``--jobs`` of them), each running notebook after notebook in
+a warm kernel reset between them (:mod:`.kernels`; ``--fresh-kernels``: a kernel per notebook), which
 talks over Unix sockets in a run folder under the temp dir, or over TCP on 127.0.0.1 when that folder cannot
 be made or its socket paths would be too long (said once).  Every wait has a timeout: kernel start
 (``--start-timeout``), each cell (``--timeout``), each notebook's worker (``--worker-timeout``).  Nothing
@@ -31,8 +32,9 @@ refresh without changes leaves ``git diff`` empty.
 
 The command is made of these modules, each owning one job: :mod:`.cli` (the command line and its
 parameters), :mod:`.settings` (the run's settings, resolved once), :mod:`.workers` (executing notebooks),
-:mod:`.clean` (cleaning them), :mod:`.cache` (content keys), :mod:`.publish` (the output folder: lock,
-staging, publishing, stale folders) and :mod:`.modes` (build and refresh, and their report).  This module
+:mod:`.kernels` (their kernels), :mod:`.clean` (cleaning them), :mod:`.cache` (content keys),
+:mod:`.publish` (the output folder: lock, staging, publishing, stale folders) and :mod:`.modes` (build and
+refresh, and their report).  This module
 is the entry: :func:`register` for ``python -m helpers``, :func:`main` on its own, :func:`run_command`.
 """
 

@@ -52,6 +52,7 @@ class Settings:
     force: bool = False  #: execute every notebook, cached or not
     refresh: bool = False  #: re-execute the committed notebooks in place (``make notebooks``)
     wait: float | None = None  #: seconds to wait for another run holding OUT (None: fail at once)
+    fresh_kernels: bool = False  #: a kernel per notebook instead of a warm kernel per worker
 
     def with_notebooks(self, notebooks: Sequence[Path]) -> Settings:
         """These settings with the notebooks the story's pages were written as."""

@@ -1,9 +1,9 @@
-"""Executing notebooks: one forked worker process per notebook, its kernel, every timeout, where it failed.
+"""Executing notebooks: forked worker processes running notebook after notebook, every timeout, where it failed.
 
 Owns :func:`execute_all` (at most N workers at once, each watched through its sentinel, result pipe and
-deadline, none outliving the call), :func:`execute_one` (papermill in a worker), the kernels' transport
-(:func:`kernel_transport`: IPC sockets in a run folder of the temp dir, or TCP), kernels that die with
-their worker (:func:`kernel_manager_class`), and the failing cell's location (:func:`locate_cell`).
+its job's deadline, none outliving the call), :func:`execute_one` (papermill in a worker's kernel, see
+:mod:`helpers.build.kernels`), the kernels' transport (:func:`kernel_transport`: IPC sockets in a run
+folder of the temp dir, or TCP), and the failing cell's location (:func:`locate_cell`).
 A :class:`Job` is one execution of a notebook file in one language; its :class:`Result` says how it went.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.build.clean import ERROR_MARKER_TAG, INJECTED_TAG, KERNELSPEC, Notebook, quiet_imports, read_notebook
+from helpers.build.kernels import Kernel
 from helpers.build.publish import RUNTIME_NAME, RUNTIME_PREFIX, TMP_PREFIX, held_locks, remove, runtime_dir
 from helpers.build.settings import Timeouts
 from helpers.core.files import shown
@@ -29,13 +30,6 @@ from helpers.core.files import shown
 KERNEL_NAME = KERNELSPEC["name"]
 #: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
 IPC_PATH_MAX = 100
-#: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
-_DIE_WITH_PARENT = (
-    "import ctypes, os, signal, sys\n"
-    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
-    "os.getppid() == int(sys.argv[1]) or os._exit(1)\n"
-    "os.execvp(sys.argv[2], sys.argv[2:])"
-)
 
 
 @dataclass(frozen=True)
@@ -66,6 +60,7 @@ class Result:
     cell_source: str | None = None  # the failing cell's source
     last_output: str | None = None  # the failing cell's last output, as text
     cached: bool = False
+    reused: bool = False  # executed in a warm kernel that had run another notebook, reset and proven clean
 
     @property
     def ok(self) -> bool:
@@ -138,27 +133,6 @@ def kernel_transport() -> Transport:
     return Transport(folder)
 
 
-_MANAGER: list[type] = []
-
-
-def kernel_manager_class() -> type:
-    """jupyter_client's AsyncKernelManager, its kernel command prefixed so that the kernel dies with its worker.
-
-    Only the public ``format_kernel_cmd`` is overridden: the command becomes
-    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``.
-    """
-    if not _MANAGER:
-        from jupyter_client.manager import AsyncKernelManager
-
-        class DiesWithParent(AsyncKernelManager):
-            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-                cmd = super().format_kernel_cmd(extra_arguments)
-                return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
-
-        _MANAGER.append(DiesWithParent)
-    return _MANAGER[0]
-
-
 def die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG); exit if it already has."""
     import ctypes
@@ -169,13 +143,15 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def execute_one(job: Job, timeouts: Timeouts, transport: Transport, index: int = 0) -> Result:
-    """Execute one notebook with papermill (in a worker process); never raises.
+def execute_one(job: Job, timeouts: Timeouts, kernel: Kernel, index: int = 0) -> Result:
+    """Execute one notebook with papermill in ``kernel`` (in a worker process); never raises.
 
-    The kernel runs in the notebook's own folder; papermill writes the executed notebook to
-    ``job.output`` also when a cell fails.  The cell being executed is remembered (nbclient's
-    ``on_cell_execute`` hook), so that a kernel that dies or a cell that times out is reported with
-    the cell's index in the source notebook, its source and its last output.
+    The kernel runs in the notebook's own folder (:meth:`Kernel.ready`: a warm kernel reset and proven
+    clean, or a new one); papermill writes the executed notebook to ``job.output`` once, at the end, also
+    when a cell fails; a notebook stopped otherwise (a timeout, a dead kernel) is written as far as it ran.
+    The cell being executed is remembered (nbclient's ``on_cell_execute`` hook), so that a kernel that dies
+    or a cell that times out is reported with the cell's index in the source notebook, its source and its
+    last output.  A kernel that could not start or be made ready fails the notebook "before any cell ran".
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -184,6 +160,7 @@ def execute_one(job: Job, timeouts: Timeouts, transport: Transport, index: int =
     current: dict = {}
     error = None
     try:
+        km = kernel.ready(job.source.parent, index)
         papermill.execute_notebook(
             str(job.source),
             str(job.output),
@@ -195,8 +172,9 @@ def execute_one(job: Job, timeouts: Timeouts, transport: Transport, index: int =
             log_output=False,
             start_timeout=timeouts.start_timeout,
             execution_timeout=timeouts.timeout,
-            config=transport.config(index),
-            kernel_manager_class=kernel_manager_class(),
+            km=km,
+            request_save_on_cell_execute=False,  # written once at the end (or below), not at each cell's start and end
+            on_notebook_start=lambda notebook: current.update(notebook=notebook),
             on_cell_execute=lambda cell, cell_index: current.update(cell=cell, index=cell_index),
         )
     except PapermillExecutionError as e:
@@ -206,10 +184,12 @@ def execute_one(job: Job, timeouts: Timeouts, transport: Transport, index: int =
         )
     except Exception as e:  # a cell that timed out, a kernel that died or did not start, a notebook not JSON...
         message = f"{type(e).__name__}: {_first_line(str(e)) or '(no message)'}"
+        _write_partial(current.get("notebook"), job.output)
         if "index" not in current:
             message += " (before any cell ran)"
         where = _running_cell(job.source, current) or locate_cell(job.source, job.output)
         error = f"{where}: {message}" if where else message
+    kernel.done(error is None)
     cell = current.get("cell") if error else None
     return Result(
         job.source,
@@ -219,7 +199,18 @@ def execute_one(job: Job, timeouts: Timeouts, transport: Transport, index: int =
         job.lang,
         cell_source=cell.get("source") if cell is not None else None,
         last_output=_output_text(cell) if cell is not None else None,
+        reused=kernel.last_reused,
     )
+
+
+def _write_partial(nb: Notebook | None, output: Path) -> None:
+    """The notebook as far as it ran, for inspection, when papermill stopped without writing it."""
+    if nb is None or output.exists():
+        return
+    import nbformat
+
+    with contextlib.suppress(Exception):
+        nbformat.write(nb, str(output))
 
 
 def _running_cell(source: Path, current: dict) -> str:
@@ -253,16 +244,36 @@ def _output_text(cell: Notebook) -> str | None:
     return text[-2000:].rstrip("\n") or None
 
 
-def _worker(job: Job, timeouts: Timeouts, transport: Transport, index: int, parent: int, conn: Connection) -> None:
-    """A forked worker: dies with the runner, holds no copy of its lock, executes one job, sends the Result."""
+def _worker(timeouts: Timeouts, transport: Transport, fresh: bool, parent: int, conn: Connection) -> None:
+    """A forked worker: dies with the runner, holds no copy of its lock, executes the jobs it is sent
+    (``(index, job)``, None to stop) one after the other in its kernel, sends each Result back."""
     die_with_parent(parent)
     for fd in held_locks:
         with contextlib.suppress(OSError):
             os.close(fd)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner ends the workers
-    conn.send(execute_one(job, timeouts, transport, index))
-    conn.close()
+    kernel = Kernel(KERNEL_NAME, transport.config, timeouts.start_timeout, fresh=fresh)
+    try:
+        while (sent := conn.recv()) is not None:
+            index, job = sent
+            conn.send(execute_one(job, timeouts, kernel, index))
+    except EOFError:  # the runner is gone
+        pass
+    finally:
+        kernel.close()
+        conn.close()
+
+
+@dataclass
+class _Slot:
+    """A running worker process, its pipe, and the job it is executing (None: idle)."""
+
+    proc: Any
+    conn: Connection
+    job: tuple[int, Job] | None = None
+    started: float = 0.0
+    deadline: float = float("inf")
 
 
 def execute_all(
@@ -272,14 +283,18 @@ def execute_all(
     on_done: Callable[[Result], None] | None = None,
     while_running: Callable[[], None] | None = None,
     transport: Transport | None = None,
+    fresh_kernels: bool = False,
 ) -> list[Result]:
-    """Execute ``jobs`` in at most ``workers`` forked processes at once; results in input order.
+    """Execute ``jobs`` in at most ``workers`` forked processes; results in input order.
 
-    Each job runs in a process of its own, watched through its sentinel and its result pipe: a worker
-    that dies gives an error naming its exit status, one that runs past ``timeouts.worker_timeout`` is
-    killed (its kernel with it).  ``on_done(result)`` is called in this process as each job finishes;
-    ``while_running()`` once the first workers are started.  Every worker still running when this
-    returns or raises (SIGTERM, Ctrl-C) is killed and reaped.
+    Each worker executes one job after another in a kernel it keeps warm between them
+    (:class:`~helpers.build.kernels.Kernel`; ``fresh_kernels`` gives every job a new kernel).  The
+    runner watches each worker through its sentinel and its pipe: a worker that dies gives its job an
+    error naming its exit status, one whose job runs past ``timeouts.worker_timeout`` is killed (its
+    kernel with it); either is replaced by a new worker for the jobs left.  ``on_done(result)`` is called
+    in this process as each job finishes; ``while_running()`` once the first workers are started.  Every
+    worker is ended when this returns or raises (SIGTERM, Ctrl-C): asked to stop once no job is left for
+    it (it shuts its kernel down) and waited for, killed otherwise.
     """
     import multiprocessing
     from multiprocessing.connection import wait
@@ -293,82 +308,110 @@ def execute_all(
         say(f"note: {kernels.note}")
     ctx = multiprocessing.get_context("fork")
     pending = list(enumerate(jobs))
-    running: dict[
-        Connection, tuple[Any, int, Job, float, float]
-    ] = {}  # reader -> (process, index, job, deadline, started)
+    slots: list[_Slot] = []
+    stopping: list[_Slot] = []
     results: dict[int, Result] = {}
     called = False
     started_pids: set[int] = set()
+
+    def new_slot() -> _Slot:
+        mine, theirs = ctx.Pipe(duplex=True)
+        proc = ctx.Process(
+            target=_worker,
+            args=(timeouts, kernels, fresh_kernels, os.getpid(), theirs),
+            name="helpers-run worker",
+            daemon=True,
+        )
+        proc.start()
+        started_pids.add(proc.pid or 0)  # started: it has a PID
+        theirs.close()
+        return _Slot(proc, mine)
+
+    def finished(slot: _Slot, result: Result) -> None:
+        assert slot.job is not None
+        index, job = slot.job
+        slot.job = None
+        results[index] = result
+        print(f"{result.seconds:7.1f} s  {job.label}  {'ok' if result.ok else 'FAILED'}", flush=True)
+        if on_done is not None:
+            on_done(result)
+
+    def end(slot: _Slot, kill: bool) -> None:
+        """Kill a worker (joined here), or ask it to stop: it shuts its kernel down, :func:`join_stopping` waits."""
+        slots.remove(slot)
+        if kill:
+            slot.proc.kill()
+            slot.proc.join(5)
+            slot.conn.close()
+            return
+        with contextlib.suppress(OSError):
+            slot.conn.send(None)
+        stopping.append(slot)
+
+    def join_stopping(kill: bool) -> None:
+        """Wait (``timeouts.start_timeout`` at most) for the workers asked to stop; kill those still there."""
+        limit = time.monotonic() + (0 if kill else timeouts.start_timeout)
+        for slot in stopping:
+            slot.proc.join(max(0.0, limit - time.monotonic()))
+            if slot.proc.is_alive():
+                slot.proc.kill()
+                slot.proc.join(5)
+            slot.conn.close()
+        stopping.clear()
+
     try:
         for job in jobs:
             job.output.parent.mkdir(parents=True, exist_ok=True)
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                index, job = pending.pop(0)
-                reader, writer = ctx.Pipe(duplex=False)
-                proc = ctx.Process(
-                    target=_worker,
-                    args=(job, timeouts, kernels, index, os.getpid(), writer),
-                    name=f"helpers-run {job.label}",
-                    daemon=True,
-                )
-                proc.start()
-                started_pids.add(proc.pid or 0)  # started: it has a PID
-                writer.close()
-                now = time.monotonic()
-                running[reader] = (proc, index, job, now + timeouts.worker_timeout, now)
+        while pending or any(s.job for s in slots):
+            for slot in [s for s in slots if s.job is None]:
+                if not pending:
+                    end(slot, kill=False)  # nothing left for it: it shuts its kernel down and exits
+            while pending and len(slots) < max(1, workers):
+                slots.append(new_slot())
+            for slot in slots:
+                if slot.job is None and pending:
+                    slot.job = pending.pop(0)
+                    slot.conn.send(slot.job)
+                    slot.started = time.monotonic()
+                    slot.deadline = slot.started + timeouts.worker_timeout
             if while_running is not None and not called:
                 called = True
                 while_running()
-            deadline = min(entry[3] for entry in running.values())
+            busy = [s for s in slots if s.job is not None]
+            deadline = min(s.deadline for s in busy)
             ready = wait(
-                [*running, *(e[0].sentinel for e in running.values())], timeout=max(0.0, deadline - time.monotonic())
+                [*(s.conn for s in busy), *(s.proc.sentinel for s in busy)],
+                timeout=max(0.0, deadline - time.monotonic()),
             )
-            for reader in list(running):
-                proc, index, job, deadline, started = running[reader]
-                result = None
-                if reader in ready or proc.sentinel in ready:
+            for slot in busy:
+                assert slot.job is not None
+                job = slot.job[1]
+                if slot.conn in ready or slot.proc.sentinel in ready:
                     try:
-                        result = reader.recv() if reader.poll() else None
+                        result = slot.conn.recv() if slot.conn.poll() else None
                     except (EOFError, OSError):
                         result = None
-                    if result is None:
-                        proc.join(5)
-                        result = Result(
-                            job.source,
-                            job.output,
-                            time.monotonic() - started,
-                            f"the worker process died ({_exit_status(proc.exitcode)})",
-                            job.lang,
-                        )
-                elif time.monotonic() >= deadline:
-                    proc.kill()
-                    result = Result(
-                        job.source,
-                        job.output,
-                        time.monotonic() - started,
+                    if result is not None:
+                        finished(slot, result)
+                        continue
+                    slot.proc.join(5)
+                    error = f"the worker process died ({_exit_status(slot.proc.exitcode)})"
+                elif time.monotonic() >= slot.deadline:
+                    error = (
                         f"did not finish within --worker-timeout {timeouts.worker_timeout} s; "
-                        "its worker and kernel were killed",
-                        job.lang,
+                        "its worker and kernel were killed"
                     )
-                if result is None:
+                else:
                     continue
-                del running[reader]
-                reader.close()
-                proc.join(5)
-                if proc.is_alive():
-                    proc.kill()
-                    proc.join(5)
-                results[index] = result
-                print(f"{result.seconds:7.1f} s  {job.label}  {'ok' if result.ok else 'FAILED'}", flush=True)
-                if on_done is not None:
-                    on_done(result)
+                end(slot, kill=True)
+                finished(slot, Result(job.source, job.output, time.monotonic() - slot.started, error, job.lang))
+        for slot in list(slots):
+            end(slot, kill=False)
+        join_stopping(kill=False)
     finally:
-        for proc, *_ in running.values():
-            proc.kill()
-        for reader, (proc, *_) in running.items():
-            proc.join(5)
-            reader.close()
+        for slot in list(slots):
+            end(slot, kill=True)
+        join_stopping(kill=True)
         if own_transport and kernels.folder is not None:
             remove(kernels.folder)
         if kernels.folder is None:  # TCP kernels of killed workers leave their connection files

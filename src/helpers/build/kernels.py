@@ -1,0 +1,333 @@
+"""A worker's kernel: started by the worker, kept warm from notebook to notebook when provably clean, shut down quietly.
+
+Owns :class:`Kernel` (one per worker process), the kernel manager class whose kernels die with their worker
+(:func:`kernel_manager_class`) and the code a warm kernel runs between notebooks (:data:`KERNEL_SIDE`).
+
+A warm kernel imports, once, what the notebooks import (pandas, seaborn, matplotlib and every module of
+``helpers.reader`` and ``helpers.drafting``), then drops the ``helpers`` modules again and records a
+*baseline*: the modules loaded, the user namespace, the execution counter, matplotlib's rcParams and open
+figures, the warnings filters, the environment, ``sys.path`` and the import hooks, the threads, pandas'
+options, numpy's print options and error handling, matplotlib's unit converters, IPython's display
+formatters and event callbacks, the display and exception hooks, the builtins, the SIGINT and SIGTERM
+handlers, the locale, the decimal context, the root logger and the umask.  Before each later notebook it
+puts back what a notebook may change (the namespace, history and execution counter via IPython's
+``reset``, every ``helpers`` module dropped so that the notebook imports them afresh with empty caches,
+rcParams, warnings filters with their "once" registries, the environment, ``sys.path``, open figures, the
+working folder), then compares everything above with the baseline.  Any difference, an error or a timeout
+there, a notebook that failed, timed out or whose kernel died: the kernel is shut down and the next
+notebook gets a fresh one.  ``fresh=True`` gives every notebook a kernel of its own, started as
+papermill would start it, with nothing imported in advance.
+
+Kernels are shut down with ``request_shutdown`` and ``finish_shutdown``, never ``shutdown_kernel``:
+jupyter_client's ``shutdown_kernel`` first interrupts the kernel (SIGINT), which ipykernel logs as
+``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on every successful run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+#: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "os.getppid() == int(sys.argv[1]) or os._exit(1)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])"
+)
+
+#: The packages whose modules every notebook imports afresh in a warm kernel (their caches start empty).
+OWN = ("helpers",)
+#: Imported once by a warm kernel, as the notebooks would import them (matplotlib's backend as helpers sets it).
+WARM_IMPORTS = (
+    "import matplotlib, matplotlib.pyplot, seaborn, pandas, numpy",
+    # a first figure loads the kernel's backend (inline) and its IPython integration, as in any kernel
+    "matplotlib.pyplot.close(matplotlib.pyplot.figure())",
+    "import importlib, pkgutil, helpers.reader, helpers.drafting",
+    "for _p in (helpers.reader, helpers.drafting):\n"
+    "    for _m in pkgutil.walk_packages(_p.__path__, _p.__name__ + '.'):\n"
+    "        importlib.import_module(_m.name)",
+    # what tables, charts and the kernel's output load on first use
+    "import PIL.Image; PIL.Image.init()",
+    "import IPython.core.logger, PIL.features, pandas.io.formats.html, pandas.io.formats.string",
+    "import pandas.core.methods.to_dict, matplotlib.backends.backend_agg, matplotlib.backends.backend_svg",
+    "import zmq.utils.garbage; zmq.utils.garbage.gc.start()",  # the thread that frees zero-copy messages
+)
+
+#: The module a warm kernel holds as ``_helpers_warm``: ``settle()`` records the baseline, ``reset(cwd)``
+#: restores it before a notebook and raises ``NotClean`` naming what still differs.
+KERNEL_SIDE = """
+import builtins, decimal, locale, logging, os, signal, sys, threading, warnings
+from IPython import get_ipython
+
+OWN = %(own)r
+SAVED = {}
+BASELINE = {}
+
+
+class NotClean(RuntimeError):
+    pass
+
+
+def _name(obj):
+    kind = obj if isinstance(obj, type) else type(obj)
+    name = getattr(obj, "__qualname__", None) or kind.__qualname__
+    return f"{getattr(obj, '__module__', None) or kind.__module__}.{name}"
+
+
+def _options(wrapper, prefix=""):
+    found = []
+    for key in dir(wrapper):
+        value = getattr(wrapper, key)
+        if type(value).__name__ == "DictWrapper":
+            found += _options(value, prefix + key + ".")
+        else:
+            found.append((prefix + key, repr(value)))
+    return found
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def state():
+    import matplotlib, matplotlib.pyplot as plt, matplotlib.units, numpy, pandas
+
+    ip = get_ipython()
+    formatters = ip.display_formatter.formatters
+    return {
+        "modules": sorted(sys.modules),
+        "namespace": sorted(ip.user_ns),
+        "execution count": ip.execution_count,
+        "rcParams": repr(sorted(dict.items(matplotlib.rcParams))),
+        "figures": plt.get_fignums(),
+        "warnings": repr((warnings.filters, warnings.defaultaction, _name(warnings.showwarning))),
+        "environment": sorted(os.environ.items()),
+        "sys.path": (list(sys.path), [_name(f) for f in sys.meta_path], [_name(f) for f in sys.path_hooks]),
+        "threads": sorted(f"{t.name}:{_name(t)}:{_name(getattr(t, '_target', None))}" for t in threading.enumerate()),
+        "pandas options": _options(pandas.options),
+        "numpy options": (repr(numpy.get_printoptions()), repr(numpy.geterr())),
+        "unit converters": sorted(_name(k) + ":" + _name(v) for k, v in matplotlib.units.registry.items()),
+        "display formatters": sorted(
+            (k, sorted(map(_name, f.type_printers)), sorted(map(str, f.deferred_printers)))
+            for k, f in formatters.items()
+        ),
+        "events": sorted((k, [_name(c) for c in v]) for k, v in ip.events.callbacks.items()),
+        "hooks": (_name(sys.displayhook), _name(sys.excepthook)),
+        "builtins": sorted(vars(builtins)),
+        "signals": [_name(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM)],
+        "locale": locale.setlocale(locale.LC_ALL),
+        "decimal": repr(decimal.getcontext()),
+        "logging": (logging.root.level, [_name(h) for h in logging.root.handlers]),
+        "recursion limit": sys.getrecursionlimit(),
+        "umask": _umask(),
+    }
+
+
+def _own(name):
+    return any(name == p or name.startswith(p + ".") for p in OWN)
+
+
+def _restore():
+    import matplotlib, matplotlib.pyplot as plt
+
+    plt.close("all")
+    if matplotlib.get_backend() != SAVED["backend"]:  # helpers' charts use agg; a notebook may show inline figures
+        plt.switch_backend(SAVED["backend"])
+    get_ipython().reset(new_session=True)
+    for name in [n for n in sys.modules if _own(n)]:
+        del sys.modules[name]
+    dict.update(matplotlib.rcParams, SAVED["rc"])
+    warnings.resetwarnings()  # also empties the "once" and "default" registries
+    warnings.filters[:] = SAVED["filters"]
+    os.environ.clear()
+    os.environ.update(SAVED["environ"])
+    sys.path[:] = SAVED["path"]
+
+
+def settle():
+    import matplotlib
+
+    SAVED.update(
+        backend=matplotlib.get_backend(),
+        rc=dict(dict.items(matplotlib.rcParams)),
+        filters=list(warnings.filters),
+        environ=dict(os.environ),
+        path=list(sys.path),
+    )
+    _restore()
+    BASELINE.update(state())
+
+
+def reset(cwd):
+    _restore()
+    os.chdir(cwd)
+    now = state()
+    differ = [_difference(k, BASELINE[k], now[k]) for k in BASELINE if now[k] != BASELINE[k]]
+    if differ:
+        raise NotClean("not as after the warm-up: " + "; ".join(differ))
+
+
+def _difference(key, was, now):
+    if isinstance(was, list) and isinstance(now, list):
+        gone = [repr(x) for x in was if x not in now][:20]
+        new = [repr(x) for x in now if x not in was][:20]
+        return f"{key} (new: {', '.join(new) or '-'}; gone: {', '.join(gone) or '-'})"
+    return f"{key} (was {str(was)[:300]}, now {str(now)[:300]})"
+"""
+
+
+_MANAGER: list[type] = []
+
+
+def kernel_manager_class() -> type:
+    """jupyter_client's AsyncKernelManager, its kernel command prefixed so that the kernel dies with its worker.
+
+    Only public methods are overridden: ``format_kernel_cmd`` (the command becomes
+    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``) and ``client`` (the clients
+    made for a notebook are remembered, so that their channels are closed once it has run).
+    """
+    if not _MANAGER:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class DiesWithParent(AsyncKernelManager):
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                cmd = super().format_kernel_cmd(extra_arguments)
+                return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
+
+            def client(self, **kwargs: Any) -> Any:
+                made = super().client(**kwargs)
+                self.__dict__.setdefault("made_clients", []).append(made)
+                return made
+
+        _MANAGER.append(DiesWithParent)
+    return _MANAGER[0]
+
+
+class Kernel:
+    """The kernel of one worker process: :meth:`ready` before each notebook, :meth:`done` after it,
+    :meth:`close` at the end.
+
+    ``config(index)`` gives a new kernel manager's traitlets Config (its transport and connection file);
+    ``start_timeout`` bounds a start, a warm-up and a reset.
+    """
+
+    def __init__(self, name: str, config: Any, start_timeout: float, fresh: bool = False):
+        self.name, self.config, self.start_timeout, self.fresh = name, config, start_timeout, fresh
+        self.km: Any = None
+        self.kc: Any = None  # the worker's own blocking client of the kernel (warm-up and resets)
+        self.warm = False  # the kernel holds the warm-up's imports and baseline
+        self.notebooks = 0  # notebooks run in this kernel
+        self.warm_failed = ""  # why the last warm-up failed (the worker then gives its notebooks fresh kernels)
+        self.reused = 0  # notebooks run in a kernel that ran another before
+        self.last_reused = False  # the last notebook did
+        self.doubts: list[str] = []  # why a warm kernel was not reused, each time
+
+    def ready(self, cwd: Path, index: int) -> Any:
+        """A kernel manager whose kernel is running in ``cwd`` and provably clean; raises if none could start."""
+        from jupyter_core.utils import run_sync
+
+        self.last_reused = False
+        if self.km is not None and self.warm and self.notebooks:
+            try:
+                if not run_sync(self.km.is_alive)():
+                    raise RuntimeError("the kernel died after its last notebook")
+                self._run(f"__import__('_helpers_warm').reset({str(cwd)!r})")
+                self.reused += 1
+                self.last_reused = True
+                return self.km
+            except Exception as e:
+                self.doubts.append(f"{type(e).__name__}: {e}")
+                self.discard()
+        elif self.km is not None:
+            self.discard()
+        self._start(cwd, index)
+        return self.km
+
+    def done(self, ok: bool) -> None:
+        """After a notebook: a kernel is kept only when warm and the notebook succeeded."""
+        self._close_clients()
+        self.notebooks += 1
+        if not (ok and self.warm and not self.fresh):
+            self.discard(now=not ok)
+
+    def discard(self, now: bool = False) -> None:
+        """Shut the kernel down (at once when ``now``: it failed, may be busy or dead)."""
+        km, self.km, self.warm, self.notebooks = self.km, None, False, 0
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        self._close_clients(km)
+        try:
+            if not now:
+                run_sync(km.request_shutdown)()
+            run_sync(km.finish_shutdown)(waittime=0 if now else max(2.0, km.shutdown_wait_time))
+        except Exception:  # a kernel already gone
+            pass
+        try:
+            run_sync(km.cleanup_resources)()
+        except Exception:
+            pass
+
+    close = discard
+
+    def _start(self, cwd: Path, index: int) -> None:
+        from jupyter_core.utils import run_sync
+
+        km = kernel_manager_class()(kernel_name=self.name, config=self.config(index))
+        self.km = km
+        run_sync(km.start_kernel)(cwd=str(cwd))
+        if self.fresh or self.warm_failed:
+            return
+        try:
+            self._run(_warm_up_code())
+            self.warm = True
+        except Exception as e:  # the worker stops warming: this notebook gets a new kernel, nothing imported
+            self.warm_failed = f"{type(e).__name__}: {e}"
+            self.discard(now=True)
+            self.km = km = kernel_manager_class()(kernel_name=self.name, config=self.config(index))
+            run_sync(km.start_kernel)(cwd=str(cwd))
+
+    def _run(self, code: str) -> None:
+        """Execute ``code`` silently (no history, no execution count) with the worker's own client; raise on error."""
+        if self.kc is None:
+            self.kc = self.km.blocking_client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=self.start_timeout)
+        reply = self.kc.execute_interactive(
+            code, silent=True, store_history=False, timeout=self.start_timeout, output_hook=lambda msg: None
+        )
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def _close_clients(self, km: Any = None) -> None:
+        km = km if km is not None else self.km
+        if km is None:
+            return
+        for kc in km.__dict__.pop("made_clients", []):
+            try:
+                kc.stop_channels()
+            except Exception:
+                pass
+
+
+def _warm_up_code() -> str:
+    return "\n".join(
+        [
+            "import sys, types",
+            "_helpers_warm = types.ModuleType('_helpers_warm')",
+            f"exec({KERNEL_SIDE % {'own': OWN}!r}, _helpers_warm.__dict__)",
+            "sys.modules['_helpers_warm'] = _helpers_warm",
+            *WARM_IMPORTS,
+            "_helpers_warm.settle()",
+        ]
+    )
