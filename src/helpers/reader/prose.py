@@ -89,7 +89,7 @@ def approximate(ctx, section: int | None = None) -> Text:
         for _, r in f.iterrows()
     )
     return Text(
-        _w(ctx, "approx", n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])}
+        _w(ctx, "approx_one" if len(f) == 1 else "approx_many", n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])}
     )
 
 
@@ -149,7 +149,7 @@ def periods_summary(ctx, section: int | None = None) -> Text:
         )
     missing = len(f) - len(stated)
     if missing:
-        parts.append(_w(ctx, "no_period", n=missing))
+        parts.append(_w(ctx, "no_period_one" if missing == 1 else "no_period_many", n=missing))
     found["none"] = missing
     end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, found)
@@ -166,7 +166,7 @@ def period_counts(ctx) -> Text:
     ]
     missing = len(f) - len(stated)
     if missing:
-        parts.append(_w(ctx, "no_period", n=missing))
+        parts.append(_w(ctx, "no_period_one" if missing == 1 else "no_period_many", n=missing))
     end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, {**{k: int(v) for k, v in counts.items()}, "none": missing})
 

@@ -129,6 +129,7 @@ def comparisons(ctx) -> list[Comparison]:
 
 def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
     """An interval with its unit; counts of 10**4 and more in 万 (ten thousands) with their counter (万户, 万人)."""
+    from helpers.core.intervals import format_number
     from helpers.reader.amounts import format_interval, unit_label
 
     anchor = interval.lo if interval.lo is not None else interval.hi
@@ -138,7 +139,7 @@ def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
         named = counter if ctx.lang == "zh" else unit_label(counter, ctx.lang)
         word = words.say("within.ten_thousand", ctx.lang, counter=named).rstrip()
         if scaled.lo is not None and scaled.hi is None:
-            return f"{'≥' if scaled.lo_closed else '>'} {Interval.point(scaled.lo).format(2)} {word}"
+            return f"{'≥' if scaled.lo_closed else '>'} {format_number(scaled.lo, 2, -1)} {word}"  # rounded down
         return f"{scaled.format(2)} {word}"
     return format_interval(interval, unit, ctx.lang)
 
