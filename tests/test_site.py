@@ -208,14 +208,20 @@ def test_parameters_appear_in_one_line_at_each_page_foot(fixture_site):
     for lang in ("zh", "en"):
         for path in notebook_pages(fixture_site, lang):
             feet = re.findall(r'<p class="site-run-parameters">([^<]*)</p>', path.read_text(encoding="utf-8"))
-            assert feet == [f"{site.UI[lang]['parameters']}: fx_usd_cny = 6.7261 · population = grid_residents"]
+            base = {"zh": "人口基数：grid_residents", "en": "population base: grid_residents"}[lang]
+            assert feet == [f"{site.UI[lang]['parameters']}: {base}"]  # the default exchange rate is not listed
 
 
-def test_without_run_parameters_each_page_shows_its_notebooks_own(tmp_path):
+def test_without_run_parameters_a_page_whose_own_are_all_defaults_has_no_parameter_line(tmp_path):
     built = build(tmp_path, {"en": fixture_notebooks()["en"]})
-    assert '<p class="site-run-parameters">Computed with: fx_usd_cny = 6.7261 · lang = en</p>' in page(
-        built, "en", "01_retail"
-    )
+    assert "site-run-parameters" not in page(built, "en", "01_retail")  # only defaults: no line at all
+
+
+def test_the_page_foot_lists_only_parameters_that_differ_from_their_defaults_in_words():
+    given = {"lang": "en", "fx_usd_cny": "7.1", "population": "platform_residents", "report": "", "city_dir": ""}
+    assert site.parameters_line(given, "en") == "exchange rate: 7.1 yuan per US dollar"
+    assert site.parameters_line({"approx_tolerance": 0.1}, "zh") == "“约”“预计”数字的相对误差：±10%"
+    assert site.parameters_line({"fx_usd_cny": 6.7261, "lang": "zh"}, "zh") == ""
 
 
 def test_search_index_holds_the_figure_names_whole(fixture_site):

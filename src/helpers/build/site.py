@@ -115,9 +115,34 @@ def notebook_summary(nb) -> str:
     return ""
 
 
-def parameters_line(parameters: dict | None) -> str:
-    """``a = 1 · b = x``: parameters as the foot of a page shows them (plain text, escaped by the template)."""
-    return " · ".join(f"{key} = {value}" for key, value in (parameters or {}).items())
+def parameters_line(parameters: dict | None, lang: str) -> str:
+    """The parameters that differ from the notebooks' defaults, in words (``site_param.<name>`` in words.csv):
+    ``exchange rate: 7 yuan per US dollar · population base: 913000``; "" when every one is its default.
+
+    The language and the data folder are not listed (the page's language and title say them); a parameter the
+    notebooks do not know is named as given."""
+    from helpers.reader.params import DEFAULTS
+
+    parts = []
+    for key, value in (parameters or {}).items():
+        if key in ("lang", "data_dir") or (key in DEFAULTS and _same(value, DEFAULTS[key])):
+            continue
+        shown = Path(str(value)).name if key in ("report", "city_dir") else value
+        if key == "approx_tolerance":
+            shown = f"±{float(value) * 100:g}%"
+        wkey = f"site_param.{key}"
+        parts.append(words.say(wkey, lang, value=shown) if wkey in words.table() else f"{key}: {value}")
+    return " · ".join(parts)
+
+
+def _same(value: object, default: object) -> bool:
+    """A parameter equal to its default, also when given as text (``-p fx_usd_cny 6.7261``)."""
+    if str(value) == str(default):
+        return True
+    try:
+        return isinstance(default, float) and float(str(value)) == default
+    except ValueError:
+        return False
 
 
 # ---- building ------------------------------------------------------------------------------------------
@@ -344,7 +369,7 @@ def _build(
         write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
         pages.append((path.stem, notebook_summary(prepared)))
         own = nb.metadata.get("papermill", {}).get("parameters")
-        page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own)
+        page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own, lang)
         terms |= search_terms(prepared)
     for stale in src.glob("*.ipynb"):  # a notebook no longer in the collection: its page goes too
         if stale.stem not in names:
@@ -363,7 +388,7 @@ def _build(
         [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
         [f"{DOWNLOADS}/{p.name}" for p in downloads],
         page_parameters,
-        parameters_line(parameters),
+        parameters_line(parameters, lang),
         search_dict,
     )
     try:

@@ -113,6 +113,7 @@ def half_width_text(interval: Interval, base_unit: str, lang: str, divisor: Frac
     number = format_number(half, places, 1)
     if base_unit == "percent":
         return words.say("amount.half_width_pp", lang, hw=number)
+    unit = f"× {unit}" if unit[:1].isdigit() else unit  # "100 million yuan" is a factor: ± 0.5 × 100 million yuan
     return words.say("amount.half_width_unit" if unit else "amount.half_width", lang, hw=number, unit=unit)
 
 

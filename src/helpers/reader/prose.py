@@ -88,9 +88,8 @@ def approximate(ctx, section: int | None = None) -> Text:
         _w(ctx, "name_qualifier", name=_name(ctx, r), qualifier=labels.QUALIFIER_LABELS[ctx.lang][r["qualifier"]])
         for _, r in f.iterrows()
     )
-    return Text(
-        _w(ctx, "approx_one" if len(f) == 1 else "approx_many", n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])}
-    )
+    key = "approx_one" if len(f) == 1 else "approx_many"
+    return Text(_w(ctx, key, n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])})
 
 
 def plan_completion(ctx, section: int | None = None) -> Text:

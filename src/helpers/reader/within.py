@@ -238,10 +238,10 @@ def share_marks(ctx, found: list[Comparison] | None = None) -> list:
     ]
 
 
-def _pct(mark) -> str:
-    from helpers.reader.plots.grammar import mark_text
+def _pct(ctx, mark) -> str:
+    from helpers.reader.plots.grammar import value_text
 
-    return f"{mark_text(mark, 1)}%"
+    return f"{value_text(mark, 1, ctx.lang)}%"
 
 
 def shares_finding(ctx, found: list[Comparison]) -> str:
@@ -256,14 +256,14 @@ def shares_finding(ctx, found: list[Comparison]) -> str:
         (hi, hn), (lo, ln) = max(bounded, key=lambda x: x[0].value), min(bounded, key=lambda x: x[0].value)
         clear = all(hi.interval.lo >= m.interval.hi for m, _ in bounded if m is not hi)
         clear_words = _t(ctx, "clear" if clear else "overlapping")
-        parts.append(_t(ctx, "highest", hn=hn, hv=_pct(hi), clear=clear_words, ln=ln, lv=_pct(lo)))
+        parts.append(_t(ctx, "highest", hn=hn, hv=_pct(ctx, hi), clear=clear_words, ln=ln, lv=_pct(ctx, lo)))
     elif bounded:
-        parts.append(words.say("chart.one_is", ctx.lang, name=bounded[0][1], value=_pct(bounded[0][0])))
+        parts.append(words.say("chart.one_is", ctx.lang, name=bounded[0][1], value=_pct(ctx, bounded[0][0])))
     for _, m, n in named:
         if m.lower_bound:
-            parts.append(_t(ctx, "lower_only", name=n, value=_pct(m)))
+            parts.append(_t(ctx, "lower_only", name=n, value=_pct(ctx, m)))
         elif m.upper_bound:
-            parts.append(_t(ctx, "upper_only", name=n, value=_pct(m)))
+            parts.append(_t(ctx, "upper_only", name=n, value=_pct(ctx, m)))
     mixed = sum(not c.same_period for c in found)
     if mixed:
         parts.append(_t(ctx, "mixed_count", total=len(found), mixed=mixed))
@@ -298,7 +298,7 @@ def shares_chart(ctx):
     marks = share_marks(ctx, found)
     fig = dot_figure(ctx.lang, marks, title, words.say("within_col.share", ctx.lang), 1, zero=True)
     mixed = _t(ctx, "mixed_row")
-    rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(m)) for c, m in zip(found, marks)]
+    rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(ctx, m)) for c, m in zip(found, marks)]
     return render(fig, _alt(ctx, title, rows, "shares", marks), shares_finding(ctx, found))
 
 

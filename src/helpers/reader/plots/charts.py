@@ -23,6 +23,7 @@ from helpers.reader.plots.grammar import (
     number_text,
     render,
     unit_suffix,
+    value_text,
 )
 from helpers.reader.plots.layout import (
     bar_figure,
@@ -103,9 +104,7 @@ def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
 def _v(mark: Mark, divisor, unit: str | dict[str, str], lang: str = "") -> str:
     """A mark's value in a caption: as printed, or for a derived value its whole interval as a range (no point)."""
     suffix = unit_suffix(unit.get(mark.label, "") if isinstance(unit, dict) else unit)
-    if mark.derived and lang and mark.interval.is_bounded and not mark.interval.is_point:
-        return f"{amounts.range_text(mark.interval, lang, divisor)}{suffix}"
-    return f"{mark_text(mark, divisor)}{suffix}"
+    return f"{value_text(mark, divisor, lang) if lang else mark_text(mark, divisor)}{suffix}"
 
 
 def _join(lang: str, *parts: str) -> str:

@@ -211,6 +211,15 @@ def mark_text(mark: Mark, divisor: Fraction | int) -> str:
     return number_text(Fraction(mark.value) / divisor, mark.places)
 
 
+def value_text(mark: Mark, divisor: Fraction | int, lang: str) -> str:
+    """A mark's value in words (captions, alt text): as printed, or for a derived value its whole interval as a
+    range (``96.03–96.22``), never a midpoint that no input supports."""
+    i = mark.interval
+    if mark.derived and i.is_bounded and not i.is_point:
+        return amounts.range_text(i, lang, divisor)
+    return mark_text(mark, divisor)
+
+
 def wrap(text: str, lang: str, width: int | None = None) -> str:
     """A row name wrapped into at most :data:`MAX_LINES` lines of the label column (an ellipsis if longer)."""
     width = width or WRAP[lang]
@@ -269,8 +278,8 @@ def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor,
         n=len(marks),
         what=what,
         hi=hi.label,
-        hv=f"{mark_text(hi, divisor)}{u[hi.label]}",
+        hv=f"{value_text(hi, divisor, lang)}{u[hi.label]}",
         lo=lo.label,
-        lv=f"{mark_text(lo, divisor)}{u[lo.label]}",
+        lv=f"{value_text(lo, divisor, lang)}{u[lo.label]}",
     )
     return text + (words.say("grammar.alt_kinds", lang, kinds=kinds) if kinds else "")
