@@ -38,8 +38,9 @@ from helpers.reader import words
 #: Per language: the label of the link to it, in that language (its tag and Sphinx language:
 #: :data:`helpers.core.langs.LANGUAGES`).
 LABELS = {lang: words.say("language.self", lang) for lang in LANGS}
-#: Cells no reader sees: papermill's parameter cells.
-HIDDEN_TAGS = ("parameters", "injected-parameters")
+#: Cells no reader of the site sees: papermill's parameter cells, and prose about the code that only a reader in
+#: JupyterLab needs (``jupyterlab-only``: what ``params.setup`` checks, which file a table reads).
+HIDDEN_TAGS = ("parameters", "injected-parameters", "jupyterlab-only")
 #: The site's templates and stylesheet (package data, a folder on disk for Sphinx).
 KIT = Path(str(files("helpers.build.sitekit")))
 DOWNLOADS = "downloads"
