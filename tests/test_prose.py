@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, DISTRICT, ROOT
 from helpers.core import units
-from helpers.reader import labels, params, prose
+from helpers.reader import amounts, labels, params, prose, tables, words
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -173,6 +173,29 @@ def test_check_findings_name_the_inconsistent_check_and_follow_the_data(ctx):
     share = int(days["value"]) * 100 / 334  # the share the calendar days would give
     fixed = prose.check_findings(with_figure(ctx, "good_air_days_share", value=f"{share:.1f}"))
     assert fixed.findings["inconsistent"] == []
+
+
+def test_the_lead_names_the_source_from_the_package_and_its_finding(ctx):
+    src = ctx.package.source
+    text = prose.lead(ctx).text
+    assert src["title"] in text and src["sha256"] in text and src["reporter"] in text
+    assert (src.get(f"read_in_{ctx.lang}") or src["read_in"]) in text
+    assert prose.lead(ctx).findings == {"checks": 6, "inconsistent": ["good_air_days_calendar_check"]}
+
+
+def test_the_lead_gives_the_base_the_printed_share_implies_as_the_likeliest_reason(ctx):
+    implied = {d.id: d for d in tables.derived_values(ctx)}["good_air_days_implied_base"]
+    short = implied.period.days - implied.interval
+    text = prose.lead(ctx).text
+    assert amounts.range_text(implied.interval, ctx.lang) in text and amounts.range_text(short, ctx.lang) in text
+
+
+def test_the_lead_follows_the_data_when_every_check_holds(ctx):
+    days = ctx.package.figure("good_air_days")
+    share = int(days["value"]) * 100 / 334  # the share the calendar days would give
+    fixed = prose.lead(with_figure(ctx, "good_air_days_share", value=f"{share:.1f}"))
+    assert fixed.findings["inconsistent"] == []
+    assert words.say("prose.lead_none_bad", ctx.lang, n=fixed.findings["checks"]) in fixed.text
 
 
 def test_approximate_lists_the_qualified_figures_with_the_tolerance(ctx):

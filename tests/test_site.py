@@ -772,3 +772,21 @@ def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(co
                     assert shown <= lows[row[0]], (name, row[0], cell)
                     checked += 1
     assert checked >= 3  # the lower bounds of 03, 04 and 05 were read
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_home_page_leads_with_the_source_and_the_finding(collection_site, lang):
+    source = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["sources"][0]
+    home = unescape(page(collection_site, lang, "index"))
+    assert source["title"] in home and source["sha256"] in home and source["reporter"] in home
+    article = home[home.index("<article") :]
+    assert article.index(source["sha256"]) < article.index('href="00_overview.html"')  # before the notebooks
+
+
+def test_the_lead_is_the_output_of_the_cell_tagged_lead_and_nothing_without_one():
+    nb = nbformat.v4.new_notebook()
+    assert site.lead_text(nb) == ""
+    cell = nbformat.v4.new_code_cell("prose.lead(ctx)", metadata={"tags": ["lead"]})
+    cell.outputs = [new_output("execute_result", data={"text/markdown": "The source.", "text/plain": "x"})]
+    nb.cells.append(cell)
+    assert site.lead_text(nb) == "The source."

@@ -226,13 +226,27 @@ li {{ margin: .75rem 0; font-size: 1.2rem; }}
 """
 
 
-def _home_page(lang: str, pages: list[tuple[str, str]]) -> str:
-    """index.md: the title, what the notebooks do, the toctree (sidebar, previous/next) and a list with summaries."""
+def lead_text(nb) -> str:
+    """The Markdown output of the notebook's first code cell tagged ``lead`` (the source and the finding, computed by
+    ``helpers.reader.prose.lead``), "" when there is none: the home page leads with it."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "lead" in cell.metadata.get("tags", []):
+            for out in cell.get("outputs", []):
+                text = out.get("data", {}).get("text/markdown")
+                if text:
+                    return "".join(text) if isinstance(text, list) else str(text)
+    return ""
+
+
+def _home_page(lang: str, pages: list[tuple[str, str]], lead: str = "") -> str:
+    """index.md: the title, what the notebooks do, the source and finding (``lead``), the toctree (sidebar,
+    previous/next) and a list with summaries."""
     ui = UI[lang]
     names = "\n".join(name for name, _ in pages)
     items = "\n".join(f"- [](<{name}.ipynb>){' — ' + summary if summary else ''}" for name, summary in pages)
+    lead = f"{lead.strip()}\n\n" if lead.strip() else ""
     return (
-        f"# {ui['title']}\n\n{ui['intro']}\n\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
+        f"# {ui['title']}\n\n{ui['intro']}\n\n{lead}```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
         f"## {ui['notebooks']}\n\n{items}\n"
     )
 
@@ -357,7 +371,7 @@ def _build(
         raise SiteError(f"two notebooks named {next(n for n in names if names.count(n) > 1)}.ipynb for {lang}")
     if "index" in names:
         raise SiteError("index.ipynb: the name of the home page; rename the notebook")
-    pages, page_parameters, terms = [], {}, set()
+    pages, page_parameters, terms, lead = [], {}, set(), ""
     for path in notebooks:
         try:
             nb = nbformat.read(path, as_version=4)
@@ -369,6 +383,7 @@ def _build(
             raise SiteError(f"{path.name}: preparing the {lang} page failed: {type(e).__name__}: {e}") from e
         write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
         pages.append((path.stem, notebook_summary(prepared)))
+        lead = lead or lead_text(prepared)
         own = nb.metadata.get("papermill", {}).get("parameters")
         page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own, lang)
         terms |= search_terms(prepared)
@@ -376,7 +391,7 @@ def _build(
         if stale.stem not in names:
             stale.unlink()
             (out / f"{stale.stem}.html").unlink(missing_ok=True)
-    write_if_changed(src / "index.md", _home_page(lang, pages).encode("utf-8"))
+    write_if_changed(src / "index.md", _home_page(lang, pages, lead).encode("utf-8"))
     search_dict = None
     if lang == "zh" and terms:
         search_dict = wd / "search-words.txt"

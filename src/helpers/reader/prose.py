@@ -266,3 +266,66 @@ def check_findings(ctx, section: int | None = None) -> Text:
     return Text(
         text, {"inconsistent": by["inconsistent"], "cannot tell": by["cannot tell"], "consistent": by["consistent"]}
     )
+
+
+def lead(ctx) -> Text:
+    """The source (headline, outlet, date, reporters, where it was read, sha256, from the package's first source) and
+    the headline result: how many checks, how many inconsistent, and the likeliest reason for each."""
+    src = ctx.package.source
+    lang = ctx.lang
+
+    def field(name: str) -> str:
+        return str(src.get(f"{name}_{lang}") or src.get(name) or words.say("period.none", lang))
+
+    text = _w(
+        ctx,
+        "lead_source",
+        title=src.get("title", ""),
+        title_en=field("title"),
+        series=src.get("series", ""),
+        publisher=field("publisher"),
+        date=amounts.period_text(src.get("date"), lang),
+        reporter=field("reporter"),
+        correspondents=field("correspondents"),
+        read_in=field("read_in"),
+        sha=src.get("sha256", ""),
+    )
+    derived = tables.derived_values(ctx)
+    found = checks.check_all(derived, ctx.package.figures, ctx.approx_tolerance)
+    bad = [c for c in found if c.status == "inconsistent"]
+    labels_of = {d.id: words.say("quote.name", lang, name=getattr(d, f"label_{lang}")) for d in derived}
+    names = _w(ctx, "and").join(labels_of[c.id] for c in bad)
+    key = "lead_none_bad" if not bad else "lead_result_one" if len(bad) == 1 else "lead_result_many"
+    text += "\n\n" + _w(ctx, key, n=len(found), bad=len(bad), names=names)  # the finding: its own paragraph
+    for c in bad:
+        text += _w(ctx, "sentence_gap") + _reason(ctx, c, derived)
+    return Text(text, {"checks": len(found), "inconsistent": [c.id for c in bad]})
+
+
+def _reason(ctx, check, derived) -> str:
+    """The likeliest reason a check fails: for a share of a period's days, the base the printed share implies (an
+    ``implied_whole`` relation on the same figures) against the calendar; otherwise "none found"."""
+    rels = ctx.package.relations.set_index("id", drop=False)
+    r = rels.loc[check.id]
+    whole = next(
+        (
+            d
+            for d in derived
+            if d.kind == "implied_whole" and rels.loc[d.id, "x"] == r["x"] and rels.loc[d.id, "y"] == r["y"]
+        ),
+        None,
+    )
+    if r["kind"] != "share_of_period" or whole is None or whole.period is None:
+        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+    days = whole.period.days
+    short = days - whole.interval
+    if short.lo is None or short.lo <= 0:
+        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+    return _w(
+        ctx,
+        "lead_reason_days",
+        base=amounts.range_text(whole.interval, ctx.lang),
+        short=amounts.range_text(short, ctx.lang),
+        days=days,
+        period=period_label(whole.period, ctx.lang),
+    )
