@@ -235,8 +235,9 @@ def test_every_markdown_cell_is_one_of_an_adjacent_zh_en_pair(notebook):
     while i < len(cells):
         c = cells[i]
         if c.cell_type == "markdown":
-            assert c.metadata.get("tags") == ["lang-zh"], (notebook.name, i)
-            assert cells[i + 1].cell_type == "markdown" and cells[i + 1].metadata.get("tags") == ["lang-en"]
+            extra = [t for t in c.metadata.get("tags", []) if t == "jupyterlab-only"]  # prose about code, off the site
+            assert c.metadata.get("tags") == ["lang-zh", *extra], (notebook.name, i)
+            assert cells[i + 1].cell_type == "markdown" and cells[i + 1].metadata.get("tags") == ["lang-en", *extra]
             i += 2
             continue
         assert not {"lang-zh", "lang-en"} & set(c.metadata.get("tags", [])), (notebook.name, i)
@@ -299,3 +300,10 @@ def test_a_package_that_names_no_city_package_leaves_city_dir_empty_and_the_comp
     assert ctx.city_dir is None
     with pytest.raises(ParameterError, match="parameter city_dir"):
         within.comparisons_table(ctx)
+
+
+def test_the_city_source_is_named_by_title_publisher_and_date(ctx):
+    src = within.city_package(ctx).source
+    text = within.city_source(ctx).text
+    assert src["title"] in text and src[f"publisher_{ctx.lang}"] in text
+    assert ("2023年4月12日" if ctx.lang == "zh" else "12 Apr 2023") in text and src["date"] == "2023-04-12"

@@ -453,3 +453,34 @@ def leading_chart(ctx):
 
     rows_ = [(m.label, f"{mark_text(m, divisor)}{unit_suffix(unit)}") for m in marks]
     return render(fig, _alt(ctx, title, rows_, "gdp", marks), leading_finding(ctx, marks, divisor, unit))
+
+
+def city_source(ctx):
+    """The city's source named as a reader cites it: title (in the reader's language beside the original),
+    publisher and date of publication, from the city package's first source (Markdown)."""
+    import re
+
+    from helpers.reader.amounts import period_text
+    from helpers.reader.prose import Text
+
+    src = city_package(ctx).source
+    L = ctx.lang
+    date = str(src.get("date", ""))
+    day = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
+    when = (
+        words.say("date.day", L, y=day[1], m=int(day[2]), d=int(day[3]), mon=words.say(f"month.{int(day[2])}", L))
+        if day
+        else period_text(date, L)
+    )
+    title = src.get("title", "")
+    return Text(
+        _t(
+            ctx,
+            "city_source",
+            title=title,
+            title_en=src.get(f"title_{L}") or title,
+            publisher=src.get(f"publisher_{L}") or src.get("publisher", ""),
+            date=when,
+        ),
+        {"title": title},
+    )
