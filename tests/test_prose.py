@@ -268,3 +268,30 @@ def test_statements_the_prose_makes_about_the_data_hold(statement):
     from helpers.core import package
 
     assert STATEMENTS[statement](package.load(DATA)), statement
+
+
+def test_round_numbers_names_the_convention_and_the_figures_it_concerns(ctx):
+    found = prose.round_numbers(ctx)
+    assert "retail_sales" in found.findings["round"] and "energy_cluster_output" not in found.findings["round"]  # 超
+    assert words.say("prose.round_depends_none", ctx.lang) in found.text and found.findings["depends"] == []
+
+
+def test_reading_round_numbers_to_the_last_nonzero_digit_widens_their_intervals():
+    sig = params.setup(data_dir=str(DATA), lang="en")
+    wide = params.setup(data_dir=str(DATA), lang="en", round_numbers="last_nonzero")
+    a, b = (c.figure_interval(c.package.figure("retail_sales")) for c in (sig, wide))
+    assert (a.lo, a.hi) == (3695 * 10**7, 3705 * 10**7) and (b.lo, b.hi) == (365 * 10**8, 375 * 10**8)
+    assert words.say("prose.round_numbers_last_nonzero", "en", names="")[:40] in prose.round_numbers(wide).text
+
+
+def test_a_verdict_that_depends_on_the_reading_of_round_numbers_is_named(ctx):
+    # the good-air-days share printed as a round number that only the wider reading brings to the calendar's share
+    changed = with_figure(ctx, "good_air_days", value="220", rounded=True)
+    found = prose.round_numbers(changed)
+    assert found.findings["depends"] == ["good_air_days_calendar_check"]
+    assert words.say("prose.round_depends_none", ctx.lang) not in found.text
+
+
+def test_an_unknown_reading_of_round_numbers_is_refused_naming_the_parameter():
+    with pytest.raises(params.ParameterError, match="parameter round_numbers: 'tens'"):
+        params.setup(data_dir=str(DATA), lang="en", round_numbers="tens")

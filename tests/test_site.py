@@ -223,6 +223,9 @@ def test_the_page_foot_lists_only_parameters_that_differ_from_their_defaults_in_
     assert site.parameters_line(given, "en") == "exchange rate: 7.1 yuan per US dollar"
     assert site.parameters_line({"approx_tolerance": 0.1}, "zh") == "“约”“预计”数字的相对误差：±10%"
     assert site.parameters_line({"fx_usd_cny": 6.7261, "lang": "zh"}, "zh") == ""
+    assert site.parameters_line({"round_numbers": "last_nonzero"}, "en") == (
+        "trailing zeros of round numbers: rounded to the last non-zero digit"
+    )
 
 
 def test_search_index_holds_the_figure_names_whole(fixture_site):

@@ -131,6 +131,8 @@ def parameters_line(parameters: dict | None, lang: str) -> str:
         shown = Path(str(value)).name if key in ("report", "city_dir") else value
         if key == "approx_tolerance":
             shown = f"±{float(value) * 100:g}%"
+        if key == "round_numbers" and f"round.{value}" in words.table():
+            shown = words.say(f"round.{value}", lang)
         wkey = f"site_param.{key}"
         parts.append(words.say(wkey, lang, value=shown) if wkey in words.table() else f"{key}: {value}")
     return " · ".join(parts)

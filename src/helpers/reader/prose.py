@@ -329,3 +329,40 @@ def _reason(ctx, check, derived) -> str:
         days=days,
         period=period_label(whole.period, ctx.lang),
     )
+
+
+def round_numbers(ctx, section: int | None = None) -> Text:
+    """How this page reads the trailing zeros of round numbers (the ``round_numbers`` parameter), which figures it
+    concerns, and which checks' verdicts would change under the other reading."""
+    import dataclasses
+
+    f = _figures(ctx, section)
+    zeros = relations.round_to(f)
+    rows = [r for _, r in zeros.iterrows() if r["round_to"] and not _isnan(r["round_to"])]
+    if not rows:
+        return Text(_w(ctx, "round_numbers_none"), {"round": [], "depends": []})
+    names = _w(ctx, "and").join(
+        _w(ctx, "name_printed", name=_name(ctx, r), value=r["value"], unit=r["unit_zh"]) for r in rows
+    )
+    text = _w(ctx, f"round_numbers_{ctx.round_numbers}", names=names)
+    figures = ctx.package.figures
+    other = figures.drop(columns="round_to") if "round_to" in figures else relations.round_to(figures)
+    there = dataclasses.replace(ctx, package=dataclasses.replace(ctx.package, figures=other))
+    here_v = {c.id: c.status for c in checks.check_all(tables.derived_values(ctx), figures, ctx.approx_tolerance)}
+    there_v = {c.id: c.status for c in checks.check_all(tables.derived_values(there), other, ctx.approx_tolerance)}
+    depends = [i for i in here_v if there_v.get(i) != here_v[i]]
+    labels_of = {
+        d.id: words.say("quote.name", ctx.lang, name=getattr(d, f"label_{ctx.lang}"))
+        for d in tables.derived_values(ctx)
+    }
+    if depends:
+        text += _w(ctx, "sentence_gap") + _w(
+            ctx, "round_depends", names=_w(ctx, "and").join(labels_of[i] for i in depends)
+        )
+    else:
+        text += _w(ctx, "sentence_gap") + _w(ctx, "round_depends_none")
+    return Text(text, {"round": [r["id"] for r in rows], "depends": depends})
+
+
+def _isnan(x: object) -> bool:
+    return isinstance(x, float) and x != x
