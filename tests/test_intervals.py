@@ -152,7 +152,8 @@ def test_lower_bound_over_bounded_is_a_lower_bound_and_over_a_lower_bound_only_p
         (Interval.point(F("1624.5")), 1),
         (Interval(F(3200), None), 0),
         (Interval.point(F(1, 3)), 4),
-        (Interval(F(1, 3), F(2, 3)), 2),
+        (Interval(F(1, 3), F(2, 3)), 1),
+        (half_open("10.60524", "10.60616"), 4),
     ],
 )
 def test_readable_places_follow_the_precision_the_interval_supports(interval, places):
@@ -388,8 +389,23 @@ def test_format_applies_scale_and_places():
     assert i.format(places=1, scale=10**8) == "[3,200.0, 3,300.0)"
 
 
-def test_format_rounds_halves_away_from_zero():
+def test_format_rounds_the_ends_outward():
     assert Interval(F("-0.125"), F("0.125")).format() == "[−0.13, 0.13]"
+    assert Interval(F("475.76"), F("475.84")).format(1) == "[475.7, 475.9]"
+    assert Interval(F("-2.01"), F("-1.99")).format(1) == "[−2.1, −1.9]"
+
+
+def test_format_rounds_a_point_half_away_from_zero():
+    assert Interval.point(F("-0.125")).format() == "−0.13"
+    assert Interval.point(F("0.124")).format() == "0.12"
+
+
+def test_format_number_rounds_down_for_a_lower_bound_and_up_for_an_upper_one():
+    from helpers.core.intervals import format_number
+
+    assert (format_number(F("475.76"), 1, -1), format_number(F("475.71"), 1, 1)) == ("475.7", "475.8")
+    assert format_number(F("-0.01"), 1, -1) == "−0.1"
+    assert format_number(F("-0.01"), 1, 1) == "0.0"
 
 
 def test_format_rejects_non_positive_scale():

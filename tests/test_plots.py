@@ -208,13 +208,32 @@ def test_tick_labels_are_plain_numbers_without_offset_or_exponents():
         grammar.pyplot().close(fig)
 
 
-def test_narrow_bands_carry_their_relative_width_and_wide_ones_do_not():
+def test_narrow_bands_carry_their_half_width_in_the_axis_unit_and_wide_ones_do_not():
     narrow = Mark("narrow", Interval(Fraction("83.99"), Fraction("84.01")))
     wide = Mark("wide", Interval(Fraction(20), Fraction(60)))
     fig = layout.dot_figure("en", [narrow, wide], "t", "u")
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "84 (±0.012%)" in texts and "40" in texts
+    assert "84 (± 0.01)" in texts and "40" in texts
+    assert layout.narrow_marks(fig) == [narrow]
     grammar.pyplot().close(fig)
+
+
+def test_a_narrow_band_on_a_percentage_axis_gives_percentage_points_never_a_relative_width():
+    growth = Mark("retail", Interval(Fraction("2.25"), Fraction("2.35"), True, False))
+    wide = Mark("wide", Interval(Fraction(0), Fraction(60)))
+    texts = [t.get_text() for t in layout.dot_figure("en", [growth, wide], "t", "%").axes[0].texts]
+    assert "2.3 (± 0.05 pp)" in texts
+    zh = [t.get_text() for t in layout.dot_figure("zh", [growth, wide], "t", "%").axes[0].texts]
+    assert "2.3 (±0.05个百分点)" in zh
+    grammar.pyplot().close("all")
+
+
+def test_log_gridlines_are_decades_only_when_the_ticks_are_powers_of_ten():
+    small = [Mark("a", Interval.point(80)), Mark("b", Interval.point(160))]
+    wide = [Mark("a", Interval.point(1)), Mark("b", Interval.point(100000))]
+    assert not layout.decade_gridlines(layout.dot_figure("en", small, "t", "u", log=True))
+    assert layout.decade_gridlines(layout.dot_figure("en", wide, "t", "u", log=True))
+    grammar.pyplot().close("all")
 
 
 def test_each_kind_of_figure_has_its_own_marker_and_a_legend_entry():
@@ -283,7 +302,8 @@ def test_number_text_formats_like_the_tables():
     assert grammar.number_text(Fraction(113021, 100000)) == "1.13"
     assert grammar.number_text(Fraction(4557, 10000), 4) == "0.4557"
     assert grammar.number_text(Fraction(-5, 2), 1) == "−2.5"
-    assert grammar.percent_text(Fraction(398, 1000000)) == "±0.040%"
+    assert grammar.number_text(Fraction("475.76"), 0, -1) == "475"  # a lower bound rounds down
+    assert grammar.number_text(Fraction("53.891"), 1, 1) == "53.9"  # an upper bound rounds up
 
 
 # ---- captions and alt text tied to the data ------------------------------------------------------
@@ -295,7 +315,7 @@ def test_the_axis_unit_is_the_one_the_derived_table_uses(zh, drawn):
     assert unit == "万元/平方米"  # what the issue asks for: the table's 万元, not 元 with an offset
     d = {x.id: x for x in tables.derived_values(zh)}["land_price_per_m2"]
     divisor, _ = amounts.display_scale(d.unit, d.interval.midpoint, "zh")
-    assert f"{grammar.number_text(d.interval.midpoint / divisor)} {unit}" in drawn["land_price", "zh"].alt
+    assert f"{amounts.range_text(d.interval, 'zh', divisor)} {unit}" in drawn["land_price", "zh"].alt
 
 
 def test_checks_caption_names_the_one_inconsistent_check_and_counts_the_rest(en, drawn):
@@ -331,9 +351,10 @@ def test_plan_caption_says_exceeds_exactly_when_completion_is_over_100(en, drawn
 
 def test_a_whole_of_days_is_compared_with_the_days_its_period_has(en, drawn):
     d = {x.id: x for x in tables.derived_values(en)}["good_air_days_implied_base"]
-    short = d.period.days - d.interval.midpoint
+    short = d.period.days - d.interval  # an interval: the caption gives it as a range, never a point
+    assert short.lo is not None and short.lo > 0
     caption = drawn["air_days_base", "en"].caption
-    assert f"{grammar.number_text(abs(short))} days {'fewer' if short > 0 else 'more'} than the calendar" in caption
+    assert f"{amounts.range_text(short, 'en')} days fewer than the calendar" in caption
 
 
 def test_money_caption_and_alt_name_the_largest_and_smallest_amount(zh, drawn):
@@ -355,7 +376,7 @@ def test_growth_alt_names_the_extremes_from_the_figures(zh, drawn):
 
 def test_share_and_whole_caption_uses_the_derived_whole(zh, drawn):
     d = {x.id: x for x in tables.derived_values(zh)}["finance_city_total"]
-    assert grammar.number_text(d.interval.midpoint / 10**8) in drawn["finance_city", "zh"].caption
+    assert amounts.range_text(d.interval, "zh", 10**8) in drawn["finance_city", "zh"].caption
     assert relations.KINDS["implied_whole"].formula == "x / (y / 100)"
 
 

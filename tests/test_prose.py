@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, DISTRICT, ROOT
 from helpers.core import units
-from helpers.reader import labels, params, prose
+from helpers.reader import amounts, labels, params, prose, tables, words
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -51,13 +51,16 @@ def test_markdown_cells_come_in_adjacent_zh_en_pairs(notebook):
             assert not {"lang-zh", "lang-en"} & set(c.metadata.get("tags", [])), f"{notebook.name} cell {i}"
             continue
         tags = c.metadata.get("tags", [])
-        assert tags in (["lang-zh"], ["lang-en"]), f"{notebook.name} cell {i}: tags {tags}"
-        if tags == ["lang-zh"]:
-            assert i + 1 < len(cells) and cells[i + 1].metadata.get("tags") == ["lang-en"], (
-                f"{notebook.name} cell {i}: no English cell right after"
+        extra = [t for t in tags if t == "jupyterlab-only"]  # prose about the code: the site leaves the pair out
+        assert tags in (["lang-zh", *extra], ["lang-en", *extra]), f"{notebook.name} cell {i}: tags {tags}"
+        if tags[0] == "lang-zh":
+            assert i + 1 < len(cells) and cells[i + 1].metadata.get("tags") == ["lang-en", *extra], (
+                f"{notebook.name} cell {i}: no English cell right after, tagged alike"
             )
         else:
-            assert cells[i - 1].metadata.get("tags") == ["lang-zh"], f"{notebook.name} cell {i}: no Chinese before"
+            assert cells[i - 1].metadata.get("tags") == ["lang-zh", *extra], (
+                f"{notebook.name} cell {i}: no Chinese before"
+            )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
@@ -172,6 +175,29 @@ def test_check_findings_name_the_inconsistent_check_and_follow_the_data(ctx):
     assert fixed.findings["inconsistent"] == []
 
 
+def test_the_lead_names_the_source_from_the_package_and_its_finding(ctx):
+    src = ctx.package.source
+    text = prose.lead(ctx).text
+    assert src["title"] in text and src["sha256"] in text and src["reporter"] in text
+    assert (src.get(f"read_in_{ctx.lang}") or src["read_in"]) in text
+    assert prose.lead(ctx).findings == {"checks": 6, "inconsistent": ["good_air_days_calendar_check"]}
+
+
+def test_the_lead_gives_the_base_the_printed_share_implies_as_the_likeliest_reason(ctx):
+    implied = {d.id: d for d in tables.derived_values(ctx)}["good_air_days_implied_base"]
+    short = implied.period.days - implied.interval
+    text = prose.lead(ctx).text
+    assert amounts.range_text(implied.interval, ctx.lang) in text and amounts.range_text(short, ctx.lang) in text
+
+
+def test_the_lead_follows_the_data_when_every_check_holds(ctx):
+    days = ctx.package.figure("good_air_days")
+    share = int(days["value"]) * 100 / 334  # the share the calendar days would give
+    fixed = prose.lead(with_figure(ctx, "good_air_days_share", value=f"{share:.1f}"))
+    assert fixed.findings["inconsistent"] == []
+    assert words.say("prose.lead_none_bad", ctx.lang, n=fixed.findings["checks"]) in fixed.text
+
+
 def test_approximate_lists_the_qualified_figures_with_the_tolerance(ctx):
     t = prose.approximate(ctx, 2)
     assert set(t.findings["approximate"]) == set(
@@ -242,3 +268,30 @@ def test_statements_the_prose_makes_about_the_data_hold(statement):
     from helpers.core import package
 
     assert STATEMENTS[statement](package.load(DATA)), statement
+
+
+def test_round_numbers_names_the_convention_and_the_figures_it_concerns(ctx):
+    found = prose.round_numbers(ctx)
+    assert "retail_sales" in found.findings["round"] and "energy_cluster_output" not in found.findings["round"]  # 超
+    assert words.say("prose.round_depends_none", ctx.lang) in found.text and found.findings["depends"] == []
+
+
+def test_reading_round_numbers_to_the_last_nonzero_digit_widens_their_intervals():
+    sig = params.setup(data_dir=str(DATA), lang="en")
+    wide = params.setup(data_dir=str(DATA), lang="en", round_numbers="last_nonzero")
+    a, b = (c.figure_interval(c.package.figure("retail_sales")) for c in (sig, wide))
+    assert (a.lo, a.hi) == (3695 * 10**7, 3705 * 10**7) and (b.lo, b.hi) == (365 * 10**8, 375 * 10**8)
+    assert words.say("prose.round_numbers_last_nonzero", "en", names="")[:40] in prose.round_numbers(wide).text
+
+
+def test_a_verdict_that_depends_on_the_reading_of_round_numbers_is_named(ctx):
+    # the good-air-days share printed as a round number that only the wider reading brings to the calendar's share
+    changed = with_figure(ctx, "good_air_days", value="220", rounded=True)
+    found = prose.round_numbers(changed)
+    assert found.findings["depends"] == ["good_air_days_calendar_check"]
+    assert words.say("prose.round_depends_none", ctx.lang) not in found.text
+
+
+def test_an_unknown_reading_of_round_numbers_is_refused_naming_the_parameter():
+    with pytest.raises(params.ParameterError, match="parameter round_numbers: 'tens'"):
+        params.setup(data_dir=str(DATA), lang="en", round_numbers="tens")

@@ -142,6 +142,17 @@ def test_derived_frame_has_one_row_per_relation_with_bounds(ctx):
     assert (bounded["low"] <= bounded["value"]).all() and (bounded["value"] <= bounded["high"]).all()
 
 
+def test_downloads_carry_both_languages_beside_the_ids(ctx):
+    derived = tables.derived_frame(ctx)
+    d = {x.id: x for x in tables.derived_values(ctx)}
+    row = derived.set_index("id").loc["market_entities_per_resident"]
+    for lang in ("zh", "en"):
+        assert row[f"interval_{lang}"] == amounts.format_interval(d[row.name].interval, d[row.name].unit, lang)
+    found = tables.checks_frame(ctx).set_index("id")
+    assert "「" in found.loc["good_air_days_calendar_check", "explanation_zh"]
+    assert "“" in found.loc["good_air_days_calendar_check", "explanation_en"]
+
+
 def test_format_interval_shows_lower_bounds_and_scales():
     lower = Interval(Fraction(3200 * 10**8), None)
     assert amounts.format_interval(lower, "CNY", "zh") == "≥ 3,200 亿元"

@@ -136,8 +136,9 @@ def test_successful_run_renders_a_landing_page_and_one_page_per_notebook_in_each
 
 
 def test_successful_run_writes_tables_from_helpers_tables(builds):
-    assert builds.first_files["derived.csv"].decode() == "id,value,label_zh\nfx,6.7261,汇率 zh\n"
-    assert builds.first_files["checks.csv"].decode() == "id,status\ncheck,ok zh\n"
+    # a byte-order mark first: Excel on Windows reads the Chinese labels
+    assert builds.first_files["derived.csv"].decode() == "\ufeffid,value,label_zh\nfx,6.7261,汇率 zh\n"
+    assert builds.first_files["checks.csv"].decode() == "\ufeffid,status\ncheck,ok zh\n"
 
 
 def test_successful_run_leaves_no_temporary_folders(builds):
@@ -219,7 +220,7 @@ def test_data_dir_is_passed_as_an_absolute_path(parameterised):
 
 
 def test_tables_are_computed_with_the_same_parameters(parameterised):
-    derived = (parameterised.root / "build" / "derived.csv").read_text(encoding="utf-8")
+    derived = (parameterised.root / "build" / "derived.csv").read_text(encoding="utf-8-sig")
     assert derived == "id,value,label_zh\nfx,7.1,汇率 en\n"
 
 

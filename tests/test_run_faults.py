@@ -337,7 +337,7 @@ def _published(out: Path) -> dict:
     return {
         "notebook": next(line for line in printed if line.startswith("data_dir=")),
         "page": (out / "site" / "zh" / "01_hello.html").read_text(encoding="utf-8"),
-        "derived": (out / "derived.csv").read_text(encoding="utf-8"),
+        "derived": (out / "derived.csv").read_text(encoding="utf-8-sig"),
     }
 
 

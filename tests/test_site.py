@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -208,13 +209,22 @@ def test_parameters_appear_in_one_line_at_each_page_foot(fixture_site):
     for lang in ("zh", "en"):
         for path in notebook_pages(fixture_site, lang):
             feet = re.findall(r'<p class="site-run-parameters">([^<]*)</p>', path.read_text(encoding="utf-8"))
-            assert feet == [f"{site.UI[lang]['parameters']}: fx_usd_cny = 6.7261 · population = grid_residents"]
+            base = {"zh": "人口基数：grid_residents", "en": "population base: grid_residents"}[lang]
+            assert feet == [f"{site.UI[lang]['parameters']}: {base}"]  # the default exchange rate is not listed
 
 
-def test_without_run_parameters_each_page_shows_its_notebooks_own(tmp_path):
+def test_without_run_parameters_a_page_whose_own_are_all_defaults_has_no_parameter_line(tmp_path):
     built = build(tmp_path, {"en": fixture_notebooks()["en"]})
-    assert '<p class="site-run-parameters">Computed with: fx_usd_cny = 6.7261 · lang = en</p>' in page(
-        built, "en", "01_retail"
+    assert "site-run-parameters" not in page(built, "en", "01_retail")  # only defaults: no line at all
+
+
+def test_the_page_foot_lists_only_parameters_that_differ_from_their_defaults_in_words():
+    given = {"lang": "en", "fx_usd_cny": "7.1", "population": "platform_residents", "report": "", "city_dir": ""}
+    assert site.parameters_line(given, "en") == "exchange rate: 7.1 yuan per US dollar"
+    assert site.parameters_line({"approx_tolerance": 0.1}, "zh") == "“约”“预计”数字的相对误差：±10%"
+    assert site.parameters_line({"fx_usd_cny": 6.7261, "lang": "zh"}, "zh") == ""
+    assert site.parameters_line({"round_numbers": "last_nonzero"}, "en") == (
+        "trailing zeros of round numbers: rounded to the last non-zero digit"
     )
 
 
@@ -238,6 +248,15 @@ def test_collection_renders_every_notebook_in_both_languages(collection_site):
             assert f'<html lang="{tag}"' in html, path.name
             assert len(cells) == len(code) and all("tag_hide-input" in c for c in cells), path.name
             assert "tag_parameters" not in html and "tag_injected-parameters" not in html, path.name
+
+
+def test_prose_about_code_is_for_jupyterlab_readers_only(collection_site):
+    """A markdown pair tagged jupyterlab-only (what params.setup checks) is in the notebook, not on the site."""
+    nb = nbformat.read(ROOT / "notebooks" / "00_overview.ipynb", as_version=4)
+    assert any("jupyterlab-only" in c.metadata.get("tags", []) for c in nb.cells)
+    for lang in ("zh", "en"):
+        for path in notebook_pages(collection_site, lang):
+            assert "params.setup" not in path.read_text(encoding="utf-8"), path.name
 
 
 def test_collection_cross_links_resolve_to_pages(collection_site):
@@ -662,3 +681,115 @@ def test_search_finds_a_figure_of_the_collection_by_its_name(chromium, collectio
 @pytest.mark.browser
 def test_search_finds_nothing_for_a_name_no_page_has(chromium, fixture_site):
     assert search(chromium, fixture_site, "zh", "不存在的指标名称") == []
+
+
+# ---- what a reader reads: numbers true to their intervals, no identifiers ----------------------------------
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees on a page (alt text included; scripts, styles and the search form left out), and the
+    rows of its tables as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.rows, self._skip, self._div, self._cell = [], [], 0, 0, None
+
+    def handle_starttag(self, tag, attrs):
+        code = tag == "div" and "cell_input" in (dict(attrs).get("class") or "")
+        if tag in ("script", "style") or code or (tag == "div" and self._skip and self._div):
+            self._skip += 1  # the folded code of a cell is one click away, not what the page says
+            self._div += tag == "div"
+        if tag == "img":
+            self.text.append(dict(attrs).get("alt") or "")
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") or (tag == "div" and self._div):
+            self._skip -= 1
+            self._div -= tag == "div"
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+            if self._cell is not None:
+                self._cell.append(data)
+
+
+def read_pages(built, lang: str) -> dict[str, _Visible]:
+    pages = {}
+    for path in notebook_pages(built, lang):
+        reader = _Visible()
+        reader.feed(path.read_text(encoding="utf-8"))
+        pages[path.stem] = reader
+    return pages
+
+
+RELATIVE_WORDS = ("tolerance", "相对误差", "约", "预计", "about", "expected")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_page_gives_a_relative_half_width_on_a_percentage(collection_site, lang):
+    """± on a percentage is in percentage points; a relative ± appears only as the 约/预计 tolerance, so named."""
+    for name, page_ in read_pages(collection_site, lang).items():
+        text = " ".join(page_.text)
+        for m in re.finditer(r"±\s?[\d.,]+\s?%", text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            assert any(w in before for w in RELATIVE_WORDS), (name, text[max(0, m.start() - 60) : m.end() + 20])
+        assert "wide either side" not in text, name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_page_shows_a_parameter_name_or_a_file_path(collection_site, lang):
+    code = ("params.setup", "approx_tolerance", "fx_usd_cny", "data/relations.csv", "city_dir", "platform_residents")
+    for name, page_ in read_pages(collection_site, lang).items():
+        text = " ".join(page_.text)
+        assert [c for c in code if c in text] == [], name
+
+
+def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(collection_site):
+    """In every derived-value table of the English pages, a `≥ x`/`> x` cell, read back in base units, is at most
+    the derived value's exact lower end."""
+    from fractions import Fraction
+
+    from helpers.reader import params, tables
+
+    ctx = params.setup(lang="en", data_dir=str(DATA))
+    lows = {d.label_en: d.interval.lo for d in tables.derived_values(ctx) if d.interval.hi is None}
+    scales = {"× 100 million": 10**8, "× 10,000": 10**4}
+    checked = 0
+    for name, page_ in read_pages(collection_site, "en").items():
+        for row in page_.rows:
+            if not row or row[0] not in lows:
+                continue
+            for cell in row[1:]:
+                m = re.match(r"^[≥>] ([\d,]+(?:\.\d+)?)(.*)$", cell)
+                if m:
+                    scale = next((v for k, v in scales.items() if m.group(2).strip().startswith(k)), 1)
+                    shown = Fraction(m.group(1).replace(",", "")) * scale
+                    assert shown <= lows[row[0]], (name, row[0], cell)
+                    checked += 1
+    assert checked >= 3  # the lower bounds of 03, 04 and 05 were read
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_home_page_leads_with_the_source_and_the_finding(collection_site, lang):
+    source = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["sources"][0]
+    home = unescape(page(collection_site, lang, "index"))
+    assert source["title"] in home and source["sha256"] in home and source["reporter"] in home
+    article = home[home.index("<article") :]
+    assert article.index(source["sha256"]) < article.index('href="00_overview.html"')  # before the notebooks
+
+
+def test_the_lead_is_the_output_of_the_cell_tagged_lead_and_nothing_without_one():
+    nb = nbformat.v4.new_notebook()
+    assert site.lead_text(nb) == ""
+    cell = nbformat.v4.new_code_cell("prose.lead(ctx)", metadata={"tags": ["lead"]})
+    cell.outputs = [new_output("execute_result", data={"text/markdown": "The source.", "text/plain": "x"})]
+    nb.cells.append(cell)
+    assert site.lead_text(nb) == "The source."

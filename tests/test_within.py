@@ -85,11 +85,11 @@ def test_district_figures_have_their_own_sources_and_no_offsets():
         assert {"title", "publisher", "date", "read_in"} <= set(sources[r.source])
 
 
-def _pct(share):
-    from helpers.reader.plots import Mark
-    from helpers.reader.plots.grammar import mark_text
+def _pct(ctx, share):
+    """A share as a reader reads it: a range with its ends rounded outward, or a bound rounded down."""
+    from helpers.reader import amounts
 
-    return mark_text(Mark("", share), 1) + "%"
+    return amounts.range_text(share, ctx.lang) + "%"
 
 
 def _label(ctx, c):
@@ -132,7 +132,7 @@ def test_charts_carry_the_comparisons(ctx):
     alt = within.shares_chart(ctx).alt
     assert (f"比较{len(found)}项" if ctx.lang == "zh" else f"Compares {len(found)} shares") in alt
     for c in found:
-        assert f"{_label(ctx, c)}" in alt and _pct(c.share) in alt
+        assert f"{_label(ctx, c)}" in alt and _pct(ctx, c.share) in alt
     rows = within._gdp_rows(ctx)
     alt = within.leading_chart(ctx).alt
     assert (f"比较{len(rows)}个区" if ctx.lang == "zh" else f"Compares {len(rows)} districts") in alt
@@ -148,20 +148,17 @@ def test_the_shares_caption_names_the_highest_the_lowest_the_bound_and_the_mixed
     hi = max(bounded, key=lambda c: c.share.midpoint)
     lo = min(bounded, key=lambda c: c.share.midpoint)
     zh = ctx.lang == "zh"
-    assert (
-        f"{_label(ctx, hi)}最高（{_pct(hi.share)}" if zh else f"{_label(ctx, hi)} is the highest ({_pct(hi.share)}"
-    ) in caption
-    assert (
-        f"{_label(ctx, lo)}最低（{_pct(lo.share)}）" if zh else f"{_label(ctx, lo)} the lowest ({_pct(lo.share)})"
-    ) in caption
+    top, bottom = _pct(ctx, hi.share), _pct(ctx, lo.share)
+    assert (f"{_label(ctx, hi)}最高（{top}" if zh else f"{_label(ctx, hi)} is the highest ({top}") in caption
+    assert (f"{_label(ctx, lo)}最低（{bottom}）" if zh else f"{_label(ctx, lo)} the lowest ({bottom})") in caption
     clear = all(hi.share.lo >= c.share.hi for c in bounded if c is not hi)
     assert (("不重叠" if zh else "clear of the others") in caption) == clear
     for c in found:
         if not c.share.is_bounded:
             assert (
-                f"{_label(ctx, c)}只有下限（{_pct(c.share)}"
+                f"{_label(ctx, c)}只有下限（{_pct(ctx, c.share)}"
                 if zh
-                else f"{_label(ctx, c)} has only a lower bound ({_pct(c.share)}"
+                else f"{_label(ctx, c)} has only a lower bound ({_pct(ctx, c.share)}"
             ) in caption
     mixed = sum(not c.same_period for c in found)
     assert (f"{len(found)}项中{mixed}项混合" if zh else f"{mixed} of the {len(found)} mix two periods") in caption
@@ -237,8 +234,9 @@ def test_every_markdown_cell_is_one_of_an_adjacent_zh_en_pair(notebook):
     while i < len(cells):
         c = cells[i]
         if c.cell_type == "markdown":
-            assert c.metadata.get("tags") == ["lang-zh"], (notebook.name, i)
-            assert cells[i + 1].cell_type == "markdown" and cells[i + 1].metadata.get("tags") == ["lang-en"]
+            extra = [t for t in c.metadata.get("tags", []) if t == "jupyterlab-only"]  # prose about code, off the site
+            assert c.metadata.get("tags") == ["lang-zh", *extra], (notebook.name, i)
+            assert cells[i + 1].cell_type == "markdown" and cells[i + 1].metadata.get("tags") == ["lang-en", *extra]
             i += 2
             continue
         assert not {"lang-zh", "lang-en"} & set(c.metadata.get("tags", [])), (notebook.name, i)
@@ -301,3 +299,10 @@ def test_a_package_that_names_no_city_package_leaves_city_dir_empty_and_the_comp
     assert ctx.city_dir is None
     with pytest.raises(ParameterError, match="parameter city_dir"):
         within.comparisons_table(ctx)
+
+
+def test_the_city_source_is_named_by_title_publisher_and_date(ctx):
+    src = within.city_package(ctx).source
+    text = within.city_source(ctx).text
+    assert src["title"] in text and src[f"publisher_{ctx.lang}"] in text
+    assert ("2023年4月12日" if ctx.lang == "zh" else "12 Apr 2023") in text and src["date"] == "2023-04-12"

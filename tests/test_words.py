@@ -77,14 +77,14 @@ def test_both_languages_have_the_same_fields_unless_the_note_names_what_is_left_
 
 
 def test_say_fills_the_fields():
-    assert words.say("prose.no_period", "zh", n=3) == "未注明时期的数字有3个"
-    assert words.say("prose.no_period", "en", n=3) == "3 figure(s) state no period"
+    assert words.say("prose.no_period_many", "zh", n=3) == "未注明时期的数字有3个"
+    assert words.say("prose.no_period_many", "en", n=3) == "3 figures state no period"
     assert words.say("status.cannot tell", "en") == "cannot tell"
 
 
 def test_a_missing_field_is_named():
     with pytest.raises(KeyError, match="'n'"):
-        words.say("prose.no_period", "en")
+        words.say("prose.no_period_many", "en")
 
 
 def test_a_missing_key_fails_naming_the_key_and_the_language():

@@ -333,10 +333,11 @@ def shown_parameters(parameters: dict[str, object]) -> dict[str, object]:
 
 
 def write_table(ctx: Any, function: str, path: Path) -> None:
-    """``helpers.reader.tables.<function>(ctx)`` as UTF-8 CSV at ``path`` (written atomically)."""
+    """``helpers.reader.tables.<function>(ctx)`` as UTF-8 CSV with a byte-order mark at ``path`` (written atomically):
+    Excel on Windows reads the Chinese labels only with the mark; Python reads it with ``encoding="utf-8-sig"``."""
     import importlib
 
     tables = importlib.import_module("helpers.reader.tables")
     frame = getattr(tables, function)(ctx)
     text = frame.to_csv(index=False, lineterminator="\n")
-    atomic_write(path, text.encode("utf-8"))
+    atomic_write(path, ("\ufeff" + text).encode("utf-8"))

@@ -45,8 +45,9 @@ from helpers.reader import words
 #: Per language: the label of the link to it, in that language (its tag and Sphinx language:
 #: :data:`helpers.core.langs.LANGUAGES`).
 LABELS = {lang: words.say("language.self", lang) for lang in LANGS}
-#: Cells no reader sees: papermill's parameter cells.
-HIDDEN_TAGS = ("parameters", "injected-parameters")
+#: Cells no reader of the site sees: papermill's parameter cells, and prose about the code that only a reader in
+#: JupyterLab needs (``jupyterlab-only``: what ``params.setup`` checks, which file a table reads).
+HIDDEN_TAGS = ("parameters", "injected-parameters", "jupyterlab-only")
 #: The site's templates and stylesheet (package data, a folder on disk for Sphinx).
 KIT = Path(str(files("helpers.build.sitekit")))
 DOWNLOADS = "downloads"
@@ -122,9 +123,36 @@ def notebook_summary(nb) -> str:
     return ""
 
 
-def parameters_line(parameters: dict | None) -> str:
-    """``a = 1 · b = x``: parameters as the foot of a page shows them (plain text, escaped by the template)."""
-    return " · ".join(f"{key} = {value}" for key, value in (parameters or {}).items())
+def parameters_line(parameters: dict | None, lang: str) -> str:
+    """The parameters that differ from the notebooks' defaults, in words (``site_param.<name>`` in words.csv):
+    ``exchange rate: 7 yuan per US dollar · population base: 913000``; "" when every one is its default.
+
+    The language and the data folder are not listed (the page's language and title say them); a parameter the
+    notebooks do not know is named as given."""
+    from helpers.reader.params import DEFAULTS
+
+    parts = []
+    for key, value in (parameters or {}).items():
+        if key in ("lang", "data_dir") or (key in DEFAULTS and _same(value, DEFAULTS[key])):
+            continue
+        shown = Path(str(value)).name if key in ("report", "city_dir") else value
+        if key == "approx_tolerance":
+            shown = f"±{float(value) * 100:g}%"
+        if key == "round_numbers" and f"round.{value}" in words.table():
+            shown = words.say(f"round.{value}", lang)
+        wkey = f"site_param.{key}"
+        parts.append(words.say(wkey, lang, value=shown) if wkey in words.table() else f"{key}: {value}")
+    return " · ".join(parts)
+
+
+def _same(value: object, default: object) -> bool:
+    """A parameter equal to its default, also when given as text (``-p fx_usd_cny 6.7261``)."""
+    if str(value) == str(default):
+        return True
+    try:
+        return isinstance(default, float) and float(str(value)) == default
+    except ValueError:
+        return False
 
 
 # ---- building ------------------------------------------------------------------------------------------
@@ -216,13 +244,27 @@ li {{ margin: .75rem 0; font-size: 1.2rem; }}
 """
 
 
-def _home_page(lang: str, pages: list[tuple[str, str]]) -> str:
-    """index.md: the title, what the notebooks do, the toctree (sidebar, previous/next) and a list with summaries."""
+def lead_text(nb) -> str:
+    """The Markdown output of the notebook's first code cell tagged ``lead`` (the source and the finding, computed by
+    ``helpers.reader.prose.lead``), "" when there is none: the home page leads with it."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "lead" in cell.metadata.get("tags", []):
+            for out in cell.get("outputs", []):
+                text = out.get("data", {}).get("text/markdown")
+                if text:
+                    return "".join(text) if isinstance(text, list) else str(text)
+    return ""
+
+
+def _home_page(lang: str, pages: list[tuple[str, str]], lead: str = "") -> str:
+    """index.md: the title, what the notebooks do, the source and finding (``lead``), the toctree (sidebar,
+    previous/next) and a list with summaries."""
     ui = UI[lang]
     names = "\n".join(name for name, _ in pages)
     items = "\n".join(f"- [](<{name}.ipynb>){' — ' + summary if summary else ''}" for name, summary in pages)
+    lead = f"{lead.strip()}\n\n" if lead.strip() else ""
     return (
-        f"# {ui['title']}\n\n{ui['intro']}\n\n```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
+        f"# {ui['title']}\n\n{ui['intro']}\n\n{lead}```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
         f"## {ui['notebooks']}\n\n{items}\n"
     )
 
@@ -354,7 +396,7 @@ def _build(
         raise SiteError(f"two notebooks named {next(n for n in names if names.count(n) > 1)}.ipynb for {lang}")
     if "index" in names:
         raise SiteError("index.ipynb: the name of the home page; rename the notebook")
-    pages, page_parameters, terms = [], {}, set()
+    pages, page_parameters, terms, lead = [], {}, set(), ""
     for path in notebooks:
         try:
             nb = nbformat.read(path, as_version=4)
@@ -366,14 +408,15 @@ def _build(
             raise SiteError(f"{path.name}: preparing the {lang} page failed: {type(e).__name__}: {e}") from e
         write_if_changed(src / path.name, nbformat.writes(prepared).encode("utf-8"))
         pages.append((path.stem, notebook_summary(prepared)))
+        lead = lead or lead_text(prepared)
         own = nb.metadata.get("papermill", {}).get("parameters")
-        page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own)
+        page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own, lang)
         terms |= search_terms(prepared)
     for stale in src.glob("*.ipynb"):  # a notebook no longer in the collection: its page goes too
         if stale.stem not in names:
             stale.unlink()
             (out / f"{stale.stem}.html").unlink(missing_ok=True)
-    write_if_changed(src / "index.md", _home_page(lang, pages).encode("utf-8"))
+    write_if_changed(src / "index.md", _home_page(lang, pages, lead).encode("utf-8"))
     search_dict = None
     if lang == "zh" and terms:
         search_dict = wd / "search-words.txt"
@@ -386,7 +429,7 @@ def _build(
         [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
         [f"{DOWNLOADS}/{p.name}" for p in downloads],
         page_parameters,
-        parameters_line(parameters),
+        parameters_line(parameters, lang),
         search_dict,
     )
     try:

@@ -33,8 +33,7 @@ QUALIFIERS: dict[str, str] = {
 #: Qualifiers whose number is a writer's approximation (约) or forecast (预计), widened by a relative tolerance.
 APPROXIMATE = ("approx", "estimate")
 
-#: Default relative tolerance for 约 and 预计 figures: ±5% of the printed value (the notebook parameter
-#: ``approx_tolerance`` overrides it; see :func:`from_printed`).
+#: Default relative tolerance for 约 and 预计 figures: ±5% of the printed value (parameter ``approx_tolerance``).
 APPROX_TOLERANCE = Fraction(5, 100)
 
 _MINUS = "\u2212"  # typographic minus sign, used by Interval.format
@@ -267,18 +266,18 @@ class Interval:
     # ---- output -------------------------------------------------------------
 
     def format(self, places: int = 2, scale: Fraction | int = 1) -> str:
-        """The interval for people: ends divided by ``scale``, rounded to ``places``.
+        """The interval for people: ends divided by ``scale``, rounded outward to ``places`` decimals.
 
-        Fixed-point with thousands separators, halves rounded away from zero, the typographic minus ``−``:
-        ``[24.85, 24.95)``, ``[3,200.00, ∞)``, ``(−∞, 5.00]``.  A point prints as its value alone: ``2,274.00``.
-        ``scale`` (a positive int or Fraction) converts base units for display, e.g. ``scale=10**8`` prints yuan
-        as 亿元.
+        The lower end is rounded down and the upper end up, so the printed interval encloses the true one:
+        ``[24.85, 24.95)``, ``[3,200.00, ∞)``, ``(−∞, 5.00]``, ``[−0.13, 0.13]`` for ±0.125.  A point prints as its
+        value alone, rounded half away from zero: ``2,274.00``.  Thousands separators, the typographic minus ``−``;
+        ``scale`` (a positive int or Fraction) converts base units for display (``10**8`` prints yuan as 亿元).
         """
         places, scale = _display_args(places, scale)
         if self.is_point and self.lo is not None:
-            return _fmt_number(self.lo / scale, places)
-        lo = f"{_MINUS}∞" if self.lo is None else _fmt_number(self.lo / scale, places)
-        hi = "∞" if self.hi is None else _fmt_number(self.hi / scale, places)
+            return format_number(self.lo / scale, places)
+        lo = f"{_MINUS}∞" if self.lo is None else format_number(self.lo / scale, places, -1)
+        hi = "∞" if self.hi is None else format_number(self.hi / scale, places, 1)
         return f"{'[' if self.lo_closed else '('}{lo}, {hi}{']' if self.hi_closed else ')'}"
 
     def __str__(self) -> str:
@@ -460,13 +459,13 @@ def _display_args(places: object, scale: object) -> tuple[int, Fraction]:
 
 
 def readable_places(interval: Interval, scale: Fraction | int = 1, most: int = 6) -> int:
-    """Decimals that show an interval (divided by ``scale``) to the precision it supports.
+    """The fewest decimals that print an interval (divided by ``scale``) honestly.
 
-    * a bounded interval: two significant digits of its width, ``1 − floor(log10(width))``
-      (``[24.85, 24.95)`` → 2, ``[83.5, 84.5)`` → 1, ``[0, 100]`` → 0), but no more than
+    * a bounded interval: the fewest decimals ``p`` whose outward rounding at most doubles its width
+      (``2·10**−p <= width``: ``[24.85, 24.95)`` → 2, ``[83.5, 84.5)`` → 1, ``[0, 100]`` → 0), and no more than
       its ends need to print exactly;
-    * a point or the finite end of a half-line: its exact decimals when there are at most
-      2, else four significant digits (``3,200``, ``1,624.5``, ``0.1234``);
+    * a point or the finite end of a half-line: its exact decimals when there are at most 2, else four
+      significant digits (``3,200``, ``1,624.5``, ``0.1234``);
     * never more than ``most``.
     """
     _, scale = _display_args(0, scale)
@@ -474,8 +473,7 @@ def readable_places(interval: Interval, scale: Fraction | int = 1, most: int = 6
     exact = max((_exact_decimals(e, most) for e in ends), default=0)
     bounded_width = interval.width  # None unless the interval is bounded
     if bounded_width is not None and not interval.is_point:
-        width = bounded_width / scale
-        needed = 1 - math.floor(math.log10(width))
+        needed = next((p for p in range(most + 1) if 2 * Fraction(1, 10**p) <= bounded_width / scale), most)
         return max(0, min(needed, exact, most))
     if exact <= 2:
         return exact
@@ -492,9 +490,11 @@ def _exact_decimals(x: Fraction, most: int) -> int:
     return most
 
 
-def _fmt_number(x: Fraction, places: int) -> str:
-    """``x`` rounded half away from zero to ``places`` decimals: ``1234.5`` → ``1,234.50``."""
-    n = math.floor(abs(x) * 10**places + Fraction(1, 2))
-    whole, frac = divmod(n, 10**places)
+def format_number(x: Fraction, places: int, way: int = 0) -> str:
+    """``x`` to ``places`` decimals (``1,234.50``): ``way`` 0 half away from zero, −1 down (lower bounds), +1 up."""
+    scaled = x * 10**places
+    half = math.floor(abs(scaled) + Fraction(1, 2)) * (1 if x >= 0 else -1)
+    n = math.ceil(scaled) if way > 0 else math.floor(scaled) if way < 0 else half
+    whole, frac = divmod(abs(n), 10**places)
     text = f"{whole:,}" + (f".{frac:0{places}d}" if places else "")
-    return f"{_MINUS}{text}" if x < 0 and n else text
+    return f"{_MINUS}{text}" if n < 0 else text

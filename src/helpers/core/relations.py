@@ -24,6 +24,7 @@ import pandas as pd
 from helpers.core import periods
 from helpers.core.intervals import Interval, from_printed
 from helpers.core.periods import Period
+from helpers.core.units import parse_decimal, parse_unit
 
 HUNDRED = Fraction(100)
 MONTHS_PER_YEAR = 12
@@ -185,14 +186,40 @@ class RelationError(ValueError):
     """A relation that cannot be computed; the message names the relation id."""
 
 
+def round_to(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures with a ``round_to`` column: for a rounded whole number printed with trailing zeros (370, 2000) and
+    no bound qualifier, the place of its last non-zero digit (10, 1000), read as how far it was rounded; empty for
+    every other figure."""
+    figures = figures.copy()
+
+    def step(row) -> object:
+        value = str(row["value"])
+        exact_or_rough = row["qualifier"] in ("exact", "approx", "estimate")  # a bound (超) is no rounded value
+        if not exact_or_rough or not bool(row["rounded"]) or not value.isdigit() or value.strip("0") == "":
+            return None
+        zeros = len(value) - len(value.rstrip("0"))
+        return 10**zeros if zeros else None
+
+    figures["round_to"] = [step(r) for _, r in figures.iterrows()]
+    return figures
+
+
 def figure_input(figure: pd.Series | object, tolerance: Fraction | None = None) -> Input:
     """A figure row as the interval it stands for, with its display unit and period.
 
     ``tolerance`` is the relative tolerance of 约/预计 figures (None: the default of
-    :func:`helpers.core.intervals.from_printed`).
+    :func:`helpers.core.intervals.from_printed`).  A figure with a ``round_to`` field (set by the notebook
+    parameter ``round_numbers``; see :func:`round_to`) reaches half that step either way.
     """
     get = figure.__getitem__ if isinstance(figure, pd.Series) else lambda k: getattr(figure, k)
     interval = from_printed(get("value"), get("unit_zh"), get("qualifier"), bool(get("rounded")), tolerance)
+    try:  # a round number read as rounded to its last non-zero digit: 370 亿元 with round_to 10 is [365, 375) 亿元
+        step = get("round_to")
+    except (KeyError, AttributeError):
+        step = None
+    if step and not pd.isna(step) and bool(get("rounded")) and get("qualifier") in ("exact", "approx", "estimate"):
+        factor, v, half = parse_unit(get("unit_zh")).factor, parse_decimal(str(get("value"))), Fraction(int(step), 2)
+        interval = interval.hull(Interval((v - half) * factor, (v + half) * factor, True, False))
     base = get("base_unit")
     unit = get("unit_zh")[-1] if base == "count" else base
     return Input(get("id"), interval, unit, periods.parse_period(_text(get("period"))))

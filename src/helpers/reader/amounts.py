@@ -7,10 +7,11 @@ base unit or counter.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from helpers.core import periods
-from helpers.core.intervals import Interval, readable_places
+from helpers.core.intervals import Interval, format_number, readable_places
 from helpers.core.langs import check_lang
 from helpers.core.periods import Period
 from helpers.reader import labels, words
@@ -55,9 +56,10 @@ def unit_label(unit: str, lang: str, plural: bool = True) -> str:
 def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int | None = None) -> str:
     """An interval in a readable scale with its unit: ``[83.5, 84.5) 亿元``; lower bounds as ``≥ 3,200 亿元``.
 
-    Decimals follow the precision the interval supports
-    (:func:`helpers.core.intervals.readable_places`); ``divisor`` fixes the scale
-    (e.g. 10**8 for 亿元) instead of choosing it from the value.
+    Decimals are the fewest that print the interval honestly
+    (:func:`helpers.core.intervals.readable_places`), and every printed end encloses the true one: a lower end
+    is rounded down, an upper end up (``≥ 475.7`` for 475.76).  ``divisor`` fixes the scale (e.g. 10**8 for
+    亿元) instead of choosing it from the value.
     """
     anchor = interval.lo if interval.lo is not None else interval.hi
     scale, unit = display_scale(base_unit, anchor, lang, plural=not (interval.is_point and interval.lo == 1))
@@ -70,13 +72,65 @@ def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int 
     p = readable_places(interval, scale)
     if interval.lo is not None and interval.hi is None:
         sign = "≥" if interval.lo_closed else ">"
-        return f"{sign} {Interval.point(interval.lo).format(p, scale)}{unit}"
+        return f"{sign} {format_number(interval.lo / scale, p, -1)}{unit}"
     if interval.hi is not None and interval.lo is None:
         sign = "≤" if interval.hi_closed else "<"
-        return f"{sign} {Interval.point(interval.hi).format(p, scale)}{unit}"
+        return f"{sign} {format_number(interval.hi / scale, p, 1)}{unit}"
     if interval.lo is None and interval.hi is None:
         return labels.heading("no_bound", lang)
     return f"{interval.format(p, scale)}{unit}"
+
+
+def bound_text(interval: Interval, lang: str, divisor: Fraction | int = 1, places: int | None = None) -> str:
+    """A bare number for an interval at ``divisor`` (no unit), honest in every case: a point as its value, a
+    lower bound as ``≥ x`` rounded down, an upper bound as ``≤ x`` rounded up, a bounded interval with its
+    ends rounded outward (``[17,834, 18,720]``), no bound in words; ``places`` None: :func:`readable_places`."""
+    p = readable_places(interval, divisor) if places is None else places
+    if interval.lo is not None and interval.hi is None:
+        return f"{'≥' if interval.lo_closed else '>'} {format_number(interval.lo / divisor, p, -1)}"
+    if interval.hi is not None and interval.lo is None:
+        return f"{'≤' if interval.hi_closed else '<'} {format_number(interval.hi / divisor, p, 1)}"
+    return labels.heading("no_bound", lang) if interval.lo is None else interval.format(p, divisor)
+
+
+def range_text(interval: Interval, lang: str, divisor: Fraction | int = 1) -> str:
+    """Like :func:`bound_text`, a bounded interval written as a range ``2.9–3.5`` (ends rounded outward)."""
+    if interval.is_bounded and not interval.is_point and interval.lo is not None and interval.hi is not None:
+        p = readable_places(interval, divisor)
+        lo, hi = format_number(interval.lo / divisor, p, -1), format_number(interval.hi / divisor, p, 1)
+        return lo if lo == hi else words.say("amount.range", lang, lo=lo, hi=hi)
+    return bound_text(interval, lang, divisor)
+
+
+def half_width_text(interval: Interval, base_unit: str, lang: str, divisor: Fraction | int = 1, unit: str = "") -> str:
+    """Half an interval's width in the value's own unit, rounded up to two significant digits: ``±0.05 pp`` on a
+    percentage (never a relative ±), ``±0.5 亿元`` (``unit``: the label after the number, "" on a chart axis)."""
+    if interval.width is None or interval.is_point:
+        raise ValueError(f"half_width_text: {interval} has no finite, non-zero width")
+    half = interval.width / 2 / Fraction(divisor)
+    places = max(0, min(6, 1 - math.floor(math.log10(half))))
+    places = next((q for q in range(places) if (half * 10**q).denominator == 1), places)  # no trailing zeros
+    number = format_number(half, places, 1)
+    if base_unit == "percent":
+        return words.say("amount.half_width_pp", lang, hw=number)
+    unit = f"× {unit}" if unit[:1].isdigit() else unit  # "100 million yuan" is a factor: ± 0.5 × 100 million yuan
+    return words.say("amount.half_width_unit" if unit else "amount.half_width", lang, hw=number, unit=unit)
+
+
+def ratio_text(ratio: Interval, lang: str) -> str:
+    """How many times one uncertain amount is another, as honest words: ``2,780–2,800 times`` (ends rounded
+    outward), ``at least 9,400 times`` (a lower bound, rounded down), ``cannot be bounded`` (no finite upper end
+    and no positive lower one); never a point from a bound."""
+    if ratio.lo is None or ratio.lo <= 0 and ratio.hi is None:
+        return words.say("amount.ratio_unbounded", lang)
+    if ratio.hi is None:
+        p = readable_places(ratio)
+        return words.say("amount.ratio_at_least", lang, x=format_number(ratio.lo, p, -1))
+    if ratio.is_point:
+        return words.say("amount.ratio_point", lang, x=format_number(ratio.lo, readable_places(ratio)))
+    p = readable_places(ratio)
+    lo, hi = format_number(ratio.lo, p, -1), format_number(ratio.hi, p, 1)
+    return words.say("amount.ratio_point" if lo == hi else "amount.ratio_between", lang, x=lo, lo=lo, hi=hi)
 
 
 def printed_unit_label(printed: str, lang: str) -> str:

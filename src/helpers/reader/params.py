@@ -8,6 +8,7 @@ raises :class:`ParameterError` naming the parameter.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,7 +28,13 @@ DEFAULTS: dict[str, object] = {
     # the city's package that 08_district_in_city sets the district in; "" = the one the package names
     # (``x_city_package`` in its datapackage.json, a folder relative to data_dir)
     "city_dir": "",
+    # how a round number (370 亿元, 2000 亩) is read: "significant" (every printed digit, trailing zeros too, is
+    # significant: 370 is [369.5, 370.5)) or "last_nonzero" (rounded to its last non-zero digit: [365, 375))
+    "round_numbers": "significant",
 }
+
+#: The values the ``round_numbers`` parameter accepts.
+ROUND_NUMBERS = ("significant", "last_nonzero")
 
 
 class ParameterError(ValueError):
@@ -46,6 +53,7 @@ class Context:
     report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
     approx_tolerance: Fraction = Fraction(5, 100)  # relative half-width given to 约 and 预计 figures
     city_dir: Path | None = None  # city: the city's package (08_district_in_city; helpers.reader.within loads it)
+    round_numbers: str = "significant"  # how trailing zeros of a round number are read (ROUND_NUMBERS)
 
     def figure_interval(self, figure) -> Interval:
         """A figure's interval in base units, with this context's tolerance for 约/预计 figures."""
@@ -82,6 +90,11 @@ def setup(**params) -> Context:
     if not (data_dir / package.DESCRIPTOR).is_file():
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
+    rounding = p["round_numbers"]
+    if rounding not in ROUND_NUMBERS:
+        raise ParameterError(f"parameter round_numbers: {rounding!r} is not one of {', '.join(ROUND_NUMBERS)}")
+    if rounding == "last_nonzero":
+        pkg = dataclasses.replace(pkg, figures=relations.round_to(pkg.figures))
     report = _report_path(p["report"], data_dir, pkg)
     city_dir = _city_dir(p["city_dir"], data_dir, pkg)
     population = p["population"]
@@ -91,7 +104,7 @@ def setup(**params) -> Context:
         and population not in set(pkg.figures["id"])
     ):
         # A package without the default base (another district's): per-resident values are not reported.
-        return Context(lang, data_dir, fx, None, pkg, report, tolerance, city_dir)
+        return Context(lang, data_dir, fx, None, pkg, report, tolerance, city_dir, rounding)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
             raise ParameterError(
@@ -104,7 +117,7 @@ def setup(**params) -> Context:
         pop = relations.figure_input(row, tolerance).interval
     else:
         pop = Interval.point(_positive_number("population", population))
-    return Context(lang, data_dir, fx, pop, pkg, report, tolerance, city_dir)
+    return Context(lang, data_dir, fx, pop, pkg, report, tolerance, city_dir, rounding)
 
 
 def _report_path(report, data_dir: Path, pkg) -> Path | None:

@@ -88,9 +88,8 @@ def approximate(ctx, section: int | None = None) -> Text:
         _w(ctx, "name_qualifier", name=_name(ctx, r), qualifier=labels.QUALIFIER_LABELS[ctx.lang][r["qualifier"]])
         for _, r in f.iterrows()
     )
-    return Text(
-        _w(ctx, "approx", n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])}
-    )
+    key = "approx_one" if len(f) == 1 else "approx_many"
+    return Text(_w(ctx, key, n=len(f), names=names, tol=naming.tolerance_text(ctx)), {"approximate": list(f["id"])})
 
 
 def plan_completion(ctx, section: int | None = None) -> Text:
@@ -149,7 +148,7 @@ def periods_summary(ctx, section: int | None = None) -> Text:
         )
     missing = len(f) - len(stated)
     if missing:
-        parts.append(_w(ctx, "no_period", n=missing))
+        parts.append(_w(ctx, "no_period_one" if missing == 1 else "no_period_many", n=missing))
     found["none"] = missing
     end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, found)
@@ -166,7 +165,7 @@ def period_counts(ctx) -> Text:
     ]
     missing = len(f) - len(stated)
     if missing:
-        parts.append(_w(ctx, "no_period", n=missing))
+        parts.append(_w(ctx, "no_period_one" if missing == 1 else "no_period_many", n=missing))
     end = words.say("punct.stop", ctx.lang)
     return Text(_w(ctx, "list_sep").join(parts) + end, {**{k: int(v) for k, v in counts.items()}, "none": missing})
 
@@ -269,3 +268,103 @@ def check_findings(ctx, section: int | None = None) -> Text:
     return Text(
         text, {"inconsistent": by["inconsistent"], "cannot tell": by["cannot tell"], "consistent": by["consistent"]}
     )
+
+
+def lead(ctx) -> Text:
+    """The source (headline, outlet, date, reporters, where it was read, sha256, from the package's first source) and
+    the headline result: how many checks, how many inconsistent, and the likeliest reason for each."""
+    src = ctx.package.source
+    lang = ctx.lang
+
+    def field(name: str) -> str:
+        return str(src.get(f"{name}_{lang}") or src.get(name) or words.say("period.none", lang))
+
+    text = _w(
+        ctx,
+        "lead_source",
+        title=src.get("title", ""),
+        title_en=field("title"),
+        series=src.get("series", ""),
+        publisher=field("publisher"),
+        date=amounts.period_text(src.get("date"), lang),
+        reporter=field("reporter"),
+        correspondents=field("correspondents"),
+        read_in=field("read_in"),
+        sha=src.get("sha256", ""),
+    )
+    derived = tables.derived_values(ctx)
+    found = checks.check_all(derived, ctx.package.figures, ctx.approx_tolerance)
+    bad = [c for c in found if c.status == "inconsistent"]
+    labels_of = {d.id: words.say("quote.name", lang, name=getattr(d, f"label_{lang}")) for d in derived}
+    names = _w(ctx, "and").join(labels_of[c.id] for c in bad)
+    key = "lead_none_bad" if not bad else "lead_result_one" if len(bad) == 1 else "lead_result_many"
+    text += "\n\n" + _w(ctx, key, n=len(found), bad=len(bad), names=names)  # the finding: its own paragraph
+    for c in bad:
+        text += _w(ctx, "sentence_gap") + _reason(ctx, c, derived)
+    return Text(text, {"checks": len(found), "inconsistent": [c.id for c in bad]})
+
+
+def _reason(ctx, check, derived) -> str:
+    """The likeliest reason a check fails: for a share of a period's days, the base the printed share implies (an
+    ``implied_whole`` relation on the same figures) against the calendar; otherwise "none found"."""
+    rels = ctx.package.relations.set_index("id", drop=False)
+    r = rels.loc[check.id]
+    whole = next(
+        (
+            d
+            for d in derived
+            if d.kind == "implied_whole" and rels.loc[d.id, "x"] == r["x"] and rels.loc[d.id, "y"] == r["y"]
+        ),
+        None,
+    )
+    if r["kind"] != "share_of_period" or whole is None or whole.period is None:
+        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+    days = whole.period.days
+    short = days - whole.interval
+    if short.lo is None or short.lo <= 0:
+        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+    return _w(
+        ctx,
+        "lead_reason_days",
+        base=amounts.range_text(whole.interval, ctx.lang),
+        short=amounts.range_text(short, ctx.lang),
+        days=days,
+        period=period_label(whole.period, ctx.lang),
+    )
+
+
+def round_numbers(ctx, section: int | None = None) -> Text:
+    """How this page reads the trailing zeros of round numbers (the ``round_numbers`` parameter), which figures it
+    concerns, and which checks' verdicts would change under the other reading."""
+    import dataclasses
+
+    f = _figures(ctx, section)
+    zeros = relations.round_to(f)
+    rows = [r for _, r in zeros.iterrows() if r["round_to"] and not _isnan(r["round_to"])]
+    if not rows:
+        return Text(_w(ctx, "round_numbers_none"), {"round": [], "depends": []})
+    names = _w(ctx, "and").join(
+        _w(ctx, "name_printed", name=_name(ctx, r), value=r["value"], unit=r["unit_zh"]) for r in rows
+    )
+    text = _w(ctx, f"round_numbers_{ctx.round_numbers}", names=names)
+    figures = ctx.package.figures
+    other = figures.drop(columns="round_to") if "round_to" in figures else relations.round_to(figures)
+    there = dataclasses.replace(ctx, package=dataclasses.replace(ctx.package, figures=other))
+    here_v = {c.id: c.status for c in checks.check_all(tables.derived_values(ctx), figures, ctx.approx_tolerance)}
+    there_v = {c.id: c.status for c in checks.check_all(tables.derived_values(there), other, ctx.approx_tolerance)}
+    depends = [i for i in here_v if there_v.get(i) != here_v[i]]
+    labels_of = {
+        d.id: words.say("quote.name", ctx.lang, name=getattr(d, f"label_{ctx.lang}"))
+        for d in tables.derived_values(ctx)
+    }
+    if depends:
+        text += _w(ctx, "sentence_gap") + _w(
+            ctx, "round_depends", names=_w(ctx, "and").join(labels_of[i] for i in depends)
+        )
+    else:
+        text += _w(ctx, "sentence_gap") + _w(ctx, "round_depends_none")
+    return Text(text, {"round": [r["id"] for r in rows], "depends": depends})
+
+
+def _isnan(x: object) -> bool:
+    return isinstance(x, float) and x != x

@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.core import checks, relations
 from helpers.core.intervals import Interval
+from helpers.core.langs import LANGS
 from helpers.reader import escape, explain, labels, naming, words
 from helpers.reader.amounts import format_interval, period_label, period_text, printed_unit_label, unit_label
 
@@ -220,6 +221,7 @@ def derived_frame(ctx) -> pd.DataFrame:
                 "period": d.period.iso if d.period else "",
                 "label_zh": d.label_zh,
                 "label_en": d.label_en,
+                **{f"interval_{lang}": format_interval(i, d.unit, lang) for lang in LANGS},  # as the pages print it
             }
         )
     return pd.DataFrame(
@@ -237,13 +239,15 @@ def derived_frame(ctx) -> pd.DataFrame:
             "period",
             "label_zh",
             "label_en",
+            *(f"interval_{lang}" for lang in LANGS),
         ],
     )
 
 
 def checks_frame(ctx) -> pd.DataFrame:
     """Every consistency check, machine-readable."""
-    found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
+    tol = ctx.approx_tolerance
+    found = checks.check_all(derived_values(ctx), ctx.package.figures, tol)
     return pd.DataFrame(
         [
             {
@@ -256,6 +260,7 @@ def checks_frame(ctx) -> pd.DataFrame:
                 "observed_high": _float(c.observed.hi),
                 "status": c.status,
                 "explanation": c.explanation,
+                **{f"explanation_{lang}": explain.explain(c, ctx.package.figures, lang, tol) for lang in LANGS},
             }
             for c in found
         ],
@@ -269,6 +274,7 @@ def checks_frame(ctx) -> pd.DataFrame:
             "observed_high",
             "status",
             "explanation",
+            *(f"explanation_{lang}" for lang in LANGS),
         ],
     )
 

@@ -129,6 +129,7 @@ def comparisons(ctx) -> list[Comparison]:
 
 def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
     """An interval with its unit; counts of 10**4 and more in 万 (ten thousands) with their counter (万户, 万人)."""
+    from helpers.core.intervals import format_number
     from helpers.reader.amounts import format_interval, unit_label
 
     anchor = interval.lo if interval.lo is not None else interval.hi
@@ -138,7 +139,7 @@ def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
         named = counter if ctx.lang == "zh" else unit_label(counter, ctx.lang)
         word = words.say("within.ten_thousand", ctx.lang, counter=named).rstrip()
         if scaled.lo is not None and scaled.hi is None:
-            return f"{'≥' if scaled.lo_closed else '>'} {Interval.point(scaled.lo).format(2)} {word}"
+            return f"{'≥' if scaled.lo_closed else '>'} {format_number(scaled.lo, 2, -1)} {word}"  # rounded down
         return f"{scaled.format(2)} {word}"
     return format_interval(interval, unit, ctx.lang)
 
@@ -237,10 +238,10 @@ def share_marks(ctx, found: list[Comparison] | None = None) -> list:
     ]
 
 
-def _pct(mark) -> str:
-    from helpers.reader.plots.grammar import mark_text
+def _pct(ctx, mark) -> str:
+    from helpers.reader.plots.grammar import value_text
 
-    return f"{mark_text(mark, 1)}%"
+    return f"{value_text(mark, 1, ctx.lang)}%"
 
 
 def shares_finding(ctx, found: list[Comparison]) -> str:
@@ -255,14 +256,14 @@ def shares_finding(ctx, found: list[Comparison]) -> str:
         (hi, hn), (lo, ln) = max(bounded, key=lambda x: x[0].value), min(bounded, key=lambda x: x[0].value)
         clear = all(hi.interval.lo >= m.interval.hi for m, _ in bounded if m is not hi)
         clear_words = _t(ctx, "clear" if clear else "overlapping")
-        parts.append(_t(ctx, "highest", hn=hn, hv=_pct(hi), clear=clear_words, ln=ln, lv=_pct(lo)))
+        parts.append(_t(ctx, "highest", hn=hn, hv=_pct(ctx, hi), clear=clear_words, ln=ln, lv=_pct(ctx, lo)))
     elif bounded:
-        parts.append(words.say("chart.one_is", ctx.lang, name=bounded[0][1], value=_pct(bounded[0][0])))
+        parts.append(words.say("chart.one_is", ctx.lang, name=bounded[0][1], value=_pct(ctx, bounded[0][0])))
     for _, m, n in named:
         if m.lower_bound:
-            parts.append(_t(ctx, "lower_only", name=n, value=_pct(m)))
+            parts.append(_t(ctx, "lower_only", name=n, value=_pct(ctx, m)))
         elif m.upper_bound:
-            parts.append(_t(ctx, "upper_only", name=n, value=_pct(m)))
+            parts.append(_t(ctx, "upper_only", name=n, value=_pct(ctx, m)))
     mixed = sum(not c.same_period for c in found)
     if mixed:
         parts.append(_t(ctx, "mixed_count", total=len(found), mixed=mixed))
@@ -297,7 +298,7 @@ def shares_chart(ctx):
     marks = share_marks(ctx, found)
     fig = dot_figure(ctx.lang, marks, title, words.say("within_col.share", ctx.lang), 1, zero=True)
     mixed = _t(ctx, "mixed_row")
-    rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(m)) for c, m in zip(found, marks)]
+    rows = [(_label(ctx, c) + ("" if c.same_period else mixed), _pct(ctx, m)) for c, m in zip(found, marks)]
     return render(fig, _alt(ctx, title, rows, "shares", marks), shares_finding(ctx, found))
 
 
@@ -452,3 +453,34 @@ def leading_chart(ctx):
 
     rows_ = [(m.label, f"{mark_text(m, divisor)}{unit_suffix(unit)}") for m in marks]
     return render(fig, _alt(ctx, title, rows_, "gdp", marks), leading_finding(ctx, marks, divisor, unit))
+
+
+def city_source(ctx):
+    """The city's source named as a reader cites it: title (in the reader's language beside the original),
+    publisher and date of publication, from the city package's first source (Markdown)."""
+    import re
+
+    from helpers.reader.amounts import period_text
+    from helpers.reader.prose import Text
+
+    src = city_package(ctx).source
+    L = ctx.lang
+    date = str(src.get("date", ""))
+    day = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
+    when = (
+        words.say("date.day", L, y=day[1], m=int(day[2]), d=int(day[3]), mon=words.say(f"month.{int(day[2])}", L))
+        if day
+        else period_text(date, L)
+    )
+    title = src.get("title", "")
+    return Text(
+        _t(
+            ctx,
+            "city_source",
+            title=title,
+            title_en=src.get(f"title_{L}") or title,
+            publisher=src.get(f"publisher_{L}") or src.get("publisher", ""),
+            date=when,
+        ),
+        {"title": title},
+    )

@@ -12,7 +12,7 @@ import math
 from fractions import Fraction
 
 from helpers.core import relations, units
-from helpers.reader import amounts, labels, tables, words
+from helpers.reader import amounts, labels, naming, tables, words
 from helpers.reader.amounts import period_label
 from helpers.reader.plots.grammar import (
     Chart,
@@ -21,11 +21,19 @@ from helpers.reader.plots.grammar import (
     interval_text,
     mark_text,
     number_text,
-    percent_text,
     render,
     unit_suffix,
+    value_text,
 )
-from helpers.reader.plots.layout import bar_figure, dot_figure, new_figure, pair_figure, panel_figure
+from helpers.reader.plots.layout import (
+    bar_figure,
+    decade_gridlines,
+    dot_figure,
+    narrow_marks,
+    new_figure,
+    pair_figure,
+    panel_figure,
+)
 
 HUNDRED = Fraction(100)
 
@@ -93,8 +101,10 @@ def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
     return amounts.display_scale(unit, magnitude, lang)
 
 
-def _v(mark: Mark, divisor, unit: str | dict[str, str]) -> str:
-    return f"{mark_text(mark, divisor)}{unit_suffix(unit.get(mark.label, '') if isinstance(unit, dict) else unit)}"
+def _v(mark: Mark, divisor, unit: str | dict[str, str], lang: str = "") -> str:
+    """A mark's value in a caption: as printed, or for a derived value its whole interval as a range (no point)."""
+    suffix = unit_suffix(unit.get(mark.label, "") if isinstance(unit, dict) else unit)
+    return f"{value_text(mark, divisor, lang) if lang else mark_text(mark, divisor)}{suffix}"
 
 
 def _join(lang: str, *parts: str) -> str:
@@ -105,18 +115,34 @@ def _extremes(ctx, marks: list[Mark], divisor, unit: str | dict[str, str]) -> st
     hi = max(marks, key=lambda m: m.value)
     lo = min(marks, key=lambda m: m.value)
     if len(marks) == 1:
-        return _t(ctx, "one_is", name=hi.label, value=_v(hi, divisor, unit))
-    return _t(ctx, "extremes", hi=hi.label, hv=_v(hi, divisor, unit), lo=lo.label, lv=_v(lo, divisor, unit))
+        return _t(ctx, "one_is", name=hi.label, value=_v(hi, divisor, unit, ctx.lang))
+    hv, lv = _v(hi, divisor, unit, ctx.lang), _v(lo, divisor, unit, ctx.lang)
+    return _t(ctx, "extremes", hi=hi.label, hv=hv, lo=lo.label, lv=lv)
 
 
-def _narrow_note(ctx, marks: list[Mark]) -> str:
-    """A clause saying how many bands are too thin to see (their ±x% is written), or nothing."""
-    widths = [m.relative_half_width() for m in marks]
-    n = sum(w is not None for w in widths)
-    if not n:
+def _narrow_note(ctx, fig, divisor=1, unit: str | dict[str, str] = "") -> str:
+    """A clause saying how many bands the figure drew too thin to see (their half-width is written), or nothing.
+
+    The half-width is in the value's own unit: percentage points on a percentage axis, else the axis unit."""
+    marks = narrow_marks(fig)
+    if not marks:
         return ""
-    widest = max(w for w in widths if w is not None)
-    return _t(ctx, "narrow", n=n, widest=percent_text(widest))
+    widest = max(marks, key=lambda m: m.half_width() or 0)
+    label = unit.get(widest.label, "") if isinstance(unit, dict) else unit
+    base = "percent" if label.strip() == "%" else ""
+    text = amounts.half_width_text(widest.interval, base, ctx.lang, divisor, "" if base else label)
+    return _t(ctx, "narrow_one" if len(marks) == 1 else "narrow_many", n=len(marks), widest=text)
+
+
+def _approx_inputs(ctx, found: list[relations.Derived]) -> str:
+    """A clause naming the 约/预计 inputs of derived values (their results are as rough as they are), or nothing."""
+    figs = ctx.package.figures.set_index("id", drop=False)
+    ids = dict.fromkeys(i for d in found for i in d.inputs if i in figs.index)
+    rough = [figs.loc[i] for i in ids if figs.loc[i, "qualifier"] in ("approx", "estimate")]
+    if not rough:
+        return ""
+    names = words.say("prose.and", ctx.lang).join(_name(ctx, r) for r in rough)
+    return _t(ctx, "approx_inputs", names=names, tol=naming.tolerance_text(ctx))
 
 
 def _sentence(ctx, *parts: str) -> str:
@@ -144,20 +170,23 @@ def money(ctx, section: int | None = None) -> Chart:
     hi, lo = marks[0], marks[-1]
     short = _t(ctx, "money_unit")
     if len(marks) > 1:
-        ratio = number_text(Fraction(hi.value) / lo.value)
+        ratio = hi.interval / lo.interval
+        bounded = ratio.lo is not None and ratio.lo > 0
         finding = _t(
             ctx,
-            "money_ratio",
+            "money_ratio" if bounded else "money_ratio_unbounded",
             hi=hi.label,
-            hv=_v(hi, divisor, short),
+            hv=_v(hi, divisor, short, ctx.lang),
             lo=lo.label,
-            lv=_v(lo, divisor, short),
-            ratio=ratio,
+            lv=_v(lo, divisor, short, ctx.lang),
+            ratio=amounts.ratio_text(ratio, ctx.lang),
         )
     else:
         finding = _extremes(ctx, marks, divisor, short)
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, log=True, zero=False)
-    return render(fig, alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "money_what")), _sentence(ctx, finding))
+    grid = _t(ctx, "log_gridlines") if decade_gridlines(fig) else ""
+    alt = alt_text(title, marks, short, divisor, ctx.lang, _t(ctx, "money_what"))
+    return render(fig, alt, _sentence(ctx, finding, grid, _narrow_note(ctx, fig, divisor, short)))
 
 
 def counts(ctx, section: int) -> Chart:
@@ -177,7 +206,7 @@ def counts(ctx, section: int) -> Chart:
         _sentence(
             ctx,
             _extremes(ctx, marks, 1, ""),
-            _t(ctx, "log_gridlines") if log else "",
+            _t(ctx, "log_gridlines") if decade_gridlines(fig) else "",
         ),
     )
 
@@ -209,7 +238,7 @@ def percentages(ctx, section: int | None, measures: tuple[str, ...], title_zh: s
     return render(
         fig,
         alt_text(title, marks, "%", 1, ctx.lang, _t(ctx, "percent_what")),
-        _sentence(ctx, finding, _narrow_note(ctx, marks)),
+        _sentence(ctx, finding, _narrow_note(ctx, fig, 1, "%")),
     )
 
 
@@ -267,7 +296,8 @@ def derived(
             ctx,
             _extremes(ctx, marks, divisor, each),
             _t(ctx, "hollow"),
-            _narrow_note(ctx, marks),
+            _narrow_note(ctx, fig, divisor, each),
+            _approx_inputs(ctx, found),
         ),
     )
 
@@ -335,45 +365,49 @@ def whole(ctx, relation_id: str) -> Chart:
         other = figure_mark(ctx, y, divisor)
         marks = [part, other, whole_mark]
         bigger = max(part, other, key=lambda m: m.value)
-        share = Fraction(bigger.value) / whole_mark.value * 100
-        finding = _t(
-            ctx, "sum_finding", total=_v(whole_mark, divisor, unit), name=bigger.label, share=number_text(share, 0)
-        )
+        share = amounts.range_text(bigger.interval / whole_mark.interval * 100, ctx.lang)
+        total = _v(whole_mark, divisor, unit, ctx.lang)
+        finding = _t(ctx, "sum_finding", total=total, name=bigger.label, share=share)
     else:
         y = figs.loc[r.y]
         marks = [part, whole_mark]
-        ratio = Fraction(whole_mark.value) / part.value
+        rate = relations.figure_input(y, ctx.approx_tolerance).interval  # the share or completion rate, in %
         if r.kind == "implied_whole":
             finding = _t(
                 ctx,
                 "implied_whole_finding",
                 part=part.label,
-                pv=_v(part, divisor, unit),
+                pv=_v(part, divisor, unit, ctx.lang),
                 share=y.value,
-                whole=_v(whole_mark, divisor, unit),
-                ratio=number_text(ratio, 2),
+                whole=_v(whole_mark, divisor, unit, ctx.lang),
+                ratio=amounts.ratio_text(HUNDRED / rate, ctx.lang),  # whole ÷ part = 100 ÷ share, exactly
             )
         else:
-            over = Fraction(part.value) - whole_mark.value
-            finding = _t(
-                ctx,
-                "plan_finding",
-                rate=y.value,
-                plan=_v(whole_mark, divisor, unit),
-                word=_t(ctx, "exceeds" if over >= 0 else "falls_short"),
-                gap=f"{number_text(abs(over) / divisor)}{unit_suffix(unit)}",
-            )
+            over = part.interval * (1 - HUNDRED / rate)  # outcome − plan, with the outcome counted once
+            plan = _v(whole_mark, divisor, unit, ctx.lang)
+            if over.lo is not None and over.lo >= 0 or over.hi is not None and over.hi <= 0:
+                up = over.lo is not None and over.lo >= 0
+                gap = amounts.range_text(over if up else -over, ctx.lang, divisor)
+                word = _t(ctx, "exceeds" if up else "falls_short")
+                finding = _t(ctx, "plan_finding", rate=y.value, plan=plan, word=word, gap=f"{gap}{unit_suffix(unit)}")
+            else:
+                finding = _t(ctx, "plan_unclear", rate=y.value, plan=plan)
     reference = None
     if d.unit == "days" and d.period is not None:  # a whole of days: against the days the period has
         days = d.period.days
         reference = (float(days), _t(ctx, "calendar_days", period=period_label(d.period, ctx.lang), days=days))
-        short = Fraction(days) - whole_mark.value
-        finding += _t(ctx, "fewer_days" if short > 0 else "more_days", n=number_text(abs(short)))
+        short = Fraction(days) - whole_mark.interval
+        if short.lo is not None and short.lo > 0:
+            finding += _t(ctx, "fewer_days", n=amounts.range_text(short, ctx.lang))
+        elif short.hi is not None and short.hi < 0:
+            finding += _t(ctx, "more_days", n=amounts.range_text(-short, ctx.lang))
+        else:
+            finding += _t(ctx, "days_unclear")
     fig = dot_figure(ctx.lang, marks, title, unit, divisor, zero=True, stems=True, reference=reference)
     return render(
         fig,
         alt_text(title, marks, unit, divisor, ctx.lang, _t(ctx, "whole_what")),
-        _sentence(ctx, finding),
+        _sentence(ctx, finding, _narrow_note(ctx, fig, divisor, unit), _approx_inputs(ctx, [d])),
     )
 
 
@@ -431,7 +465,8 @@ def checks(ctx, section: int | None = None) -> Chart:
         else:  # an inconsistent check's intervals lie apart, so each has an end facing the other
             raise ValueError(f"check {c.id!r} is inconsistent but its intervals do not lie apart")
         unit = p["unit_label"]
-        gap_text = f"{number_text(abs(gap))} " + (amounts.unit_label("percentage_points", L) if unit == "%" else unit)
+        word = amounts.unit_label("percentage_points", L) if unit == "%" else unit
+        gap_text = f"{number_text(abs(gap), None, -1)} {word}"  # the smallest distance, rounded down
         finding = _t(ctx, "checks_bad", n=len(found), ok=n_ok, name=p["name"], gap=gap_text)
     else:
         finding = _t(ctx, "checks_ok", n=len(found), ok=n_ok)

@@ -6,8 +6,8 @@ whether it was printed or derived.  The layouts in :mod:`helpers.reader.plots.la
 rules:
 
 * the value is written at each mark (:func:`number_text`), the interval drawn as a band; where the
-  band is narrower than :data:`NARROW` of the axis, its relative half-width ``±x%`` is written beside
-  the value instead of being left invisible;
+  band is narrower than :data:`NARROW` of the axis, its half-width in the axis unit (``±0.05 pp`` on a
+  percentage, never a relative ±) is written beside the value instead of being left invisible;
 * a lower bound (超/余/突破) is an arrow pointing right from the bound, drawn inside the axes, labelled
   ``≥ value``; an upper bound an arrow pointing left;
 * qualifiers have their own marker shape and colour, derived values are hollow, and the legend under
@@ -33,8 +33,8 @@ import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from helpers.core.intervals import Interval
-from helpers.reader import escape, labels, words
+from helpers.core.intervals import Interval, format_number
+from helpers.reader import amounts, escape, labels, words
 
 FONT = "Noto Sans CJK SC"  # Debian's fonts-noto-cjk
 WIDTH = 8.0  # inches, every chart
@@ -82,13 +82,10 @@ class Mark:
     def upper_bound(self) -> bool:
         return self.interval.is_bounded is False and self.interval.hi is not None
 
-    def relative_half_width(self) -> Fraction | None:
-        """Half the interval's width over its midpoint (a share, not percent); None for points and bounds."""
+    def half_width(self) -> Fraction | None:
+        """Half the interval's width in base units; None for points and bounds."""
         i = self.interval
-        mid, width = i.midpoint, i.width
-        if mid is None or width is None or i.is_point or mid == 0:
-            return None
-        return abs(width / 2 / mid)
+        return None if i.width is None or i.is_point else i.width / 2
 
 
 @dataclass(frozen=True)
@@ -197,8 +194,9 @@ def render(fig, alt: str, caption: str) -> Chart:
 # ---- words and numbers ---------------------------------------------------------------------
 
 
-def number_text(x: Fraction | float, places: int | None = None) -> str:
-    """A number as the tables print it (thousands separators, half away from zero, typographic minus).
+def number_text(x: Fraction | float, places: int | None = None, way: int = 0) -> str:
+    """A number as the tables print it (thousands separators, typographic minus), rounded half away from zero, or
+    down (``way`` −1, a lower bound) or up (+1, an upper bound).
 
     ``places`` decimals; None gives four significant digits with trailing zeros dropped
     (``1.1302`` → ``1.13``, ``186.4`` → ``186.4``, ``2651.2`` → ``2,651``).
@@ -208,26 +206,35 @@ def number_text(x: Fraction | float, places: int | None = None) -> str:
         if x == 0:
             return "0"
         places = max(0, 3 - math.floor(math.log10(abs(x))))
-        text = Interval.point(x).format(min(places, 6))
+        text = format_number(x, min(places, 6), way)
         return text.rstrip("0").rstrip(".") if "." in text else text
-    return Interval.point(x).format(places)
+    return format_number(x, places, way)
 
 
-def percent_text(share: Fraction) -> str:
-    """A share as ``±x%`` with two significant digits: 0.000398 → ``±0.04%``."""
-    p = share * 100
-    places = max(0, 1 - math.floor(math.log10(abs(p)))) if p else 0
-    return f"±{number_text(p, places)}%"
+def half_width_label(mark: Mark, divisor: Fraction | int, lang: str, percent: bool) -> str:
+    """The half-width written beside a mark whose band is too thin to see, in the axis unit: ``±0.05 pp``."""
+    return amounts.half_width_text(mark.interval, "percent" if percent else "", lang, divisor)
 
 
 def mark_text(mark: Mark, divisor: Fraction | int) -> str:
-    """The label at a mark: ``≥ 3,200`` for a lower bound, ``≤ x`` for an upper one, the value otherwise."""
-    v = number_text(Fraction(mark.value) / divisor, mark.places)
+    """The label at a mark: ``≥ 3,200`` for a lower bound (rounded down), ``≤ x`` for an upper one (rounded up), the
+    value otherwise."""
     if mark.lower_bound:
+        v = number_text(Fraction(mark.value) / divisor, mark.places, -1)
         return f"≥ {v}" if mark.interval.lo_closed else f"> {v}"
     if mark.upper_bound:
+        v = number_text(Fraction(mark.value) / divisor, mark.places, 1)
         return f"≤ {v}" if mark.interval.hi_closed else f"< {v}"
-    return v
+    return number_text(Fraction(mark.value) / divisor, mark.places)
+
+
+def value_text(mark: Mark, divisor: Fraction | int, lang: str) -> str:
+    """A mark's value in words (captions, alt text): as printed, or for a derived value its whole interval as a
+    range (``96.03–96.22``), never a midpoint that no input supports."""
+    i = mark.interval
+    if mark.derived and i.is_bounded and not i.is_point:
+        return amounts.range_text(i, lang, divisor)
+    return mark_text(mark, divisor)
 
 
 def wrap(text: str, lang: str, width: int | None = None) -> str:
@@ -288,8 +295,8 @@ def alt_text(title: str, marks: list[Mark], unit: str | dict[str, str], divisor,
         n=len(marks),
         what=what,
         hi=hi.label,
-        hv=f"{mark_text(hi, divisor)}{u[hi.label]}",
+        hv=f"{value_text(hi, divisor, lang)}{u[hi.label]}",
         lo=lo.label,
-        lv=f"{mark_text(lo, divisor)}{u[lo.label]}",
+        lv=f"{value_text(lo, divisor, lang)}{u[lo.label]}",
     )
     return text + (words.say("grammar.alt_kinds", lang, kinds=kinds) if kinds else "")

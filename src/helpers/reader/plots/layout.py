@@ -20,10 +20,10 @@ from helpers.reader.plots.grammar import (
     TITLE_WRAP,
     WIDTH,
     Mark,
+    half_width_label,
     interval_text,
     mark_text,
     number_text,
-    percent_text,
     pyplot,
     wrap,
 )
@@ -34,7 +34,7 @@ TOP = 0.75  # inches for the title (two lines at most)
 BOTTOM = 1.3  # inches for the tick labels, the axis label and the legend
 ROW = 0.5  # inches per row of marks
 MIN_PLOT = 1.6  # inches: the smallest plotting height
-NARROW = 0.012  # a band narrower than this share of the axis is too thin to see: its ±x% is written instead
+NARROW = 0.012  # a band narrower than this share of the axis is too thin to see: its half-width is written instead
 ARROW = 0.11  # an arrow's length as a share of the axis (log axes: of its decades)
 
 #: Marker and colour of each kind of figure (seaborn "deep" colours); derived values are the same, hollow.
@@ -123,6 +123,22 @@ def plain_axis(ax, lo: float, hi: float, log: bool, axis_label: str) -> None:
     ax.set_xlabel(axis_label)
 
 
+def decade_gridlines(fig) -> bool:
+    """True when the figure's first axes is logarithmic and its gridlines are consecutive powers of ten (what a
+    caption may then say: each gridline is ten times the one before)."""
+    ax = fig.axes[0]
+    if ax.get_xscale() != "log":
+        return False
+    powers = [math.log10(t) for t in ax.get_xticks() if t > 0]
+    whole = all(abs(p - round(p)) < 1e-9 for p in powers)
+    return len(powers) >= 2 and whole and all(round(b - a) == 1 for a, b in zip(powers, powers[1:]))
+
+
+def narrow_marks(fig) -> list:
+    """The marks whose band was too thin to see, in drawing order (their half-width is written beside them)."""
+    return list(fig.__dict__.get("helpers_narrow", []))
+
+
 def _fraction_of_axis(a: float, b: float, lo: float, hi: float, log: bool) -> float:
     if log:
         return (math.log10(b) - math.log10(a)) / (math.log10(hi) - math.log10(lo))
@@ -184,9 +200,22 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
 
 
 def draw_mark(
-    ax, y: float, mark: Mark, divisor, lim: tuple[float, float], log: bool, side: str = "right", text: str | None = None
+    ax,
+    y: float,
+    mark: Mark,
+    divisor,
+    lim: tuple[float, float],
+    log: bool,
+    side: str = "right",
+    text: str | None = None,
+    *,
+    lang: str,
+    percent: bool = False,
 ) -> str:
-    """One mark at row ``y``: band, marker, arrow for a bound, and its value label; returns the label text."""
+    """One mark at row ``y``: band, marker, arrow for a bound, and its value label; returns the label text.
+
+    A band too thin to see gets its half-width beside the value, in the axis unit (``percent``: in percentage
+    points)."""
     marker, colour = STYLE.get(mark.kind, STYLE["exact"])
     lo, hi = lim
     v = float(Fraction(mark.value) / divisor)
@@ -206,14 +235,9 @@ def draw_mark(
             alpha=0.35 if mark.requirement else 0.3,
             zorder=2,
         )
-        share = mark.relative_half_width()
-        if (
-            _fraction_of_axis(a, b, lo, hi, log) < NARROW
-            and share is not None
-            and text is None
-            and not mark.requirement
-        ):
-            label += f" ({percent_text(share)})"
+        if _fraction_of_axis(a, b, lo, hi, log) < NARROW and text is None and not mark.requirement:
+            label += f" ({half_width_label(mark, divisor, lang, percent)})"
+            ax.figure.__dict__.setdefault("helpers_narrow", []).append(mark)  # read by narrow_marks
         end = b if side == "right" else a
     if mark.lower_bound or mark.upper_bound:
         sign = 1 if mark.lower_bound else -1
@@ -317,7 +341,7 @@ def dot_figure(
     for y, m in enumerate(marks):
         if stems:
             ax.hlines(y, lim[0] if log else 0, float(Fraction(m.value) / divisor), color="#999999", lw=1, zorder=1)
-        draw_mark(ax, y, m, divisor, lim, log)
+        draw_mark(ax, y, m, divisor, lim, log, lang=lang, percent=unit_label.strip() == "%")
     if reference:
         ax.axvline(reference[0], color="#333333", ls="--", lw=1, zorder=1)
     row_axis(ax, [m.label for m in marks], lang)
@@ -356,8 +380,8 @@ def pair_figure(
         v1, v2 = (float(Fraction(m.value) / divisor) for m in (first, second))
         ax.plot([v1, v2], [y, y], color="#999999", lw=1.2, zorder=1)
         left, right = (first, second) if v1 <= v2 else (second, first)
-        draw_mark(ax, y, left, divisor, lim, log, side="left")
-        draw_mark(ax, y, right, divisor, lim, log, side="right")
+        draw_mark(ax, y, left, divisor, lim, log, side="left", lang=lang)
+        draw_mark(ax, y, right, divisor, lim, log, side="right", lang=lang)
     row_axis(ax, [n for n, _, _ in pairs], lang)
     legend(fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point for m in marks))
     return fig
@@ -388,7 +412,7 @@ def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: b
             zorder=2,
         )
         if m.lower_bound:
-            draw_mark(ax, y, m, 1, lim, log)
+            draw_mark(ax, y, m, 1, lim, log, lang=lang)
         else:
             ax.annotate(
                 mark_text(m, 1),
@@ -420,7 +444,7 @@ def panel_figure(lang: str, panels: list[dict], title: str):
         lim = limits(extents, False, False, any(m.lower_bound for m in marks))
         plain_axis(ax, *lim, False, p["unit_label"])
         for y, m in enumerate(marks):
-            draw_mark(ax, y, m, 1, lim, False)
+            draw_mark(ax, y, m, 1, lim, False, lang=lang, percent=p["unit_label"].strip() == "%")
         row_axis(ax, [m.label for m in marks], lang)
         colour = STYLE["more_than"][1] if p["bad"] else "#222222"
         ax.set_title(
