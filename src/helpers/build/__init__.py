@@ -4,7 +4,7 @@ Owns which notebooks tell a package's story (:mod:`.story`), the ``run`` command
 and its parts: the command line (:mod:`.cli`), the run's settings (:mod:`.settings`), executing notebooks
 (:mod:`.workers`) in warm kernels (:mod:`.kernels`), cleaning them (:mod:`.clean`), content keys
 (:mod:`.cache`), the output folder (:mod:`.publish`) and the build and refresh modes (:mod:`.modes`); the
-reader's site (:mod:`.site`, :mod:`.sitekit`, and :mod:`.offline`, which checks that it fetches nothing) and
+reader's site (:mod:`.site`, :mod:`.sitekit`, and :mod:`.offline`, which checks that it fetches nothing, :mod:`.search`, its search terms) and
 the project's pytest plugin (:mod:`.pytest_plugin`).
 
 May import: every layer below it (:mod:`helpers.reader`, :mod:`helpers.drafting`, :mod:`helpers.core`).

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from helpers.core.files import write_if_changed
 from helpers.build.offline import site_external_loads
+from helpers.build.search import search_terms
 from helpers.core.langs import LANGS, LANGUAGES
 from helpers.reader import words
 
@@ -267,50 +268,6 @@ def _home_page(lang: str, pages: list[tuple[str, str]], lead: str = "") -> str:
         f"# {ui['title']}\n\n{ui['intro']}\n\n{lead}```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{names}\n```\n\n"
         f"## {ui['notebooks']}\n\n{items}\n"
     )
-
-
-_CJK_TERM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff0-9A-Za-z（）()·、]{2,40}$")
-
-
-class _OutputTerms(HTMLParser):
-    """The short texts of table cells, captions and alt texts: the names a reader searches for."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.terms: set[str] = set()
-        self._cell = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("td", "th", "figcaption"):
-            self._cell = []
-        if tag == "img":
-            self._add(dict(attrs).get("alt") or "")
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th", "figcaption") and self._cell is not None:
-            self._add("".join(self._cell))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def _add(self, text: str):
-        text = text.strip()
-        if _CJK_TERM.match(text) and re.search(r"[\u3400-\u9fff]", text):
-            self.terms.add(text)
-
-
-def search_terms(nb) -> set[str]:
-    """Chinese names shown in ``nb``'s HTML outputs (table cells, captions, alt texts), whole words for the
-    Chinese search index (jieba would otherwise cut 社会消费品零售总额 into pieces and never match it whole)."""
-    finder = _OutputTerms()
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            text = output.get("data", {}).get("text/html")
-            if text:
-                finder.feed(text if isinstance(text, str) else "".join(text))
-    return finder.terms
 
 
 def _config(
