@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import shown
-from helpers.drafting import implied
+from helpers.drafting import implied, wording
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -272,6 +272,7 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     figures = draft_figures(figures_frame, sections, text)
+    wording.apply(figures, text)
     tables = {
         "sections": sections,
         "figures": figures,

@@ -1,8 +1,10 @@
 """Relations the wording of a new report implies between its drafted figures, as rows of ``relations.csv``.
 
-Between two figures of one sentence: a level with its 同比增长 → ``prior_level``; a part with its 占… share →
-``implied_whole``; an outcome with its 完成…任务/计划/目标 rate → ``implied_plan``; a stock with what was
-新建/新增 in it → ``stock_before_flow``.
+Between two figures of one sentence: a level with its 同比增长 (or 下降, 减少 …) → ``prior_level``; a part with
+its 占… share → ``implied_whole``; an outcome with its 完成…任务/计划/目标 rate → ``implied_plan``;
+a stock with what was
+新建/新增 in it → ``stock_before_flow``.  A growth's direction is the figure's (``direction``): a level with
+its 下降4.2% gives the prior level ``x / 0.958``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ _SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 
 #: (kind, measure of y, words that must be printed between x and y, label_zh suffix, label_en pattern)
 _RULES = (
-    ("prior_level", ("change_yoy_pct",), ("增长",), "上年同期", "{x}: level a year earlier"),
+    (
+        "prior_level",
+        ("change_yoy_pct",),
+        ("增长", "下降", "减少", "增加", "回落", "下滑", "负增长"),
+        "上年同期",
+        "{x}: level a year earlier",
+    ),
     ("implied_whole", ("share_pct",), ("占",), "所占总体", "{x}: the whole its share implies"),
     ("implied_plan", ("completion_pct",), ("完成",), "计划", "{x}: the plan its completion rate implies"),
     ("stock_before_flow", ("flow",), ("新建", "新增"), "新增前存量", "{x}: the stock before what was added"),
