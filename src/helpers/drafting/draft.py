@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import shown
-from helpers.drafting import implied, wording
+from helpers.drafting import implied, wording, years
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -177,7 +177,7 @@ def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
     return sorted(rows, key=lambda r: r["char_start"])
 
 
-def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int, sections: list[dict]) -> dict:
+def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int | None, sections: list[dict]) -> dict:
     """The template's descriptor for a new report: schemas with a ``guess`` column, the source, fields to fill in."""
     template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     name = re.sub(r"[^a-z0-9]+", "-", report.stem.lower()).strip("-") or "draft-package"
@@ -200,7 +200,7 @@ def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int, 
                 "sha256": hashlib.sha256(raw).hexdigest(),
             }
         ],
-        "x_report_year": year,
+        "x_report_year": year if year is not None else f"{TO_FILL}: the year the report describes (--year sets it)",
         "x_draft": {
             "made_by": "python -m helpers new",
             "fill_in": ["title", "description", "sources[0].title", "sources[0].publisher", "sources[0].date"],
@@ -234,6 +234,7 @@ class Draft:
     out: Path
     audit: audit.Audit
     problems: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 #: What to do about a problem, by the field it names (the default for any other field: :data:`_TODO_OTHER`).
@@ -249,7 +250,22 @@ _TODO_OTHER = "correct the value (or the schema in datapackage.json) as the prob
 _KEY = re.compile(r"\w+ '(.*)'")
 
 
-def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = False) -> Draft:
+#: The year the extractor is given when the text prints none: every period it dates with it is left to fill in.
+UNKNOWN_YEAR = 1
+NO_YEAR = (
+    "the text prints no year it describes: every period that needs one (全年, 上半年, 1-6月 …) is marked "
+    f"{TO_FILL!r}; draft again with --year YEAR to date them"
+)
+
+
+def _undated(figures: list[dict]) -> None:
+    """Mark the periods dated with :data:`UNKNOWN_YEAR` to fill in (``YYYY-01/YYYY-06`` for 上半年)."""
+    for f in figures:
+        if f["period"].startswith(f"{UNKNOWN_YEAR:04d}-") or f"/{UNKNOWN_YEAR:04d}-" in f["period"]:
+            f["period"] = f"{TO_FILL}: " + f["period"].replace(f"{UNKNOWN_YEAR:04d}", "YYYY") + " (no year printed)"
+
+
+def new(report: str | Path, out: str | Path, *, year: int | None = None, force: bool = False) -> Draft:
     """Draft the package for ``report`` into ``out``, with every problem listed in its ``problems.csv``.
 
     :class:`DraftError` (nothing written) only when the text cannot be read or ``out`` cannot be written.
@@ -266,12 +282,18 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
     try:
         text = extract.read_report(report)
         raw = report.read_bytes()
-        figures_frame = extract.extract_text(text, year=year)
-        non_figures_frame = extract.extract_non_figures(text, year=year)
+        notes = []
+        if year is None:
+            year, where = years.report_year(text)
+            notes.append(f"the report's year {year}, read from {where} (--year sets another)" if year else NO_YEAR)
+        figures_frame = extract.extract_text(text, year=year or UNKNOWN_YEAR)
+        non_figures_frame = extract.extract_non_figures(text, year=year or UNKNOWN_YEAR)
         sections = sections_mod.detect_sections(text)
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     figures = draft_figures(figures_frame, sections, text)
+    if year is None:
+        _undated(figures)
     wording.apply(figures, text)
     tables = {
         "sections": sections,
@@ -302,7 +324,7 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     result.data_dir = out
-    return Draft(out, result, problems)
+    return Draft(out, result, problems, notes)
 
 
 def _problem(e, tmp: Path, report: Path, tables: dict[str, list[dict]], descriptor: dict) -> dict:
@@ -373,8 +395,9 @@ def register(sub) -> None:
     p.add_argument(
         "--year",
         type=int,
-        default=2022,
-        help="the year the report describes; dates periods such as 1-11月份 (default: %(default)s)",
+        default=None,
+        help="the year the report describes; dates periods such as 全年, 上半年, 1-11月份 (default: read from the "
+        "text: its opening 2020年全区…, its title, its periods; when it prints none, periods are left to fill in)",
     )
     p.add_argument("--force", action="store_true", help="replace DIR when it exists")
     p.set_defaults(func=_cli)
@@ -397,6 +420,8 @@ def _cli(args: argparse.Namespace) -> int:
         else "tables not all readable"
     )
     n = len(drafted.problems)
+    for note in drafted.notes:
+        print(f"new: {note}")
     if not n:
         print(f"new: drafted {args.out}: {counts} (guesses in each guess column); no problem to curate")
         return 0
