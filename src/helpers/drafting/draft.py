@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import shown
-from helpers.drafting import implied, wording, years
+from helpers.drafting import implied, tablecells, wording, years
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -295,6 +295,7 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
     if year is None:
         _undated(figures)
     wording.apply(figures, text)
+    tablecells.apply(figures, text)
     tables = {
         "sections": sections,
         "figures": figures,
