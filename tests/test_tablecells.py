@@ -10,7 +10,10 @@ import csv
 from helpers.core import audit
 from helpers.drafting import draft, tablecells
 
-PIPES = "示例区2020年统计公报\n\n一、农业\n单位：吨\n品种 | 产量 | 比上年增长(%)\n粮食 | 125400 | 3.2\n蔬菜 | 98000.5 | -1.5\n"
+PIPES = (
+    "示例区2020年统计公报\n\n一、农业\n单位：吨\n品种 | 产量 | 比上年增长(%)\n"
+    "粮食 | 125400 | 3.2\n蔬菜 | 98000.5 | -1.5\n"
+)
 ALIGNED = (
     "示例区2020年统计公报\n\n一、财政\n单位：万元\n指标        2020年      增长%\n"
     "地方财政收入   35600      5.1\n税收收入       28000     -2.0\n"

@@ -1,8 +1,8 @@
 """Tables in a new report's text: the unit a ``单位：…`` line gives every cell below it, and the indicator a cell's
 row label and column heading make.
 
-A table is the run of lines right after a ``单位：吨`` (``单位:万元``, ``计量单位：…``) line, up to a blank line, the next
-unit line or a sentence (a line ending with 。).  A line is split into cells at ``|`` (pipe-separated) or else at
+A table is the run of lines right after a ``单位：吨`` (``单位:万元``, ``计量单位：…``) line, up to a blank line, the
+next unit line or a sentence (a line ending with 。).  A line is split into cells at ``|`` (pipe-separated) or else at
 runs of two or more spaces, tabs or full-width spaces (columns aligned with spaces).  The first line without a
 plain number among its cells is the heading.  A drafted figure whose number is a cell of a table row gets:
 
