@@ -16,6 +16,19 @@ _TITLE_LIKE = re.compile(r"[^\s0-9０-９。，,、；;：:！？!?“”\"'（�
 TITLE_MAX = 19  # a title is at most 19 characters: the project never holds a run of 20 CJK characters
 
 
+#: Site chrome: a navigation line (登录 | 注册 | 无障碍 | 长者版) or one of its words; never a title or a section.
+_CHROME_WORDS = re.compile(
+    r"登录|登錄|注册|註冊|无障碍|無障礙|长者版|長者版|首页|首頁|网站地图|設為首頁|设为首页|加入收藏|当前位置|您的位置|繁体|简体"
+)
+_FINISHED = re.compile(r"[。！？!?”」』）)]$")
+
+
+def is_chrome(line: str) -> bool:
+    """A line of a web page's navigation: chrome words, or three or more short items split by ``|``."""
+    items = [i.strip() for i in re.split(r"[|｜]", line)]
+    return bool(_CHROME_WORDS.search(line)) and len(line) < 60 or (len(items) >= 3 and max(map(len, items)) <= 6)
+
+
 class SectionError(ValueError):
     """A text with no line to read."""
 
@@ -47,7 +60,11 @@ def detect_sections(text: str) -> list[dict]:
         i = max(j for j, s in enumerate(line_starts) if s <= offset)
         return i + 1 < len(raw_lines) and raw_lines[i + 1].strip() != ""
 
-    lead_start = lines[0][0]
+    lines = [(o, t) for o, t in lines if not is_chrome(t)] or lines
+    if len(lines) > 1 and not _FINISHED.search(lines[-1][1]) and len(lines[-1][1]) < 40:
+        lines = lines[:-1]  # a fragment where the text was cut off: neither a heading nor a subtitle
+    opens_with_heading = bool(_NUMBERED.match(lines[0][1]) or _SUBNUMBERED.match(lines[0][1]))
+    lead_start = lines[0][0] - opens_with_heading  # a text that opens with 一、… has no lead
     numbered = [(o, t) for o, t in lines if _NUMBERED.match(t) and o > lead_start]
     if not numbered:
         numbered = [(o, t) for o, t in lines if _SUBNUMBERED.match(t) and o > lead_start]
@@ -68,13 +85,13 @@ def detect_sections(text: str) -> list[dict]:
             "char_start": lead_start,
             "guess": "title_en",
         }
-    ]
+    ][opens_with_heading and bool(headings) :]
     for n, (offset, title) in enumerate(headings, start=1):
         subtitle = ""
         after = offset + len(by_offset[offset])
         following = [(o, t) for o, t in lines if o > after]
         if (
-            following
+            len(following) > 1  # a subtitle has text after it
             and following[0][0] - after <= 1
             and len(following[0][1]) <= 16
             and not re.search(r"[。！？!?]", following[0][1])

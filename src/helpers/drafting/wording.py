@@ -7,7 +7,9 @@ noun phrase the number belongs to.
 - :func:`reference`: what a change is measured against: 同比 → 上年同期, 环比 → 上期, ``比/较 X`` and
   ``高于/低于/快于/慢于 X`` → X (上年, 上年末, 去年同期, 全市平均 …); empty when the clause names nothing;
 - :func:`noun_phrase`: an indicator guess without the direction and reference words (城镇化率高于全市平均 →
-  城镇化率); empty when nothing is left (比上年下降: the figure belongs to the noun phrase before it).
+  城镇化率), a verb it ends with (调整为), a year that dates a comparison (三次产业结构由2019年 → 三次产业结构) and
+  a table's ``|``; empty when nothing but a verb is left (比上年下降, 调整为: the figure belongs to the noun phrase
+  before it).
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ _COMPARE = re.compile(
     r"(同比|环比)|(?:比|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
 )
 _SAME_PERIOD = {"同比": "上年同期", "环比": "上期"}
+#: Verbs an indicator guess never ends with, and verbs that are never one on their own.
+_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|由|从)$")
+_VERBS = frozenset(
+    {"调整", "实现", "达到", "完成", "新增", "增加", "增长", "下降", "上升", "提高", "降低", "减少", "为", "其中"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +87,9 @@ def noun_phrase(indicator: str) -> str:
         cut = min(cut, m.start())
     for m in _pattern().finditer(indicator):
         cut = min(cut, m.start())
-    return indicator[:cut].strip("，,、 的")
+    phrase = _TRAILING_VERB.sub("", indicator[:cut].replace("|", " ").replace("｜", " ").strip("，,、 的\t"))
+    phrase = re.sub(r"(?:由|从)?(?:19|20)[0-9]{2}年的?$", "", phrase).strip()
+    return "" if phrase in _VERBS or not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
 
 
 #: The measures that are changes (as helpers.core.columns.CHANGE_MEASURES) and the measure a unit's change takes.
@@ -88,6 +97,11 @@ CHANGE_MEASURE_OF_UNIT = {"%": "change_yoy_pct", "个百分点": "change_pp"}
 #: Measures the extractor gives a percentage it did not read as a change; a direction word right before it makes
 #: it one (工业增加值减少3.1% is a change, not a rate).
 _NOT_READ_AS_CHANGE = ("rate", "other", "share_pct")
+
+
+def _unnamed(row: dict, tail: str) -> str:
+    """The indicator of a figure whose clause names no noun phrase: left to fill in (a verb is never one)."""
+    return f"TO FILL IN: {tail or ''}{row['value']}{row['unit_zh']}"
 
 
 def apply(rows: list[dict], text: str) -> None:
@@ -111,10 +125,10 @@ def apply(rows: list[dict], text: str) -> None:
         if r["measure"] in CHANGE_MEASURES:
             r["direction"], r["reference"] = said, reference(text, start)
             tail = raw[len(noun) :] if raw.startswith(noun) else raw
-            r["indicator_zh"] = ((noun or last_noun) + tail) or r["indicator_zh"]
+            r["indicator_zh"] = (noun or last_noun) + tail if noun or last_noun else _unnamed(r, tail)
         else:
             r["direction"] = r["reference"] = ""
-            r["indicator_zh"] = noun or r["indicator_zh"]
+            r["indicator_zh"] = noun or last_noun or _unnamed(r, "")
         if noun:
             last_noun = noun
         last_end = r["char_end"]
