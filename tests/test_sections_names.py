@@ -13,7 +13,10 @@ import pytest
 from helpers.drafting import draft, wording
 from helpers.drafting.sections import detect_sections, is_chrome
 
-CHROME = "登录 | 注册 | 无障碍 | 长者版\n某区2020年统计公报\n\n一、综合\n全年生产总值12亿元。\n\n二、农业\n粮食产量3万吨。\n农业生产"
+CHROME = (
+    "登录 | 注册 | 无障碍 | 长者版\n某区2020年统计公报\n\n一、综合\n全年生产总值12亿元。\n\n"
+    "二、农业\n粮食产量3万吨。\n农业生产"
+)
 
 
 def test_site_chrome_before_the_title_is_neither_title_nor_section():
