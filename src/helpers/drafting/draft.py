@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import shown
-from helpers.drafting import implied, tablecells, wording, years
+from helpers.drafting import implied, names, tablecells, wording, years
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -141,11 +141,14 @@ def _reason(text: str, start: int, end: int) -> str:
     return "name"
 
 
-def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
-    """The extractor's non-figures and every digit run that neither claims, each with a guessed reason."""
+def draft_non_figures(frame, figures: list[dict], text: str, renamed: dict[str, str] | None = None) -> list[dict]:
+    """The extractor's non-figures and every digit run that neither claims, each with a guessed reason
+    (``renamed``: the figures' drafted ids by the extractor's, for the figure a non-figure belongs to)."""
+    renamed = renamed or {}
     rows = [
         {
             **{k: _text(v) for k, v in r.items()},
+            "figure_id": renamed.get(_text(r.get("figure_id")), _text(r.get("figure_id"))),
             "char_start": int(r["char_start"]),
             "char_end": int(r["char_end"]),
             "guess": "reason, figure_id",
@@ -291,15 +294,20 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
         sections = sections_mod.detect_sections(text)
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
+    names.name_sections(sections, sections_mod.unnumbered)
     figures = draft_figures(figures_frame, sections, text)
     if year is None:
         _undated(figures)
     wording.apply(figures, text)
     tablecells.apply(figures, text)
+    names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))
+    renamed = names.ids(figures)
+    for f in figures:
+        f["id"] = renamed[f["id"]]
     tables = {
         "sections": sections,
         "figures": figures,
-        "non_figures": draft_non_figures(non_figures_frame, figures, text),
+        "non_figures": draft_non_figures(non_figures_frame, figures, text, renamed),
         "relations": implied.draft_relations(figures, text),
     }
     descriptor = draft_descriptor(report, out, text, raw, year, sections)
