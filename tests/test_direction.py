@@ -124,3 +124,14 @@ def test_the_directions_are_the_schema_s_and_the_drafting_s():
         if f["name"] == "direction"
     )
     assert tuple(enum) == DIRECTIONS and set(wording.words().values()) == set(DIRECTIONS)
+
+
+def test_a_decline_is_said_with_its_minus_and_sorts_below_zero():
+    import pandas as pd
+
+    from helpers.reader import naming
+
+    down = pd.Series({"value": "4.2", "direction": "down"})
+    printed_minus = pd.Series({"value": "-2.3", "direction": "down"})
+    up = pd.Series({"value": "3.1", "direction": "up"})
+    assert [naming.signed_value(r) for r in (down, printed_minus, up)] == ["-4.2", "-2.3", "3.1"]

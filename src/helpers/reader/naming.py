@@ -44,6 +44,12 @@ def printed(ctx, figure) -> str:
     return text
 
 
+def signed_value(figure) -> str:
+    """A figure's value as printed, with the minus a change down printed without it stands for (下降4.2 → -4.2)."""
+    value = str(figure["value"] if isinstance(figure, pd.Series) else figure.value)
+    return f"-{value}" if relations.is_down(figure) and not value.startswith("-") else value
+
+
 def name(ctx, figure) -> str:
     """The figure's indicator name in ctx.lang; where the package names several figures so (the city's GDP and
     each district's), the figure's topic follows: 地区生产总值（历下区）, Gross domestic product (GDP), Lixia District;

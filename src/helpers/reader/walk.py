@@ -280,16 +280,17 @@ def section_extremes(ctx, section: int) -> Text:
     growth = figs[figs["measure"] == "change_yoy_pct"]
     growth = growth[growth["base_unit"] == "percent"]
     if len(growth) > 1:
-        values = growth.assign(v=growth["base_value"].astype(float)).sort_values("v", kind="stable")
+        signed = [naming.signed_value(r) for _, r in growth.iterrows()]  # a decline sorts below zero
+        values = growth.assign(v=[float(v) for v in signed], shown=signed).sort_values("v", kind="stable")
         lo, hi = values.iloc[0], values.iloc[-1]
         lines.append(
             _say(
                 ctx,
                 "growth_range",
                 n=len(growth),
-                lo=lo["value"],
+                lo=lo["shown"],
                 lo_name=lo[nm],
-                hi=hi["value"],
+                hi=hi["shown"],
                 hi_name=hi[nm],
             )
         )
