@@ -111,7 +111,7 @@ def _fill(f: dict, unit: str, label: str, column: str) -> None:
         f["base_value"] = _number(Fraction(f["value"]))
         f["rounded"] = "true"
         said = [w for w in wording.words() if w in column]
-        if said or "比" in column or "同比" in column:
+        if said or "比" in column:
             f["measure"] = "change_yoy_pct"
             f["direction"] = (
                 "down" if f["value"].startswith("-") else wording.words().get(said[-1] if said else "", "up")

@@ -116,7 +116,8 @@ def apply(rows: list[dict], text: str) -> None:
         raw = r["indicator_zh"] if not r["indicator_zh"].startswith("TO ") else ""
         said = direction(text, start, r["value"])
         before = clause(text, start)
-        right_before = bool(said) and any(before.endswith(w) for w in words())
+        linked = re.sub(r"(?:为|达到|达|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
+        right_before = bool(said) and any(linked.endswith(w) for w in words())
         if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
             r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
         noun = noun_phrase(raw)
