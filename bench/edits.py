@@ -4,7 +4,8 @@
 
 Figures are matched by where they are printed (``char_start``, ``char_end``).  An edit is one cell changed:
 
-- a matched figure: each curated field whose value differs from the draft's (the ``guess`` column, which the
+- a matched figure: each curated field whose value differs from the draft's (numbers compared as numbers, periods
+  as the days they span: ``2022`` is ``2022-01/2022-12``) (the ``guess`` column, which the
   curator deletes once, is not counted; a renamed id is one edit of its figure, and the relations and non-figures
   naming it follow the rename without further edits);
 - a curated figure the draft lacks: one edit per non-empty field (it is typed in whole);
@@ -38,9 +39,18 @@ def _rows(folder: Path, name: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def _same(a: str, b: str) -> bool:
+def _same(a: str, b: str, field: str = "") -> bool:
+    """Equal as text, as numbers, or (for a period) as the same span of days: 2022 is 2022-01/2022-12."""
     if a == b:
         return True
+    if field == "period":
+        from helpers.core import periods
+
+        try:
+            pa, pb = periods.parse_period(a or None), periods.parse_period(b or None)
+        except periods.PeriodError:
+            return False
+        return pa is not None and pb is not None and (pa.start, pa.end) == (pb.start, pb.end)
     try:
         return float(a) == float(b)
     except ValueError:
@@ -55,7 +65,7 @@ def _diff(draft: dict, curated: dict, ids: dict[str, str], id_fields=("id", "x",
         drafted = draft.get(field, "")
         if field in id_fields:
             drafted = ids.get(drafted, drafted)
-        if not _same(drafted or "", value or ""):
+        if not _same(drafted or "", value or "", field):
             out.append(field)
     return out
 

@@ -71,3 +71,14 @@ def test_a_renamed_id_is_one_edit_and_the_relations_naming_it_follow(tmp_path):
     rewrite(curated / "relations.csv", rename)
     found = _edits().count(drafted, curated)
     assert (found["totals"]["figures"], found["totals"]["relations"]) == (1, 0)
+
+
+def test_a_period_written_another_way_for_the_same_days_is_no_edit(tmp_path):
+    drafted, curated = drafted_and_copy(tmp_path)
+
+    def shorten(rows):
+        assert rows[0]["period"] == "2020-01/2020-12"
+        rows[0]["period"] = "2020"
+
+    rewrite(curated / "figures.csv", shorten)
+    assert _edits().count(drafted, curated)["edits"] == 0
