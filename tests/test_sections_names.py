@@ -63,3 +63,16 @@ def test_no_drafted_indicator_is_a_bare_verb(tmp_path):
     verbs = {"下降", "上升", "调整为", "调整", "增长", "比上年下降"}
     assert not set(names) & verbs and not any("|" in n for n in names)
     assert names[1].startswith("地区生产总值") and names[-1].startswith("第二产业增加值")
+
+
+@pytest.mark.parametrize(
+    "phrase, noun",
+    [
+        ("地区生产总值[2]", "地区生产总值"),
+        ("人口自然增长率", "人口自然增长率"),
+        ("占总人口比重", "占总人口比重"),
+        ("市场主体增", "市场主体"),
+    ],
+)
+def test_footnote_markers_rate_nouns_and_a_trailing_verb_are_read_right(phrase, noun):
+    assert wording.noun_phrase(phrase) == noun

@@ -63,6 +63,9 @@ def english(zh: str) -> tuple[str, str] | None:
     rest = _AREA.sub("", zh)
     if rest in terms:
         return terms[rest]
+    inner = re.search(r"[（(]([^）)]+)[）)]", zh)  # 占总人口比重（常住人口城镇化率）: the name in brackets
+    if inner and inner.group(1) in terms:
+        return terms[inner.group(1)]
     return None
 
 

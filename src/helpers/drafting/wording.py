@@ -22,11 +22,15 @@ from importlib import resources
 #: Where a figure's clause starts: after the last of these before the number.
 _CLAUSE_BREAK = re.compile(r"[。；;，,：:！？!?\n、（）()]")
 _COMPARE = re.compile(
-    r"(同比|环比)|(?:比|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
+    r"(同比|环比)|(?:比(?![重例率])|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
 )
 _SAME_PERIOD = {"同比": "上年同期", "环比": "上期"}
 #: Verbs an indicator guess never ends with, and verbs that are never one on their own.
-_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|由|从)$")
+_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|净增|由|从|增|减)$")
+#: A footnote marker printed after a name (地区生产总值[2]).
+_FOOTNOTE = re.compile(r"\[[0-9]+\]")
+#: Direction words that end a noun (增长率, 增速, 增幅, 涨幅, 降幅).
+_NOUN_END = re.compile(r".*[率速幅]$")
 _VERBS = frozenset(
     {"调整", "实现", "达到", "完成", "新增", "增加", "增长", "下降", "上升", "提高", "降低", "减少", "为", "其中"}
 )
@@ -82,11 +86,13 @@ def reference(text: str, start: int) -> str:
 
 def noun_phrase(indicator: str) -> str:
     """An indicator guess without its direction words and what it is compared with."""
+    indicator = _FOOTNOTE.sub("", indicator)
     cut = len(indicator)
-    for m in re.finditer(r"同比|环比|比|较|高于|低于|快于|慢于", indicator):
+    for m in re.finditer(r"同比|环比|比(?![重例率])|较|高于|低于|快于|慢于", indicator):
         cut = min(cut, m.start())
     for m in _pattern().finditer(indicator):
-        cut = min(cut, m.start())
+        if not _NOUN_END.match(m.group()):  # 增长率, 增速: the end of a noun (自然增长率), not a verb
+            cut = min(cut, m.start())
     phrase = _TRAILING_VERB.sub("", indicator[:cut].replace("|", " ").replace("｜", " ").strip("，,、 的\t"))
     phrase = re.sub(r"(?:由|从)?(?:19|20)[0-9]{2}年的?$", "", phrase).strip()
     return "" if phrase in _VERBS or not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
@@ -113,7 +119,7 @@ def apply(rows: list[dict], text: str) -> None:
     last_noun, last_end = "", 0
     for r in rows:
         start = r["char_start"] - r["value"].startswith("-")
-        raw = r["indicator_zh"] if not r["indicator_zh"].startswith("TO ") else ""
+        raw = _FOOTNOTE.sub("", r["indicator_zh"]) if not r["indicator_zh"].startswith("TO ") else ""
         said = direction(text, start, r["value"])
         before = clause(text, start)
         linked = re.sub(r"(?:为|达到|达|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
