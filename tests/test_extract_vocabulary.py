@@ -94,3 +94,24 @@ def test_new_qualifiers_have_interval_semantics():
     assert at_most.lo is None and at_most.hi == 5
     low_end = intervals.from_printed("3", "个", "range", False)
     assert low_end.lo == 3 and low_end.hi is None
+
+
+@pytest.mark.parametrize("descriptor", [*DESCRIPTORS, CITY_DESCRIPTOR], ids=["data", "fixture", "city"])
+def test_relation_kinds_of_the_schema_are_the_code_s_and_the_draft_s(descriptor):
+    """The template ``helpers new`` copies, every package and core.relations list the same kinds; every kind the
+    draft proposes is one of them."""
+    from helpers.core import relations
+    from helpers.drafting import implied
+
+    kinds = enum(descriptor, "relations", "kind")
+    assert sorted(kinds) == sorted(relations.KINDS)
+    assert set(implied.KINDS_DRAFTED) <= set(kinds)
+
+
+def test_directions_of_the_schema_are_the_code_s_and_the_draft_s():
+    from helpers.core.columns import DIRECTIONS
+    from helpers.drafting import wording
+
+    for descriptor in (*DESCRIPTORS, CITY_DESCRIPTOR):
+        assert enum(descriptor, "figures", "direction") == list(DIRECTIONS)
+    assert set(wording.words().values()) == set(DIRECTIONS)

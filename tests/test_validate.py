@@ -321,7 +321,7 @@ def multi_source(pkg) -> None:
     lines = [lines[0] + ",source"] + [line + "," for line in lines[1:]]
     lines.append(
         "district_gdp_2023,1,产业,Industry,地区生产总值,GDP,1350.4,亿元,135040000000,CNY,exact,true,"
-        "2023-01/2023-12,level,,,bureau_2023"
+        "2023-01/2023-12,level,,,,,bureau_2023"
     )
     (pkg / "figures.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -336,7 +336,7 @@ def test_figure_of_a_source_without_text_has_no_offsets_and_validates(district):
 
 def test_figure_of_a_source_without_text_must_not_have_offsets(district):
     multi_source(district)
-    edit(district / "figures.csv", "level,,,bureau_2023", "level,34,38,bureau_2023")
+    edit(district / "figures.csv", "level,,,,,bureau_2023", "level,34,38,,,bureau_2023")
     found = messages(district)
     assert any(
         "row 9 (id 'district_gdp_2023'), field 'char_start': source 'bureau_2023' has no text" in m for m in found

@@ -13,7 +13,9 @@ file, row and field (or, for the source text, its line and offset):
 - every digit run of the source (:data:`NUMERIC_TOKEN`) is a figure or a
   non-figure, and no two rows claim the same run;
 - sections lie inside the source, in order and without overlap, each title
-  printed at its ``char_start``, every figure inside its section.
+  printed at its ``char_start``, every figure inside its section;
+- what a draft leaves to curate (:mod:`helpers.core.curation`): placeholders (``TO FILL IN``,
+  ``TO TRANSLATE``) and the problems of ``problems.csv`` whose cell still holds what was drafted.
 
 Figures of a source without a text (no ``path``) have no offsets and are exempt
 from the offset and coverage checks.  The command exits 0 with a per-section
@@ -30,7 +32,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.core import files, package, paths
+from helpers.core import curation, files, package, paths
 from helpers.core.package import DESCRIPTOR, Errors, Package, PackageError
 
 #: A digit run as the coverage check reads it: ASCII or full-width digits, with a decimal part.
@@ -55,8 +57,15 @@ class Audit:
 
 
 def audit(data_dir: str | Path, source: str | Path | None = None) -> Audit:
-    """Every check of the package in ``data_dir`` against its source text (``source`` overrides its path)."""
-    data_dir = Path(data_dir)
+    """Every check of the package in ``data_dir`` against its source text (``source`` overrides its path), then
+    what a draft leaves to curate (:func:`helpers.core.curation.check`: placeholders, open problems)."""
+    result = _audit(Path(data_dir), source)
+    if result.package is not None:
+        result.errors.extend(curation.check(result.package, result.errors))
+    return result
+
+
+def _audit(data_dir: Path, source: str | Path | None) -> Audit:
     pkg, errors = package.inspect(data_dir)
     result = Audit(data_dir, pkg, errors)
     descriptor_path = data_dir / DESCRIPTOR
@@ -273,19 +282,12 @@ def _check_sections(pkg: Package, text: str, src: str, errors: Errors) -> None:
             )
 
 
-def to_curate(pkg: Package, marker: str = "TO FILL IN") -> list[str]:
-    """What a drafted package still leaves to the curator: descriptor strings marked ``marker``, rows with guesses."""
+def to_curate(pkg: Package) -> list[str]:
+    """What a drafted package still leaves to check (rows whose ``guess`` column names guessed fields); the
+    placeholders and open problems it leaves are errors (:func:`helpers.core.curation.check`)."""
     out = []
-    marked = [where for where, value in _strings(pkg.descriptor, "") if value.startswith(marker)]
-    if marked:
-        out.append(f"datapackage.json fields marked {marker!r}: {', '.join(marked)}")
     for name in package.TABLES:
         frame = getattr(pkg, name)
-        text = frame.select_dtypes(include="string").fillna("")
-        for word in (marker, "TO TRANSLATE"):
-            cells = int(text.apply(lambda col, w=word: col.str.contains(w, regex=False)).to_numpy().sum())
-            if cells:
-                out.append(f"{name}.csv: {cells} cell{'s' * (cells != 1)} marked {word!r}")
         if "guess" in frame.columns:
             n = int(frame["guess"].fillna("").ne("").sum())
             if n:

@@ -30,6 +30,14 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "char_start",
     "char_end",
 )
+#: The columns that say a figure is a change and which way it went (``data/figures.csv`` after FIGURE_COLUMNS; the
+#: extractor's draft adds them in ``helpers new``): ``direction`` (:data:`DIRECTIONS`, or empty for a figure that is
+#: not a change) and ``reference`` (what the change is measured against, as the text words it: 上年同期, 全市平均).
+CHANGE_COLUMNS: tuple[str, ...] = ("direction", "reference")
+#: The directions a change can have; a ``down`` change printed without its minus stands for the negative number.
+DIRECTIONS: tuple[str, ...] = ("up", "down")
+#: The measures that are changes: each needs a direction.
+CHANGE_MEASURES: tuple[str, ...] = ("change_yoy_pct", "change_pp")
 #: The columns of ``data/non_figures.csv``.
 NON_FIGURE_COLUMNS: tuple[str, ...] = ("id", "text", "reason", "figure_id", "char_start", "char_end")
 RELATION_COLUMNS: tuple[str, ...] = (
@@ -46,7 +54,7 @@ RELATION_COLUMNS: tuple[str, ...] = (
 #: resource name → the columns its schema must declare.
 NEEDED: dict[str, tuple[str, ...]] = {
     "sections": SECTION_COLUMNS,
-    "figures": FIGURE_COLUMNS,
+    "figures": FIGURE_COLUMNS + ("direction",),
     "non_figures": NON_FIGURE_COLUMNS,
     "relations": RELATION_COLUMNS,
 }

@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import files, paths, periods, tableschema, units
-from helpers.core.columns import NEEDED
+from helpers.core.columns import CHANGE_MEASURES, DIRECTIONS, NEEDED
 from helpers.core.tableschema import Errors, PackageError, PackageErrors
 
 __all__ = [
@@ -319,6 +319,23 @@ def _check_needed_fields(descriptor: str, where: str, resource_name: str, fields
             )
 
 
+def _check_direction(f: dict, shown: str, i: int, key: str, errors: Errors) -> None:
+    """A change measure has a direction (up or down); a value printed with its minus is a change down."""
+    direction = "" if _na(f.get("direction")) else f["direction"]
+    if direction and direction not in DIRECTIONS:
+        errors.add(shown, f"{direction!r} is not a direction ({', '.join(DIRECTIONS)})", i, "direction", key)
+    elif not direction and f.get("measure") in CHANGE_MEASURES:
+        errors.add(
+            shown,
+            f"a change ({f['measure']}) whose direction is unknown: write up or down, as the text says",
+            i,
+            "direction",
+            key,
+        )
+    elif direction == "up" and not _na(f["value"]) and str(f["value"]).startswith("-"):
+        errors.add(shown, f"{f['value']!r} is printed with a minus but its direction is 'up'", i, "direction", key)
+
+
 def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -> None:
     """What the schema cannot say about figures: units, exact base values, periods, qualifiers, sources, offsets."""
     from helpers.core.intervals import QUALIFIERS
@@ -361,6 +378,7 @@ def _check_figures(figures: pd.DataFrame, sources: list[dict], errors: Errors) -
                         "base_value",
                         key,
                     )
+        _check_direction(f, shown, i, key, errors)
         if not _na(f["qualifier"]) and f["qualifier"] not in QUALIFIERS:
             errors.add(
                 shown,

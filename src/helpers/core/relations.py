@@ -204,8 +204,15 @@ def round_to(figures: pd.DataFrame) -> pd.DataFrame:
     return figures
 
 
+def is_down(figure: pd.Series | object) -> bool:
+    """Whether a figure is a change down (its ``direction`` is ``down``; a package without the column has none)."""
+    direction = figure.get("direction") if isinstance(figure, pd.Series) else getattr(figure, "direction", None)
+    return isinstance(direction, str) and direction == "down"
+
+
 def figure_input(figure: pd.Series | object, tolerance: Fraction | None = None) -> Input:
-    """A figure row as the interval it stands for, with its display unit and period.
+    """A figure row as the interval it stands for, with its display unit and period: a change down printed
+    without its minus (下降4.2%) stands for the negative change (−4.2%).
 
     ``tolerance`` is the relative tolerance of 约/预计 figures (None: the default of
     :func:`helpers.core.intervals.from_printed`).  A figure with a ``round_to`` field (set by the notebook
@@ -220,6 +227,8 @@ def figure_input(figure: pd.Series | object, tolerance: Fraction | None = None) 
     if step and not pd.isna(step) and bool(get("rounded")) and get("qualifier") in ("exact", "approx", "estimate"):
         factor, v, half = parse_unit(get("unit_zh")).factor, parse_decimal(str(get("value"))), Fraction(int(step), 2)
         interval = interval.hull(Interval((v - half) * factor, (v + half) * factor, True, False))
+    if is_down(figure) and not str(get("value")).startswith("-"):
+        interval = -interval  # 下降4.2%: the change is -4.2%, as every relation must use it
     base = get("base_unit")
     unit = get("unit_zh")[-1] if base == "count" else base
     return Input(get("id"), interval, unit, periods.parse_period(_text(get("period"))))

@@ -1,7 +1,6 @@
 """Drafting a whole data package from a report's text: ``python -m helpers new REPORT.txt --out DIR``.
 
-The draft is a package that :mod:`helpers.core.audit` accepts as it stands, to be
-curated by hand:
+The draft is always written (unless the text cannot be read), to be curated by hand:
 
 - ``datapackage.json``: the schemas of the template (``data/datapackage.json``),
   each with one more column ``guess``; the source's path (relative to ``DIR``),
@@ -10,25 +9,20 @@ curated by hand:
 - ``figures.csv``: the extractor's rows (:func:`helpers.drafting.extract.extract_text`),
   each given the section its offset falls in; topic, indicator and measure are
   the extractor's guesses, the English names are marked ``TO TRANSLATE``;
-- ``non_figures.csv``: the extractor's non-figures
-  (:func:`helpers.drafting.extract.extract_non_figures`) and every other digit run of
+- ``non_figures.csv``: the extractor's non-figures and every other digit run of
   the text that no figure claims, with a reason guessed from its neighbours;
-- ``sections.csv``: the lead (from the first line) and one section per
-  heading found: numbered headings (一、 …, else （一） …), else short title-like
-  lines (2–12 characters, no punctuation, digit or space, followed directly by
-  text); a short line right after a heading is its subtitle;
-- ``relations.csv``: what the wording implies between two figures of one
-  sentence: a level with its 同比增长 → ``prior_level``; a part with its 占…
-  share → ``implied_whole``; an outcome with its 完成…任务/计划/目标 rate →
-  ``implied_plan``; a stock with what was 新建/新增 in it → ``stock_before_flow``.
+- ``sections.csv`` (:mod:`helpers.drafting.sections`) and ``relations.csv``
+  (:mod:`helpers.drafting.implied`);
+- ``problems.csv`` (:mod:`helpers.core.curation`): every problem the audit of
+  the draft finds (placeholders included), each naming file, row, key and field,
+  the value drafted there and what to do; ``helpers validate`` fails on each
+  until its cell is curated.
 
 Every guessed field is named in the row's ``guess`` column.  The draft is
-written to a temporary folder beside ``DIR`` and audited there; only a draft
-that passes is moved into place, so a failure writes nothing.  An existing
-``DIR`` (other than an empty folder) is replaced only with ``--force``.  When the
-extractor proposes values the schema does not allow (a measure, qualifier or
-reason outside the template's vocabulary, a figure without unit), the command
-lists every such row and exits 2: the vocabulary is the extractor's to fix.
+written to a temporary folder beside ``DIR``, audited there and moved into
+place whole.  An existing ``DIR`` (other than an empty folder) is replaced only
+with ``--force``.  Exit status: 0 a draft with nothing to curate, 3
+(:data:`EXIT_PROBLEMS`) a draft written with problems, 2 nothing written.
 """
 
 from __future__ import annotations
@@ -38,21 +32,23 @@ import copy
 import csv
 import hashlib
 import io
-import itertools
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.core import audit, package
+from helpers.core import audit, curation, package
 from helpers.core.files import read_regular, shown
+from helpers.drafting import implied, names, tablecells, wording, years
+from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
-TO_FILL = "TO FILL IN"
-TO_TRANSLATE = "TO TRANSLATE"
+TO_FILL = curation.TO_FILL
+TO_TRANSLATE = curation.TO_TRANSLATE
 GUESS_FIELD = {
     "name": "guess",
     "type": "string",
@@ -67,11 +63,6 @@ _RESOURCE_TEXT = {
     "non_figures": "Every run of digits in the source that is not a figure.",
     "relations": "The relations the report's wording implies between its figures.",
 }
-_NUMBERED = re.compile(r"[一二三四五六七八九十]+、")
-_SUBNUMBERED = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
-_TITLE_LIKE = re.compile(r"[^\s0-9０-９。，,、；;：:！？!?“”\"'（）()\[\]【】《》…·.]{2,12}")
-_SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
-_TITLE_MAX = 19  # a title is at most 19 characters: the project never holds a run of 20 CJK characters
 
 
 class DraftError(ValueError):
@@ -83,101 +74,6 @@ class DraftError(ValueError):
     def __init__(self, message: str, errors: list | None = None):
         super().__init__(message)
         self.errors = list(errors or [])
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines as (offset of the first non-space character, stripped text)."""
-    out, pos = [], 0
-    for raw in text.splitlines(keepends=True):
-        stripped = raw.strip()
-        if stripped:
-            out.append((pos + len(raw) - len(raw.lstrip()), stripped))
-        pos += len(raw)
-    return out
-
-
-def detect_sections(text: str) -> list[dict]:
-    """The lead and the sections the headings of ``text`` open, as rows of ``sections.csv`` (``guess`` included)."""
-    lines = _lines(text)
-    if not lines:
-        raise DraftError("the text has no line to read")
-    raw_lines = text.splitlines(keepends=True)
-    line_starts = []
-    pos = 0
-    for raw in raw_lines:
-        line_starts.append(pos)
-        pos += len(raw)
-
-    def next_line_is_text(offset: int) -> bool:
-        i = max(j for j, s in enumerate(line_starts) if s <= offset)
-        return i + 1 < len(raw_lines) and raw_lines[i + 1].strip() != ""
-
-    lead_start = lines[0][0]
-    numbered = [(o, t) for o, t in lines if _NUMBERED.match(t) and o > lead_start]
-    if not numbered:
-        numbered = [(o, t) for o, t in lines if _SUBNUMBERED.match(t) and o > lead_start]
-    if numbered:
-        headings = [(o, _title(t.split("\n")[0].split("。")[0].split("，")[0].split(",")[0])) for o, t in numbered]
-        how = "numbered heading"
-    else:
-        headings = [(o, t) for o, t in lines if o > lead_start and _TITLE_LIKE.fullmatch(t) and next_line_is_text(o)]
-        how = "short title-like line"
-    by_offset = dict(lines)
-    rows = [
-        {
-            "section": 0,
-            "title_zh": _title(lines[0][1]),
-            "title_en": f"Lead ({TO_TRANSLATE})",
-            "subtitle_zh": "",
-            "subtitle_en": "",
-            "char_start": lead_start,
-            "guess": "title_en",
-        }
-    ]
-    for n, (offset, title) in enumerate(headings, start=1):
-        subtitle = ""
-        after = offset + len(by_offset[offset])
-        following = [(o, t) for o, t in lines if o > after]
-        if (
-            following
-            and following[0][0] - after <= 1
-            and len(following[0][1]) <= 16
-            and not re.search(r"[。！？!?]", following[0][1])
-            and following[0][0] not in dict(headings)
-        ):
-            subtitle = _title(following[0][1])
-        rows.append(
-            {
-                "section": n,
-                "title_zh": title,
-                "title_en": f"Section {n} ({TO_TRANSLATE})",
-                "subtitle_zh": subtitle,
-                "subtitle_en": f"{TO_TRANSLATE}" if subtitle else "",
-                "char_start": offset,
-                "guess": f"section ({how}), title_en" + (", subtitle" if subtitle else ""),
-            }
-        )
-    for row, nxt in zip(rows, rows[1:] + [None]):
-        row["char_end"] = nxt["char_start"] if nxt else len(text)
-    return rows
-
-
-def _title(line: str) -> str:
-    return line[:_TITLE_MAX]
-
-
-def _unnumbered(title: str) -> str:
-    """A heading without its number (一、综合 → 综合); the heading itself when nothing is left."""
-    m = _NUMBERED.match(title) or _SUBNUMBERED.match(title)
-    return title[m.end() :].strip() or title if m else title
-
-
-def _section_of(sections: list[dict], offset: int) -> int:
-    found = 0
-    for s in sections:
-        if s["char_start"] <= offset:
-            found = s["section"]
-    return found
 
 
 def _format_number(x) -> str:
@@ -199,7 +95,7 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
     titles = {s["section"]: s for s in sections}
     rows = []
     for r in frame.to_dict("records"):
-        section = _section_of(sections, int(r["char_start"]))
+        section = sections_mod.section_of(sections, int(r["char_start"]))
         guess = "section, topic, indicator, measure; indicator_en to translate"
         if text and ratio_part(text, int(r["char_start"]), int(r["char_end"])) is not None:
             guess = (
@@ -210,7 +106,7 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
             {
                 "id": r["id"],
                 "section": section,
-                "topic_zh": _text(r.get("topic_zh")) or _unnumbered(titles[section]["title_zh"]),
+                "topic_zh": _text(r.get("topic_zh")) or sections_mod.unnumbered(titles[section]["title_zh"]),
                 "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
                 "indicator_zh": _text(r.get("indicator_zh"))
                 or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
@@ -245,11 +141,14 @@ def _reason(text: str, start: int, end: int) -> str:
     return "name"
 
 
-def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
-    """The extractor's non-figures and every digit run that neither claims, each with a guessed reason."""
+def draft_non_figures(frame, figures: list[dict], text: str, renamed: dict[str, str] | None = None) -> list[dict]:
+    """The extractor's non-figures and every digit run that neither claims, each with a guessed reason
+    (``renamed``: the figures' drafted ids by the extractor's, for the figure a non-figure belongs to)."""
+    renamed = renamed or {}
     rows = [
         {
             **{k: _text(v) for k, v in r.items()},
+            "figure_id": renamed.get(_text(r.get("figure_id")), _text(r.get("figure_id"))),
             "char_start": int(r["char_start"]),
             "char_end": int(r["char_end"]),
             "guess": "reason, figure_id",
@@ -281,51 +180,7 @@ def draft_non_figures(frame, figures: list[dict], text: str) -> list[dict]:
     return sorted(rows, key=lambda r: r["char_start"])
 
 
-#: (kind, measure of y, words that must be printed between x and y, label_zh suffix, label_en pattern)
-_RULES = (
-    ("prior_level", ("change_yoy_pct",), ("增长",), "上年同期", "{x}: level a year earlier"),
-    ("implied_whole", ("share_pct",), ("占",), "所占总体", "{x}: the whole its share implies"),
-    ("implied_plan", ("completion_pct",), ("完成",), "计划", "{x}: the plan its completion rate implies"),
-    ("stock_before_flow", ("flow",), ("新建", "新增"), "新增前存量", "{x}: the stock before what was added"),
-)
-
-
-def draft_relations(figures: list[dict], text: str) -> list[dict]:
-    """Relations the wording implies between two figures of one sentence (see the module docstring)."""
-    rows, ids = [], set()
-    for a, b in itertools.pairwise(figures):
-        between = text[a["char_end"] : b["char_start"]]
-        if _SENTENCE_BREAK.search(between) or a["base_unit"] in ("percent", "percentage_points", ""):
-            continue
-        for kind, measures, words, zh, en in _RULES:
-            if b["measure"] not in measures or not any(w in between for w in words):
-                continue
-            if kind == "implied_plan" and not re.search("任务|计划|目标", text[a["char_end"] : b["char_end"] + 4]):
-                continue
-            if kind == "stock_before_flow" and (a["measure"] != "stock" or a["base_unit"] != b["base_unit"]):
-                continue
-            rid = f"{a['id']}_{kind}"
-            if rid in ids:
-                continue
-            ids.add(rid)
-            rows.append(
-                {
-                    "id": rid,
-                    "kind": kind,
-                    "section": a["section"],
-                    "x": a["id"],
-                    "y": b["id"],
-                    "parameter": "",
-                    "allow_mixed_periods": "true" if a["period"] != b["period"] else "false",
-                    "label_zh": f"{a['indicator_zh'] or a['id']}{zh}"[:_TITLE_MAX],
-                    "label_en": en.format(x=a["id"]),
-                    "guess": f"kind (the wording between {a['id']} and {b['id']}), labels",
-                }
-            )
-    return rows
-
-
-def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int, sections: list[dict]) -> dict:
+def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int | None, sections: list[dict]) -> dict:
     """The template's descriptor for a new report: schemas with a ``guess`` column, the source, fields to fill in."""
     template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     name = re.sub(r"[^a-z0-9]+", "-", report.stem.lower()).strip("-") or "draft-package"
@@ -348,7 +203,7 @@ def draft_descriptor(report: Path, out: Path, text: str, raw: bytes, year: int, 
                 "sha256": hashlib.sha256(raw).hexdigest(),
             }
         ],
-        "x_report_year": year,
+        "x_report_year": year if year is not None else f"{TO_FILL}: the year the report describes (--year sets it)",
         "x_draft": {
             "made_by": "python -m helpers new",
             "fill_in": ["title", "description", "sources[0].title", "sources[0].publisher", "sources[0].date"],
@@ -375,10 +230,48 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = False) -> audit.Audit:
-    """Draft the package for ``report`` into ``out``; :class:`DraftError` (nothing written) when it would not validate.
+@dataclass
+class Draft:
+    """What ``helpers new`` wrote: the folder, the audit of the draft as written, and every problem it lists."""
 
-    The audit of the written draft is returned.
+    out: Path
+    audit: audit.Audit
+    problems: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+#: What to do about a problem, by the field it names (the default for any other field: :data:`_TODO_OTHER`).
+_TODO = {
+    "unit_zh": "write the unit as printed (one helpers.core.units knows), or move the row to non_figures.csv",
+    "base_unit": "add the base unit to this field's enum in datapackage.json, or correct unit_zh",
+    "base_value": "write value × the unit's factor, exact",
+    "period": "write the ISO 8601 period the text gives (python -m helpers new --year YEAR dates 全年, 上半年 …)",
+    "direction": "write up or down, as the text says (增长, 提高 → up; 下降, 减少, 回落 → down)",
+    "x_report_year": "write the year the report describes, or draft again with --year YEAR",
+}
+_TODO_OTHER = "correct the value (or the schema in datapackage.json) as the problem says"
+_KEY = re.compile(r"\w+ '(.*)'")
+
+
+#: The year the extractor is given when the text prints none: every period it dates with it is left to fill in.
+UNKNOWN_YEAR = 1
+NO_YEAR = (
+    "the text prints no year it describes: every period that needs one (全年, 上半年, 1-6月 …) is marked "
+    f"{TO_FILL!r}; draft again with --year YEAR to date them"
+)
+
+
+def _undated(figures: list[dict]) -> None:
+    """Mark the periods dated with :data:`UNKNOWN_YEAR` to fill in (``YYYY-01/YYYY-06`` for 上半年)."""
+    for f in figures:
+        if f["period"].startswith(f"{UNKNOWN_YEAR:04d}-") or f"/{UNKNOWN_YEAR:04d}-" in f["period"]:
+            f["period"] = f"{TO_FILL}: " + f["period"].replace(f"{UNKNOWN_YEAR:04d}", "YYYY") + " (no year printed)"
+
+
+def new(report: str | Path, out: str | Path, *, year: int | None = None, force: bool = False) -> Draft:
+    """Draft the package for ``report`` into ``out``, with every problem listed in its ``problems.csv``.
+
+    :class:`DraftError` (nothing written) only when the text cannot be read or ``out`` cannot be written.
     """
     from helpers.drafting import extract
 
@@ -392,23 +285,35 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
     try:
         text = extract.read_report(report)
         raw = read_regular(report)
-        figures_frame = extract.extract_text(text, year=year)
-        non_figures_frame = extract.extract_non_figures(text, year=year)
+        notes = []
+        if year is None:
+            year, where = years.report_year(text)
+            notes.append(f"the report's year {year}, read from {where} (--year sets another)" if year else NO_YEAR)
+        figures_frame = extract.extract_text(text, year=year or UNKNOWN_YEAR)
+        non_figures_frame = extract.extract_non_figures(text, year=year or UNKNOWN_YEAR)
+        sections = sections_mod.detect_sections(text)
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
-    sections = detect_sections(text)
+    names.name_sections(sections, sections_mod.unnumbered)
     figures = draft_figures(figures_frame, sections, text)
-    non_figures = draft_non_figures(non_figures_frame, figures, text)
-    relations = draft_relations(figures, text)
+    if year is None:
+        _undated(figures)
+    wording.apply(figures, text)
+    tablecells.apply(figures, text)
+    names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))
+    renamed = names.ids(figures)
+    for f in figures:
+        f["id"] = renamed[f["id"]]
+    tables = {
+        "sections": sections,
+        "figures": figures,
+        "non_figures": draft_non_figures(non_figures_frame, figures, text, renamed),
+        "relations": implied.draft_relations(figures, text),
+    }
     descriptor = draft_descriptor(report, out, text, raw, year, sections)
     columns = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
-    files = {
-        "sections.csv": _csv(sections, columns["sections"]),
-        "figures.csv": _csv(figures, columns["figures"]),
-        "non_figures.csv": _csv(non_figures, columns["non_figures"]),
-        "relations.csv": _csv(relations, columns["relations"]),
-        package.DESCRIPTOR: json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-    }
+    files = {f"{name}.csv": _csv(rows, columns[name]) for name, rows in tables.items()}
+    files[package.DESCRIPTOR] = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     try:
         tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
     except OSError as e:
@@ -418,15 +323,9 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
         for name, content in files.items():
             (tmp / name).write_text(content, encoding="utf-8")
         result = audit.audit(tmp, source=report)
-        if result.errors:
-            lines = [str(e).replace(str(tmp), str(out)).replace(shown(tmp), str(out)) for e in result.errors]
-            raise DraftError(
-                f"the draft of {report} would not validate ({len(lines)} problem"
-                f"{'s' * (len(lines) != 1)}; nothing written to {out}). Values outside the schema's "
-                f"vocabulary, or rows without a unit, come from the extractor (helpers.drafting.extract):\n  "
-                + "\n  ".join(lines),
-                result.errors,
-            )
+        problems = [_problem(e, tmp, report, tables, descriptor) for e in result.errors]
+        if problems:
+            (tmp / curation.PROBLEMS).write_text(_csv(problems, list(curation.PROBLEM_COLUMNS)), encoding="utf-8")
         _publish(tmp, out)
     except OSError as e:
         raise DraftError(f"{out}: cannot write the draft: {e.strerror or e}") from None
@@ -434,7 +333,39 @@ def new(report: str | Path, out: str | Path, *, year: int = 2022, force: bool = 
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     result.data_dir = out
-    return result
+    return Draft(out, result, problems, notes)
+
+
+def _problem(e, tmp: Path, report: Path, tables: dict[str, list[dict]], descriptor: dict) -> dict:
+    """One audit error of the draft as a row of ``problems.csv``: where, what was drafted there, what to do."""
+    name = Path(e.file).name
+    key = _KEY.fullmatch(e.key or "")
+    drafted = ""
+    if name == package.DESCRIPTOR:
+        drafted = curation.lookup(descriptor, e.field or "") or ""
+    elif name.removesuffix(".csv") in tables and e.row is not None and e.field:
+        rows = tables[name.removesuffix(".csv")]
+        drafted = _text(rows[e.row - 1].get(e.field, "")) if 0 < e.row <= len(rows) else ""
+    elif Path(e.file).resolve() == report.resolve() or name == report.name:
+        name = report.name
+    reason = str(e.reason).replace(str(tmp), ".").replace(shown(tmp), ".")
+    return {
+        "file": name,
+        "row": "" if e.row is None else e.row,
+        "key": key.group(1) if key else "",
+        "field": e.field or "",
+        "drafted": drafted,
+        "problem": reason.split(": ", 1)[0] if reason.startswith("still marked") else reason,
+        "to_do": _todo(e.field or "", reason),
+    }
+
+
+def _todo(field_name: str, reason: str) -> str:
+    if "neither a figure nor a non-figure" in reason:
+        return "add it to figures.csv or non_figures.csv"
+    if reason.startswith("still marked"):
+        return reason.split(": ", 1)[-1]
+    return _TODO.get(field_name.split("[")[0], _TODO_OTHER)
 
 
 def _publish(tmp: Path, out: Path) -> None:
@@ -452,23 +383,30 @@ def _publish(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+#: Exit status of ``helpers new`` for a draft written with problems to curate (2: nothing could be written).
+EXIT_PROBLEMS = 3
+
+
 def register(sub) -> None:
     """``python -m helpers new REPORT.txt --out DIR``."""
     p = sub.add_parser(
         "new",
-        help="draft a whole data package for a new report's text (validates as it stands)",
+        help="draft a whole data package for a new report's text, listing every problem to curate",
         description="Draft datapackage.json, figures.csv, non_figures.csv, sections.csv and relations.csv for a "
         "report's text, every guess marked in a guess column and every field to fill in marked "
-        f"'{TO_FILL}'. The draft is audited before it is written; on failure nothing is written "
-        "and every problem is listed (exit 2).",
+        f"'{TO_FILL}'. The draft is always written; every problem is listed on screen and in the draft's "
+        f"{curation.PROBLEMS} (file, row, field, what to do), and helpers validate fails until each is curated. "
+        f"Exit 0: a draft with no problem; {EXIT_PROBLEMS}: a draft written with problems; "
+        f"{audit.EXIT_INVALID}: nothing written (the text could not be read, or DIR not written).",
     )
     p.add_argument("report", metavar="REPORT.txt", help="the report's text (UTF-8)")
     p.add_argument("--out", required=True, metavar="DIR", help="the package folder to write (must not exist)")
     p.add_argument(
         "--year",
         type=int,
-        default=2022,
-        help="the year the report describes; dates periods such as 1-11月份 (default: %(default)s)",
+        default=None,
+        help="the year the report describes; dates periods such as 全年, 上半年, 1-11月份 (default: read from the "
+        "text: its opening 2020年全区…, its title, its periods; when it prints none, periods are left to fill in)",
     )
     p.add_argument("--force", action="store_true", help="replace DIR when it exists")
     p.set_defaults(func=_cli)
@@ -476,18 +414,31 @@ def register(sub) -> None:
 
 def _cli(args: argparse.Namespace) -> int:
     try:
-        result = new(args.report, args.out, year=args.year, force=args.force)
+        drafted = new(args.report, args.out, year=args.year, force=args.force)
     except DraftError as e:
-        print(f"new: {e}", file=sys.stderr)
+        print(f"new: {e}; nothing written", file=sys.stderr)
         return audit.EXIT_INVALID
     except Exception as e:  # noqa: BLE001 -- a bug, not bad input; still no traceback for the user
         print(f"new: internal error while drafting {args.report}: {type(e).__name__}: {e}", file=sys.stderr)
         return audit.EXIT_INVALID
-    pkg = result.package
-    assert pkg is not None  # new() raises DraftError for a draft that does not validate, so its tables were read
-    print(
-        f"new: drafted {args.out}: {len(pkg.sections)} sections, {len(pkg.figures)} figures, "
-        f"{len(pkg.non_figures)} non-figures, {len(pkg.relations)} relations (guesses in each guess column; "
-        f"fill in the fields marked {TO_FILL!r} in datapackage.json); it validates as it stands"
+    pkg = drafted.audit.package
+    counts = (
+        f"{len(pkg.sections)} sections, {len(pkg.figures)} figures, {len(pkg.non_figures)} non-figures, "
+        f"{len(pkg.relations)} relations"
+        if pkg is not None
+        else "tables not all readable"
     )
-    return 0
+    n = len(drafted.problems)
+    for note in drafted.notes:
+        print(f"new: {note}")
+    if not n:
+        print(f"new: drafted {args.out}: {counts} (guesses in each guess column); no problem to curate")
+        return 0
+    print(
+        f"new: drafted {args.out}: {counts}, with {n} problem{'s' * (n != 1)} to curate "
+        f"(listed in {Path(args.out) / curation.PROBLEMS}; helpers validate fails until each is curated):"
+    )
+    for p in drafted.problems:
+        where = p["file"] + (f", row {p['row']}" if p["row"] != "" else "") + (f" ({p['key']})" if p["key"] else "")
+        print(f"  {where}, field {p['field']!r}: {p['problem']} -> {p['to_do']}")
+    return EXIT_PROBLEMS

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.core import relations
 from helpers.core.intervals import APPROXIMATE, Interval, readable_places
 from helpers.reader import labels, words
 from helpers.reader.amounts import period_text
@@ -33,6 +34,20 @@ def qualifier_label(ctx, qualifier: str) -> str:
     """A qualifier in the reader's language; 约/预计 carry the tolerance they are given."""
     word = labels.QUALIFIER_LABELS[ctx.lang][qualifier]
     return f"{word} ({tolerance_text(ctx)})" if qualifier in APPROXIMATE else word
+
+
+def printed(ctx, figure) -> str:
+    """A figure as printed, with its unit; a change down printed without its minus says so (下降4.2 %, fell 4.2 %)."""
+    text = f"{figure.value} {figure.unit_zh}"
+    if relations.is_down(figure) and not str(figure.value).startswith("-"):
+        return words.say("direction.down", ctx.lang, printed=text)
+    return text
+
+
+def signed_value(figure) -> str:
+    """A figure's value as printed, with the minus a change down printed without it stands for (下降4.2 → -4.2)."""
+    value = str(figure["value"] if isinstance(figure, pd.Series) else figure.value)
+    return f"-{value}" if relations.is_down(figure) and not value.startswith("-") else value
 
 
 def name(ctx, figure) -> str:

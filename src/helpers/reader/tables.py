@@ -95,11 +95,13 @@ def figures_table(ctx, section: int) -> Table:
         i = relations.figure_input(f, ctx.approx_tolerance)
         unit = i.unit if f.base_unit == "count" else f.base_unit
         base = Interval.point(Fraction(str(f.base_value)).limit_denominator(10**6))
+        if relations.is_down(f) and not str(f.value).startswith("-"):
+            base = -base  # the signed change, as the interval beside it
         rows.append(
             [naming.name(ctx, f)]
             + ([f.indicator_zh] if L == "en" else [])
             + [
-                f"{f.value} {f.unit_zh}",
+                naming.printed(ctx, f),
                 format_interval(base, unit, L),
                 format_interval(i.interval, unit, L),
                 naming.qualifier_label(ctx, f.qualifier),

@@ -289,16 +289,17 @@ def section_extremes(ctx, section: int) -> Text:
     growth = figs[figs["measure"] == "change_yoy_pct"]
     growth = growth[growth["base_unit"] == "percent"]
     if len(growth) > 1:
-        values = growth.assign(v=growth["base_value"].astype(float)).sort_values("v", kind="stable")
+        signed = [naming.signed_value(r) for _, r in growth.iterrows()]  # a decline sorts below zero
+        values = growth.assign(v=[float(v) for v in signed], shown=signed).sort_values("v", kind="stable")
         lo, hi = values.iloc[0], values.iloc[-1]
         lines.append(
             _say(
                 ctx,
                 "growth_range",
                 n=len(growth),
-                lo=escape.markdown(lo["value"]),
+                lo=escape.markdown(lo["shown"]),
                 lo_name=escape.markdown(lo[nm]),
-                hi=escape.markdown(hi["value"]),
+                hi=escape.markdown(hi["shown"]),
                 hi_name=escape.markdown(hi[nm]),
             )
         )

@@ -25,6 +25,9 @@ KINDS: dict[str, str] = {
     "estimate": "a word that makes every later figure of its clause an estimate (预计)",
     "period": "a period word; meaning = months m1-m2, or end / start of the year",
     "comparison": "a word before a year that makes it a comparison base, not the figures' period (比1980年)",
+    "comparison_after": "a word soon after a year (same clause, within 8 characters) that makes it a comparison "
+    "base, not the figures' period (与2019年相比)",
+    "price_base": "a word right after a year that makes it a price base, not the figures' period (2010年不变价)",
     "start_word": "a word before a starting level (从2011年的…增加到…): the level is not an estimate",
     "not_period_after_quannian": "a word after 全年 that makes it a target, not a period (全年任务)",
     "pct_cue": "a cue before a percentage; meaning = the measure (the last cue in the clause wins)",
@@ -257,6 +260,13 @@ EVENT = re.compile("|".join(map(re.escape, _by_length([*ESTIMATE_WORDS, *PERIOD_
 NOT_PERIOD_AFTER_QUANNIAN = words("not_period_after_quannian")
 COMPARISON_WORDS = _by_length(words("comparison"))
 COMPARISON_LAST_CHARS = frozenset(w[-1] for w in COMPARISON_WORDS)
+#: 与2019年相比 / 2019年同期相比: a year with one of these after it in its clause is a comparison base.
+COMPARISON_AFTER = re.compile(
+    r"[^，,。；;：:！？!?\n]{0,8}?(?:" + "|".join(map(re.escape, words("comparison_after"))) + ")"
+)
+#: 由2019年的… / 从2019年的…: a year after a start word and before 的 is where a change started, not a period.
+START_WORDS = tuple(words("start_word"))
+PRICE_BASES = tuple(_by_length(words("price_base")))
 AWARD_CUES = words("award_cue")
 NAME_AFTER = _by_length(words("name_after"))
 CONTACT_LABELS = _by_length(words("contact_label"))

@@ -90,14 +90,24 @@ def is_comparison(r: Reading, a: int) -> bool:
     return any(s.startswith(w, a - len(w)) for w in lx.COMPARISON_WORDS if a >= len(w))
 
 
+def _is_base_year(r: Reading, a: int, end: int) -> bool:
+    """由2019年的…调整为 (a starting point) or 与2019年相比 (a comparison): the year is a base, not a period."""
+    s = r.s
+    if a and s[a - 1] in lx.START_WORDS and s.startswith("的", end + 1):
+        return True
+    return lx.COMPARISON_AFTER.match(s, end + 1) is not None
+
+
 def year_marker(r: Reading, a: int, end: int, y: int) -> int:
     s = r.s
     if s.startswith("年度", end):
         clause = clause_before(r, a)
         if any(c in clause for c in lx.AWARD_CUES):
             return add_non_figure(r, a, end, "award_year")
-    if is_comparison(r, a):
+    if is_comparison(r, a) or _is_base_year(r, a, end):
         return add_non_figure(r, a, end, "comparison_year")
+    if s.startswith(lx.PRICE_BASES, end + 1):
+        return add_non_figure(r, a, end, "index_base")
     r.scope.year = y
     # "2021年1-11月": the months that follow set the period; else the whole year
     follow = end + (2 if s.startswith("年度", end) else 1)

@@ -1,0 +1,141 @@
+"""What the words around a drafted figure say: which way a change went, what it is measured against, and the
+noun phrase the number belongs to.
+
+- :func:`direction`: the direction word closest before the number in its clause (``directions.csv``: one row per
+  word, ``word,direction,example``; 负增长 read whole, before 增长), or a printed sign (``-2.3`` down, ``+2.3``
+  up); empty when the clause says neither;
+- :func:`reference`: what a change is measured against: 同比 → 上年同期, 环比 → 上期, ``比/较 X`` and
+  ``高于/低于/快于/慢于 X`` → X (上年, 上年末, 去年同期, 全市平均 …); empty when the clause names nothing;
+- :func:`noun_phrase`: an indicator guess without the direction and reference words (城镇化率高于全市平均 →
+  城镇化率), a verb it ends with (调整为), a year that dates a comparison (三次产业结构由2019年 → 三次产业结构) and
+  a table's ``|``; empty when nothing but a verb is left (比上年下降, 调整为: the figure belongs to the noun phrase
+  before it).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+
+#: Where a figure's clause starts: after the last of these before the number.
+_CLAUSE_BREAK = re.compile(r"[。；;，,：:！？!?\n、（）()]")
+_COMPARE = re.compile(
+    r"(同比|环比)|(?:比(?![重例率])|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
+)
+_SAME_PERIOD = {"同比": "上年同期", "环比": "上期"}
+#: Verbs an indicator guess never ends with, and verbs that are never one on their own.
+_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|净增|由|从|增|减)$")
+#: A footnote marker printed after a name (地区生产总值[2]).
+_FOOTNOTE = re.compile(r"\[[0-9]+\]")
+#: Direction words that end a noun (增长率, 增速, 增幅, 涨幅, 降幅).
+_NOUN_END = re.compile(r".*[率速幅]$")
+_VERBS = frozenset(
+    {"调整", "实现", "达到", "完成", "新增", "增加", "增长", "下降", "上升", "提高", "降低", "减少", "为", "其中"}
+)
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, str]:
+    """Direction word → ``up`` or ``down``, from ``directions.csv``."""
+    text = resources.files("helpers.drafting").joinpath("directions.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    for n, r in enumerate(rows, start=2):
+        if r.get("direction") not in ("up", "down") or not r.get("word"):
+            raise ValueError(f"directions.csv, line {n}: field 'direction' must be up or down, with a word")
+    return {r["word"]: r["direction"] for r in rows}
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    # a word followed by 值 names an amount, not a change: 增加值 (value added) is no 增加
+    return re.compile("|".join(re.escape(w) + "(?!值)" for w in sorted(words(), key=len, reverse=True)))
+
+
+def clause(text: str, start: int) -> str:
+    """The text of a figure's clause before its number (from the last clause break)."""
+    lo = max(0, start - 40)
+    before = text[lo:start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(before):
+        cut = m.end()
+    return before[cut:]
+
+
+def direction(text: str, start: int, value: str) -> str:
+    """``up``, ``down`` or empty: the figure's sign, else the direction word closest before it in its clause."""
+    if value.startswith("-") or text[max(0, start - 1) : start] in ("-", "−", "－"):
+        return "down"
+    if text[max(0, start - 1) : start] in ("+", "＋"):
+        return "up"
+    found = list(_pattern().finditer(clause(text, start)))
+    return words()[found[-1].group()] if found else ""
+
+
+def reference(text: str, start: int) -> str:
+    """What the change at ``start`` is measured against, as its clause words it; empty when it names nothing."""
+    found = ""
+    for m in _COMPARE.finditer(clause(text, start)):
+        if m.group(1):
+            found = _SAME_PERIOD[m.group(1)]
+        else:
+            found = (m.group(2) or m.group(3) or "").strip()
+    return _pattern().split(found)[0] if found else ""
+
+
+def noun_phrase(indicator: str) -> str:
+    """An indicator guess without its direction words and what it is compared with."""
+    indicator = _FOOTNOTE.sub("", indicator)
+    cut = len(indicator)
+    for m in re.finditer(r"同比|环比|比(?![重例率])|较|高于|低于|快于|慢于", indicator):
+        cut = min(cut, m.start())
+    for m in _pattern().finditer(indicator):
+        if not _NOUN_END.match(m.group()):  # 增长率, 增速: the end of a noun (自然增长率), not a verb
+            cut = min(cut, m.start())
+    phrase = _TRAILING_VERB.sub("", indicator[:cut].replace("|", " ").replace("｜", " ").strip("，,、 的\t"))
+    phrase = re.sub(r"(?:由|从)?(?:19|20)[0-9]{2}年的?$", "", phrase).strip()
+    return "" if phrase in _VERBS or not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
+
+
+#: The measures that are changes (as helpers.core.columns.CHANGE_MEASURES) and the measure a unit's change takes.
+CHANGE_MEASURE_OF_UNIT = {"%": "change_yoy_pct", "个百分点": "change_pp"}
+#: Measures the extractor gives a percentage it did not read as a change; a direction word right before it makes
+#: it one (工业增加值减少3.1% is a change, not a rate).
+_NOT_READ_AS_CHANGE = ("rate", "other", "share_pct")
+
+
+def _unnamed(row: dict, tail: str) -> str:
+    """The indicator of a figure whose clause names no noun phrase: left to fill in (a verb is never one)."""
+    return f"TO FILL IN: {tail or ''}{row['value']}{row['unit_zh']}"
+
+
+def apply(rows: list[dict], text: str) -> None:
+    """Give drafted figure rows (in text order) their direction and reference, make a percentage right after a
+    direction word a change, and cut each indicator guess to its noun phrase (the noun phrase of the figure
+    before it in the sentence, for a change whose clause names none: 地区生产总值…，比上年下降4.2%)."""
+    from helpers.core.columns import CHANGE_MEASURES
+
+    last_noun, last_end = "", 0
+    for r in rows:
+        start = r["char_start"] - r["value"].startswith("-")
+        raw = _FOOTNOTE.sub("", r["indicator_zh"]) if not r["indicator_zh"].startswith("TO ") else ""
+        said = direction(text, start, r["value"])
+        before = clause(text, start)
+        linked = re.sub(r"(?:为|达到|达|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
+        right_before = bool(said) and any(linked.endswith(w) for w in words())
+        if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
+            r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
+        noun = noun_phrase(raw)
+        if re.search(r"[。；;！？!?\n]", text[last_end:start]):
+            last_noun = ""
+        if r["measure"] in CHANGE_MEASURES:
+            r["direction"], r["reference"] = said, reference(text, start)
+            tail = raw[len(noun) :] if raw.startswith(noun) else raw
+            r["indicator_zh"] = (noun or last_noun) + tail if noun or last_noun else _unnamed(r, tail)
+        else:
+            r["direction"] = r["reference"] = ""
+            r["indicator_zh"] = noun or last_noun or _unnamed(r, "")
+        if noun:
+            last_noun = noun
+        last_end = r["char_end"]

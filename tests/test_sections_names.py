@@ -1,0 +1,78 @@
+"""Sections and names: site chrome and a cut-off fragment are no title or section, 一、… is a section and not the
+lead, and an indicator guess is the noun phrase a number belongs to, never a verb or a table fragment.
+
+Texts invented for these tests.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from helpers.drafting import draft, wording
+from helpers.drafting.sections import detect_sections, is_chrome
+
+CHROME = (
+    "登录 | 注册 | 无障碍 | 长者版\n某区2020年统计公报\n\n一、综合\n全年生产总值12亿元。\n\n"
+    "二、农业\n粮食产量3万吨。\n农业生产"
+)
+
+
+def test_site_chrome_before_the_title_is_neither_title_nor_section():
+    titles = [s["title_zh"] for s in detect_sections(CHROME)]
+    assert titles == ["某区2020年统计公报", "一、综合", "二、农业"]
+    assert is_chrome("首页 | 新闻 | 政务 | 服务") and not is_chrome("一、综合")
+
+
+def test_a_fragment_cut_at_the_end_is_no_subtitle_or_section():
+    rows = detect_sections(CHROME)
+    assert all(r["subtitle_zh"] != "农业生产" for r in rows) and rows[-1]["char_end"] == len(CHROME)
+
+
+def test_a_text_that_opens_with_a_numbered_heading_has_it_as_section_one_not_the_lead():
+    rows = detect_sections("一、综合\n全年生产总值12亿元。\n二、农业\n粮食产量3万吨。\n")
+    assert [(r["section"], r["title_zh"]) for r in rows] == [(1, "一、综合"), (2, "二、农业")]
+
+
+@pytest.mark.parametrize(
+    "phrase, noun",
+    [
+        ("城镇化率高于全市平均", "城镇化率"),
+        ("三次产业结构由2019年", "三次产业结构"),
+        ("粮食 |", "粮食"),
+        ("调整为", ""),
+        ("增长", ""),
+        ("工业增加值减少", "工业增加值"),
+    ],
+)
+def test_an_indicator_guess_is_a_noun_phrase(phrase, noun):
+    assert wording.noun_phrase(phrase) == noun
+
+
+def test_no_drafted_indicator_is_a_bare_verb(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "某区2020年统计公报\n\n一、综合\n全年地区生产总值356.8亿元，比上年下降4.2%。"
+        "三次产业结构由2019年的5.1:40.2:54.7调整为5.3:39.9:54.8。第二产业增加值12.6亿元,增长3%。\n",
+        encoding="utf-8",
+    )
+    draft.new(report, tmp_path / "pkg")
+    with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
+        names = [r["indicator_zh"] for r in csv.DictReader(f)]
+    verbs = {"下降", "上升", "调整为", "调整", "增长", "比上年下降"}
+    assert not set(names) & verbs and not any("|" in n for n in names)
+    assert names[1].startswith("地区生产总值") and names[-1].startswith("第二产业增加值")
+
+
+@pytest.mark.parametrize(
+    "phrase, noun",
+    [
+        ("地区生产总值[2]", "地区生产总值"),
+        ("人口自然增长率", "人口自然增长率"),
+        ("占总人口比重", "占总人口比重"),
+        ("市场主体增", "市场主体"),
+    ],
+)
+def test_footnote_markers_rate_nouns_and_a_trailing_verb_are_read_right(phrase, noun):
+    assert wording.noun_phrase(phrase) == noun
