@@ -276,26 +276,28 @@ def lead(ctx) -> Text:
     src = ctx.package.source
     lang = ctx.lang
 
-    def field(name: str) -> str:
-        return str(src.get(f"{name}_{lang}") or src.get(name) or words.say("period.none", lang))
+    def field(name: str) -> str:  # a package string: escaped for the Markdown it lands in
+        return escape.markdown(str(src.get(f"{name}_{lang}") or src.get(name) or words.say("period.none", lang)))
 
     text = _w(
         ctx,
         "lead_source",
-        title=src.get("title", ""),
+        title=escape.markdown(src.get("title", "")),
         title_en=field("title"),
-        series=src.get("series", ""),
+        series=escape.markdown(src.get("series", "")),
         publisher=field("publisher"),
-        date=amounts.period_text(src.get("date"), lang),
+        date=escape.markdown(amounts.period_text(src.get("date"), lang)),
         reporter=field("reporter"),
         correspondents=field("correspondents"),
         read_in=field("read_in"),
-        sha=src.get("sha256", ""),
+        sha=escape.markdown(src.get("sha256", "")),
     )
     derived = tables.derived_values(ctx)
     found = checks.check_all(derived, ctx.package.figures, ctx.approx_tolerance)
     bad = [c for c in found if c.status == "inconsistent"]
-    labels_of = {d.id: words.say("quote.name", lang, name=getattr(d, f"label_{lang}")) for d in derived}
+    labels_of = {
+        d.id: words.say("quote.name", lang, name=escape.markdown(getattr(d, f"label_{lang}"))) for d in derived
+    }
     names = _w(ctx, "and").join(labels_of[c.id] for c in bad)
     key = "lead_none_bad" if not bad else "lead_result_one" if len(bad) == 1 else "lead_result_many"
     text += "\n\n" + _w(ctx, key, n=len(found), bad=len(bad), names=names)  # the finding: its own paragraph

@@ -477,10 +477,10 @@ def city_source(ctx):
         _t(
             ctx,
             "city_source",
-            title=title,
-            title_en=src.get(f"title_{L}") or title,
-            publisher=src.get(f"publisher_{L}") or src.get("publisher", ""),
-            date=when,
+            title=escape.markdown(title),
+            title_en=escape.markdown(src.get(f"title_{L}") or title),
+            publisher=escape.markdown(src.get(f"publisher_{L}") or src.get("publisher", "")),
+            date=escape.markdown(when),
         ),
         {"title": title},
     )
