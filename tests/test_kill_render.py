@@ -3,10 +3,10 @@ successful run carries that run's parameters (the site's Sphinx state is tied to
 :mod:`helpers.build.site`).
 
 The kill waits on events, never on a sleep: the run's line "site: zh rendered", then the kernel's notice
-(inotify) that Sphinx recorded the English build's new parameters (``.buildinfo``), which it does before writing
-any page.  Its state then says "built for 7.0" while the pages whose notebooks do not depend on the parameter (the
-checks page) still carry 6.5 at their foot: a next run with 7.0 would once take them as up to date and publish a
-site of mixed parameters."""
+(inotify) that Sphinx recorded the English build's new parameters (``.buildinfo`` rewritten), which it does before
+writing any page.  Its state then says "built for 7.0" while pages whose notebooks do not depend on the parameter
+still carry 6.5 at their foot: a next run that took that state as up to date would publish a site of mixed
+parameters."""
 
 from __future__ import annotations
 
@@ -20,12 +20,19 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
 from conftest import ROOT
+from helpers.core.langs import LANGS
+from helpers.reader import words
 
 LINE_TIMEOUT = 900  # seconds to wait for the run to reach the line (execution included)
+#: The exchange rate as the page foot words it (words.csv site_param.fx_usd_cny, both languages).
+FOOTER_FX = "|".join(
+    re.escape(words.say("site_param.fx_usd_cny", lang, value="@")).replace("@", "([0-9.]+)") for lang in LANGS
+)
 
 
 def start(district, out, fx: str) -> subprocess.Popen:
@@ -51,29 +58,37 @@ def lines_of(proc: subprocess.Popen) -> queue.Queue:
     return lines
 
 
-IN_CLOSE_WRITE, IN_MOVED_TO = 0x08, 0x80
+IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE, IN_DELETE_SELF = 0x08, 0x80, 0x100, 0x400
 
 
-def page_written(folder, suffix: str, timeout: float) -> str:
-    """Block until a file whose name ends with ``suffix`` is written into ``folder`` (inotify), within ``timeout``
-    s; its name."""
+def rewritten(path, old: bytes | None, timeout: float) -> None:
+    """Block until ``path`` holds bytes other than ``old`` (inotify on its nearest existing folder, which follows
+    the folder being removed and made again), within ``timeout`` s.  The check after each watch is added closes the
+    race with a write that came before it."""
     libc = ctypes.CDLL(None, use_errno=True)
-    fd = libc.inotify_init()
-    assert fd >= 0, os.strerror(ctypes.get_errno())
-    try:
-        assert libc.inotify_add_watch(fd, str(folder).encode(), IN_CLOSE_WRITE | IN_MOVED_TO) >= 0
-        while True:
-            ready, _, _ = select.select([fd], [], [], timeout)
-            assert ready, f"no page written into {folder} within {timeout} s"
+    deadline = time.monotonic() + timeout
+    while True:
+        folder = path.parent
+        while not folder.is_dir():
+            folder = folder.parent
+        fd = libc.inotify_init()
+        assert fd >= 0, os.strerror(ctypes.get_errno())
+        try:
+            mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF
+            if libc.inotify_add_watch(fd, str(folder).encode(), mask) < 0:
+                continue  # the folder went away meanwhile: look again
+            try:
+                if path.read_bytes() != old:
+                    return
+            except OSError:
+                pass
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(left, 0))
+            assert ready, f"{path} not rewritten within {timeout} s"
             data = os.read(fd, 65536)
-            while data:
-                _, _, _, size = struct.unpack_from("iIII", data)
-                name = data[16 : 16 + size].rstrip(b"\0").decode()
-                data = data[16 + size :]
-                if name.endswith(suffix):
-                    return name
-    finally:
-        os.close(fd)
+            assert struct.calcsize("iIII") <= len(data)
+        finally:
+            os.close(fd)
 
 
 def run_to_end(district, out, fx: str) -> None:
@@ -85,7 +100,8 @@ def run_to_end(district, out, fx: str) -> None:
 def footer_values(site) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for page in sorted(site.glob("*/*.html")):
-        for value in re.findall(r"fx_usd_cny = ([0-9.]+)", page.read_text(encoding="utf-8")):
+        for match in re.finditer(FOOTER_FX, page.read_text(encoding="utf-8")):
+            value = next(g for g in match.groups() if g)
             found.setdefault(value, set()).add(f"{page.parent.name}/{page.name}")
     return found
 
@@ -94,6 +110,8 @@ def footer_values(site) -> dict[str, set[str]]:
 def test_after_a_kill_during_rendering_every_page_carries_the_next_runs_parameters(district, tmp_path):
     out = tmp_path / "out"
     run_to_end(district, out, "6.5")  # Sphinx's state now holds pages for 6.5
+    buildinfo = out / ".cache" / "site" / "en" / "html" / ".buildinfo"
+    before = buildinfo.read_bytes()  # the English build's parameters as Sphinx recorded them for 6.5
     proc = start(district, out, "7.0")
     lines = lines_of(proc)
     seen = []
@@ -104,7 +122,7 @@ def test_after_a_kill_during_rendering_every_page_carries_the_next_runs_paramete
         if "site: zh rendered" in line:  # zh done; en about to be rendered
             break
     # Sphinx records the new parameters first (.buildinfo), then writes the pages whose notebooks changed
-    page_written(out / ".cache" / "site" / "en" / "html", ".buildinfo", LINE_TIMEOUT)
+    rewritten(buildinfo, before, LINE_TIMEOUT)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert set(footer_values(out / "site")) == {"6.5"}  # the killed run published nothing
