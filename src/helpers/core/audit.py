@@ -295,17 +295,6 @@ def to_curate(pkg: Package) -> list[str]:
     return out
 
 
-def _strings(value, where: str):
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, f"{where}.{k}" if where else str(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, f"{where}[{i}]")
-
-
 def register(sub, check=None) -> None:
     """``python -m helpers validate``: the whole audit, every problem at once, and a per-section summary.
 
