@@ -142,10 +142,23 @@ def resolve(
 
 
 def _default_data_dir(notebook: Path) -> Path:
-    """The data package a notebook reads when no ``data_dir`` is passed: its default, from its own folder."""
+    """The data package a notebook reads when no ``data_dir`` is passed: the ``data_dir`` literal of its own
+    parameters cell (the generic walkthroughs name ``../../data/jinan_2022``), else the collection's default,
+    from the notebook's folder."""
+    import ast
+
+    import nbformat
+
     from helpers.reader.params import DEFAULTS
 
-    return (notebook.parent / str(DEFAULTS["data_dir"])).resolve()
+    given = str(DEFAULTS["data_dir"])
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    for node in ast.parse(cell.source).body if cell is not None else []:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "data_dir" for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                given = node.value.value
+    return (notebook.parent / given).resolve()
 
 
 def find_notebooks(paths: Sequence[Path] | None = None) -> list[Path]:
