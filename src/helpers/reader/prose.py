@@ -346,7 +346,8 @@ def round_numbers(ctx, section: int | None = None) -> Text:
     if not rows:
         return Text(_w(ctx, "round_numbers_none"), {"round": [], "depends": []})
     names = _w(ctx, "and").join(
-        _w(ctx, "name_printed", name=_name(ctx, r), value=r["value"], unit=r["unit_zh"]) for r in rows
+        _w(ctx, "name_printed", name=_name(ctx, r), printed=amounts.printed_text(r["value"], r["unit_zh"], ctx.lang))
+        for r in rows
     )
     text = _w(ctx, f"round_numbers_{ctx.round_numbers}", names=names)
     figures = ctx.package.figures

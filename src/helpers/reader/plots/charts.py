@@ -155,7 +155,8 @@ def _sentence(ctx, *parts: str) -> str:
 
 
 def money(ctx, section: int | None = None) -> Chart:
-    """Money amounts in 亿元 (US dollars converted at fx_usd_cny, drawn as derived) on a log scale."""
+    """Money amounts on one scale (亿元 in Chinese, billion yuan in English: :func:`amounts.money_scale`; US dollars
+    converted at fx_usd_cny, drawn as derived) on a log scale."""
     figs = ctx.package.figures
     figs = figs[figs["base_unit"].isin(["CNY", "USD"])]
     if section is not None:
@@ -163,7 +164,7 @@ def money(ctx, section: int | None = None) -> Chart:
     title = _t(ctx, "money_title")
     if figs.empty:
         return _empty(ctx, title)
-    divisor, unit = 10**8, _t(ctx, "money_axis")
+    divisor, unit = amounts.money_scale(ctx.lang)[0], _t(ctx, "money_axis")
     marks = sorted(
         (figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)), key=lambda m: -m.value
     )
@@ -317,7 +318,7 @@ def prior_and_current(ctx, section: int | None = None) -> Chart:
     rows = [r for r in rels.itertuples(index=False) if r.id in found]
     if not rows:
         return _empty(ctx, title)
-    divisor, unit = 10**8, _t(ctx, "money_axis_log")
+    divisor, unit = amounts.money_scale(ctx.lang)[0], _t(ctx, "money_axis_log")
     pairs, growth = [], []
     for r in rows:
         now = figure_mark(ctx, figs.loc[r.x], divisor)
