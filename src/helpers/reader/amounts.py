@@ -186,8 +186,9 @@ def printed_unit_label(printed: str, lang: str) -> str:
 def printed_text(value: str, printed: str, lang: str) -> str:
     """A figure as the report prints it, for a sentence: ``3000万元`` on a Chinese page; on an English page the
     printed number and unit followed by the same amount in English units, ``3000 万元 (30 million yuan)``,
-    ``12.5 万户 (125,000)``, ``1624.5 亩 (108.3 hectares)`` (exact: the printed number × its unit's factor, at
-    :func:`display_scale`; land in hectares; a counter with its English noun, if it has one)."""
+    ``12.5 万户 (125,000)``, ``12个`` as ``12`` (a measure word English has no noun for), ``1624.5 亩 (108.3
+    hectares)`` (exact: the printed number × its unit's factor, at :func:`display_scale`; land in hectares; a
+    counter with its English noun, if it has one; a result that is not a short decimal as ``≈`` four digits)."""
     from helpers.core.units import parse_unit
 
     check_lang(lang)
@@ -201,6 +202,8 @@ def printed_text(value: str, printed: str, lang: str) -> str:
         divisor, label = 10**4, unit_label("ha", lang, plural=base != 10**4)
     elif u.base_unit == "count":  # a counter names what it counts where English has a noun (人 → people)
         divisor, label = 1, unit_label(u.unit, lang, plural=base != 1)
+        if u.magnitude == 1 and not label:  # 12个: the number is all an English reader needs
+            return format_number(base, 0)
     else:
         divisor, label = display_scale(u.base_unit, abs(base), lang, plural=base != 1)
     q = base / divisor

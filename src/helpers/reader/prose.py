@@ -244,7 +244,7 @@ def check_findings(ctx, section: int | None = None) -> Text:
     by = {s: [c.id for c in found if c.status == s] for s in checks.STATUSES}
     text = _w(
         ctx,
-        "checks",
+        "checks_one" if len(found) == 1 else "checks_many",
         n=len(found),
         consistent=len(by["consistent"]),
         inconsistent=len(by["inconsistent"]),
@@ -306,9 +306,9 @@ def lead(ctx) -> Text:
     return Text(text, {"checks": len(found), "inconsistent": [c.id for c in bad]})
 
 
-def _reason(ctx, check, derived) -> str:
-    """The likeliest reason a check fails: for a share of a period's days, the base the printed share implies (an
-    ``implied_whole`` relation on the same figures) against the calendar; otherwise "none found"."""
+def reason(ctx, check, derived) -> str | None:
+    """The likeliest reason a check fails, or None when none is found: for a share of a period's days, the base the
+    printed share implies (an ``implied_whole`` relation on the same figures) short of the calendar's days."""
     rels = ctx.package.relations.set_index("id", drop=False)
     r = rels.loc[check.id]
     whole = next(
@@ -320,11 +320,11 @@ def _reason(ctx, check, derived) -> str:
         None,
     )
     if r["kind"] != "share_of_period" or whole is None or whole.period is None:
-        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+        return None
     days = whole.period.days
     short = days - whole.interval
     if short.lo is None or short.lo <= 0:
-        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+        return None
     return _w(
         ctx,
         "lead_reason_days",
@@ -333,6 +333,16 @@ def _reason(ctx, check, derived) -> str:
         days=days,
         period=period_label(whole.period, ctx.lang),
     )
+
+
+def _reason(ctx, check, derived) -> str:
+    """:func:`reason`, or the sentence that no likely explanation was found (naming the check)."""
+    found = reason(ctx, check, derived)
+    if found is not None:
+        return found
+    rels = ctx.package.relations.set_index("id", drop=False)
+    label = escape.markdown(rels.loc[check.id, f"label_{ctx.lang}"])
+    return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=label))
 
 
 def round_numbers(ctx, section: int | None = None) -> Text:

@@ -468,9 +468,16 @@ def checks(ctx, section: int | None = None) -> Chart:
         unit = p["unit_label"]
         word = amounts.unit_label("percentage_points", L) if unit == "%" else unit
         gap_text = f"{number_text(abs(gap), None, -1)} {word}"  # the smallest distance, rounded down
-        finding = _t(ctx, "checks_bad", n=len(found), ok=n_ok, name=p["name"], gap=gap_text)
+        finding = _t(
+            ctx,
+            "checks_bad_one" if n_ok == 1 else "checks_bad_many",
+            n=len(found),
+            ok=n_ok,
+            name=p["name"],
+            gap=gap_text,
+        )
     else:
-        finding = _t(ctx, "checks_ok", n=len(found), ok=n_ok)
+        finding = _t(ctx, "checks_ok_one" if n_ok == 1 else "checks_ok_many", n=len(found), ok=n_ok)
     fig = panel_figure(L, panels, title)
     listed = "; ".join(
         f"{p['name']}: {mark_text(p['marks'][0], 1)} / {interval_text(p['marks'][1].interval)} ({p['note']})"
