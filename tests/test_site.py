@@ -98,7 +98,7 @@ def collection_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("collection-site") / "build"
     assert run.main(["--out", str(out), "--jobs", "2"]) == run.EXIT_OK
     executed = {lang: sorted((out / "notebooks" / lang).glob("*.ipynb")) for lang in ("zh", "en")}
-    downloads = [out / "derived.csv", out / "checks.csv", DATA / "figures.csv"]
+    downloads = [out / "derived.csv", out / "checks.csv", out / "figures.csv"]
     return SimpleNamespace(
         dest=out / "site", work=out / publish.CACHE_NAME / "site", written=None, executed=executed, downloads=downloads
     )
@@ -312,6 +312,22 @@ def test_the_chinese_unit_test_finds_a_bare_chinese_unit():
     bare = [line for line in lines for m in CHINESE_UNIT.finditer(line) if not line[m.end() :].lstrip().startswith("(")]
     assert bare == ["Grew to 189,200 头 and 84 亿元 (8.4 billion yuan)"]
     assert "84 亿元" not in lines  # the printed column is left out
+
+
+def test_each_edition_has_a_codebook_describing_every_column_of_its_downloads(collection_site):
+    """The codebook page lists every column of derived.csv, checks.csv and figures.csv as downloaded (each a
+    UTF-8 file with a byte-order mark), and every page's downloads link to it."""
+    from helpers.build import codebook
+
+    for lang in ("zh", "en"):
+        html = (collection_site.dest / lang / "codebook.html").read_text(encoding="utf-8")
+        for name in ("derived.csv", "checks.csv", "figures.csv"):
+            path = collection_site.dest / lang / "downloads" / name
+            assert path.read_bytes().startswith("\ufeff".encode()), name
+            for column in codebook.columns(path):
+                assert f'<code class="docutils literal notranslate"><span class="pre">{column}</span></code>' in html
+        for page_path in notebook_pages(collection_site, lang):
+            assert 'href="codebook.html"' in page_path.read_text(encoding="utf-8"), page_path.name
 
 
 def test_collection_cross_links_resolve_to_pages(collection_site):

@@ -146,15 +146,22 @@ def _default_data_dir(notebook: Path) -> Path:
     parameters cell (the generic walkthroughs name ``../../data/jinan_2022``), else the collection's default,
     from the notebook's folder."""
     import ast
-
-    import nbformat
+    import json
 
     from helpers.reader.params import DEFAULTS
 
     given = str(DEFAULTS["data_dir"])
-    nb = nbformat.read(notebook, as_version=4)
-    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
-    for node in ast.parse(cell.source).body if cell is not None else []:
+    try:  # plain JSON: a warm run imports no nbformat
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        cells = []  # an unreadable notebook fails later, naming itself
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    source = "".join(cell.get("source", "")) if cell is not None else ""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        body = []
+    for node in body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "data_dir" for t in node.targets):
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 given = node.value.value
