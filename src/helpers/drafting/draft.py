@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import read_regular, shown
-from helpers.drafting import implied, names, tablecells, wording, years
+from helpers.drafting import dating, implied, names, tablecells, wording, years
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -131,6 +131,8 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
 def _reason(text: str, start: int, end: int) -> str:
     """A reason from the schema's list for a digit run no figure claims, from the characters around it."""
     before, after, digits = text[max(0, start - 3) : start], text[end : end + 2], text[start:end]
+    if tablecells.in_row_label(text, start):
+        return "table_label"
     if re.fullmatch(r"(19|20)[0-9]{2}", digits):
         line_start = text.rfind("\n", 0, start) + 1
         return "title_year" if not text[line_start:start].strip() and not after.startswith("年") else "period_marker"
@@ -295,9 +297,13 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     names.name_sections(sections, sections_mod.unnumbered)
-    figures = draft_figures(figures_frame, sections, text)
+    figures = [
+        f for f in draft_figures(figures_frame, sections, text) if not tablecells.in_row_label(text, f["char_start"])
+    ]
     if year is None:
         _undated(figures)
+    else:
+        dating.fill(figures, text, years.report_period(text, year))
     wording.apply(figures, text)
     tablecells.apply(figures, text)
     names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))

@@ -81,6 +81,19 @@ def _heading(rows: list[list[tuple[str, int]]]) -> list[str]:
     return []
 
 
+def in_row_label(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in the first cell of a pipe-separated table row that words a label (``18-34岁 | 189574
+    |``, ``60岁及以上 | …``): a number there is part of the row's name, not a figure."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : len(text) if end < 0 else end]
+    if "|" not in line and "｜" not in line:
+        return False
+    lead = len(line) - len(line.lstrip("|｜"))
+    first = re.split(r"[|｜]", line[lead:], maxsplit=1)[0]
+    return pos < start + lead + len(first) and re.search(r"[\u4e00-\u9fff]", first) is not None
+
+
 def apply(figures: list[dict], text: str) -> None:
     """Give the drafted figures that are table cells their table's unit and their row's and column's name."""
     if "单位" not in text:

@@ -105,6 +105,10 @@ CHANGE_MEASURE_OF_UNIT = {"%": "change_yoy_pct", "个百分点": "change_pp"}
 _NOT_READ_AS_CHANGE = ("rate", "other", "share_pct")
 
 
+#: What stands between two items of one list: the first's unit, then 、 or 和 (84%、76.6%; 6.4个百分点和2.3个百分点).
+_LIST_ITEM = re.compile(r"[^0-9。；;，,！？!?\n]{0,5}[、和及與与]\Z")
+
+
 def _unnamed(row: dict, tail: str) -> str:
     """The indicator of a figure whose clause names no noun phrase: left to fill in (a verb is never one)."""
     return f"TO FILL IN: {tail or ''}{row['value']}{row['unit_zh']}"
@@ -117,25 +121,36 @@ def apply(rows: list[dict], text: str) -> None:
     from helpers.core.columns import CHANGE_MEASURES
 
     last_noun, last_end = "", 0
+    last: dict = {}
     for r in rows:
         start = r["char_start"] - r["value"].startswith("-")
         raw = _FOOTNOTE.sub("", r["indicator_zh"]) if not r["indicator_zh"].startswith("TO ") else ""
         said = direction(text, start, r["value"])
         before = clause(text, start)
-        linked = re.sub(r"(?:为|达到|达|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
+        linked = re.sub(r"(?:为|為|达到|達到|达|達|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
         right_before = bool(said) and any(linked.endswith(w) for w in words())
         if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
             r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
         noun = noun_phrase(raw)
         if re.search(r"[。；;！？!?\n]", text[last_end:start]):
             last_noun = ""
+        listed = bool(last) and not said and _LIST_ITEM.match(text[last_end:start]) is not None
+        if listed and last["direction"] and r["unit_zh"] == last["unit_zh"]:
+            # 分别增长84%、76.6%: a list's later items change the way its first does, against the same reference
+            r["measure"], said = last["measure"], last["direction"]
+            r["reference"] = last["reference"]
         if r["measure"] in CHANGE_MEASURES:
-            r["direction"], r["reference"] = said, reference(text, start)
+            r["direction"] = said
+            r["reference"] = r["reference"] if listed and said else reference(text, start)
             tail = raw[len(noun) :] if raw.startswith(noun) else raw
             r["indicator_zh"] = (noun or last_noun) + tail if noun or last_noun else _unnamed(r, tail)
+        elif right_before and not _NOUN_END.match(linked):
+            # 比上年末减少0.11万人, 日均净增1万户: an amount the text words as a change
+            r["direction"], r["reference"] = said, reference(text, start)
+            r["indicator_zh"] = noun or last_noun or _unnamed(r, "")
         else:
             r["direction"] = r["reference"] = ""
             r["indicator_zh"] = noun or last_noun or _unnamed(r, "")
         if noun:
             last_noun = noun
-        last_end = r["char_end"]
+        last_end, last = r["char_end"], r
