@@ -106,7 +106,9 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
             {
                 "id": r["id"],
                 "section": section,
-                "topic_zh": _text(r.get("topic_zh")) or sections_mod.unnumbered(titles[section]["title_zh"]),
+                # a work report's ——经济运行总体平稳 headline: the topic without its dashes
+                "topic_zh": _text(r.get("topic_zh")).lstrip("—–-─ ")
+                or sections_mod.unnumbered(titles[section]["title_zh"]),
                 "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
                 "indicator_zh": _text(r.get("indicator_zh"))
                 or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",

@@ -4,9 +4,12 @@ readable, stable ids.
 ``glossary_en.csv`` (``zh,en,source``) holds the official English of standard statistical indicators and of
 communiqué section titles, each row naming where its translation comes from (``glossary_sources.csv``: the
 National Bureau of Statistics' English communiqués and releases, or this project's translation).  A name is
-found whole, or as the glossary's longest term the name ends with after an area word (全县地区生产总值 →
-地区生产总值); a change adds what it is measured against (``gross domestic product (GDP), change on the previous
-year``).  Every name found is still a guess, and says so in the row's ``guess`` column.
+found whole, or as the glossary's longest term the name ends with after an area word
+(全县地区生产总值 → 地区生产总值), or as a share composed of two terms
+(第一产业占地区生产总值的比重 → share of primary industry in gross domestic product (GDP);
+男性人口占比 → male population, share); a change (or an amount worded as one) adds what it is
+measured against (``gross domestic product (GDP), change on the previous year``).  Every name
+found is still a guess, and says so in the row's ``guess`` column.
 
 Ids are the English name (or the measure) in snake_case, at most five words, with ``_2``, ``_3`` … in text order
 where names repeat: the same text drafts the same ids.
@@ -66,6 +69,27 @@ def english(zh: str) -> tuple[str, str] | None:
     inner = re.search(r"[（(]([^）)]+)[）)]", zh)  # 占总人口比重（常住人口城镇化率）: the name in brackets
     if inner and inner.group(1) in terms:
         return terms[inner.group(1)]
+    return _share(rest)
+
+
+#: A share named by its part and whole (第一产业占地区生产总值的比重), or by its part alone (男性人口占比).
+_SHARE_OF = re.compile(r"^(.+?)占(.+?)的?(?:比重|比例)$")
+_SHARE = re.compile(r"^(.+?)(?:占比|所占比重|的比重|比重)$")
+
+
+def _share(zh: str) -> tuple[str, str] | None:
+    """(English, sources) for a share composed of glossary terms: ``share of PART in WHOLE`` or ``PART, share``."""
+    m = _SHARE_OF.match(zh)
+    if m:
+        part, whole = english(m.group(1)), english(m.group(2))
+        if part and whole:
+            return f"share of {part[0]} in {whole[0]}", f"{part[1]}+{whole[1]}"
+        return None
+    m = _SHARE.match(zh)
+    if m:
+        part = english(m.group(1))
+        if part:
+            return f"{part[0]}, share", part[1]
     return None
 
 
@@ -76,7 +100,7 @@ def name_figures(figures: list[dict], noun_of) -> None:
         if found is None:
             continue
         en, source = found
-        if f["measure"] in CHANGE_MEASURES:
+        if f["measure"] in CHANGE_MEASURES or f.get("direction"):  # 比上年末减少0.11万人: an amount's change
             ref = _REFERENCE_EN.get(f.get("reference", ""), "")
             en = f"{en}, change" + (f" {ref}" if ref else "")
         f["indicator_en"] = en
@@ -101,8 +125,10 @@ def ids(figures: list[dict]) -> dict[str, str]:
         words = re.findall(r"[a-z0-9]+", en.split(",")[0].lower().replace("(gdp)", ""))
         words = [w for w in words if w not in ("of", "the", "and", "in", "on", "a", "per")][:ID_WORDS]
         base = "_".join(words) or f"s{f['section']}_{f['measure']}"
-        if f["measure"] in CHANGE_MEASURES and words:
+        if (f["measure"] in CHANGE_MEASURES or f.get("direction")) and words:
             base += "_yoy" if f.get("reference") in ("上年同期", "去年同期") else "_change"
+        elif en.endswith(", share") and words:
+            base += "_share"
         if not re.match(r"[a-z]", base):
             base = f"f_{base}"
         n = taken.get(base, 0) + 1

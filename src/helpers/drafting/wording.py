@@ -22,11 +22,13 @@ from importlib import resources
 #: Where a figure's clause starts: after the last of these before the number.
 _CLAUSE_BREAK = re.compile(r"[。；;，,：:！？!?\n、（）()]")
 _COMPARE = re.compile(
-    r"(同比|环比)|(?:比(?![重例率])|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
+    r"(同比|环比)|(?:(?<!占)比(?![重例率])|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
 )
 _SAME_PERIOD = {"同比": "上年同期", "环比": "上期"}
 #: Verbs an indicator guess never ends with, and verbs that are never one on their own.
-_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|净增|由|从|增|减)$")
+_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|净增|保持在|保持|稳定在|首次超过|首次|超过|突破|由|从|增|减)$")
+#: Words that qualify a number and are never its noun (1万户以上: 以上 is the qualifier).
+_QUALIFIER_ONLY = frozenset({"以上", "以下", "左右", "多", "余", "以内", "之多", "上下"})
 #: A footnote marker printed after a name (地区生产总值[2]).
 _FOOTNOTE = re.compile(r"\[[0-9]+\]")
 #: Direction words that end a noun (增长率, 增速, 增幅, 涨幅, 降幅).
@@ -88,14 +90,16 @@ def noun_phrase(indicator: str) -> str:
     """An indicator guess without its direction words and what it is compared with."""
     indicator = _FOOTNOTE.sub("", indicator)
     cut = len(indicator)
-    for m in re.finditer(r"同比|环比|比(?![重例率])|较|高于|低于|快于|慢于", indicator):
+    for m in re.finditer(r"同比|环比|(?<!占)比(?![重例率])|较|高于|低于|快于|慢于", indicator):
         cut = min(cut, m.start())
     for m in _pattern().finditer(indicator):
         if not _NOUN_END.match(m.group()):  # 增长率, 增速: the end of a noun (自然增长率), not a verb
             cut = min(cut, m.start())
     phrase = _TRAILING_VERB.sub("", indicator[:cut].replace("|", " ").replace("｜", " ").strip("，,、 的\t"))
     phrase = re.sub(r"(?:由|从)?(?:19|20)[0-9]{2}年的?$", "", phrase).strip()
-    return "" if phrase in _VERBS or not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
+    if phrase in _VERBS or phrase in _QUALIFIER_ONLY or not re.search(r"[\u4e00-\u9fff]", phrase):
+        return ""
+    return phrase
 
 
 #: The measures that are changes (as helpers.core.columns.CHANGE_MEASURES) and the measure a unit's change takes.
@@ -131,9 +135,11 @@ def apply(rows: list[dict], text: str) -> None:
         right_before = bool(said) and any(linked.endswith(w) for w in words())
         if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
             r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
-        noun = noun_phrase(raw)
+        noun = noun_phrase(raw) or (noun_phrase(before) if raw.strip() in _QUALIFIER_ONLY else "")
         if re.search(r"[。；;！？!?\n]", text[last_end:start]):
             last_noun = ""
+        if noun.startswith("占") and last_noun:  # 男性人口28.07万人，占50.79%: the share of the noun before
+            noun = last_noun + ("占比" if noun == "占" else noun)
         listed = bool(last) and not said and _LIST_ITEM.match(text[last_end:start]) is not None
         if listed and last["direction"] and r["unit_zh"] == last["unit_zh"]:
             # 分别增长84%、76.6%: a list's later items change the way its first does, against the same reference
