@@ -8,7 +8,8 @@
 - ``source``: fields of its first source (title, publisher, date, and the path the package reads its text from);
 - ``figures``, ``relations``, ``non_figures`` (keyed by ``id``) and ``sections`` (keyed by ``section``): for each
   row, the fields set by hand (an ``id`` renamed here is renamed in the relations and non-figures that name it),
-  or ``"DELETE"`` to drop the row.
+  or ``"DELETE"`` to drop the row; ``figures_add``, ``non_figures_add`` … rows typed in whole (non-figures kept in
+  text order).
 
 Applying it copies the draft to ``OUT_DIR`` (replaced), sets those fields, and does what the README's curation
 ends with: drops ``problems.csv``, every ``guess`` column (and its field in the schemas) and ``x_draft``.  The
@@ -75,6 +76,9 @@ def apply(draft_dir: str | Path, out_dir: str | Path, curation: dict) -> Path:
                     row[column] = renamed[row[column]]
             row.update(change)
             kept.append(row)
+        kept += curation.get(f"{table}_add", [])
+        if table == "non_figures":
+            kept.sort(key=lambda r: int(r["char_start"]))
         _write(path, [c for c in columns if c != "guess"], kept)
     return out_dir
 

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import read_regular, shown
-from helpers.drafting import dating, implied, names, tablecells, wording, years
+from helpers.drafting import dating, implied, lists, names, tablecells, wording, years
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -307,6 +307,7 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
     else:
         dating.fill(figures, text, years.report_period(text, year))
     wording.apply(figures, text)
+    lists.apply(figures, text)
     tablecells.apply(figures, text)
     names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))
     renamed = names.ids(figures)

@@ -26,7 +26,7 @@ from helpers.core.columns import CHANGE_MEASURES
 
 #: Words an indicator may start with before a glossary term: the area it covers or the period.
 _AREA = re.compile(
-    r"^(?:全国|全省|全市|全区|全县|全镇|全州|全旗|我省|我市|我区|我县|本市|本区|本县|全年|年末|其中|实现|完成)+"
+    r"^(?:全国|全省|全市|全区|全县|全镇|全州|全旗|我省|我市|我区|我县|本市|本区|本县|该区|该市|该县|全年|年末|其中|实现|完成)+"
 )
 _REFERENCE_EN = {
     "上年": "on the previous year",
@@ -35,6 +35,9 @@ _REFERENCE_EN = {
     "上年末": "on the previous year end",
     "上期": "on the previous period",
     "全市平均": "against the city average",
+    "全市": "against the city",
+    "全省": "against the province",
+    "全国": "against the country",
     "全省平均": "against the provincial average",
     "全国平均": "against the national average",
 }
@@ -77,8 +80,18 @@ _SHARE_OF = re.compile(r"^(.+?)占(.+?)的?(?:比重|比例)$")
 _SHARE = re.compile(r"^(.+?)(?:占比|所占比重|的比重|比重)$")
 
 
+#: An age band, a table's row label in a population table: 0-17岁, 60岁及以上.
+_AGES = re.compile(r"^([0-9]+)\s*[-—–~至]\s*([0-9]+)岁$|^([0-9]+)岁及以上$")
+
+
 def _share(zh: str) -> tuple[str, str] | None:
-    """(English, sources) for a share composed of glossary terms: ``share of PART in WHOLE`` or ``PART, share``."""
+    """(English, sources) for a share composed of glossary terms: ``share of PART in WHOLE`` or ``PART, share``;
+    or an age band (``aged 0-17``, ``aged 60 and over``)."""
+    ages = _AGES.match(zh)
+    if ages:
+        return (
+            f"aged {ages.group(1)}-{ages.group(2)}" if ages.group(1) else f"aged {ages.group(3)} and over"
+        ), "project"
     m = _SHARE_OF.match(zh)
     if m:
         part, whole = english(m.group(1)), english(m.group(2))

@@ -26,7 +26,9 @@ _COMPARE = re.compile(
 )
 _SAME_PERIOD = {"同比": "上年同期", "环比": "上期"}
 #: Verbs an indicator guess never ends with, and verbs that are never one on their own.
-_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|净增|保持在|保持|稳定在|首次超过|首次|超过|突破|由|从|增|减)$")
+_TRAILING_VERB = re.compile(
+    r"(?:调整为|调整到|调整|变为|净增|保持在|保持|稳定在|首次超过|首次|超过|突破|累计|由|从|增|减)$"
+)
 #: Words that qualify a number and are never its noun (1万户以上: 以上 is the qualifier).
 _QUALIFIER_ONLY = frozenset({"以上", "以下", "左右", "多", "余", "以内", "之多", "上下"})
 #: A footnote marker printed after a name (地区生产总值[2]).
