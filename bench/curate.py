@@ -4,6 +4,9 @@
 
 ``CURATION.json`` (one per text in ``tests/journey/curation/``) holds only what the curator changed:
 
+- ``new``: the options the curator drafted with (``{"year": 2025}`` for ``helpers new --year 2025``, when the
+  text prints no year); the draft the edits are counted from is made with them;
+
 - ``datapackage``: top-level fields of ``datapackage.json`` (title, description);
 - ``source``: fields of its first source (title, publisher, date, and the path the package reads its text from);
 - ``figures``, ``relations``, ``non_figures`` (keyed by ``id``) and ``sections`` (keyed by ``section``): for each
@@ -88,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 3:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    apply(args[0], args[1], json.loads(Path(args[2]).read_text(encoding="utf-8")))
+    curation = json.loads(Path(args[2]).read_text(encoding="utf-8"))
+    apply(args[0], args[1], curation)
     return 0
 
 

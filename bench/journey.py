@@ -16,7 +16,8 @@ hold the same value.  Over the matched figures:
 - report year: whether the draft read the year the text describes (the key's ``year`` column; empty when the text
   prints none, and then the draft must leave it unknown);
 - edits per figure: where a curated package of the text is committed (``tests/packages/NAME/``), the hand edits
-  between the draft and it (``bench/edits.py``), divided by its figures.
+  between the draft and it (``bench/edits.py``), divided by its figures; the draft is made with the options its
+  recorded curation names (``tests/journey/curation/NAME.json``, ``new``: ``--year`` for a text without one).
 
 It prints a Markdown section (per text and overall) with the first-sight scores (``bench/journey_first_sight.csv``,
 recorded once before the drafter was changed for this set) next to the current ones; ``--record`` writes the
@@ -163,7 +164,14 @@ def score_text(src: dict[str, str], draft_dir: Path) -> Score:
         if span not in seen:
             s.confusion.append(f"missed | {name} | {span} | {k['value']} {k['unit_zh']}")
     curated = PACKAGES / Path(name).stem
-    if (curated / "figures.csv").is_file():
+    curation = JOURNEY / "curation" / f"{Path(name).stem}.json"
+    if (curated / "figures.csv").is_file() and curation.is_file():
+        options = json.loads(curation.read_text(encoding="utf-8")).get("new", {})
+        if options:  # the curator drafted again with options (--year): count the edits from that draft
+            from helpers.drafting import draft
+
+            draft_dir = draft_dir.with_name(draft_dir.name + "_curated_from")
+            draft.new(JOURNEY / name, draft_dir, **options)
         result = _edits().count(draft_dir, curated)
         s.edits, s.curated = result["edits"], result["figures"]
     return s

@@ -83,3 +83,17 @@ def test_fill_leaves_a_period_the_sentence_prints():
     rows = [{"char_start": 0, "period": "2021-01/2021-06", "guess": "indicator"}]
     dating.fill(rows, "上半年增长5%", YEAR)
     assert rows == [{"char_start": 0, "period": "2021-01/2021-06", "guess": "indicator"}]
+
+
+def test_the_openings_period_word_dates_a_text_given_its_year(tmp_path):
+    rows = drafted(tmp_path, "今年上半年以来，该区经济平稳。\n规模以上工业增加值同比增长9.7%。\n", year=2025)
+    assert [r["period"] for r in rows] == ["2025-01/2025-06"]
+
+
+def test_a_topic_other_than_its_section_is_translated_from_the_glossary_or_left_to_translate(tmp_path):
+    text = (
+        "2021年是开局之年。\n一、综合\n固定资产投资持续增强。该区固定资产投资同比增长6%。\n"
+        "消费市场活力深度激发。社会消费品零售总额同比增长7.1%。\n"
+    )
+    topics = [(r["topic_zh"], r["topic_en"]) for r in drafted(tmp_path, text)]
+    assert topics == [("固定资产投资", "Investment in fixed assets"), ("消费市场活力", "TO TRANSLATE: 消费市场活力")]

@@ -92,8 +92,8 @@ def test_the_drafts_meet_the_targets_against_the_hand_keys():
 def curated(name: str, tmp_path: Path) -> tuple[Path, Path]:
     """(a fresh draft of the text, that draft with its recorded curation applied)."""
     tmp_path.mkdir(parents=True, exist_ok=True)
-    draft.new(JOURNEY / f"{name}.txt", tmp_path / "draft")
     spec = json.loads((JOURNEY / "curation" / f"{name}.json").read_text(encoding="utf-8"))
+    draft.new(JOURNEY / f"{name}.txt", tmp_path / "draft", **spec.get("new", {}))
     out = _bench("curate").apply(tmp_path / "draft", tmp_path / "curated", spec)
     return tmp_path / "draft", out
 

@@ -109,7 +109,7 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
                 # a work report's ——经济运行总体平稳 headline: the topic without its dashes
                 "topic_zh": _text(r.get("topic_zh")).lstrip("—–-─ ")
                 or sections_mod.unnumbered(titles[section]["title_zh"]),
-                "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
+                "topic_en": _text(r.get("topic_en")) or _topic_en(_text(r.get("topic_zh")), titles[section]),
                 "indicator_zh": _text(r.get("indicator_zh"))
                 or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
                 "indicator_en": _text(r.get("indicator_en"))
@@ -128,6 +128,15 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
             }
         )
     return rows
+
+
+def _topic_en(topic_zh: str, section: dict) -> str:
+    """A topic's English: the section's, when the topic is the section; else the glossary's, or to translate."""
+    topic = topic_zh.lstrip("—–-─ ")
+    if not topic or topic == sections_mod.unnumbered(section["title_zh"]):
+        return section["title_en"]
+    found = names.english(topic)
+    return found[0][:1].upper() + found[0][1:] if found else f"{TO_TRANSLATE}: {topic}"
 
 
 def _reason(text: str, start: int, end: int) -> str:

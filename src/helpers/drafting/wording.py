@@ -54,7 +54,8 @@ def words() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     # a word followed by 值 names an amount, not a change: 增加值 (value added) is no 增加
-    return re.compile("|".join(re.escape(w) + "(?!值)" for w in sorted(words(), key=len, reverse=True)))
+    # 增长面 (the share of industries that grew) names a share, not a change
+    return re.compile("|".join(re.escape(w) + "(?![值面])" for w in sorted(words(), key=len, reverse=True)))
 
 
 def clause(text: str, start: int) -> str:
@@ -135,6 +136,8 @@ def apply(rows: list[dict], text: str) -> None:
         before = clause(text, start)
         linked = re.sub(r"(?:为|為|达到|達到|达|達|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
         right_before = bool(said) and any(linked.endswith(w) for w in words())
+        if r["measure"] == "change_yoy_pct" and not said and re.search(r"(?:面|比重|占比)(?:达|为|是)?$", before):
+            r["measure"] = "share_pct"  # 增长面达52.6%: the share of industries that grew, not a growth
         if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
             r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
         noun = noun_phrase(raw) or (noun_phrase(before) if raw.strip() in _QUALIFIER_ONLY else "")

@@ -45,6 +45,8 @@ _NOT_PERIOD_AFTER = re.compile(
 )
 #: How many lines from the top a title may stand on (after site chrome).
 TITLE_LINES = 8
+#: How far into the text its opening's period word may stand (今年上半年以来，…).
+OPENING_CHARS = 60
 
 
 def _counts(m: re.Match, text: str) -> bool:
@@ -81,7 +83,8 @@ def report_year(text: str) -> tuple[int | None, str]:
 
 def report_period(text: str, year: int) -> str:
     """The period the whole report describes (ISO 8601): the months its opening or title prints right after the
-    year (``2016年1-6月全市…`` → ``2016-01/2016-06``), else the whole year (``2021-01/2021-12``)."""
+    year (``2016年1-6月全市…`` → ``2016-01/2016-06``), else the first period word of its opening (``今年上半年以来``
+    → ``YEAR-01/YEAR-06``), else the whole year (``2021-01/2021-12``)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:TITLE_LINES]
     for line in lines:
         at = line.find(f"{year}年")
@@ -91,4 +94,12 @@ def report_period(text: str, year: int) -> str:
         if months and 1 <= int(months.group(1)) <= int(months.group(2)) <= 12:
             return f"{year:04d}-{int(months.group(1)):02d}/{year:04d}-{int(months.group(2)):02d}"
         break
+    from helpers.drafting.extract import lexicon
+
+    opening = text[:OPENING_CHARS]
+    found = [(opening.find(w), spec) for w, spec in lexicon.PERIOD_WORDS.items() if isinstance(spec, tuple)]
+    found = [(at, spec) for at, spec in found if at >= 0]
+    if found:  # 今年上半年以来，…: the opening's period word, in the year given
+        m1, m2 = min(found, key=lambda x: x[0])[1]
+        return f"{year:04d}-{m1:02d}/{year:04d}-{m2:02d}"
     return f"{year:04d}-01/{year:04d}-12"
