@@ -21,7 +21,7 @@ hold the same value.  Over the matched figures:
 
 It prints a Markdown section (per text and overall) with the first-sight scores (``bench/journey_first_sight.csv``,
 recorded once before the drafter was changed for this set) next to the current ones; ``--record`` writes the
-current overall scores to a file of that form instead.
+current overall scores to a file of that form (``measure,value,note``) instead.
 """
 
 from __future__ import annotations
@@ -211,7 +211,8 @@ def markdown(per: dict[str, Score], total: Score) -> str:
         "",
         f"{len(per)} real texts nobody had tuned on, each keyed by hand before the drafter ran on it "
         f"({total.key} figures); `helpers new TEXT` without `--year`, scored by `bench/journey.py`. First sight: "
-        "the draft of these texts before any change made for them (recorded once, `bench/journey_first_sight.csv`).",
+        "the draft of these texts before any change made for them (recorded once, `bench/journey_first_sight.csv`; "
+        "its edits per figure were counted from that revision's drafts once the curated packages existed).",
         "",
         "| measure | first sight | now | target |",
         "| --- | ---: | ---: | --- |",
@@ -246,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         rates = total.rates()
         with open(args.record, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["measure", "value"])
-            w.writerows([m, _pct(rates[m], m)] for m in MEASURES)
+            w.writerow(["measure", "value", "note"])
+            w.writerows([m, _pct(rates[m], m), "recorded by bench/journey.py --record"] for m in MEASURES)
         return 0
     print(markdown(per, total))
     return 0
