@@ -110,3 +110,14 @@ def test_a_lead_whose_first_line_is_a_sentence_is_named_lead_and_a_dashed_headli
     with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
         topics = [r["topic_zh"] for r in csv.DictReader(f)]
     assert lead["title_en"] == "Lead" and topics == ["经济运行"]
+
+
+def test_an_indicator_in_traditional_script_is_drafted_in_simplified_whole(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "2016年1-6月全市經濟運行簡況\n上半年，醫藥製造業增長6.2%，軟件和信息技術服務業增長11.2%。\n", encoding="utf-8"
+    )
+    draft.new(report, tmp_path / "pkg")
+    with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
+        names = [wording.noun_phrase(r["indicator_zh"]) for r in csv.DictReader(f)]
+    assert names == ["医药制造业", "软件和信息技术服务业"]
