@@ -502,3 +502,47 @@ def test_tick_labels_show_every_tick_exactly(lo, hi):
     assert len(ticks) >= 2
     assert all(abs(round(t, places) - t) < 1e-9 for t in ticks)  # no tick is rounded to a neighbour's label
     assert len({f"{t:.{places}f}" for t in ticks}) == len(ticks)
+
+
+def _absolute(d: str) -> list[float]:
+    """The absolute coordinates of a path written with relative commands (m, l, q, c, z), in order."""
+    out, x, y, start = [], 0.0, 0.0, (0.0, 0.0)
+    for command, args in re.findall(r"([mlqcz])([^mlqcz]*)", d):
+        if command == "z":
+            x, y = start
+            continue
+        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", args)]
+        for k in range(0, len(values), 2):
+            px, py = (values[k], values[k + 1]) if command == "m" and not out else (x + values[k], y + values[k + 1])
+            out += [px, py]
+        x, y = out[-2], out[-1]
+        if command == "m":
+            start = (x, y)
+    return out
+
+
+def test_compacted_path_data_draws_the_same_outline_without_accumulating_rounding():
+    d = "M 0.004 0 L 10.004 0.004 L 20.004 0.008 C 20.5 1.5 21.25 3.125 22.004 4.004 Z M 30 30 L 31.5 30.25 z"
+    wanted = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    compact = grammar._relative(d)
+    assert " " not in compact and compact.startswith("m")
+    assert all(abs(a - b) <= 0.005 + 1e-9 for a, b in zip(_absolute(compact), wanted))
+    glyph = grammar._relative("M 3136 3443 L 3136 3014 L 5466 3014 z", 0, 32)
+    assert [v * 32 for v in _absolute(glyph)] == [round(v / 32) * 32 for v in (3136, 3443, 3136, 3014, 5466, 3014)]
+
+
+def test_a_compacted_svg_keeps_every_glyph_and_drops_what_is_not_drawn():
+    fig = plot_baselines.dot("zh")
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg")
+    grammar.pyplot().close(fig)
+    raw = buf.getvalue().decode()
+    compact = grammar.compact_svg(buf.getvalue()).decode()
+    assert len(compact) < 0.6 * len(raw)
+    assert compact.startswith("<svg") and "<metadata>" not in compact and "<!--" not in compact
+    assert len(re.findall(r"<path id=", compact)) == len(re.findall(r"<path id=", raw))
+    assert len(re.findall(r"<use ", compact)) == len(re.findall(r"<use ", raw))
+    for href in set(re.findall(r'xlink:href="#([^"]+)"', compact)):
+        assert f'id="{href}"' in compact
