@@ -527,8 +527,8 @@ def test_compacted_path_data_draws_the_same_outline_without_accumulating_roundin
     compact = grammar._relative(d)
     assert " " not in compact and compact.startswith("m")
     assert all(abs(a - b) <= 0.005 + 1e-9 for a, b in zip(_absolute(compact), wanted))
-    glyph = grammar._relative("M 3136 3443 L 3136 3014 L 5466 3014 z", 0, 32)
-    assert [v * 32 for v in _absolute(glyph)] == [round(v / 32) * 32 for v in (3136, 3443, 3136, 3014, 5466, 3014)]
+    glyph = grammar._relative("M 3136 3443 L 3136 3014 L 5466 3014 z", 0, 64)
+    assert [v * 64 for v in _absolute(glyph)] == [round(v / 64) * 64 for v in (3136, 3443, 3136, 3014, 5466, 3014)]
 
 
 def test_a_compacted_svg_keeps_every_glyph_and_drops_what_is_not_drawn():
@@ -544,5 +544,5 @@ def test_a_compacted_svg_keeps_every_glyph_and_drops_what_is_not_drawn():
     assert compact.startswith("<svg") and "<metadata>" not in compact and "<!--" not in compact
     assert len(re.findall(r"<path id=", compact)) == len(re.findall(r"<path id=", raw))
     assert len(re.findall(r"<use ", compact)) == len(re.findall(r"<use ", raw))
-    for href in set(re.findall(r'xlink:href="#([^"]+)"', compact)):
+    for href in set(re.findall(r'href="#([^"]+)"', compact)):
         assert f'id="{href}"' in compact
