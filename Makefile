@@ -52,7 +52,7 @@ lab: setup ## open the notebooks in JupyterLab, in the project's environment
 
 bench: setup-test ## measure the collection and the extractor; writes bench/results.md
 	@mkdir -p bench
-	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py --against $(BENCH_AGAINST); } > bench/results.md.tmp
+	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/weights.py; echo; $(PY) bench/extract.py --against $(BENCH_AGAINST); } > bench/results.md.tmp
 	@mv bench/results.md.tmp bench/results.md && cat bench/results.md
 
 clean: ## remove build/ (the site, executed notebooks, tables and the cache of executed notebooks)

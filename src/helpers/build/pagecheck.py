@@ -90,14 +90,22 @@ MEASURE = r"""
 
 
 def use_mode(context, mode: str) -> None:
-    """Open the next pages of ``context`` (a playwright browser context) in the theme's ``light`` or ``dark`` mode."""
+    """Open the next pages of ``context`` (a playwright browser context, or one page) in the theme's ``light`` or
+    ``dark`` mode."""
     if mode not in ("light", "dark"):
         raise ValueError(f"mode {mode!r}: light or dark")
     context.add_init_script(f"try {{ localStorage.setItem('mode', '{mode}'); }} catch (e) {{}}")
 
 
+#: Transitions and animations stopped, so that colours are measured as they end, not half-way (the theme fades
+#: its colours in when a page opens in dark mode).
+STILL = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
 def measure(page) -> dict:
-    """:data:`MEASURE` run in ``page`` (a loaded playwright page)."""
+    """:data:`MEASURE` run in ``page`` (a loaded playwright page), its transitions stopped (:data:`STILL`)."""
+    page.add_style_tag(content=STILL)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return page.evaluate(MEASURE)
 
 
