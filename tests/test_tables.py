@@ -105,16 +105,18 @@ def test_every_cell_is_labelled_with_its_heading_and_base_units_and_qualifiers_a
     lang = ctx.lang
     for name, t in found.items():
         html = t._repr_html_()
-        cells = re.findall(r'<td data-label="([^"]*)">', html)
+        cells = re.findall(r'<td style="text-align:left"(?: class="helpers-short")? data-label="([^"]*)">', html)
         assert len(cells) >= t.size, name  # every cell of the table (and of its details) carries its heading
         assert set(cells) <= {escape.text(c, "attribute") for c in t.columns}, name
     figures = next(t for name, t in found.items() if name.startswith("figures_table"))
     main, _, more = figures._repr_html_().partition("<details")
     base, qualifier = (labels.heading(k, lang) for k in ("base_value", "qualifier"))
-    assert f"<th>{base}</th>" not in main and f"<th>{qualifier}</th>" not in main
-    assert f"<th>{base}</th>" in more and f"<th>{qualifier}</th>" in more and "<summary>" in more
+    th = '<th style="text-align:left">'
+    assert f"{th}{base}</th>" not in main and f"{th}{qualifier}</th>" not in main
+    assert f"{th}{base}</th>" in more and f"{th}{qualifier}</th>" in more and "<summary>" in more
     for key in ("indicator", "value", "interval", "period"):
-        assert f"<th>{escape.text(labels.heading(key, lang), 'html')}</th>" in main, key
+        assert f"{th}{escape.text(labels.heading(key, lang), 'html')}</th>" in main, key
+    assert not re.search(r"<t[dh](?![^>]*text-align:left)[ >]", figures._repr_html_())  # left-aligned in JupyterLab
 
 
 def test_numbers_carry_no_false_precision(shown):

@@ -4,7 +4,8 @@
 cell, so that on a narrow screen the site's stylesheet shows each row as a card of "heading: value" lines
 (every column of a row visible, the verdict of a check too) instead of a table wider than the screen.
 Columns named ``secondary`` (a figure's value in base units and its qualifier) leave the main table for a
-``<details>`` under it, which repeats the first column beside them: at hand, not crowding the table.
+``<details>`` under it, which repeats the first column beside them: at hand, not crowding the table.  Every
+cell is left-aligned (:data:`LEFT`), in JupyterLab too.
 Every cell and heading is escaped here (:func:`helpers.reader.escape.text`, ``"html"``/``"attribute"``).
 """
 
@@ -14,6 +15,16 @@ import pandas as pd
 
 from helpers.reader import escape
 
+#: Every cell left-aligned where it is read: JupyterLab right-aligns table cells (its stylesheet, which an inline
+#: style overrides); names and words read from the left, in Chinese as in English.
+LEFT = ' style="text-align:left"'
+
+
+#: A column whose every cell is at most this many characters (a period such as 2022年1-10月, a count, a verdict)
+#: is marked ``helpers-short``: the site's stylesheet keeps such cells on one line, and the long ones wrap.
+SHORT = 12
+SHORT_CLASS = ' class="helpers-short"'
+
 
 def _cell(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
@@ -21,11 +32,13 @@ def _cell(value: object) -> str:
 
 def table_html(frame: pd.DataFrame, columns: list) -> str:
     """``frame``'s ``columns`` as a table: headings in ``<thead>``, each cell with its heading as ``data-label``."""
-    head = "".join(f"<th>{escape.text(c, 'html')}</th>" for c in columns)
+    head = "".join(f"<th{LEFT}>{escape.text(c, 'html')}</th>" for c in columns)
+    short = {c for c in columns if all(len(_cell(v)) <= SHORT for v in frame[c])}
     rows = []
     for row in frame[columns].itertuples(index=False, name=None):
         cells = "".join(
-            f'<td data-label="{escape.text(c, "attribute")}">{escape.text(_cell(v), "html")}</td>'
+            f'<td{LEFT}{SHORT_CLASS if c in short else ""} data-label="{escape.text(c, "attribute")}">'
+            f"{escape.text(_cell(v), 'html')}</td>"
             for c, v in zip(columns, row)
         )
         rows.append(f"<tr>{cells}</tr>")
