@@ -16,6 +16,7 @@ from pathlib import Path
 
 from helpers.core.intervals import Interval
 from helpers.reader.plots import grammar, layout
+from helpers.reader.plots import panels as panels_module
 from helpers.reader.plots.grammar import Mark
 
 FOLDER = Path(__file__).resolve().parent / "baseline_images"
@@ -79,7 +80,7 @@ def bar(lang: str):
         Mark("一窗受理事项", Interval.point(1562)),
         Mark("考核断面", Interval.point(3)),
     ]
-    return layout.bar_figure(lang, marks, "数量", "个数（对数刻度）", log=True)
+    return layout.bar_figure(lang, marks, "数量", "个数")
 
 
 def panel(lang: str):
@@ -105,7 +106,7 @@ def panel(lang: str):
             ],
         },
     ]
-    return layout.panel_figure(lang, panels, "核验")
+    return panels_module.panel_figure(lang, panels, "核验")
 
 
 #: name → (function, language): one per chart kind, and the dot chart in English too.

@@ -9,9 +9,10 @@ what a moved mark, label or band produces.  Regenerate after an intended change 
 
 from __future__ import annotations
 
-import base64
+import inspect
 import re
 from fractions import Fraction
+from urllib.parse import unquote
 
 import plot_baselines
 import pytest
@@ -20,7 +21,7 @@ from conftest import DATA, DISTRICT
 from helpers.core import checks, relations
 from helpers.core.intervals import Interval
 from helpers.reader import amounts, labels, params, plots, tables
-from helpers.reader.plots import grammar, layout
+from helpers.reader.plots import fit, grammar, layout
 from helpers.reader.plots.grammar import Mark
 
 TOLERANCE = 2.0
@@ -80,7 +81,7 @@ def drawn(zh, en):
 @pytest.mark.parametrize("name", list(CALLS))
 def test_every_chart_has_alt_text_and_a_caption_in_its_language(drawn, name, lang):
     chart = drawn[name, lang]
-    assert chart.svg.startswith(b"<?xml") and b"<svg" in chart.svg
+    assert chart.svg.startswith(b"<svg") and chart.svg.endswith(b"</svg>")
     assert "No description" not in chart.alt and len(chart.alt) > 20
     cjk = re.compile(r"[\u4e00-\u9fff]")
     ends = "。" if lang == "zh" else "."
@@ -98,9 +99,51 @@ def test_display_is_a_figure_with_alt_and_figcaption_and_text_plain_is_the_alt(d
     assert bundle["text/plain"] == chart.alt == repr(chart)
     page = bundle["text/html"]
     assert page.startswith("<figure") and f"<figcaption>{chart.caption}</figcaption>" in page
-    src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
-    assert base64.b64decode(src) == chart.svg
+    src = re.search(r'src="data:image/svg\+xml,([^" ]+)"', page).group(1)
+    assert unquote(src.replace("'", "%22")) == chart.svg.decode()
     assert re.search(r'alt="金额（对数刻度）。', page)
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_every_chart_carries_a_small_variant_for_a_phone_chosen_by_the_screen_width(drawn, name):
+    chart = drawn[name, "en"]
+    width = float(re.search(rb'<svg[^>]* width="([0-9.]+)pt"', chart.small_svg).group(1)) / 72  # inches
+    assert fit.SMALL_WIDTH <= width < fit.SMALL_WIDTH + 0.3  # drawn for the column, not the desktop's 8 inches
+    page = chart.html()
+    source = re.search(r'<source media="\(max-width: ([0-9.]+)px\)" srcset="data:image/svg\+xml,([^" ]+)"', page)
+    assert source and float(source.group(1)) < grammar.SMALL_SCREEN
+    assert unquote(source.group(2).replace("'", "%22")) == chart.small_svg.decode()  # one URL: no space in it
+    assert "min-width" not in page and "overflow-x" not in page  # scaled to its column, never scrolled sideways
+
+
+@pytest.mark.parametrize("kind", [plot_baselines.dot, plot_baselines.pair, plot_baselines.bar, plot_baselines.panel])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_nothing_drawn_lies_outside_the_saved_picture_in_either_variant(kind, lang):
+    wide = kind(lang)
+    for fig in (wide, wide.helpers_small):
+        renderer = _draw(fig)
+        area = grammar.saved_area(fig)
+        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()) if t.get_text()]
+        assert texts
+        for t in texts:
+            e = t.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted())
+            assert area.x0 <= e.x0 and e.x1 <= area.x1 and area.y0 <= e.y0 and e.y1 <= area.y1, t.get_text()
+        grammar.pyplot().close(fig)
+
+
+@pytest.mark.parametrize("kind", [plot_baselines.dot, plot_baselines.pair, plot_baselines.bar])
+def test_the_small_variant_writes_each_name_whole_above_its_row_and_its_tick_labels_do_not_overlap(kind):
+    fig = kind("en").helpers_small
+    renderer = _draw(fig)
+    ax = fig.axes[0]
+    names = [t.get_text().replace("\n", " ") for t in ax.texts if t.get_va() == "top"]
+    assert names and all("…" not in n for n in names)
+    labels_drawn = sorted(
+        (t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()), key=lambda e: e.x0
+    )
+    assert len(labels_drawn) >= 2
+    assert all(a.x1 < b.x0 for a, b in zip(labels_drawn, labels_drawn[1:]))
+    grammar.pyplot().close(fig)
 
 
 def test_alt_text_is_escaped_in_the_html():
@@ -281,9 +324,43 @@ def test_a_dollar_sign_renders_as_text_not_mathtext():
 
 def test_a_log_axis_asked_for_zero_or_negative_values_falls_back_to_linear():
     marks = [Mark("zero", Interval.point(0)), Mark("minus", Interval.point(-5)), Mark("ten", Interval.point(10))]
-    for fig in (layout.dot_figure("en", marks, "t", "u", log=True), layout.bar_figure("en", marks, "t", "u", log=True)):
-        assert fig.axes[0].get_xscale() == "linear"
-        assert grammar.render(fig, "alt", "caption.").svg
+    fig = layout.dot_figure("en", marks, "t", "u", log=True)
+    assert fig.axes[0].get_xscale() == "linear"
+    assert grammar.render(fig, "alt", "caption.").svg
+
+
+def test_bars_are_drawn_on_a_linear_axis_from_zero_and_counts_spanning_decades_as_dots_on_a_log_axis(zh):
+    marks = [Mark("many", Interval.point(900_000)), Mark("few", Interval.point(3))]
+    fig = layout.bar_figure("en", marks, "t", "u")
+    assert fig.axes[0].get_xscale() == "linear" and fig.axes[0].get_xlim()[0] == 0
+    assert "log" not in inspect.signature(layout.bar_figure).parameters
+    assert grammar.render(fig, "alt", "caption.").svg
+    spans = [s for s in sorted(set(zh.package.figures["section"])) if _count_span(zh, s) > 100]
+    assert spans, "the package has a section whose counts span decades"
+    assert _counts_scale(zh, spans[0]) == "log"
+
+
+def _count_span(ctx, section) -> float:
+    figs = ctx.package.figures
+    values = [float(v) for v in figs[(figs["section"] == section) & (figs["base_unit"] == "count")]["base_value"]]
+    return max(values) / max(min(values), 1) if values else 0.0
+
+
+def _counts_scale(ctx, section) -> str:
+    """The x scale of the counts chart of ``section``, read from the figure the chart draws."""
+    from unittest import mock
+
+    drawn = []
+    real = layout.dot_figure
+
+    def spy(*args, **kwargs):
+        fig = real(*args, **kwargs)
+        drawn.append(fig)
+        return fig
+
+    with mock.patch("helpers.reader.plots.charts.dot_figure", spy):
+        plots.counts(ctx, section)
+    return drawn[0].axes[0].get_xscale() if drawn else "linear"
 
 
 def test_missing_glyph_is_an_error():
@@ -425,3 +502,47 @@ def test_tick_labels_show_every_tick_exactly(lo, hi):
     assert len(ticks) >= 2
     assert all(abs(round(t, places) - t) < 1e-9 for t in ticks)  # no tick is rounded to a neighbour's label
     assert len({f"{t:.{places}f}" for t in ticks}) == len(ticks)
+
+
+def _absolute(d: str) -> list[float]:
+    """The absolute coordinates of a path written with relative commands (m, l, q, c, z), in order."""
+    out, x, y, start = [], 0.0, 0.0, (0.0, 0.0)
+    for command, args in re.findall(r"([mlqcz])([^mlqcz]*)", d):
+        if command == "z":
+            x, y = start
+            continue
+        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", args)]
+        for k in range(0, len(values), 2):
+            px, py = (values[k], values[k + 1]) if command == "m" and not out else (x + values[k], y + values[k + 1])
+            out += [px, py]
+        x, y = out[-2], out[-1]
+        if command == "m":
+            start = (x, y)
+    return out
+
+
+def test_compacted_path_data_draws_the_same_outline_without_accumulating_rounding():
+    d = "M 0.004 0 L 10.004 0.004 L 20.004 0.008 C 20.5 1.5 21.25 3.125 22.004 4.004 Z M 30 30 L 31.5 30.25 z"
+    wanted = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    compact = grammar._relative(d)
+    assert " " not in compact and compact.startswith("m")
+    assert all(abs(a - b) <= 0.005 + 1e-9 for a, b in zip(_absolute(compact), wanted))
+    glyph = grammar._relative("M 3136 3443 L 3136 3014 L 5466 3014 z", 0, 64)
+    assert [v * 64 for v in _absolute(glyph)] == [round(v / 64) * 64 for v in (3136, 3443, 3136, 3014, 5466, 3014)]
+
+
+def test_a_compacted_svg_keeps_every_glyph_and_drops_what_is_not_drawn():
+    fig = plot_baselines.dot("zh")
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg")
+    grammar.pyplot().close(fig)
+    raw = buf.getvalue().decode()
+    compact = grammar.compact_svg(buf.getvalue()).decode()
+    assert len(compact) < 0.6 * len(raw)
+    assert compact.startswith("<svg") and "<metadata>" not in compact and "<!--" not in compact
+    assert len(re.findall(r"<path id=", compact)) == len(re.findall(r"<path id=", raw))
+    assert len(re.findall(r"<use ", compact)) == len(re.findall(r"<use ", raw))
+    for href in set(re.findall(r'href="#([^"]+)"', compact)):
+        assert f'id="{href}"' in compact

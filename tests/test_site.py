@@ -724,20 +724,21 @@ def test_search_finds_a_figure_by_its_name(chromium, fixture_site, lang):
     assert "01_retail.html" in search(chromium, fixture_site, lang, FIGURE[lang])
 
 
-def _table_cells(path: Path) -> set[str]:
-    return {unescape(c).strip() for c in re.findall(r"<td>([^<]*)</td>", path.read_text(encoding="utf-8"))}
+def _table_cells(path: Path) -> list[str]:
+    return [unescape(c).strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", path.read_text(encoding="utf-8"))]
 
 
 def figure_shown_in_a_table(built) -> tuple[dict, str]:
-    """A figure of data/figures.csv named in a table cell of one page: in Chinese on the zh page, in English on
-    the en page of the same notebook."""
+    """A figure of data/figures.csv named in the figures table of one page (a section's page: the table names it
+    twice, beside its value and again beside its base units under the table): in Chinese on the zh page, in
+    English on the en page of the same notebook."""
     import pandas as pd
 
     figures = pd.read_csv(DATA / "figures.csv", dtype=str, keep_default_na=False)
     for path in notebook_pages(built, "zh"):
         zh_cells, en_cells = _table_cells(path), _table_cells(built.dest / "en" / path.name)
         for row in figures.itertuples(index=False):
-            if row.indicator_zh in zh_cells and row.indicator_en in en_cells:
+            if zh_cells.count(row.indicator_zh) >= 2 and en_cells.count(row.indicator_en) >= 2:
                 return {"zh": row.indicator_zh, "en": row.indicator_en}, path.name
     pytest.fail("no page of the collection names a figure in a table cell in both languages")
 
@@ -880,3 +881,158 @@ def test_the_lead_is_the_output_of_the_cell_tagged_lead_and_nothing_without_one(
     cell.outputs = [new_output("execute_result", data={"text/markdown": "The source.", "text/plain": "x"})]
     nb.cells.append(cell)
     assert site.lead_text(nb) == "The source."
+
+
+# ---- every screen: 1280, 768 and 390 px, light and dark ------------------------------------------------------
+
+#: (width, mode) of each screen the notebook pages are read on.
+SCREENS = [(1280, "light"), (768, "light"), (390, "light"), (1280, "dark"), (768, "dark"), (390, "dark")]
+
+
+@pytest.fixture(scope="module")
+def screens(chromium, collection_site, tmp_path_factory):
+    """Every notebook page of both editions on every screen of :data:`SCREENS`: what helpers.build.pagecheck
+    measures there, and a full-page screenshot of each in a temporary folder (scripts/site_shots.py puts such
+    pictures side by side)."""
+    from helpers.build import pagecheck
+
+    shots = tmp_path_factory.mktemp("screens")
+    found = {}
+    for width, mode in SCREENS:
+        page = chromium.context.new_page()
+        pagecheck.use_mode(page, mode)
+        page.set_viewport_size({"width": width, "height": 900})
+        for lang in ("zh", "en"):
+            for path in notebook_pages(collection_site, lang):
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                page.wait_for_function(f"() => document.documentElement.dataset.mode === '{mode}'")
+                found[f"{lang}/{path.name}", width, mode] = pagecheck.measure(page)
+                height = min(page.evaluate("document.documentElement.scrollHeight"), 15_000)
+                page.screenshot(
+                    path=str(shots / f"{lang}_{path.stem}_{width}_{mode}.png"),
+                    clip={"x": 0, "y": 0, "width": width, "height": height},
+                    full_page=True,
+                )
+        page.close()
+    light = chromium.context.new_page()  # the shared profile back in light mode for the other tests
+    pagecheck.use_mode(light, "light")
+    light.goto((collection_site.dest / "zh" / "index.html").resolve().as_uri(), wait_until="load")
+    light.close()
+    return SimpleNamespace(found=found, shots=shots)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, mode", SCREENS)
+def test_no_element_of_a_notebook_page_leaves_its_column_or_scrolls_sideways(screens, width, mode):
+    from helpers.build import pagecheck
+
+    pages = {name: f for (name, w, m), f in screens.found.items() if (w, m) == (width, mode)}
+    assert len(pages) >= 18
+    layout = {
+        name: [p for p in pagecheck.problems(f, min_contrast=0) if "contrast" not in p] for name, f in pages.items()
+    }
+    assert {name: p for name, p in layout.items() if p} == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", sorted({w for w, _ in SCREENS}))
+def test_no_chart_is_wider_than_the_screen_and_a_phone_gets_the_small_variant(screens, width):
+    charts = [c for (_, w, m), f in screens.found.items() if w == width and m == "light" for c in f["charts"]]
+    assert len(charts) >= 30
+    assert [c for c in charts if c["width"] > width] == []
+    # intrinsic widths (CSS px of the SVG's pt size): the small variant is 3.8 in, the wide one 8 in
+    assert all(c["natural"] < 450 for c in charts) if width < 720 else all(c["natural"] > 700 for c in charts)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_every_text_has_a_contrast_of_at_least_4_5_to_1(screens, mode):
+    from helpers.build import pagecheck
+
+    low = {
+        (name, w): [t for t in f["texts"] if t["ratio"] < pagecheck.MIN_CONTRAST]
+        for (name, w, m), f in screens.found.items()
+        if m == mode
+    }
+    assert {k: v for k, v in low.items() if v} == {}
+    assert all(
+        any("figcaption" in t["element"] for t in f["texts"])
+        for (n, w, m), f in screens.found.items()
+        if m == mode and n.endswith("06_consistency.html")
+    )  # captions are measured
+
+
+@pytest.mark.browser
+def test_every_verdict_of_the_checks_table_shows_on_a_phone(chromium, collection_site):
+    page = chromium.context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((collection_site.dest / "en" / "06_consistency.html").resolve().as_uri(), wait_until="load")
+    verdicts = page.evaluate(
+        """() => Array.from(document.querySelectorAll('td[data-label="verdict"]')).map(td => {
+             const r = td.getBoundingClientRect(); return [td.innerText, r.left, r.right, r.width]; })"""
+    )
+    page.close()
+    assert len(verdicts) >= 6
+    assert all(text.strip() and 0 <= left and right <= 390 and w > 0 for text, left, right, w in verdicts)
+
+
+@pytest.mark.browser
+def test_the_page_check_finds_a_text_too_faint_a_box_too_wide_and_a_box_that_scrolls(chromium):
+    from helpers.build import pagecheck
+
+    page = chromium.context.new_page()
+    page.set_viewport_size({"width": 400, "height": 600})
+    page.set_content(
+        '<article class="bd-article" style="width:300px">'
+        '<p style="color:#777;background:#999">faint</p><p style="color:#111;background:#fff">clear</p>'
+        '<div style="width:600px">wide</div><div style="width:200px;overflow-x:auto"><p style="width:500px">x</p></div>'
+        "</article>"
+    )
+    found = pagecheck.measure(page)
+    page.set_content('<article class="bd-article" style="width:300px"><p>fine</p></article>')
+    fine = pagecheck.measure(page)
+    page.close()
+    said = pagecheck.problems(found)
+    assert any("'faint': contrast" in p for p in said) and not any("'clear'" in p for p in said)
+    assert any("div leaves the column" in p for p in said) and any("scrolls sideways" in p for p in said)
+    assert any("the page is" in p for p in said)
+    assert pagecheck.problems(fine) == [] and pagecheck.least_contrast(fine) > 15
+
+
+# ---- a light site ----------------------------------------------------------------------------------------------
+
+
+def test_the_site_has_no_source_map_no_icon_script_and_shares_its_static_files(collection_site):
+    dest = collection_site.dest
+    assert list(dest.rglob("*.map")) == [] and list(dest.rglob("fontawesome.js")) == []
+    assert list(dest.rglob("locales")) == []
+    shared = {p.relative_to(dest / "_static") for p in (dest / "_static").rglob("*") if p.is_file()}
+    assert len(shared) > 20
+    for lang in ("zh", "en"):
+        own = {p.relative_to(dest / lang / "_static") for p in (dest / lang / "_static").rglob("*") if p.is_file()}
+        assert own and not own & shared  # what an edition keeps is its own (its options, its translations)
+        for page in (dest / lang).glob("*.html"):
+            html = page.read_text(encoding="utf-8")
+            assert "sourceMappingURL" not in html and "fontawesome" not in html
+            for ref in re.findall(r'(?:href|src)="((?:\.\./)?_static/[^"?#]+)', html):
+                assert (page.parent / ref).is_file(), (page.name, ref)
+    for path in (dest / "_static").rglob("*.js"):
+        assert "sourceMappingURL" not in path.read_text(encoding="utf-8"), path
+
+
+def test_every_icon_a_page_shows_is_drawn_by_the_stylesheet(collection_site):
+    css = (collection_site.dest / "_static" / "site.css").read_text(encoding="utf-8")
+    icons = set()
+    for page in collection_site.dest.glob("*/*.html"):
+        icons |= set(re.findall(r'<i class="fa-solid (fa-[a-z-]+)', page.read_text(encoding="utf-8")))
+    assert icons and {i for i in icons if f"i.{i} {{ --site-icon" not in css} == set()
+
+
+def test_the_site_weighs_at_most_12_mb_and_its_heaviest_page_at_most_1_5_mb(collection_site):
+    from helpers.build.lighten import weights
+
+    found = weights(collection_site.dest)
+    pages = {k: v for k, v in found.items() if k != "site"}
+    assert found["site"] <= 12e6, found["site"]
+    assert max(pages.values()) <= 1.5e6, max(pages.items(), key=lambda kv: kv[1])
+    assert found["zh/03_new_vitality.html"] > (collection_site.dest / "zh" / "03_new_vitality.html").stat().st_size

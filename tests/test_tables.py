@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, DISTRICT
 from helpers.core import relations
 from helpers.core.intervals import Interval
-from helpers.reader import amounts, explain, labels, params, tables
+from helpers.reader import amounts, escape, explain, labels, params, tables
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
@@ -92,11 +92,31 @@ def test_html_has_no_row_index_and_no_truncated_cell(shown):
     _, found = shown
     for name, t in found.items():
         html = t._repr_html_()
-        assert "<th></th>" not in html and not re.search(r"<tr>\s*<th", html.split("<tbody>")[1]), name
+        bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.DOTALL)
+        assert bodies and "<th></th>" not in html and not any(re.search(r"<tr>\s*<th", b) for b in bodies), name
         assert "..." not in html and "…" not in html, name
         assert "..." not in repr(t), name
         longest = max((str(v) for v in t.to_numpy().ravel()), key=len, default="")
-        assert longest.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in html, name
+        assert escape.text(longest, "html") in html, name
+
+
+def test_every_cell_is_labelled_with_its_heading_and_base_units_and_qualifiers_are_on_demand(shown):
+    ctx, found = shown
+    lang = ctx.lang
+    for name, t in found.items():
+        html = t._repr_html_()
+        cells = re.findall(r'<td style="text-align:left"(?: class="helpers-short")? data-label="([^"]*)">', html)
+        assert len(cells) >= t.size, name  # every cell of the table (and of its details) carries its heading
+        assert set(cells) <= {escape.text(c, "attribute") for c in t.columns}, name
+    figures = next(t for name, t in found.items() if name.startswith("figures_table"))
+    main, _, more = figures._repr_html_().partition("<details")
+    base, qualifier = (labels.heading(k, lang) for k in ("base_value", "qualifier"))
+    th = '<th style="text-align:left">'
+    assert f"{th}{base}</th>" not in main and f"{th}{qualifier}</th>" not in main
+    assert f"{th}{base}</th>" in more and f"{th}{qualifier}</th>" in more and "<summary>" in more
+    for key in ("indicator", "value", "interval", "period"):
+        assert f"{th}{escape.text(labels.heading(key, lang), 'html')}</th>" in main, key
+    assert not re.search(r"<t[dh](?![^>]*text-align:left)[ >]", figures._repr_html_())  # left-aligned in JupyterLab
 
 
 def test_numbers_carry_no_false_precision(shown):

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from helpers.core.files import write_if_changed
 from helpers.build import codebook
+from helpers.build.lighten import lighten
 from helpers.build.offline import site_external_loads
 from helpers.build.search import search_terms
 from helpers.core.langs import LANGS, LANGUAGES
@@ -206,6 +207,7 @@ def render(
             shutil.copyfile(path, target / DOWNLOADS / Path(path).name)
         if progress is not None:
             progress(lang)
+    lighten(dest, list(executed))  # no source maps or icon script; static files shared by the editions
     (dest / INDEX).write_text(landing_page(list(executed)), encoding="utf-8")
     remote = site_external_loads(dest)
     if remote:

@@ -9,8 +9,8 @@ shown as the characters it holds, whatever it holds (``<script>``, ``[x](javascr
   backslash-escaped (CommonMark's escape of ASCII punctuation) and a line break becomes a space, so a name
   can neither open a tag, a link, a role, math or emphasis, nor start a block;
 * ``"html"`` — a table's note or a caption (element text), and ``"attribute"`` — alt text (an attribute's
-  value): ``&``, ``<``, ``>`` and both quotes as entities (a table's cells are escaped by pandas,
-  ``to_html(escape=True)``);
+  value): ``&``, ``<``, ``>`` and both quotes as entities (a table's cells and headings too, in
+  :mod:`helpers.reader.tablehtml`);
 * ``"mathtext"`` and ``"svg"`` — a chart's labels: returned as they are, because the charts' theme
   (:func:`helpers.reader.plots.grammar.pyplot`) turns mathtext off (``text.parse_math``) and draws text as
   paths (``svg.fonttype = "path"``), so no label becomes math or SVG markup; the formats are named here so

@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.core import checks, relations
 from helpers.core.intervals import Interval
 from helpers.core.langs import LANGS
-from helpers.reader import escape, explain, labels, naming, words
+from helpers.reader import explain, labels, naming, tablehtml, words
 from helpers.reader.amounts import (
     format_interval,
     money_scale,
@@ -35,7 +35,7 @@ class Table(pd.DataFrame):
     tolerance given to 约/预计 figures.  Slicing gives plain DataFrames.
     """
 
-    _metadata = ["note"]
+    _metadata = ["note", "secondary", "more"]
 
     @property
     def _constructor(self):
@@ -47,14 +47,11 @@ class Table(pd.DataFrame):
         )
 
     def _repr_html_(self) -> str:
-        with self._options():
-            html = pd.DataFrame(self).to_html(
-                index=False, escape=True, border=0, classes="helpers-table", na_rep="", justify="left"
-            )
-        note = getattr(self, "note", "")
-        if note:
-            html += f'\n<p class="table-note">{escape.text(note, "html")}</p>'
-        return html
+        """Every cell labelled with its heading (a card per row on a phone), the ``secondary`` columns (e.g. a
+        figure's value in base units and qualifier) in a ``<details>`` under the table (:mod:`.tablehtml`)."""
+        secondary = tuple(getattr(self, "secondary", ()) or ())
+        more = getattr(self, "more", "")
+        return tablehtml.html(pd.DataFrame(self), secondary, more, getattr(self, "note", ""))
 
     def __repr__(self) -> str:
         with self._options():
@@ -116,7 +113,10 @@ def figures_table(ctx, section: int) -> Table:
             ]
             + ([naming.source_label(ctx, src)] if several else [])
         )
-    return table(rows, cols, naming.tolerance_note(ctx, figs["id"]))
+    shown = table(rows, cols, naming.tolerance_note(ctx, figs["id"]))
+    shown.secondary = (h("base_value"), h("qualifier"))  # on demand, under the table
+    shown.more = words.say("table.more", L)
+    return shown
 
 
 def derived_values(ctx, section: int | None = None) -> list[relations.Derived]:

@@ -32,8 +32,8 @@ from helpers.reader.plots.layout import (
     narrow_marks,
     new_figure,
     pair_figure,
-    panel_figure,
 )
+from helpers.reader.plots.panels import panel_figure
 
 HUNDRED = Fraction(100)
 
@@ -189,7 +189,8 @@ def money(ctx, section: int | None = None) -> Chart:
 
 
 def counts(ctx, section: int) -> Chart:
-    """The counts of things a section reports, as bars (a log scale when they span more than 100 times)."""
+    """The counts of things a section reports: bars from zero on a linear axis, or, when they span more than 100
+    times, dots on a log axis (a bar's length would say nothing there)."""
     figs = ctx.package.figures
     figs = figs[(figs["section"] == section) & (figs["base_unit"] == "count")]
     title = _t(ctx, "counts_title")
@@ -198,7 +199,11 @@ def counts(ctx, section: int) -> Chart:
     marks = sorted((figure_mark(ctx, f, 1) for f in figs.itertuples(index=False)), key=lambda m: -m.value)
     log = marks[0].value > 100 * max(marks[-1].value, Fraction(1))
     unit = _t(ctx, "count_axis_log" if log else "count_axis")
-    fig = bar_figure(ctx.lang, marks, title, unit, log=log)
+    fig = (
+        dot_figure(ctx.lang, marks, title, unit, log=True, zero=False)
+        if log
+        else bar_figure(ctx.lang, marks, title, unit)
+    )
     return render(
         fig,
         alt_text(title, marks, "", 1, ctx.lang, _t(ctx, "counts_what")),

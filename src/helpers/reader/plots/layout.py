@@ -3,8 +3,8 @@
 Every figure is :data:`~helpers.reader.plots.grammar.WIDTH` wide with a fixed label column and margins, so the
 plotting area is the same in every chart and language; its height grows with the rows.  Kinds:
 :func:`dot_figure` (marks one row each), :func:`pair_figure` (two marks per row), :func:`bar_figure`
-(counts) and :func:`panel_figure` (one small panel per check).  :func:`draw_mark` is the grammar of one
-uncertain number (see :mod:`helpers.reader.plots.grammar`).
+(counts); ``panels.panel_figure`` draws one small panel per check.  :func:`draw_mark` is the grammar of
+one uncertain number (see :mod:`helpers.reader.plots.grammar`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,21 @@ import math
 from fractions import Fraction
 
 from helpers.reader import labels, words
+from helpers.reader.plots.fit import (
+    SMALL_AXIS_WRAP,
+    SMALL_LEFT,
+    SMALL_RIGHT,
+    SMALL_TITLE_WRAP,
+    is_small,
+    line_count,
+    names_above,
+    place_legend,
+    small_row,
+    spaced_labels,
+    with_small_variant,
+)
 from helpers.reader.plots.grammar import (
     FONT_SIZE,
-    PANEL_WRAP,
     TITLE_SIZE,
     TITLE_WRAP,
     WIDTH,
@@ -54,29 +66,44 @@ LEGEND_WORDS = words.by_lang("legend")
 # ---- layout and axes -----------------------------------------------------------------------
 
 
-def new_figure(rows: int, title: str, lang: str, panels: int = 1, row: float = ROW, min_plot: float = MIN_PLOT):
+def new_figure(
+    rows: int,
+    title: str,
+    lang: str,
+    panels: int = 1,
+    row: float = ROW,
+    min_plot: float = MIN_PLOT,
+    *,
+    width: float = WIDTH,
+    names: list[str] | None = None,
+    gap: float = 1.0,
+    top_extra: float = 0.0,
+):
     """A figure of fixed width whose height grows with the rows; returns (fig, [axes]) at fixed positions.
 
     The label column, the margins and the plot's width are the same in every chart and language,
-    so long names can never squeeze the plotting area.
+    so long names can never squeeze the plotting area.  At a ``width`` below :data:`WIDTH` (the small
+    variant, :mod:`helpers.reader.plots.fit`) there is no label column: rows are tall enough for the
+    ``names`` written above them, and the title wraps to the width.
     """
     plt = pyplot()
+    small = width < WIDTH
+    left, right = (SMALL_LEFT, SMALL_RIGHT) if small else (LABEL_COLUMN, RIGHT)
+    heading = wrap(title, lang, SMALL_TITLE_WRAP[lang], None) if small else wrap(title, lang, TITLE_WRAP[lang])
+    top = top_extra + (0.25 + 0.22 * line_count(heading) if small else max(TOP, 0.3 + 0.22 * line_count(heading)))
+    if small:
+        row = small_row(names or [], lang, row)
     plot_h = max(min_plot, row * rows)
-    gap = 1.0
-    height = TOP + BOTTOM + plot_h * panels + gap * (panels - 1)
-    fig = plt.figure(figsize=(WIDTH, height))
+    height = top + BOTTOM + plot_h * panels + gap * (panels - 1)
+    fig = plt.figure(figsize=(width, height))
     axes = []
     for k in range(panels):
         bottom = BOTTOM + (panels - 1 - k) * (plot_h + gap)
-        axes.append(
-            fig.add_axes(
-                (LABEL_COLUMN / WIDTH, bottom / height, (WIDTH - LABEL_COLUMN - RIGHT) / WIDTH, plot_h / height)
-            )
-        )
+        axes.append(fig.add_axes((left / width, bottom / height, (width - left - right) / width, plot_h / height)))
     fig.text(
-        0.5 * LABEL_COLUMN / WIDTH,
+        (SMALL_LEFT if small else 0.5 * LABEL_COLUMN) / width,
         1 - 0.12 / height,
-        wrap(title, lang, TITLE_WRAP[lang]),
+        heading,
         ha="left",
         va="top",
         fontsize=TITLE_SIZE,
@@ -86,11 +113,13 @@ def new_figure(rows: int, title: str, lang: str, panels: int = 1, row: float = R
     return fig, axes
 
 
-def _nice_ticks(lo: float, hi: float) -> tuple[list[float], int]:
+def _nice_ticks(lo: float, hi: float, bins: int = 6) -> tuple[list[float], int]:
     from matplotlib.ticker import MaxNLocator
 
     ticks = [
-        t for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi) if lo - 1e-12 <= t <= hi + 1e-12
+        t
+        for t in MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+        if lo - 1e-12 <= t <= hi + 1e-12
     ]
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     # as many decimals as the step has (2.5 → 1, 0.25 → 2, 5 → 0), so that every tick is labelled exactly
@@ -116,8 +145,12 @@ def plain_axis(ax, lo: float, hi: float, log: bool, axis_label: str) -> None:
         ax.xaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_minor_formatter(NullFormatter())
     else:
-        ticks, places = _nice_ticks(lo, hi)
+        ticks, places = _nice_ticks(lo, hi, 4 if is_small(ax.figure) else 6)
         texts = [number_text(Fraction(t).limit_denominator(10**6), places) for t in ticks]
+    if is_small(ax.figure):
+        texts = spaced_labels(texts, ticks, lo, hi, log, ax.get_position().width * ax.figure.get_figwidth())
+        lang = "en" if axis_label.isascii() else "zh"
+        axis_label = wrap(axis_label, lang, SMALL_AXIS_WRAP[lang], None)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticks(ticks, texts)
     ax.set_xlabel(axis_label)
@@ -188,12 +221,12 @@ def legend(fig, marks: list[Mark], lang: str, band: bool, reference: str | None 
     if reference:
         handles.append(Line2D([], [], color="#333333", ls="--", lw=1, label=reference))
     if handles:
-        fig.legend(
+        small = is_small(fig)
+        place_legend(
+            fig,
+            (SMALL_LEFT if small else 0.15) / fig.get_figwidth(),
             handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0.02, 0.02 / fig.get_figheight()),
-            ncol=min(3, len(handles)),
-            frameon=False,
+            ncol=min(2 if small and lang == "zh" else 1 if small else 3, len(handles)),
             handletextpad=0.4,
             columnspacing=1.2,
         )
@@ -249,12 +282,13 @@ def draw_mark(
             zorder=3,
             arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "mutation_scale": 12},
         )
-        below = side == "left"  # the left mark of a pair: its label below, ending at the mark
+        # the left mark of a pair, and every bound of the small variant (its name is above): the label below the mark
+        below = side == "left" or is_small(ax.figure)
         ax.text(
             v,
             y + 0.24 if below else y - 0.22,
             label,
-            ha="right" if below or sign < 0 else "left",
+            ha="right" if side == "left" or sign < 0 else "left",
             va="top" if below else "bottom",
             fontsize=FONT_SIZE,
             color=colour,
@@ -303,13 +337,16 @@ def draw_mark(
 
 
 def row_axis(ax, names: list[str], lang: str) -> None:
-    """Rows top to bottom, names wrapped in the label column."""
+    """Rows top to bottom, names wrapped in the label column (the small variant: above their rows)."""
     ax.set_yticks(range(len(names)), [wrap(n, lang) for n in names])
     ax.set_ylim(len(names) - 0.5, -0.6)
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
+    if is_small(ax.figure):
+        names_above(ax, names, lang)
 
 
+@with_small_variant
 def dot_figure(
     lang: str,
     marks: list[Mark],
@@ -320,13 +357,15 @@ def dot_figure(
     zero: bool = True,
     stems: bool = False,
     reference: tuple[float, str] | None = None,
+    *,
+    width: float = WIDTH,
 ):
     """Marks one row each on one axis (in ``unit_label`` after dividing by ``divisor``); returns the figure.
 
     ``stems`` draws a thin line from zero to each mark (lengths compare); ``reference`` is (value, name)
     of a dashed vertical line (e.g. 100 % of a plan).
     """
-    fig, (ax,) = new_figure(len(marks), title, lang)
+    fig, (ax,) = new_figure(len(marks), title, lang, width=width, names=[m.label for m in marks])
     extents = []
     for m in marks:
         a, b = m.interval.to_floats(divisor)
@@ -355,6 +394,7 @@ def dot_figure(
     return fig
 
 
+@with_small_variant
 def pair_figure(
     lang: str,
     pairs: list[tuple[str, Mark, Mark]],
@@ -363,9 +403,11 @@ def pair_figure(
     divisor=1,
     log: bool = False,
     names: tuple[str, str] = ("", ""),
+    *,
+    width: float = WIDTH,
 ):
     """Two marks per row (e.g. a year earlier and now) joined by a line; each value labelled on its outer side."""
-    fig, (ax,) = new_figure(len(pairs), title, lang)
+    fig, (ax,) = new_figure(len(pairs), title, lang, width=width, names=[n for n, _, _ in pairs])
     marks = [m for _, a, b in pairs for m in (a, b)]
     extents = []
     for m in marks:
@@ -387,24 +429,25 @@ def pair_figure(
     return fig
 
 
-def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: bool = False):
-    """Counts as horizontal bars from zero (log: from the axis' left end), each labelled with its value.
+@with_small_variant
+def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, *, width: float = WIDTH):
+    """Counts as horizontal bars from zero on a linear axis (a bar's length is its value), each labelled with it.
 
-    Bars of figures that are not exact are hatched, lower bounds carry their arrow.
+    Bars of figures that are not exact are hatched, lower bounds carry their arrow.  Counts spanning decades
+    are dots on a log axis instead (:func:`dot_figure`), never bars.  In the small variant each bar sits below
+    its name.
     """
-    fig, (ax,) = new_figure(len(marks), title, lang)
-    values = [float(m.value) for m in marks]
-    log = log and all(v > 0 for v in values)  # a log axis only for positive values
-    lim = limits([(min(values) if log else 0.0, v) for v in values], log, not log, any(m.lower_bound for m in marks))
-    plain_axis(ax, *lim, log, unit_label)
+    fig, (ax,) = new_figure(len(marks), title, lang, width=width, names=[m.label for m in marks])
+    lim = limits([(0.0, float(m.value)) for m in marks], False, True, any(m.lower_bound for m in marks))
+    plain_axis(ax, *lim, False, unit_label)
+    small = width < WIDTH
+    shift, height = (0.14, 0.36) if small else (0.0, 0.55)  # small: below the name written above the row
     for y, m in enumerate(marks):
         colour = STYLE.get(m.kind, STYLE["exact"])[1]
-        left = lim[0] if log else 0.0
         ax.barh(
-            y,
-            float(m.value) - left,
-            left=left,
-            height=0.55,
+            y + shift,
+            float(m.value),
+            height=height,
             color=colour,
             alpha=0.35 if m.derived else 0.8,
             edgecolor=colour,
@@ -412,11 +455,11 @@ def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: b
             zorder=2,
         )
         if m.lower_bound:
-            draw_mark(ax, y, m, 1, lim, log, lang=lang)
+            draw_mark(ax, y + shift, m, 1, lim, False, lang=lang)
         else:
             ax.annotate(
                 mark_text(m, 1),
-                xy=(float(m.value), y),
+                xy=(float(m.value), y + shift),
                 xytext=(5, 0),
                 textcoords="offset points",
                 ha="left",
@@ -425,41 +468,4 @@ def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, log: b
             )
     row_axis(ax, [m.label for m in marks], lang)
     legend(fig, marks, lang, False)
-    return fig
-
-
-def panel_figure(lang: str, panels: list[dict], title: str):
-    """Small multiples, one check each: rows "recomputed" and "printed/required", each zoomed to its own range.
-
-    A panel is a dict with ``name``, ``marks`` (two :class:`Mark`), ``unit_label``, ``bad`` (drawn in red)
-    and ``note`` (its verdict).
-    """
-    fig, axes = new_figure(2, title, lang, panels=len(panels), row=0.45, min_plot=0.9)
-    for ax, p in zip(axes, panels):
-        marks = p["marks"]
-        extents = []
-        for m in marks:
-            a, b = m.interval.to_floats()
-            extents.append((a if math.isfinite(a) else b, b if math.isfinite(b) else a))
-        lim = limits(extents, False, False, any(m.lower_bound for m in marks))
-        plain_axis(ax, *lim, False, p["unit_label"])
-        for y, m in enumerate(marks):
-            draw_mark(ax, y, m, 1, lim, False, lang=lang, percent=p["unit_label"].strip() == "%")
-        row_axis(ax, [m.label for m in marks], lang)
-        colour = STYLE["more_than"][1] if p["bad"] else "#222222"
-        ax.set_title(
-            wrap(f"{p['name']}: {p['note']}", lang, PANEL_WRAP[lang]),
-            fontsize=FONT_SIZE + 0.5,
-            loc="left",
-            color=colour,
-            fontweight="bold" if p["bad"] else "normal",
-        )
-        if p["bad"]:
-            for spine in ax.spines.values():
-                spine.set_edgecolor(colour)
-                spine.set_linewidth(1.5)
-    marks = [m for p in panels for m in p["marks"]]
-    legend(
-        fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point and not m.requirement for m in marks)
-    )
     return fig
