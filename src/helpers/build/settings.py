@@ -142,10 +142,29 @@ def resolve(
 
 
 def _default_data_dir(notebook: Path) -> Path:
-    """The data package a notebook reads when no ``data_dir`` is passed: its default, from its own folder."""
+    """The data package a notebook reads when no ``data_dir`` is passed: the ``data_dir = "..."`` of its
+    parameters cell (the generic walkthroughs name ``../../data/jinan_2022``), else the notebooks' default, from
+    its own folder."""
+    import ast
+    import json
+
     from helpers.reader.params import DEFAULTS
 
-    return (notebook.parent / str(DEFAULTS["data_dir"])).resolve()
+    default = str(DEFAULTS["data_dir"])
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        cells = []
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            for line in "".join(cell.get("source", "")).splitlines():
+                name, _, value = line.partition("=")
+                if name.strip() == "data_dir":
+                    try:
+                        default = str(ast.literal_eval(value.split("#")[0].strip()))
+                    except (ValueError, SyntaxError):
+                        pass
+    return (notebook.parent / default).resolve()
 
 
 def find_notebooks(paths: Sequence[Path] | None = None) -> list[Path]:

@@ -354,7 +354,7 @@ def money_frame(ctx) -> pd.DataFrame:
 
 def _in_yuan(ctx, f) -> Interval:
     i = relations.figure_input(f, ctx.approx_tolerance).interval
-    return i * ctx.fx_usd_cny if f.base_unit == "USD" else i
+    return i * ctx.fx if f.base_unit == "USD" else i
 
 
 def money_table(ctx) -> Table:
@@ -363,14 +363,18 @@ def money_table(ctx) -> Table:
     m = money_frame(ctx)
     by_id = ctx.package.figures.set_index("id", drop=False)
     yuan = [_in_yuan(ctx, by_id.loc[i]) for i in m["id"]]
-    fx = ctx.fx_usd_cny
+    fx = ctx.fx_usd_cny  # None: the package states no exchange rate, and the dollar column is left out
     t = (
         table(
             {
                 labels.heading("indicator", L): m["label"],
                 labels.heading("section", L): [str(n) for n in m["section"]],
                 labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
-                labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan],
+                **(
+                    {labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan]}
+                    if fx is not None
+                    else {}
+                ),
                 labels.heading("period", L): [period_text(p, L) for p in m["period"]],
             },
             None,
