@@ -187,15 +187,19 @@ def checks_table(ctx, section: int | None = None) -> Table:
 
 
 def status_counts(ctx) -> Table:
-    """How many checks reached each verdict."""
+    """How many of the checks that could have failed reached each verdict; the bookkeeping checks (a part within its
+    whole: :func:`helpers.core.checks.bookkeeping`) are counted in the note, not among them."""
     found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
-    counts = {s: sum(c.status == s for c in found) for s in checks.STATUSES}
+    real, kept = checks.findings(found), checks.bookkeeping(found)
+    counts = {s: sum(c.status == s for c in real) for s in checks.STATUSES}
+    note = words.say(f"table.bookkeeping_{'one' if len(kept) == 1 else 'many'}", ctx.lang, n=len(kept)) if kept else ""
     return table(
         {
             labels.heading("status", ctx.lang): [labels.STATUS_LABELS[ctx.lang][s] for s in counts],
             labels.heading("count", ctx.lang): [str(n) for n in counts.values()],
         },
         None,
+        note,
     )
 
 
