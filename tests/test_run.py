@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import helpers.reader
-from conftest import DISTRICT
+from conftest import DATA, DISTRICT
 from helpers.build import cache, cli, publish, run
 from helpers.build.clean import KERNELSPEC, clean
 from helpers.build.cli import collect_parameters, parse_value
@@ -594,3 +594,16 @@ def test_langs_option_refuses_an_unknown_language(tmp_path):
 def test_p_lang_and_langs_that_disagree_are_refused(tmp_path):
     code, _, stderr = invoke("--notebooks", FIXTURES / HELLO, "--out", tmp_path, "--langs", "zh", "-p", "lang", "en")
     assert code == 2 and "disagree" in stderr
+
+
+def test_notebooks_given_read_the_package_their_own_parameters_cell_names(tmp_path):
+    """`make notebooks` refreshes the generic walkthroughs without --data-dir: their parameters cell names
+    ../../data/jinan_2022 (from notebooks/generic/), which the run must read, not the collection's ../data."""
+    from helpers.build import settings
+    from helpers.core.paths import NOTEBOOKS
+
+    generic = sorted((NOTEBOOKS / "generic").glob("*.ipynb"))
+    s = settings.resolve(out=tmp_path / "build", notebooks=generic, parameters={}, refresh=True)
+    assert s.data_dir == (DATA / "jinan_2022").resolve()
+    s = settings.resolve(out=tmp_path / "build", notebooks=[NOTEBOOKS / "00_overview.ipynb"], parameters={})
+    assert s.data_dir == DATA.resolve()

@@ -259,6 +259,61 @@ def test_prose_about_code_is_for_jupyterlab_readers_only(collection_site):
             assert "params.setup" not in path.read_text(encoding="utf-8"), path.name
 
 
+#: A number followed by a Chinese unit or magnitude (84亿元, 12.5 万户, 2000 亩).
+CHINESE_UNIT = re.compile(
+    r"\d\s*(?:万亿|万|亿)?(?:元|美元|户|人|名|个|家|项|件|处|条|栋|套|所|亩|吨|头|只|天|平方米|公顷|公里|米|千瓦)"
+)
+
+
+def _english_output_text(html: str) -> list[str]:
+    """The generated text of a page (its code cells' outputs: tables, sentences, captions, alt text), with the
+    cells of every "printed" column left out: the lines an English reader reads outside the printed values."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    lines: list[str] = []
+    for out in soup.select("div.cell_output"):
+        for table in out.find_all("table"):
+            heads = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+            printed = {i for i, h in enumerate(heads) if "printed" in h}
+            for tr in table.select("tbody tr"):
+                cells = tr.find_all(["td", "th"])
+                lines += [c.get_text(" ", strip=True) for i, c in enumerate(cells) if i not in printed]
+            table.decompose()
+        lines += [img.get("alt", "") for img in out.find_all("img")]
+        lines += [t for t in out.get_text("\n").split("\n") if t.strip()]
+    return lines
+
+
+def test_english_pages_show_a_chinese_unit_only_with_the_printed_value(collection_site):
+    """On an English page a Chinese unit appears only in a printed-value column, or in a sentence as the printed
+    value followed by the same amount in English units (``3000 万元 (30 million yuan)``, or the glossary's
+    ``84亿元 is 8.4 billion yuan``); never as a unit of a
+    computed number ("189,200 头", "households per person")."""
+    checked = 0
+    for path in notebook_pages(collection_site, "en"):
+        for line in _english_output_text(path.read_text(encoding="utf-8")):
+            for m in CHINESE_UNIT.finditer(line):
+                checked += 1
+                after = line[m.end() :].lstrip()  # the English amount follows: "(30 million yuan)", "is 8.4 …"
+                assert after.startswith(("(", "is ", "=")), f"{path.name}: a Chinese unit without its English: {line!r}"
+            assert "households per" not in line and "people per person" not in line, (path.name, line)
+            assert "× 100 million" not in line and "× 10,000" not in line, (path.name, line)
+    assert checked, "no printed value in a sentence was found: the test would prove nothing"
+
+
+def test_the_chinese_unit_test_finds_a_bare_chinese_unit():
+    html = (
+        '<div class="cell_output"><p>Grew to 189,200 头 and 84 亿元 (8.4 billion yuan)</p>'
+        "<table><thead><tr><th>indicator</th><th>value (printed)</th></tr></thead>"
+        "<tbody><tr><td>x</td><td>84 亿元</td></tr></tbody></table></div>"
+    )
+    lines = _english_output_text(html)
+    bare = [line for line in lines for m in CHINESE_UNIT.finditer(line) if not line[m.end() :].lstrip().startswith("(")]
+    assert bare == ["Grew to 189,200 头 and 84 亿元 (8.4 billion yuan)"]
+    assert "84 亿元" not in lines  # the printed column is left out
+
+
 def test_collection_cross_links_resolve_to_pages(collection_site):
     links = {}
     for path in notebook_pages(collection_site, "en"):

@@ -117,16 +117,31 @@ def test_english_units_are_words_a_reader_knows(shown):
 
 def test_format_interval_examples():
     assert amounts.format_interval(Interval(Fraction(3200 * 10**8), None), "CNY", "zh") == "≥ 3,200 亿元"
-    assert amounts.format_interval(Interval(Fraction(3000 * 10**4), None), "CNY", "en") == "≥ 3,000 × 10,000 yuan"
+    assert amounts.format_interval(Interval(Fraction(3000 * 10**4), None), "CNY", "zh") == "≥ 3,000 万元"
+    # English counts money in millions and billions, not in 万 and 亿
+    assert amounts.format_interval(Interval(Fraction(3000 * 10**4), None), "CNY", "en") == "≥ 30 million yuan"
+    assert amounts.format_interval(Interval(Fraction(3200 * 10**8), None), "CNY", "en") == "≥ 320 billion yuan"
+    assert amounts.format_interval(Interval(Fraction(56000), None), "CNY", "en") == "≥ 56,000 yuan"
     assert amounts.format_interval(Interval.closed(0, 100), "percent", "en") == "[0, 100]%"
     assert amounts.format_interval(Interval.point(21), "家", "en") == "21"
-    assert amounts.format_interval(Interval.point(21), "户", "en") == "21 households"
-    assert amounts.format_interval(Interval.point(1), "户", "en") == "1 household"
+    # 户 counts households and businesses (市场主体) alike: English leaves the noun to the indicator
+    assert amounts.format_interval(Interval.point(21), "户", "en") == "21"
+    assert amounts.format_interval(Interval.point(21), "栋", "en") == "21 buildings"
+    assert amounts.format_interval(Interval.point(1), "栋", "en") == "1 building"
+    assert amounts.format_interval(Interval.point(125400 * 1000), "kg", "en") == "125,400 tonnes"
     assert (
         amounts.format_interval(Interval(Fraction("83.5"), Fraction("84.5"), True, False) * 10**8, "CNY", "zh")
         == "[83.5, 84.5) 亿元"
     )
     assert amounts.format_interval(Interval(None, None), "percent", "en") == "no bound (any value)"
+
+
+def test_a_ratio_of_two_counts_has_no_english_unit_word():
+    """Residents per grid worker (人/名) is not "people per person"; a count per person keeps "per person" only
+    where its head is a thing with a unit (yuan per person)."""
+    assert amounts.format_interval(Interval.point(1060), "人/名", "en") == "1,060"
+    assert amounts.format_interval(Interval.point(1060), "人/名", "zh") == "1,060 人/名"
+    assert amounts.format_interval(Interval.point(20), "CNY/人", "en") == "20 yuan per person"
 
 
 def test_tolerance_is_noted_where_an_approximate_figure_is_used():

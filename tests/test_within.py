@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import nbformat
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT
 from helpers.core.relations import figure_input
-from helpers.reader import within
+from helpers.reader import amounts, within
 from helpers.reader.params import ParameterError, setup
+from helpers.reader.plots.charts import printed_places
 
 CITY = DATA / "jinan_2022"
 CITY_NOTEBOOKS = [
@@ -136,9 +139,11 @@ def test_charts_carry_the_comparisons(ctx):
     rows = within._gdp_rows(ctx)
     alt = within.leading_chart(ctx).alt
     assert (f"比较{len(rows)}个区" if ctx.lang == "zh" else f"Compares {len(rows)} districts") in alt
+    divisor = amounts.money_scale(ctx.lang)[0]
     for r in rows.itertuples(index=False):
-        places = len(r.value.partition(".")[2])
-        assert f"{r.topic_zh if ctx.lang == 'zh' else r.topic_en}" in alt and f"{float(r.value):,.{places}f}" in alt
+        places = printed_places(r, divisor)
+        shown = f"{float(Fraction(str(r.base_value)) / divisor):,.{places}f}"
+        assert f"{r.topic_zh if ctx.lang == 'zh' else r.topic_en}" in alt and shown in alt
 
 
 def test_the_shares_caption_names_the_highest_the_lowest_the_bound_and_the_mixed_periods(ctx):
@@ -212,11 +217,16 @@ def test_the_leading_caption_without_the_district_names_the_highest_and_lowest(c
     assert names[0] in caption and names[-1] in caption
 
 
-def test_english_counts_in_ten_thousands_name_their_counter_once_as_the_tables_do():
-    ctx = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
-    text = " ".join(within.comparisons_table(ctx).astype(str).to_numpy().ravel())
-    assert "× 10,000 households" in text and "householdss" not in text and "peoples" not in text
-    assert "10 thousand" not in text
+def test_english_counts_are_written_in_full_with_an_english_noun_or_none():
+    """Chinese keeps 万 and the printed counter (万户); English writes the count in full, never "× 10,000" or a
+    Chinese counter, and never calls market entities (户) households."""
+    en = setup(lang="en", data_dir=str(DATA), city_dir=str(CITY))
+    text = " ".join(within.comparisons_table(en).astype(str).to_numpy().ravel())
+    assert "10,000" not in text and "households" not in text and "peoples" not in text
+    assert not any(c in text for c in "万户人名个")
+    assert " people" in text  # the residents: 人 has an English noun
+    zh = setup(lang="zh", data_dir=str(DATA), city_dir=str(CITY))
+    assert "万户" in " ".join(within.comparisons_table(zh).astype(str).to_numpy().ravel())
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -164,3 +164,49 @@ def test_no_module_but_words_holds_a_table_of_zh_and_en_texts():
         if path != WORDS_MODULE and (lines := bilingual_literals(ast.parse(path.read_text(encoding="utf-8"))))
     }
     assert found == {}
+
+
+# ---- the vocabulary of units and measures, labelled in both languages -------------------------------------
+
+
+def _schema_enum(field: str) -> list[str]:
+    import json
+
+    pkg = json.loads((Path(helpers.__file__).parents[2] / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    figures = next(r for r in pkg["resources"] if r["name"] == "figures")
+    return next(f for f in figures["schema"]["fields"] if f["name"] == field)["constraints"]["enum"]
+
+
+def test_every_measure_of_the_schema_and_the_drafter_has_a_label_in_both_languages():
+    from helpers.drafting.extract import MEASURES
+
+    assert set(_schema_enum("measure")) == set(MEASURES)  # one vocabulary
+    for m in MEASURES:
+        for lang in LANGS:
+            assert words.say(f"measure.{m}", lang).strip(), (m, lang)
+    assert "per person per month" not in words.say("measure.rate", "en")  # a rate is not always a 低保 standard
+
+
+def test_every_printed_unit_has_a_meaning_in_both_languages():
+    """Every unit the drafter and the loader know (元, 亩, 吨, 头, 户 …) says what it counts on an English page."""
+    from helpers.core.units import UNITS
+
+    for u in UNITS:
+        for lang in LANGS:
+            assert words.say(f"printed.{u}", lang).strip(), (u, lang)
+        assert not re.search(r"[\u4e00-\u9fff]", words.say(f"printed.{u}", "en")), u
+
+
+def test_every_base_unit_has_a_label_in_both_languages_and_count_says_why_it_has_none():
+    from helpers.core.units import COUNTERS
+
+    for b in _schema_enum("base_unit"):
+        if b == "count":
+            row = next(r for r in raw_rows("words.csv") if r["key"] == "unit.count")
+            assert "indicator names what is counted" in row["note"]
+            continue
+        for lang in LANGS:
+            assert words.say(f"unit.{b}", lang).strip(), (b, lang)
+    for c in COUNTERS:  # a counter has an English noun, or a note that it only counts
+        row = next(r for r in raw_rows("words.csv") if r["key"] == f"unit.{c}")
+        assert row["zh"] == c and (row["en"] or "only counts" in row["note"]), row

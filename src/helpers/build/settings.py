@@ -142,29 +142,23 @@ def resolve(
 
 
 def _default_data_dir(notebook: Path) -> Path:
-    """The data package a notebook reads when no ``data_dir`` is passed: the ``data_dir = "..."`` of its
-    parameters cell (the generic walkthroughs name ``../../data/jinan_2022``), else the notebooks' default, from
-    its own folder."""
+    """The data package a notebook reads when no ``data_dir`` is passed: the ``data_dir`` literal of its own
+    parameters cell (the generic walkthroughs name ``../../data/jinan_2022``), else the collection's default,
+    from the notebook's folder."""
     import ast
-    import json
+
+    import nbformat
 
     from helpers.reader.params import DEFAULTS
 
-    default = str(DEFAULTS["data_dir"])
-    try:
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError, TypeError):
-        cells = []
-    for cell in cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            for line in "".join(cell.get("source", "")).splitlines():
-                name, _, value = line.partition("=")
-                if name.strip() == "data_dir":
-                    try:
-                        default = str(ast.literal_eval(value.split("#")[0].strip()))
-                    except (ValueError, SyntaxError):
-                        pass
-    return (notebook.parent / default).resolve()
+    given = str(DEFAULTS["data_dir"])
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    for node in ast.parse(cell.source).body if cell is not None else []:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "data_dir" for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                given = node.value.value
+    return (notebook.parent / given).resolve()
 
 
 def find_notebooks(paths: Sequence[Path] | None = None) -> list[Path]:

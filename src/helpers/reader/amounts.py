@@ -1,8 +1,10 @@
 """How a number is said: units and scales in the reader's language, and an interval written out.
 
 :func:`format_interval` is the one way an interval becomes text (tables, sentences, explanations and charts
-all call it); :func:`display_scale` picks the scale (亿元, "100 million yuan") and :func:`unit_label` names a
-base unit or counter.
+all call it); :func:`display_scale` picks the scale and :func:`unit_label` names a base unit or counter.
+Scales follow the reader's language: a Chinese page counts money in 亿元 (10**8 yuan) and 万元 (10**4), as the
+report prints it; an English page in billion (10**9) and million (10**6) yuan, as an English reader counts
+(370亿元 = 37.0 billion yuan).  The printed value, in its printed Chinese unit, stays beside it in the tables.
 """
 
 from __future__ import annotations
@@ -14,27 +16,49 @@ from helpers.core import periods
 from helpers.core.intervals import Interval, format_number, readable_places
 from helpers.core.langs import check_lang
 from helpers.core.periods import Period
+from helpers.core.units import COUNTERS
 from helpers.reader import labels, words
 
-#: Display scales: base unit → divisors, largest first (each named by ``scale.<unit>.<divisor>`` in words.csv).
-_SCALES: dict[str, tuple[int, ...]] = {"CNY": (10**8, 10**4, 1), "USD": (10**8, 10**4, 1), "m2": (10**4, 1)}
+#: Mass, power and length in both languages: tonnes (吨), kW (千瓦), km (公里) from a thousand base units up.
+_METRIC: dict[str, tuple[int, ...]] = {"kg": (1000, 1), "W": (1000, 1), "m": (1000, 1)}
+#: Display scales by language: base unit → divisors, largest first (each named by ``scale.<unit>.<divisor>``
+#: in words.csv).  Chinese keeps the report's 亿 and 万; English uses billion and million.
+_SCALES: dict[str, dict[str, tuple[int, ...]]] = {
+    "zh": {"CNY": (10**8, 10**4, 1), "USD": (10**8, 10**4, 1), "m2": (10**4, 1), **_METRIC},
+    "en": {"CNY": (10**9, 10**6, 1), "USD": (10**9, 10**6, 1), "m2": (10**6, 1), **_METRIC},
+}
 
 
 def _scale_name(unit: str, divisor: int, lang: str) -> str:
     return words.say(f"scale.{unit}.{divisor}", lang)
 
 
+def scales(base_unit: str, lang: str) -> tuple[int, ...]:
+    """The divisors a page in ``lang`` shows ``base_unit`` at, largest first (() for a unit shown as it is)."""
+    check_lang(lang)
+    return _SCALES[lang].get(base_unit, ())
+
+
+def money_scale(lang: str) -> tuple[int, str]:
+    """(divisor, label) of the one scale every money amount of a page is put on: 亿元 (10**8 yuan) in Chinese,
+    billion yuan (10**9) in English."""
+    divisor = scales("CNY", lang)[0]
+    return divisor, _scale_name("CNY", divisor, lang)
+
+
 def display_scale(base_unit: str, magnitude: Fraction | None, lang: str, plural: bool = True) -> tuple[int, str]:
     """(divisor, unit label) that shows a base value of about ``magnitude`` readably.
 
-    Chinese magnitudes are kept in both languages (亿 = 10**8, 万 = 10**4) so the
-    numbers match the report's; English names them in words ("100 million yuan",
-    "10,000 yuan").  A composite unit (``CNY/m2``) is scaled by its first part and
-    labelled part by part ("yuan per m²"; a bare measure word such as 个 gives "each").
+    Chinese keeps the report's magnitudes (亿 = 10**8, 万 = 10**4); English counts in billions and millions
+    (:data:`_SCALES`).  A composite unit (``CNY/m2``) is scaled by its first part and labelled part by part
+    ("yuan per m²"; a bare measure word such as 个 gives "each").  A ratio of two counts (``人/名``, residents
+    per grid worker) has no unit word in English: the row's label names both things counted.
     """
     head, *rest = base_unit.split("/")
     divisor, label = 1, unit_label(head, lang, plural)
-    for d in _SCALES.get(head, ()):
+    if lang == "en" and rest and _is_counter(head) and all(_is_counter(p) for p in rest):
+        return 1, ""
+    for d in scales(head, lang):
         if magnitude is not None and abs(magnitude) >= d:
             divisor, label = d, _scale_name(head, d, lang)
             break
@@ -42,6 +66,10 @@ def display_scale(base_unit: str, magnitude: Fraction | None, lang: str, plural:
         word = unit_label(part, lang, plural=False)
         label += words.say("amount.per_unit" if word else "amount.each", lang, unit=word)
     return divisor, label.strip()
+
+
+def _is_counter(unit: str) -> bool:
+    return unit in COUNTERS or unit == "count"
 
 
 def unit_label(unit: str, lang: str, plural: bool = True) -> str:
@@ -66,7 +94,7 @@ def format_interval(interval: Interval, base_unit: str, lang: str, divisor: int 
     if divisor is not None:
         scale = divisor
         head = base_unit.split("/")[0]
-        unit = _scale_name(head, divisor, lang) if divisor in _SCALES.get(head, ()) else unit
+        unit = _scale_name(head, divisor, lang) if divisor in scales(head, lang) else unit
     unit = "" if not unit or unit == "%" else f" × {unit}" if unit[0].isdigit() else f" {unit}"
     unit = unit or ("%" if base_unit == "percent" else "")
     p = readable_places(interval, scale)
@@ -153,6 +181,39 @@ def printed_unit_label(printed: str, lang: str) -> str:
         magnitude = words.say(f"magnitude.{u.magnitude}", lang) if f"magnitude.{u.magnitude}" in known else ""
         word = f"{magnitude or f'{u.magnitude:,}'} {word}"
     return f"{printed} ({word})"
+
+
+def printed_text(value: str, printed: str, lang: str) -> str:
+    """A figure as the report prints it, for a sentence: ``3000万元`` on a Chinese page; on an English page the
+    printed number and unit followed by the same amount in English units, ``3000 万元 (30 million yuan)``,
+    ``12.5 万户 (125,000)``, ``12个`` as ``12`` (a measure word English has no noun for), ``1624.5 亩 (108.3
+    hectares)`` (exact: the printed number × its unit's factor, at :func:`display_scale`; land in hectares; a
+    counter with its English noun, if it has one; a result that is not a short decimal as ``≈`` four digits)."""
+    from helpers.core.units import parse_unit
+
+    check_lang(lang)
+    if lang == "zh":
+        return f"{value}{printed}"
+    u = parse_unit(printed)
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in printed):  # %, ‰: nothing to translate
+        return f"{value}{printed}"
+    base = Fraction(value) * u.factor
+    if u.unit in ("亩", "公顷"):  # land: hectares, as an English reader measures it
+        divisor, label = 10**4, unit_label("ha", lang, plural=base != 10**4)
+    elif u.base_unit == "count":  # a counter names what it counts where English has a noun (人 → people)
+        divisor, label = 1, unit_label(u.unit, lang, plural=base != 1)
+        if u.magnitude == 1 and not label:  # 12个: the number is all an English reader needs
+            return format_number(base, 0)
+    else:
+        divisor, label = display_scale(u.base_unit, abs(base), lang, plural=base != 1)
+    q = base / divisor
+    places = next((p for p in range(4) if (q * 10**p).denominator == 1), None)
+    if places is None:  # not a short decimal (2000 亩 = 133.33… ha): four significant digits, marked as rounded
+        places = max(0, 3 - math.floor(math.log10(abs(q)))) if q else 0
+    approx = "≈ " if (q * 10**places).denominator != 1 else ""
+    label = "" if not label else f" {label}"
+    english = f"{approx}{format_number(q, places)}{label}"
+    return f"{value} {printed} ({english})"
 
 
 def period_text(iso: object, lang: str) -> str:

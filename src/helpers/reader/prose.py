@@ -245,7 +245,7 @@ def check_findings(ctx, section: int | None = None) -> Text:
     real = checks.findings(found)  # the checks that could have failed; bookkeeping is said apart
     text = _w(
         ctx,
-        "checks",
+        "checks_one" if len(real) == 1 else "checks_many",
         n=len(real),
         consistent=sum(c.status == "consistent" for c in real),
         inconsistent=sum(c.status == "inconsistent" for c in real),
@@ -314,9 +314,9 @@ def lead(ctx) -> Text:
     return Text(text, {"checks": n, "inconsistent": [c.id for c in bad]})
 
 
-def _reason(ctx, check, derived) -> str:
-    """The likeliest reason a check fails: for a share of a period's days, the base the printed share implies (an
-    ``implied_whole`` relation on the same figures) against the calendar; otherwise "none found"."""
+def reason(ctx, check, derived) -> str | None:
+    """The likeliest reason a check fails, or None when none is found: for a share of a period's days, the base the
+    printed share implies (an ``implied_whole`` relation on the same figures) short of the calendar's days."""
     rels = ctx.package.relations.set_index("id", drop=False)
     r = rels.loc[check.id]
     whole = next(
@@ -328,11 +328,11 @@ def _reason(ctx, check, derived) -> str:
         None,
     )
     if r["kind"] != "share_of_period" or whole is None or whole.period is None:
-        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+        return None
     days = whole.period.days
     short = days - whole.interval
     if short.lo is None or short.lo <= 0:
-        return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=r[f"label_{ctx.lang}"]))
+        return None
     return _w(
         ctx,
         "lead_reason_days",
@@ -341,6 +341,16 @@ def _reason(ctx, check, derived) -> str:
         days=days,
         period=period_label(whole.period, ctx.lang),
     )
+
+
+def _reason(ctx, check, derived) -> str:
+    """:func:`reason`, or the sentence that no likely explanation was found (naming the check)."""
+    found = reason(ctx, check, derived)
+    if found is not None:
+        return found
+    rels = ctx.package.relations.set_index("id", drop=False)
+    label = escape.markdown(rels.loc[check.id, f"label_{ctx.lang}"])
+    return _w(ctx, "lead_reason_none", label=words.say("quote.name", ctx.lang, name=label))
 
 
 def round_numbers(ctx, section: int | None = None) -> Text:
@@ -354,7 +364,8 @@ def round_numbers(ctx, section: int | None = None) -> Text:
     if not rows:
         return Text(_w(ctx, "round_numbers_none"), {"round": [], "depends": []})
     names = _w(ctx, "and").join(
-        _w(ctx, "name_printed", name=_name(ctx, r), value=r["value"], unit=r["unit_zh"]) for r in rows
+        _w(ctx, "name_printed", name=_name(ctx, r), printed=amounts.printed_text(r["value"], r["unit_zh"], ctx.lang))
+        for r in rows
     )
     text = _w(ctx, f"round_numbers_{ctx.round_numbers}", names=names)
     figures = ctx.package.figures

@@ -16,7 +16,14 @@ from helpers.core import checks, relations
 from helpers.core.intervals import Interval
 from helpers.core.langs import LANGS
 from helpers.reader import escape, explain, labels, naming, words
-from helpers.reader.amounts import format_interval, period_label, period_text, printed_unit_label, unit_label
+from helpers.reader.amounts import (
+    format_interval,
+    money_scale,
+    period_label,
+    period_text,
+    printed_unit_label,
+    unit_label,
+)
 
 
 class Table(pd.DataFrame):
@@ -362,7 +369,8 @@ def _in_yuan(ctx, f) -> Interval:
 
 
 def money_table(ctx) -> Table:
-    """Every money amount on one scale: its interval in 亿元 (10**8 yuan) and in 亿美元 at ``fx_usd_cny``."""
+    """Every money amount on one scale: its interval in yuan and in US dollars at ``fx_usd_cny``, each at the page's
+    money scale (亿元 / 亿美元 in Chinese, billion yuan / billion US dollars in English: ``amounts.money_scale``)."""
     L = ctx.lang
     m = money_frame(ctx)
     by_id = ctx.package.figures.set_index("id", drop=False)
@@ -373,9 +381,9 @@ def money_table(ctx) -> Table:
             {
                 labels.heading("indicator", L): m["label"],
                 labels.heading("section", L): [str(n) for n in m["section"]],
-                labels.heading("in_yuan", L): [format_interval(i, "CNY", L, 10**8) for i in yuan],
+                labels.heading("in_yuan", L): [format_interval(i, "CNY", L, money_scale(L)[0]) for i in yuan],
                 **(
-                    {labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, 10**8) for i in yuan]}
+                    {labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, money_scale(L)[0]) for i in yuan]}
                     if fx is not None
                     else {}
                 ),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from helpers.core import checks, relations
 from helpers.reader import escape, labels, naming, tables, words
-from helpers.reader.amounts import period_text, printed_unit_label
+from helpers.reader.amounts import period_text, printed_text
 from helpers.reader.prose import Text
 
 
@@ -348,8 +348,7 @@ def section_extremes(ctx, section: int) -> Text:
                 ctx,
                 "largest_money",
                 name=escape.markdown(top[nm]),
-                value=escape.markdown(top["value"]),
-                unit=escape.markdown(printed_unit_label(top["unit_zh"], ctx.lang)),  # en: 亿元 (100 million yuan)
+                value=escape.markdown(printed_text(top["value"], top["unit_zh"], ctx.lang)),  # en: 亿元 (… yuan)
             )
         )
     changes = figs[figs["measure"] == "change_yoy_pct"]

@@ -128,16 +128,18 @@ def comparisons(ctx) -> list[Comparison]:
 
 
 def _fmt(ctx, interval: Interval, unit: str, counter: str = "") -> str:
-    """An interval with its unit; counts of 10**4 and more in 万 (ten thousands) with their counter (万户, 万人)."""
+    """An interval with its unit.  Chinese puts counts of 10**4 and more in 万 with their printed counter (万户,
+    万名); English writes them in full with the counter's English noun, or none where the counter only counts (户
+    counts households and market entities alike: the row's label names which)."""
     from helpers.core.intervals import format_number
-    from helpers.reader.amounts import format_interval, unit_label
+    from helpers.reader.amounts import format_interval
 
     anchor = interval.lo if interval.lo is not None else interval.hi
+    if unit == "count" and counter and ctx.lang != "zh":
+        return format_interval(interval, counter, ctx.lang)
     if unit == "count" and anchor is not None and abs(anchor) >= 10**4:
         scaled = interval * Fraction(1, 10**4)
-        # Chinese keeps the printed counter (名 stays 名); English names what it counts
-        named = counter if ctx.lang == "zh" else unit_label(counter, ctx.lang)
-        word = words.say("within.ten_thousand", ctx.lang, counter=named).rstrip()
+        word = words.say("within.ten_thousand", ctx.lang, counter=counter).rstrip()
         if scaled.lo is not None and scaled.hi is None:
             return f"{'≥' if scaled.lo_closed else '>'} {format_number(scaled.lo, 2, -1)} {word}"  # rounded down
         return f"{scaled.format(2)} {word}"
@@ -377,8 +379,7 @@ def leading_sentence(ctx):
             "next_year",
             name=name,
             period=_period(ctx, figure_input(nxt).period),
-            value=escape.markdown(nxt["value"]),
-            unit=escape.markdown(amounts.printed_unit_label(nxt["unit_zh"], L)),
+            printed=escape.markdown(amounts.printed_text(nxt["value"], nxt["unit_zh"], L)),
             change=change,
         )
     return Text(text)

@@ -155,9 +155,10 @@ def _sentence(ctx, *parts: str) -> str:
 
 
 def money(ctx, section: int | None = None, ids: list[str] | None = None, per_person: bool = False) -> Chart:
-    """Money amounts in 亿元 (US dollars converted at fx_usd_cny, drawn as derived) on a log scale: every one of
-    the section (or package), or the figures ``ids``; ``per_person`` amounts are drawn in yuan, under their own
-    title (a total and an amount per person never share a chart: see :func:`helpers.reader.walk.money_groups`)."""
+    """Money amounts on one scale (亿元 in Chinese, billion yuan in English: :func:`amounts.money_scale`; US dollars
+    converted at fx_usd_cny, drawn as derived) on a log scale: every one of the section (or package), or the figures
+    ``ids``; ``per_person`` amounts are drawn in yuan, under their own title (a total and an amount per person never
+    share a chart: see :func:`helpers.reader.plots.groups.money_groups`)."""
     figs = ctx.package.figures
     figs = figs[figs["base_unit"].isin(["CNY", "USD"])]
     if section is not None:
@@ -167,7 +168,9 @@ def money(ctx, section: int | None = None, ids: list[str] | None = None, per_per
     title = _t(ctx, "per_person_title" if per_person else "money_title")
     if figs.empty:
         return _empty(ctx, title)
-    divisor, unit = (1, _t(ctx, "per_person_axis")) if per_person else (10**8, _t(ctx, "money_axis"))
+    divisor, unit = (
+        (1, _t(ctx, "per_person_axis")) if per_person else (amounts.money_scale(ctx.lang)[0], _t(ctx, "money_axis"))
+    )
     marks = sorted(
         (figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)), key=lambda m: -m.value
     )
@@ -324,7 +327,7 @@ def prior_and_current(ctx, section: int | None = None) -> Chart:
     rows = [r for r in rels.itertuples(index=False) if r.id in found]
     if not rows:
         return _empty(ctx, title)
-    divisor, unit = 10**8, _t(ctx, "money_axis_log")
+    divisor, unit = amounts.money_scale(ctx.lang)[0], _t(ctx, "money_axis_log")
     pairs, growth = [], []
     for r in rows:
         now = figure_mark(ctx, figs.loc[r.x], divisor)
@@ -474,9 +477,16 @@ def checks(ctx, section: int | None = None) -> Chart:
         unit = p["unit_label"]
         word = amounts.unit_label("percentage_points", L) if unit == "%" else unit
         gap_text = f"{number_text(abs(gap), None, -1)} {word}"  # the smallest distance, rounded down
-        finding = _t(ctx, "checks_bad", n=len(found), ok=n_ok, name=p["name"], gap=gap_text)
+        finding = _t(
+            ctx,
+            "checks_bad_one" if n_ok == 1 else "checks_bad_many",
+            n=len(found),
+            ok=n_ok,
+            name=p["name"],
+            gap=gap_text,
+        )
     else:
-        finding = _t(ctx, "checks_ok", n=len(found), ok=n_ok)
+        finding = _t(ctx, "checks_ok_one" if n_ok == 1 else "checks_ok_many", n=len(found), ok=n_ok)
     fig = panel_figure(L, panels, title)
     listed = "; ".join(
         f"{p['name']}: {mark_text(p['marks'][0], 1)} / {interval_text(p['marks'][1].interval)} ({p['note']})"
