@@ -80,3 +80,11 @@ def test_a_relation_with_its_parameter_is_not_listed(district):
     ctx = params.setup(lang="en", data_dir=with_defaults(district, {"population": 1000}))
     assert relations.not_computed(ctx.package, ctx.relation_params) == []
     assert "states no population base" not in str(walk.section_derived(ctx, 1))
+
+
+def test_the_page_foot_names_no_rate_or_population_base_the_run_was_not_given():
+    from helpers.build import modes
+
+    shown = modes.shown_parameters({"data_dir": str(PACKAGES / "yuhuan_2019")})
+    assert "fx_usd_cny" not in shown and "population" not in shown
+    assert modes.shown_parameters({"fx_usd_cny": 7.1})["fx_usd_cny"] == 7.1

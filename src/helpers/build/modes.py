@@ -315,12 +315,12 @@ def shown_parameters(parameters: dict[str, object]) -> dict[str, object]:
     """The run's parameters as each page's foot shows them: every known parameter but ``lang`` (the page's
     language says it), with paths inside the repository relative to it and others by their folder name, so
     that no machine path reaches a reader."""
-    from helpers.reader.params import DEFAULTS
+    from helpers.reader.params import DEFAULTS, PACKAGE_DEFAULTS
 
     shown_params: dict[str, object] = {}
     for name, default in DEFAULTS.items():
-        if name == "lang":
-            continue
+        if name == "lang" or (name in PACKAGE_DEFAULTS and name not in parameters):
+            continue  # the package's own (x_defaults) unless given: never this report's value for another package
         value = parameters.get(name, default)
         if name in ("data_dir", "city_dir", "report") and value:
             path = Path(str(value))
