@@ -88,3 +88,11 @@ def test_the_page_foot_names_no_rate_or_population_base_the_run_was_not_given():
     shown = modes.shown_parameters({"data_dir": str(PACKAGES / "yuhuan_2019")})
     assert "fx_usd_cny" not in shown and "population" not in shown
     assert modes.shown_parameters({"fx_usd_cny": 7.1})["fx_usd_cny"] == 7.1
+
+
+def test_this_reports_default_base_passed_to_another_package_gives_that_packages_own(district):
+    assert params.setup(lang="en", data_dir=district, population="platform_residents").population is None
+    ctx = params.setup(
+        lang="en", data_dir=with_defaults(district, {"population": 1000}), population="platform_residents"
+    )
+    assert ctx.population is not None and ctx.population.lo == 1000

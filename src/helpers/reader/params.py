@@ -123,6 +123,9 @@ def setup(**params) -> Context:
     report = _report_path(p["report"], data_dir, pkg)
     city_dir = _city_dir(p["city_dir"], data_dir, pkg)
     population = p.get("population")
+    if population == DEFAULTS["population"] and population not in set(pkg.figures["id"]):
+        # this report's notebooks pass their own default: another package without that figure gets its own base
+        population = own.get("population")
     if population is None:
         # A package that states no population base: its per-resident values are listed as not computed.
         return Context(lang, data_dir, fx, None, pkg, report, tolerance, city_dir, rounding)
