@@ -50,9 +50,9 @@ validate: setup ## audit a data package (DATA=DIR, default data) against its sch
 lab: setup ## open the notebooks in JupyterLab, in the project's environment
 	@$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: setup-test ## measure the collection and the extractor; writes bench/results.md
+bench: setup-test ## measure the collection and the extractor, score the drafts of tests/journey/; writes bench/results.md
 	@mkdir -p bench
-	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py --against $(BENCH_AGAINST); } > bench/results.md.tmp
+	@{ echo "# Benchmarks"; echo; $(PY) bench/notebooks.py; echo; $(PY) bench/extract.py --against $(BENCH_AGAINST); echo; $(PY) bench/journey.py; } > bench/results.md.tmp
 	@mv bench/results.md.tmp bench/results.md && cat bench/results.md
 
 clean: ## remove build/ (the site, executed notebooks, tables and the cache of executed notebooks)

@@ -37,7 +37,36 @@ def drafted(tmp_path, sentence: str) -> list[dict]:
 def test_each_direction_word_gives_its_direction_in_its_example_sentence(row, tmp_path):
     figures = drafted(tmp_path, row["example"])
     assert row["word"] in row["example"]
-    assert [(f["measure"] in CHANGE_MEASURES, f["direction"]) for f in figures][-1:] == [(True, row["direction"])]
+    last = figures[-1]
+    # a percentage or a difference in points worded so is a change; an amount (净增1万户) keeps its measure
+    assert (last["measure"] in CHANGE_MEASURES, last["direction"]) == (
+        last["unit_zh"] in ("%", "个百分点"),
+        row["direction"],
+    )
+
+
+def test_an_amount_worded_as_a_change_carries_its_direction_and_reference(tmp_path):
+    figures = drafted(tmp_path, "年末常住人口55.27万人，比上年末减少0.11万人")
+    assert [(f["value"], f["direction"], f["reference"]) for f in figures] == [
+        ("55.27", "", ""),
+        ("0.11", "down", "上年末"),
+    ]
+
+
+def test_the_later_items_of_a_list_change_the_way_its_first_does(tmp_path):
+    figures = drafted(tmp_path, "营业收入分别增长84%、76.6%和22.6%，利润分别下降6.4个百分点、7.8个百分点")
+    assert [(f["value"], f["direction"], f["measure"]) for f in figures] == [
+        ("84", "up", "change_yoy_pct"),
+        ("76.6", "up", "change_yoy_pct"),
+        ("22.6", "up", "change_yoy_pct"),
+        ("6.4", "down", "change_pp"),
+        ("7.8", "down", "change_pp"),
+    ]
+
+
+def test_a_list_item_with_its_own_direction_word_keeps_it(tmp_path):
+    figures = drafted(tmp_path, "轻工业增长2.4%、重工业下降1.5%")
+    assert [(f["value"], f["direction"]) for f in figures] == [("2.4", "up"), ("1.5", "down")]
 
 
 def test_a_printed_minus_is_a_change_down(tmp_path):

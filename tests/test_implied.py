@@ -45,3 +45,27 @@ def test_parts_that_do_not_sum_to_the_whole_are_no_decomposition(tmp_path):
     draft.new(report, tmp_path / "pkg")
     pkg, _ = package.inspect(tmp_path / "pkg")
     assert "sum_of_parts" not in set(pkg.relations["kind"])
+
+
+def test_a_per_capita_amount_is_never_a_part_of_the_whole(tmp_path):
+    text = TEXT.replace("三次产业结构为", "人均地区生产总值71402元，增长6.8%。三次产业结构为")
+    report = tmp_path / "r.txt"
+    report.write_text(text, encoding="utf-8")
+    draft.new(report, tmp_path / "pkg")
+    pkg, _ = package.inspect(tmp_path / "pkg")
+    parts = set(pkg.relations.loc[pkg.relations["kind"] == "sum_of_parts", "x"])
+    assert len(parts) == 3 and not any("capita" in p for p in parts)
+
+
+def test_a_growth_above_another_areas_is_no_share_and_its_change(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "某区2020年统计公报\n\n一、工业\n规模以上工业增加值同比增长9.7%，高于全市1.1个百分点。"
+        "在工业19个大类中，10个行业增加值实现同比增长，增长面达52.6%。\n",
+        encoding="utf-8",
+    )
+    draft.new(report, tmp_path / "pkg")
+    pkg, _ = package.inspect(tmp_path / "pkg")
+    assert pkg.relations.empty
+    measures = dict(zip(pkg.figures["value"], pkg.figures["measure"], strict=True))
+    assert measures["52.6"] == "share_pct" and measures["1.1"] == "change_pp"

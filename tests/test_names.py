@@ -58,3 +58,11 @@ def test_ids_are_readable_unique_and_the_same_on_every_draft(tmp_path):
 def test_topics_come_from_the_section_and_its_english_from_the_glossary(tmp_path):
     rows = drafted(tmp_path)
     assert {(r["topic_zh"], r["topic_en"]) for r in rows} == {("综合", "General outlook")}
+
+
+def test_a_share_is_named_from_the_glossarys_terms_for_its_part_and_whole():
+    assert names.english("第一产业占地区生产总值的比重")[0] == (
+        "share of primary industry in gross domestic product (GDP)"
+    )
+    assert names.english("男性人口占比")[0] == "male population, share"
+    assert names.english("某种没有的指标占地区生产总值的比重") is None

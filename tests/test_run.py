@@ -142,6 +142,12 @@ def test_successful_run_writes_tables_from_helpers_tables(builds):
     assert builds.first_files["checks.csv"].decode() == "\ufeffid,status\ncheck,ok zh\n"
 
 
+def test_successful_run_publishes_the_packages_figures_with_a_byte_order_mark(builds):
+    """build/figures.csv (and the site's download) is the package's figures.csv byte for byte after the mark."""
+    raw = (DISTRICT / "figures.csv").read_bytes()
+    assert builds.first_files["figures.csv"] == "\ufeff".encode() + raw.removeprefix("\ufeff".encode())
+
+
 def test_successful_run_leaves_no_temporary_folders(builds):
     # the cache (executed notebooks by key, the site generator's state) is the one hidden folder kept
     outside_cache = [name for name in builds.first_files if not name.startswith(".cache/")]
@@ -152,6 +158,7 @@ def test_successful_run_leaves_no_temporary_folders(builds):
         ".published.json",
         "checks.csv",
         "derived.csv",
+        "figures.csv",
         "notebooks",
         "site",
     ]

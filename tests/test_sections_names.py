@@ -72,7 +72,52 @@ def test_no_drafted_indicator_is_a_bare_verb(tmp_path):
         ("人口自然增长率", "人口自然增长率"),
         ("占总人口比重", "占总人口比重"),
         ("市场主体增", "市场主体"),
+        ("粮食产量保持在", "粮食产量"),
+        ("常住人口城镇化率首次超过", "常住人口城镇化率"),
+        ("以上", ""),
+        ("男性人口占比", "男性人口占比"),
     ],
 )
 def test_footnote_markers_rate_nouns_and_a_trailing_verb_are_read_right(phrase, noun):
     assert wording.noun_phrase(phrase) == noun
+
+
+def test_a_share_printed_after_its_part_is_named_by_the_part_and_a_qualifier_is_no_name(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "2021年是开局之年。\n一、综合\n男性人口28.07万人，占50.79%。企业数量日均净增1万户以上。\n",
+        encoding="utf-8",
+    )
+    draft.new(report, tmp_path / "pkg")
+    with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
+        rows = [(r["id"], r["indicator_zh"], r["direction"]) for r in csv.DictReader(f)]
+    assert rows == [
+        ("male_population", "男性人口", ""),
+        ("male_population_share", "男性人口占比", ""),
+        ("s1_count", "企业数量日均", "up"),
+    ]
+
+
+def test_a_lead_whose_first_line_is_a_sentence_is_named_lead_and_a_dashed_headline_is_a_topic(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "去年，经济运行总体平稳。\n一、2019年工作回顾\n——经济运行总体平稳。国内生产总值达到99.1万亿元。\n",
+        encoding="utf-8",
+    )
+    draft.new(report, tmp_path / "pkg")
+    with (tmp_path / "pkg" / "sections.csv").open(encoding="utf-8") as f:
+        lead = next(csv.DictReader(f))
+    with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
+        topics = [r["topic_zh"] for r in csv.DictReader(f)]
+    assert lead["title_en"] == "Lead" and topics == ["经济运行"]
+
+
+def test_an_indicator_in_traditional_script_is_drafted_in_simplified_whole(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "2016年1-6月全市經濟運行簡況\n上半年，醫藥製造業增長6.2%，軟件和信息技術服務業增長11.2%。\n", encoding="utf-8"
+    )
+    draft.new(report, tmp_path / "pkg")
+    with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
+        names = [wording.noun_phrase(r["indicator_zh"]) for r in csv.DictReader(f)]
+    assert names == ["医药制造业", "软件和信息技术服务业"]

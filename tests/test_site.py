@@ -98,7 +98,7 @@ def collection_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("collection-site") / "build"
     assert run.main(["--out", str(out), "--jobs", "2"]) == run.EXIT_OK
     executed = {lang: sorted((out / "notebooks" / lang).glob("*.ipynb")) for lang in ("zh", "en")}
-    downloads = [out / "derived.csv", out / "checks.csv", DATA / "figures.csv"]
+    downloads = [out / "derived.csv", out / "checks.csv", out / "figures.csv"]
     return SimpleNamespace(
         dest=out / "site", work=out / publish.CACHE_NAME / "site", written=None, executed=executed, downloads=downloads
     )
@@ -312,6 +312,22 @@ def test_the_chinese_unit_test_finds_a_bare_chinese_unit():
     bare = [line for line in lines for m in CHINESE_UNIT.finditer(line) if not line[m.end() :].lstrip().startswith("(")]
     assert bare == ["Grew to 189,200 头 and 84 亿元 (8.4 billion yuan)"]
     assert "84 亿元" not in lines  # the printed column is left out
+
+
+def test_each_edition_has_a_codebook_describing_every_column_of_its_downloads(collection_site):
+    """The codebook page lists every column of derived.csv, checks.csv and figures.csv as downloaded (each a
+    UTF-8 file with a byte-order mark), and every page's downloads link to it."""
+    from helpers.build import codebook
+
+    for lang in ("zh", "en"):
+        html = (collection_site.dest / lang / "codebook.html").read_text(encoding="utf-8")
+        for name in ("derived.csv", "checks.csv", "figures.csv"):
+            path = collection_site.dest / lang / "downloads" / name
+            assert path.read_bytes().startswith("\ufeff".encode()), name
+            for column in codebook.columns(path):
+                assert f'<code class="docutils literal notranslate"><span class="pre">{column}</span></code>' in html
+        for page_path in notebook_pages(collection_site, lang):
+            assert 'href="codebook.html"' in page_path.read_text(encoding="utf-8"), page_path.name
 
 
 def test_collection_cross_links_resolve_to_pages(collection_site):
@@ -801,7 +817,15 @@ def test_no_page_gives_a_relative_half_width_on_a_percentage(collection_site, la
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_page_shows_a_parameter_name_or_a_file_path(collection_site, lang):
-    code = ("params.setup", "approx_tolerance", "fx_usd_cny", "data/relations.csv", "city_dir", "platform_residents")
+    code = (
+        "params.setup",
+        "approx_tolerance",
+        "fx_usd_cny",
+        "data/relations.csv",
+        "city_dir",
+        "platform_residents",
+        "python -m",  # a command line is for JupyterLab readers (07's drafting note)
+    )
     for name, page_ in read_pages(collection_site, lang).items():
         text = " ".join(page_.text)
         assert [c for c in code if c in text] == [], name
@@ -812,11 +836,17 @@ def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(co
     the derived value's exact lower end."""
     from fractions import Fraction
 
-    from helpers.reader import params, tables
+    from helpers.reader import amounts, params, tables, words
 
     ctx = params.setup(lang="en", data_dir=str(DATA))
     lows = {d.label_en: d.interval.lo for d in tables.derived_values(ctx) if d.interval.hi is None}
-    scales = {"× 100 million": 10**8, "× 10,000": 10**4}
+    # every scale an English page uses ("billion yuan" = 10**9), longest label first
+    scales = {
+        words.say(f"scale.{u}.{d}", "en"): d
+        for u in ("CNY", "USD", "m2", "kg", "W", "m")
+        for d in amounts.scales(u, "en")
+    }
+    labels_ = sorted(scales, key=len, reverse=True)
     checked = 0
     for name, page_ in read_pages(collection_site, "en").items():
         for row in page_.rows:
@@ -825,7 +855,9 @@ def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(co
             for cell in row[1:]:
                 m = re.match(r"^[≥>] ([\d,]+(?:\.\d+)?)(.*)$", cell)
                 if m:
-                    scale = next((v for k, v in scales.items() if m.group(2).strip().startswith(k)), 1)
+                    unit = m.group(2).strip()
+                    assert not unit.startswith("×"), (name, row[0], cell)  # a factor: English names the scale
+                    scale = next((scales[k] for k in labels_ if unit.startswith(k)), 1)
                     shown = Fraction(m.group(1).replace(",", "")) * scale
                     assert shown <= lows[row[0]], (name, row[0], cell)
                     checked += 1

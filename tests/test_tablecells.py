@@ -73,3 +73,28 @@ def test_a_level_printed_without_its_unit_is_drafted_with_a_problem_to_curate(tm
     result = draft.new(report, tmp_path / "pkg")
     assert (tmp_path / "pkg" / "figures.csv").is_file()
     assert any(p["field"] in ("unit_zh", "base_unit", "base_value") for p in result.problems)
+
+
+HEADED = (
+    "示例县2021年统计公报\n\n一、人口\n表1 2021年末户籍人口\n指标 | 年末数(人) | 比重(%) |\n"
+    "其中:男性 | 441724 | 53.03 |\n60岁及以上 | 125606 | 15.08 |\n"
+    "表2 2021年居民消费价格指数\n指标 | 比上年涨跌(%) |\n衣着 | 101.4 |\n"
+)
+
+
+def test_a_pipe_table_without_a_unit_line_names_each_cell_by_its_row_and_column(tmp_path):
+    rows = drafted(tmp_path, HEADED)
+    assert [(rows[v]["indicator_zh"], rows[v]["unit_zh"], rows[v]["measure"]) for v in rows] == [
+        ("男性", "人", "count"),
+        ("男性比重", "%", "share_pct"),
+        ("60岁及以上", "人", "count"),
+        ("60岁及以上比重", "%", "share_pct"),
+        ("衣着", "%", "rate"),  # 比上年涨跌 says how the index is given, not what it is
+    ]
+    assert rows["125606"]["indicator_en"] == "aged 60 and over"
+    assert rows["15.08"]["indicator_en"] == "aged 60 and over, share"
+
+
+def test_lines_that_are_not_split_by_pipes_are_no_table():
+    assert tablecells.pipe_tables("指标 | 年末数\n地区生产总值245.61亿元。\n") == []
+    assert len(tablecells.pipe_tables("指标 | 年末数 |\n男性 | 441724 |\n")) == 1

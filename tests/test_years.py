@@ -30,8 +30,22 @@ TUNING = [r for r in csv.DictReader((REALTEXT / "sources.csv").open(encoding="ut
         ("上半年全区地区生产总值156.8亿元，比2019年同期增长3%。", None),
         ("2023年政府工作报告\n过去一年，全市地区生产总值增长5%。", None),
         ("政府工作报告\n2017年1月7日在市人民代表大会上\n预计全市地区生产总值增长8%。", None),
+        ("2021年是建党100周年。全年地区生产总值245.61亿元。", 2021),
+        ("经核算，2021年末全县户籍总人口83.30万人。", 2021),
+        ("政府工作报告\n一、2019年和今年以来工作回顾\n国内生产总值增长6.1%。", 2019),
     ],
-    ids=["opening", "opening-after-clause", "months", "title", "comparison-only", "work-report-title", "date"],
+    ids=[
+        "opening",
+        "opening-after-clause",
+        "months",
+        "title",
+        "comparison-only",
+        "work-report-title",
+        "date",
+        "first-words",
+        "year-end-opening",
+        "work-report-review",
+    ],
 )
 def test_the_report_year_is_read_from_the_text_or_unknown(text, year):
     assert years.report_year(text)[0] == year
@@ -80,3 +94,16 @@ def test_year_given_on_the_command_line_overrides_the_text(tmp_path):
     drafted = draft.new(report, tmp_path / "pkg", year=2021)
     assert drafted.audit.package is not None
     assert set(drafted.audit.package.figures["period"]) == {"2021-01/2021-12"}
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("2016年1-6月全市經濟運行簡況\n上半年全市實現地區生產總值11413.8億元。", "2016-01/2016-06"),
+        ("2021年是建党100周年。全年地区生产总值245.61亿元。", "2021-01/2021-12"),
+    ],
+    ids=["title-months", "year"],
+)
+def test_the_report_period_is_the_months_its_title_prints_else_the_year(text, period):
+    year = years.report_year(text)[0]
+    assert year is not None and years.report_period(text, year) == period

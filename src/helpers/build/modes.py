@@ -32,7 +32,10 @@ from helpers.build.publish import (
 from helpers.build.settings import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Settings
 from helpers.build.workers import Job, Result, execute_all, say
 from helpers.core import paths
-from helpers.core.files import atomic_write, shown
+from helpers.core.files import atomic_write, read_regular, shown
+
+#: UTF-8's byte-order mark: Excel on Windows reads a CSV's Chinese only with it.
+BOM = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,12 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
 
     def tables() -> None:
         """The CSV tables: the published ones when their inputs did not change, else computed here."""
+        try:  # the package's figures as readers download them: its own bytes, with a byte-order mark for Excel
+            raw = read_regular(Path(ctx.data_dir) / "figures.csv")
+            atomic_write(stage / "figures.csv", raw if raw.startswith(BOM) else BOM + raw)
+        except Exception as e:
+            failures.append(Failure(f"figures.csv: cannot copy the package's figures: {type(e).__name__}: {e}"))
+            say(f"FAILED {failures[-1].line}")
         for name, frame in (("derived", "derived_frame"), ("checks", "checks_frame")):
             target = stage / f"{name}.csv"
             try:
@@ -192,7 +201,7 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
                 executed,
                 stage / "site",
                 work_dir=cache / "site",
-                downloads=[stage / "derived.csv", stage / "checks.csv", Path(ctx.data_dir) / "figures.csv"],
+                downloads=[stage / "derived.csv", stage / "checks.csv", stage / "figures.csv"],
                 parameters=shown_parameters(settings.site_parameters),
             )
         except Exception as e:
@@ -217,7 +226,7 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
     )
     print(
         f"site: {shown(out / 'site' / 'index.html')}; notebooks: {shown(out / 'notebooks')}; tables: "
-        f"{shown(out / 'derived.csv')}, {shown(out / 'checks.csv')}"
+        f"{shown(out / 'derived.csv')}, {shown(out / 'checks.csv')}, {shown(out / 'figures.csv')}"
     )
     return EXIT_OK
 

@@ -26,7 +26,7 @@ from helpers.core.files import atomic_write, shown
 #: Names inside OUT.
 LOCK_NAME, STATE_NAME, CACHE_NAME, FAILED_NAME = ".lock", ".published.json", ".cache", "failed"
 #: What a run publishes in OUT, together.
-OUTPUTS = ("notebooks", "site", "derived.csv", "checks.csv")
+OUTPUTS = ("notebooks", "site", "derived.csv", "checks.csv", "figures.csv")
 STAGE_PREFIX = ".run-"
 #: Folders a run makes and removes; one left by a dead run is removed at the next start.
 STALE_IN_OUT = (STAGE_PREFIX, ".site.new-", ".site.old-", ".old-")

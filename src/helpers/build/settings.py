@@ -151,11 +151,17 @@ def _default_data_dir(notebook: Path) -> Path:
     from helpers.reader.params import DEFAULTS
 
     given = str(DEFAULTS["data_dir"])
-    # read as JSON, not with nbformat: a run with nothing to do imports no notebook library (test_run)
-    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    try:  # plain JSON: a warm run imports no nbformat
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        cells = []  # an unreadable notebook fails later, naming itself
     cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
     source = "".join(cell.get("source", "")) if cell is not None else ""
-    for node in ast.parse(source).body:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        body = []
+    for node in body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "data_dir" for t in node.targets):
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 given = node.value.value

@@ -38,6 +38,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from helpers.core.files import write_if_changed
+from helpers.build import codebook
 from helpers.build.offline import site_external_loads
 from helpers.build.search import search_terms
 from helpers.core.langs import LANGS, LANGUAGES
@@ -261,7 +262,7 @@ def _home_page(lang: str, pages: list[tuple[str, str]], lead: str = "") -> str:
     """index.md: the title, what the notebooks do, the source and finding (``lead``), the toctree (sidebar,
     previous/next) and a list with summaries."""
     ui = UI[lang]
-    names = "\n".join(name for name, _ in pages)
+    names = "\n".join([*(name for name, _ in pages), codebook.NAME])
     items = "\n".join(f"- [](<{name}.ipynb>){' — ' + summary if summary else ''}" for name, summary in pages)
     lead = f"{lead.strip()}\n\n" if lead.strip() else ""
     return (
@@ -351,8 +352,9 @@ def _build(
     marker.unlink(missing_ok=True)  # until Sphinx has finished, this state belongs to no finished render
     if len(set(names)) != len(names):
         raise SiteError(f"two notebooks named {next(n for n in names if names.count(n) > 1)}.ipynb for {lang}")
-    if "index" in names:
-        raise SiteError("index.ipynb: the name of the home page; rename the notebook")
+    if "index" in names or codebook.NAME in names:
+        taken = "index" if "index" in names else codebook.NAME
+        raise SiteError(f"{taken}.ipynb: the name of a page the site writes itself; rename the notebook")
     pages, page_parameters, terms, lead = [], {}, set(), ""
     for path in notebooks:
         try:
@@ -373,6 +375,10 @@ def _build(
         if stale.stem not in names:
             stale.unlink()
             (out / f"{stale.stem}.html").unlink(missing_ok=True)
+    try:
+        write_if_changed(src / f"{codebook.NAME}.md", codebook.page(lang, downloads).encode("utf-8"))
+    except (codebook.CodebookError, OSError) as e:
+        raise SiteError(f"codebook: {e}") from e
     write_if_changed(src / "index.md", _home_page(lang, pages, lead).encode("utf-8"))
     search_dict = None
     if lang == "zh" and terms:

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from helpers.core import audit, curation, package
 from helpers.core.files import read_regular, shown
-from helpers.drafting import implied, names, tablecells, wording, years
+from helpers.drafting import dating, implied, lists, names, tablecells, wording, years
 from helpers.drafting import sections as sections_mod
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
@@ -106,8 +106,10 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
             {
                 "id": r["id"],
                 "section": section,
-                "topic_zh": _text(r.get("topic_zh")) or sections_mod.unnumbered(titles[section]["title_zh"]),
-                "topic_en": _text(r.get("topic_en")) or titles[section]["title_en"],
+                # a work report's ——经济运行总体平稳 headline: the topic without its dashes
+                "topic_zh": _text(r.get("topic_zh")).lstrip("—–-─ ")
+                or sections_mod.unnumbered(titles[section]["title_zh"]),
+                "topic_en": _text(r.get("topic_en")) or _topic_en(_text(r.get("topic_zh")), titles[section]),
                 "indicator_zh": _text(r.get("indicator_zh"))
                 or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
                 "indicator_en": _text(r.get("indicator_en"))
@@ -128,9 +130,20 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
     return rows
 
 
+def _topic_en(topic_zh: str, section: dict) -> str:
+    """A topic's English: the section's, when the topic is the section; else the glossary's, or to translate."""
+    topic = topic_zh.lstrip("—–-─ ")
+    if not topic or topic == sections_mod.unnumbered(section["title_zh"]):
+        return section["title_en"]
+    found = names.english(topic)
+    return found[0][:1].upper() + found[0][1:] if found else f"{TO_TRANSLATE}: {topic}"
+
+
 def _reason(text: str, start: int, end: int) -> str:
     """A reason from the schema's list for a digit run no figure claims, from the characters around it."""
     before, after, digits = text[max(0, start - 3) : start], text[end : end + 2], text[start:end]
+    if tablecells.in_row_label(text, start):
+        return "table_label"
     if re.fullmatch(r"(19|20)[0-9]{2}", digits):
         line_start = text.rfind("\n", 0, start) + 1
         return "title_year" if not text[line_start:start].strip() and not after.startswith("年") else "period_marker"
@@ -295,10 +308,15 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     names.name_sections(sections, sections_mod.unnumbered)
-    figures = draft_figures(figures_frame, sections, text)
+    figures = [
+        f for f in draft_figures(figures_frame, sections, text) if not tablecells.in_row_label(text, f["char_start"])
+    ]
     if year is None:
         _undated(figures)
+    else:
+        dating.fill(figures, text, years.report_period(text, year))
     wording.apply(figures, text)
+    lists.apply(figures, text)
     tablecells.apply(figures, text)
     names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))
     renamed = names.ids(figures)

@@ -2,8 +2,10 @@
 
 Between two figures of one sentence: a level with its 同比增长 (or 下降, 减少 …) → ``prior_level``; a part with
 its 占… share → ``implied_whole``; an outcome with its 完成…任务/计划/目标 rate → ``implied_plan``; a stock with
-what was 新建/新增 in it → ``stock_before_flow``; a share with its change in points → ``prior_share``.  A whole
-followed in its paragraph by 其中 and parts of its unit and period that sum to it → ``sum_of_parts``, and a
+what was 新建/新增 in it → ``stock_before_flow``; a share with its change in points → ``prior_share`` (not a
+growth rate, nor a difference against another area: 增长9.7%，高于全市1.1个百分点).  A whole
+followed in its paragraph by 其中 and parts of its unit and period that sum to it (never a per-capita amount) →
+``sum_of_parts``, and a
 structure ratio printed after them (三次产业结构为5.3:39.9:54.8) → ``printed_share``.  A growth's direction is
 the figure's (``direction``): a level with its 下降4.2% gives the prior level ``x / 0.958``.
 """
@@ -61,7 +63,13 @@ def draft_relations(figures: list[dict], text: str) -> list[dict]:
         if _SENTENCE_BREAK.search(between):
             continue
         why = f"the wording between {a['id']} and {b['id']}"
-        if a["base_unit"] == "percent" and b["measure"] == "change_pp" and b["base_unit"] == "percentage_points":
+        if (
+            a["base_unit"] == "percent"
+            and a["measure"] not in ("change_yoy_pct", "change_pp")  # a growth rate is no share
+            and b["measure"] == "change_pp"
+            and b["base_unit"] == "percentage_points"
+            and not re.search("全|平均", b.get("reference", ""))  # 高于全市1.1个百分点: another area's, not a change
+        ):
             rows.append(_row(a, b, "prior_share", "上年", "{x}: the share before its change", why))
             continue
         if a["base_unit"] in ("percent", "percentage_points", ""):
@@ -95,7 +103,10 @@ def _decompositions(figures: list[dict], text: str) -> list[dict]:
         parts = [
             f
             for f in later
-            if f["base_unit"] == whole["base_unit"] and f["period"] in (whole["period"], "") and f["base_value"]
+            if f["base_unit"] == whole["base_unit"]
+            and f["period"] in (whole["period"], "")
+            and f["base_value"]
+            and "人均" not in f["indicator_zh"]  # a per-capita amount is never a part of the whole
         ]
         total = sum(float(f["base_value"]) for f in parts)
         if len(parts) < 2 or abs(total - float(whole["base_value"])) > SUM_TOLERANCE * abs(float(whole["base_value"])):

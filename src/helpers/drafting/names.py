@@ -4,9 +4,12 @@ readable, stable ids.
 ``glossary_en.csv`` (``zh,en,source``) holds the official English of standard statistical indicators and of
 communiqué section titles, each row naming where its translation comes from (``glossary_sources.csv``: the
 National Bureau of Statistics' English communiqués and releases, or this project's translation).  A name is
-found whole, or as the glossary's longest term the name ends with after an area word (全县地区生产总值 →
-地区生产总值); a change adds what it is measured against (``gross domestic product (GDP), change on the previous
-year``).  Every name found is still a guess, and says so in the row's ``guess`` column.
+found whole, or as the glossary's longest term the name ends with after an area word
+(全县地区生产总值 → 地区生产总值), or as a share composed of two terms
+(第一产业占地区生产总值的比重 → share of primary industry in gross domestic product (GDP);
+男性人口占比 → male population, share); a change (or an amount worded as one) adds what it is
+measured against (``gross domestic product (GDP), change on the previous year``).  Every name
+found is still a guess, and says so in the row's ``guess`` column.
 
 Ids are the English name (or the measure) in snake_case, at most five words, with ``_2``, ``_3`` … in text order
 where names repeat: the same text drafts the same ids.
@@ -23,7 +26,7 @@ from helpers.core.columns import CHANGE_MEASURES
 
 #: Words an indicator may start with before a glossary term: the area it covers or the period.
 _AREA = re.compile(
-    r"^(?:全国|全省|全市|全区|全县|全镇|全州|全旗|我省|我市|我区|我县|本市|本区|本县|全年|年末|其中|实现|完成)+"
+    r"^(?:全国|全省|全市|全区|全县|全镇|全州|全旗|我省|我市|我区|我县|本市|本区|本县|该区|该市|该县|全年|年末|其中|实现|完成)+"
 )
 _REFERENCE_EN = {
     "上年": "on the previous year",
@@ -32,6 +35,9 @@ _REFERENCE_EN = {
     "上年末": "on the previous year end",
     "上期": "on the previous period",
     "全市平均": "against the city average",
+    "全市": "against the city",
+    "全省": "against the province",
+    "全国": "against the country",
     "全省平均": "against the provincial average",
     "全国平均": "against the national average",
 }
@@ -66,6 +72,37 @@ def english(zh: str) -> tuple[str, str] | None:
     inner = re.search(r"[（(]([^）)]+)[）)]", zh)  # 占总人口比重（常住人口城镇化率）: the name in brackets
     if inner and inner.group(1) in terms:
         return terms[inner.group(1)]
+    return _share(rest)
+
+
+#: A share named by its part and whole (第一产业占地区生产总值的比重), or by its part alone (男性人口占比).
+_SHARE_OF = re.compile(r"^(.+?)占(.+?)的?(?:比重|比例)$")
+_SHARE = re.compile(r"^(.+?)(?:占比|所占比重|的比重|比重)$")
+
+
+#: An age band, a table's row label in a population table: 0-17岁, 60岁及以上.
+_AGES = re.compile(r"^([0-9]+)\s*[-—–~至]\s*([0-9]+)岁$|^([0-9]+)岁及以上$")
+
+
+def _share(zh: str) -> tuple[str, str] | None:
+    """(English, sources) for a share composed of glossary terms: ``share of PART in WHOLE`` or ``PART, share``;
+    or an age band (``aged 0-17``, ``aged 60 and over``)."""
+    ages = _AGES.match(zh)
+    if ages:
+        return (
+            f"aged {ages.group(1)}-{ages.group(2)}" if ages.group(1) else f"aged {ages.group(3)} and over"
+        ), "project"
+    m = _SHARE_OF.match(zh)
+    if m:
+        part, whole = english(m.group(1)), english(m.group(2))
+        if part and whole:
+            return f"share of {part[0]} in {whole[0]}", f"{part[1]}+{whole[1]}"
+        return None
+    m = _SHARE.match(zh)
+    if m:
+        part = english(m.group(1))
+        if part:
+            return f"{part[0]}, share", part[1]
     return None
 
 
@@ -76,7 +113,7 @@ def name_figures(figures: list[dict], noun_of) -> None:
         if found is None:
             continue
         en, source = found
-        if f["measure"] in CHANGE_MEASURES:
+        if f["measure"] in CHANGE_MEASURES or f.get("direction"):  # 比上年末减少0.11万人: an amount's change
             ref = _REFERENCE_EN.get(f.get("reference", ""), "")
             en = f"{en}, change" + (f" {ref}" if ref else "")
         f["indicator_en"] = en
@@ -101,8 +138,10 @@ def ids(figures: list[dict]) -> dict[str, str]:
         words = re.findall(r"[a-z0-9]+", en.split(",")[0].lower().replace("(gdp)", ""))
         words = [w for w in words if w not in ("of", "the", "and", "in", "on", "a", "per")][:ID_WORDS]
         base = "_".join(words) or f"s{f['section']}_{f['measure']}"
-        if f["measure"] in CHANGE_MEASURES and words:
+        if (f["measure"] in CHANGE_MEASURES or f.get("direction")) and words:
             base += "_yoy" if f.get("reference") in ("上年同期", "去年同期") else "_change"
+        elif en.endswith(", share") and words:
+            base += "_share"
         if not re.match(r"[a-z]", base):
             base = f"f_{base}"
         n = taken.get(base, 0) + 1

@@ -75,15 +75,17 @@ def detect_sections(text: str) -> list[dict]:
         headings = [(o, t) for o, t in lines if o > lead_start and _TITLE_LIKE.fullmatch(t) and next_line_is_text(o)]
         how = "short title-like line"
     by_offset = dict(lines)
+    untitled = re.search(r"[。！？!?]", lines[0][1]) is not None
     rows = [
         {
             "section": 0,
             "title_zh": _title(lines[0][1]),
-            "title_en": f"Lead ({TO_TRANSLATE})",
+            # a first line that is a sentence is no title: the lead is named only by its place
+            "title_en": "Lead" if untitled else f"Lead ({TO_TRANSLATE})",
             "subtitle_zh": "",
             "subtitle_en": "",
             "char_start": lead_start,
-            "guess": "title_en",
+            "guess": "title_en (the first line is a sentence, not a title)" if untitled else "title_en",
         }
     ][opens_with_heading and bool(headings) :]
     for n, (offset, title) in enumerate(headings, start=1):

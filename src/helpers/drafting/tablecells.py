@@ -26,7 +26,21 @@ _UNIT_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*([^\s，,。;；)）]
 _SPLIT = re.compile(r"\s*\|\s*|[ \u3000]{2,}|\t+")
 _NUMBER = re.compile(r"[-−]?[0-9]+(?:\.[0-9]+)?")
 _YEAR_HEADING = re.compile(r"^((?:19|20)[0-9]{2})年?$")
-_EMPTY_HEADINGS = ("指标", "项目", "指标名称", "名称", "数值", "绝对数", "绝对值", "本期", "本年", "数量", "单位")
+_EMPTY_HEADINGS = (
+    "指标",
+    "项目",
+    "指标名称",
+    "名称",
+    "数值",
+    "绝对数",
+    "绝对值",
+    "本期",
+    "本年",
+    "数量",
+    "单位",
+    "年末数",
+    "全年数",
+)
 
 
 def _cells(line: str, start: int) -> list[tuple[str, int]]:
@@ -81,11 +95,66 @@ def _heading(rows: list[list[tuple[str, int]]]) -> list[str]:
     return []
 
 
+def in_row_label(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in the first cell of a pipe-separated table row that words a label (``18-34岁 | 189574
+    |``, ``60岁及以上 | …``): a number there is part of the row's name, not a figure."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : len(text) if end < 0 else end]
+    if "|" not in line and "｜" not in line:
+        return False
+    lead = len(line) - len(line.lstrip("|｜"))
+    first = re.split(r"[|｜]", line[lead:], maxsplit=1)[0]
+    return pos < start + lead + len(first) and re.search(r"[\u4e00-\u9fff]", first) is not None
+
+
+def pipe_tables(text: str) -> list[list[list[tuple[str, int]]]]:
+    """Each run of two or more lines split by ``|`` (a table whose columns name their units in their headings,
+    ``年末数(人) | 比重(%)``), as cells (text and offset)."""
+    found: list[list[list[tuple[str, int]]]] = []
+    offset, run = 0, []
+    for line in text.splitlines(keepends=True):
+        stripped = line.rstrip("\r\n")
+        cells = _cells(stripped, offset) if "|" in stripped else []
+        if len(cells) >= 2:
+            run.append(cells)
+        else:
+            if len(run) >= 2:
+                found.append(run)
+            run = []
+        offset += len(line)
+    if len(run) >= 2:
+        found.append(run)
+    return found
+
+
+def _name(f: dict, label: str, column: str) -> None:
+    """Name a cell of a table without a unit line: its row label, and its column heading unless that only says
+    how the number is given (年末数(人), 比上年涨跌(%)); the unit the extractor read from the heading stays."""
+    label = re.sub(r"^其中\s*[:：]\s*", "", label)
+    plain = re.sub(r"[(（][^)）]*[)）]", "", column).strip()
+    named = "" if plain in _EMPTY_HEADINGS or plain.startswith(("比上年", "比去年", "比同期", "同比", "较")) else plain
+    f["indicator_zh"] = label + named
+    f["indicator_en"] = f"TO TRANSLATE: {label + named}"
+    if f["unit_zh"] == "%" and re.search("占|比重", column):
+        f["measure"] = "share_pct"
+    f["guess"] = f["guess"].replace("indicator", "indicator (row label + column heading)", 1)
+
+
 def apply(figures: list[dict], text: str) -> None:
     """Give the drafted figures that are table cells their table's unit and their row's and column's name."""
+    by_start = {f["char_start"]: f for f in figures}
+    done = set()
+    for rows in pipe_tables(text) if "|" in text else []:
+        heading = _heading(rows)
+        for cells in rows:
+            for j, (cell, offset) in enumerate(cells[1:], start=1):
+                f = by_start.get(offset)
+                if f is not None and _NUMBER.fullmatch(cell) and len(heading) == len(cells):
+                    _name(f, cells[0][0], heading[j])
+                    done.add(offset)
     if "单位" not in text:
         return
-    by_start = {f["char_start"]: f for f in figures}
     for unit, rows in tables(text):
         heading = _heading(rows)
         for cells in rows:

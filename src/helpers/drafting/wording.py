@@ -22,11 +22,15 @@ from importlib import resources
 #: Where a figure's clause starts: after the last of these before the number.
 _CLAUSE_BREAK = re.compile(r"[。；;，,：:！？!?\n、（）()]")
 _COMPARE = re.compile(
-    r"(同比|环比)|(?:比(?![重例率])|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
+    r"(同比|环比)|(?:(?<!占)比(?![重例率])|较)(.{1,8}?)(?=[^\w]|$|增|减|提|降|下|上|回|负|扩|缩|持平)|(?:高于|低于|快于|慢于)(.{1,8}?)$"
 )
 _SAME_PERIOD = {"同比": "上年同期", "环比": "上期"}
 #: Verbs an indicator guess never ends with, and verbs that are never one on their own.
-_TRAILING_VERB = re.compile(r"(?:调整为|调整到|调整|变为|净增|由|从|增|减)$")
+_TRAILING_VERB = re.compile(
+    r"(?:调整为|调整到|调整|变为|净增|保持在|保持|稳定在|首次超过|首次|超过|突破|累计|由|从|增|减)$"
+)
+#: Words that qualify a number and are never its noun (1万户以上: 以上 is the qualifier).
+_QUALIFIER_ONLY = frozenset({"以上", "以下", "左右", "多", "余", "以内", "之多", "上下"})
 #: A footnote marker printed after a name (地区生产总值[2]).
 _FOOTNOTE = re.compile(r"\[[0-9]+\]")
 #: Direction words that end a noun (增长率, 增速, 增幅, 涨幅, 降幅).
@@ -50,7 +54,8 @@ def words() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     # a word followed by 值 names an amount, not a change: 增加值 (value added) is no 增加
-    return re.compile("|".join(re.escape(w) + "(?!值)" for w in sorted(words(), key=len, reverse=True)))
+    # 增长面 (the share of industries that grew) names a share, not a change
+    return re.compile("|".join(re.escape(w) + "(?![值面])" for w in sorted(words(), key=len, reverse=True)))
 
 
 def clause(text: str, start: int) -> str:
@@ -88,14 +93,16 @@ def noun_phrase(indicator: str) -> str:
     """An indicator guess without its direction words and what it is compared with."""
     indicator = _FOOTNOTE.sub("", indicator)
     cut = len(indicator)
-    for m in re.finditer(r"同比|环比|比(?![重例率])|较|高于|低于|快于|慢于", indicator):
+    for m in re.finditer(r"同比|环比|(?<!占)比(?![重例率])|较|高于|低于|快于|慢于", indicator):
         cut = min(cut, m.start())
     for m in _pattern().finditer(indicator):
         if not _NOUN_END.match(m.group()):  # 增长率, 增速: the end of a noun (自然增长率), not a verb
             cut = min(cut, m.start())
     phrase = _TRAILING_VERB.sub("", indicator[:cut].replace("|", " ").replace("｜", " ").strip("，,、 的\t"))
     phrase = re.sub(r"(?:由|从)?(?:19|20)[0-9]{2}年的?$", "", phrase).strip()
-    return "" if phrase in _VERBS or not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
+    if phrase in _VERBS or phrase in _QUALIFIER_ONLY or not re.search(r"[\u4e00-\u9fff]", phrase):
+        return ""
+    return phrase
 
 
 #: The measures that are changes (as helpers.core.columns.CHANGE_MEASURES) and the measure a unit's change takes.
@@ -103,6 +110,10 @@ CHANGE_MEASURE_OF_UNIT = {"%": "change_yoy_pct", "个百分点": "change_pp"}
 #: Measures the extractor gives a percentage it did not read as a change; a direction word right before it makes
 #: it one (工业增加值减少3.1% is a change, not a rate).
 _NOT_READ_AS_CHANGE = ("rate", "other", "share_pct")
+
+
+#: What stands between two items of one list: the first's unit, then 、 or 和 (84%、76.6%; 6.4个百分点和2.3个百分点).
+_LIST_ITEM = re.compile(r"[^0-9。；;，,！？!?\n]{0,5}[、和及與与]\Z")
 
 
 def _unnamed(row: dict, tail: str) -> str:
@@ -117,25 +128,40 @@ def apply(rows: list[dict], text: str) -> None:
     from helpers.core.columns import CHANGE_MEASURES
 
     last_noun, last_end = "", 0
+    last: dict = {}
     for r in rows:
         start = r["char_start"] - r["value"].startswith("-")
         raw = _FOOTNOTE.sub("", r["indicator_zh"]) if not r["indicator_zh"].startswith("TO ") else ""
         said = direction(text, start, r["value"])
         before = clause(text, start)
-        linked = re.sub(r"(?:为|达到|达|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
+        linked = re.sub(r"(?:为|為|达到|達到|达|達|是|了)$", "", before)  # 涨幅为2.1%: the word, then a link
         right_before = bool(said) and any(linked.endswith(w) for w in words())
+        if r["measure"] == "change_yoy_pct" and not said and re.search(r"(?:面|比重|占比)(?:达|为|是)?$", before):
+            r["measure"] = "share_pct"  # 增长面达52.6%: the share of industries that grew, not a growth
         if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
             r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
-        noun = noun_phrase(raw)
+        noun = noun_phrase(raw) or (noun_phrase(before) if raw.strip() in _QUALIFIER_ONLY else "")
         if re.search(r"[。；;！？!?\n]", text[last_end:start]):
             last_noun = ""
+        if noun.startswith("占") and last_noun:  # 男性人口28.07万人，占50.79%: the share of the noun before
+            noun = last_noun + ("占比" if noun == "占" else noun)
+        listed = bool(last) and not said and _LIST_ITEM.match(text[last_end:start]) is not None
+        if listed and last["direction"] and r["unit_zh"] == last["unit_zh"]:
+            # 分别增长84%、76.6%: a list's later items change the way its first does, against the same reference
+            r["measure"], said = last["measure"], last["direction"]
+            r["reference"] = last["reference"]
         if r["measure"] in CHANGE_MEASURES:
-            r["direction"], r["reference"] = said, reference(text, start)
+            r["direction"] = said
+            r["reference"] = r["reference"] if listed and said else reference(text, start)
             tail = raw[len(noun) :] if raw.startswith(noun) else raw
             r["indicator_zh"] = (noun or last_noun) + tail if noun or last_noun else _unnamed(r, tail)
+        elif right_before and not _NOUN_END.match(linked):
+            # 比上年末减少0.11万人, 日均净增1万户: an amount the text words as a change
+            r["direction"], r["reference"] = said, reference(text, start)
+            r["indicator_zh"] = noun or last_noun or _unnamed(r, "")
         else:
             r["direction"] = r["reference"] = ""
             r["indicator_zh"] = noun or last_noun or _unnamed(r, "")
         if noun:
             last_noun = noun
-        last_end = r["char_end"]
+        last_end, last = r["char_end"], r

@@ -20,6 +20,7 @@ from helpers.drafting.extract.reading import (
 from helpers.drafting.extract.rows import is_hundred
 from helpers.drafting.extract.scope import (
     advance,
+    is_comparison,
     iso_day,
     iso_months,
     month_marker,
@@ -186,6 +187,8 @@ def read_number(r: Reading, a: int, b: int) -> int:
             return add_non_figure(r, a, end, "name")  # 12345热线, 110接警: a service's number
         if prev == "双" and nxt in '”"」』':
             return add_non_figure(r, a, end, "event_name")  # “双11”: a shopping festival
+        if prev in '“"「『' and nxt in '”"」』':
+            return add_non_figure(r, a, end, "name")  # “11234”工作思路: a quoted number names a slogan
         listed = number_list_at(r, a, end)
         if listed:
             return listed  # 1,1,1,…: a list of bare numbers, no figure to draft
@@ -337,6 +340,8 @@ def special_at(r: Reading, a: int, end: int, value: str, prev: str, nxt: str) ->
             return add_non_figure(r, a, end, "name")
     if nxt == "季" and s.startswith("季度", end):
         q = small_int(value, 1, 4)
+        if q and is_comparison(r, a):  # 增速比1季度回落: the quarter compared with, not the figures' period
+            return add_non_figure(r, a, end, "comparison_year")
         if q:
             if prev == "前":
                 period = iso_months(r.scope.year, 1, 3 * q)

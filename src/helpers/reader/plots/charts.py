@@ -107,10 +107,6 @@ def _v(mark: Mark, divisor, unit: str | dict[str, str], lang: str = "") -> str:
     return f"{value_text(mark, divisor, lang) if lang else mark_text(mark, divisor)}{suffix}"
 
 
-def _join(lang: str, *parts: str) -> str:
-    return words.say("punct.comma", lang).join(p for p in parts if p)
-
-
 def _extremes(ctx, marks: list[Mark], divisor, unit: str | dict[str, str]) -> str:
     hi = max(marks, key=lambda m: m.value)
     lo = min(marks, key=lambda m: m.value)
@@ -146,7 +142,9 @@ def _approx_inputs(ctx, found: list[relations.Derived]) -> str:
 
 
 def _sentence(ctx, *parts: str) -> str:
-    text = _join(ctx.lang, *parts)
+    """A caption's clauses (the finding, the gridlines, the thin intervals) as one sentence: each clause stands on
+    its own, so they are joined by semicolons, never spliced with commas."""
+    text = words.say("punct.semicolon", ctx.lang).join(p for p in parts if p)
     text = text[0].upper() + text[1:] if ctx.lang == "en" else text  # a Latin sentence starts with a capital
     return text + words.say("punct.stop", ctx.lang)
 
