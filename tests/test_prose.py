@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import DATA, DISTRICT, ROOT
-from helpers.core import units
+from helpers.core import checks, units
 from helpers.reader import amounts, labels, params, prose, tables, words
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -180,7 +180,10 @@ def test_the_lead_names_the_source_from_the_package_and_its_finding(ctx):
     text = prose.lead(ctx).text
     assert src["title"] in text and src["sha256"] in text and src["reporter"] in text
     assert (src.get(f"read_in_{ctx.lang}") or src["read_in"]) in text
-    assert prose.lead(ctx).findings == {"checks": 6, "inconsistent": ["good_air_days_calendar_check"]}
+    found = checks.check_all(tables.derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
+    findings = len(checks.findings(found))  # the bookkeeping checks (a part within its whole) are not counted
+    assert 0 < findings < len(found)
+    assert prose.lead(ctx).findings == {"checks": findings, "inconsistent": ["good_air_days_calendar_check"]}
 
 
 def test_the_lead_gives_the_base_the_printed_share_implies_as_the_likeliest_reason(ctx):

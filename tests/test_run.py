@@ -39,7 +39,7 @@ def fake_modules() -> dict[str, types.ModuleType]:
     """helpers.reader.tables and helpers.reader.labels stand-ins whose output shows the Context they were given."""
     tables = types.ModuleType("helpers.reader.tables")
     tables.derived_frame = lambda ctx: pd.DataFrame(
-        {"id": ["fx"], "value": [float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]}
+        {"id": ["fx"], "value": [ctx.fx_usd_cny and float(ctx.fx_usd_cny)], "label_zh": [f"汇率 {ctx.lang}"]}
     )
     tables.checks_frame = lambda ctx: pd.DataFrame({"id": ["check"], "status": [f"ok {ctx.lang}"]})
     labels = types.ModuleType("helpers.reader.labels")
@@ -137,7 +137,8 @@ def test_successful_run_renders_a_landing_page_and_one_page_per_notebook_in_each
 
 def test_successful_run_writes_tables_from_helpers_tables(builds):
     # a byte-order mark first: Excel on Windows reads the Chinese labels
-    assert builds.first_files["derived.csv"].decode() == "\ufeffid,value,label_zh\nfx,6.7261,汇率 zh\n"
+    # the fictional district states no exchange rate (x_defaults): none is made up for it
+    assert builds.first_files["derived.csv"].decode() == "\ufeffid,value,label_zh\nfx,,汇率 zh\n"
     assert builds.first_files["checks.csv"].decode() == "\ufeffid,status\ncheck,ok zh\n"
 
 

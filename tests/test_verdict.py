@@ -65,7 +65,47 @@ def name_the_font_lacks(district) -> str:
     return "U+1F389"
 
 
-DEFECTS = [wrong_sha256, digit_changed_sha256_updated, money_plus_count, blank_required_name, name_the_font_lacks]
+def periods_mixed_without_leave(district) -> str:
+    """A growth rate of another period than its level: finance_prior_year combines them without leave."""
+    path = district / "figures.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2].replace("2022-01/2022-09", "2022-01/2022-06")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return "relations.csv, row 1 (id 'finance_prior_year'), field 'allow_mixed_periods'"
+
+
+def dollars_without_a_rate(district) -> str:
+    path = district / "figures.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("80,亿元,8000000000,CNY", "80,亿美元,8000000000,USD"), encoding="utf-8"
+    )
+    return "field 'x_defaults.fx_usd_cny'"
+
+
+def population_base_not_a_figure(district) -> str:
+    d = descriptor_of(district)
+    d["x_defaults"] = {"population": "residents_nowhere"}
+    write_descriptor(district, d)
+    return "field 'x_defaults.population': 'residents_nowhere' is not a figure id"
+
+
+def placeholder_left(district) -> str:
+    path = district / "figures.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Park revenue", "TO TRANSLATE: 园区"), encoding="utf-8")
+    return "still marked 'TO TRANSLATE'"
+
+
+DEFECTS = [
+    wrong_sha256,
+    digit_changed_sha256_updated,
+    money_plus_count,
+    blank_required_name,
+    name_the_font_lacks,
+    periods_mixed_without_leave,
+    dollars_without_a_rate,
+    population_base_not_a_figure,
+    placeholder_left,
+]
 
 
 def invoke(*argv) -> tuple[int, str]:
@@ -120,3 +160,36 @@ def test_a_relation_of_inputs_it_cannot_combine_is_named(kind, x, y, named):
 )
 def test_a_relation_of_inputs_it_can_combine_passes(kind, x, y):
     assert relations.dimension_problem(kind, x, y) is None
+
+
+def test_mixed_periods_allowed_by_the_csv_field_pass(district):
+    periods_mixed_without_leave(district)
+    path = district / "relations.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("finance_value_added_yoy,,false", "finance_value_added_yoy,,true"),
+        encoding="utf-8",
+    )
+    assert verdict(district).errors == []
+
+
+def test_the_mixed_periods_message_names_the_csv_field_not_a_python_keyword(district):
+    periods_mixed_without_leave(district)
+    (problem,) = [str(e) for e in verdict(district).errors]
+    assert "allow_mixed_periods field to true in relations.csv" in problem and "allow_mixed=" not in problem
+    assert "finance_value_added 2022-01/2022-09" in problem and "finance_value_added_yoy 2022-01/2022-06" in problem
+
+
+def test_dollars_with_the_package_rate_pass(district):
+    dollars_without_a_rate(district)
+    d = descriptor_of(district)
+    d["x_defaults"] = {"fx_usd_cny": "7.0"}
+    write_descriptor(district, d)
+    assert verdict(district).errors == []
+
+
+def test_a_rate_that_is_not_a_number_is_named(district):
+    d = descriptor_of(district)
+    d["x_defaults"] = {"fx_usd_cny": "seven"}
+    write_descriptor(district, d)
+    (problem,) = [str(e) for e in verdict(district).errors]
+    assert "field 'x_defaults.fx_usd_cny'" in problem and "'seven'" in problem

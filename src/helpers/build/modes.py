@@ -113,6 +113,7 @@ def build(settings: Settings) -> int:
     except (ParameterError, PackageError) as e:
         print(f"python -m helpers run: error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    say_not_computed(ctx)
     (out / CACHE_NAME).mkdir(exist_ok=True)
     stage.mkdir()
     try:
@@ -323,12 +324,12 @@ def shown_parameters(parameters: dict[str, object]) -> dict[str, object]:
     """The run's parameters as each page's foot shows them: every known parameter but ``lang`` (the page's
     language says it), with paths inside the repository relative to it and others by their folder name, so
     that no machine path reaches a reader."""
-    from helpers.reader.params import DEFAULTS
+    from helpers.reader.params import DEFAULTS, PACKAGE_DEFAULTS
 
     shown_params: dict[str, object] = {}
     for name, default in DEFAULTS.items():
-        if name == "lang":
-            continue
+        if name == "lang" or (name in PACKAGE_DEFAULTS and name not in parameters):
+            continue  # the package's own (x_defaults) unless given: never this report's value for another package
         value = parameters.get(name, default)
         if name in ("data_dir", "city_dir", "report") and value:
             path = Path(str(value))
@@ -339,6 +340,22 @@ def shown_parameters(parameters: dict[str, object]) -> dict[str, object]:
                     value = path.name
         shown_params[name] = value
     return shown_params
+
+
+#: Why a relation is not computed, by the parameter it lacks (the run's output is in English).
+LACKS = {
+    "population": "the package states no population base (x_defaults.population in datapackage.json)",
+    "fx_usd_cny": "the package states no exchange rate (x_defaults.fx_usd_cny in datapackage.json)",
+}
+
+
+def say_not_computed(ctx: Any) -> None:
+    """One line per relation the pages list as not computed (its parameter has no value), with the reason: a
+    relation is never dropped without a word."""
+    from helpers.core import relations
+
+    for s in relations.not_computed(ctx.package, ctx.relation_params):
+        print(f"not computed: relation {s.id!r} ({s.label_en}): {LACKS.get(s.parameter, s.parameter)}", flush=True)
 
 
 def write_table(ctx: Any, function: str, path: Path) -> None:

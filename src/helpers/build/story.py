@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from helpers.core import paths
@@ -34,6 +35,11 @@ class Page:
     notebook: Path
     name: str
     parameters: dict = field(default_factory=dict)
+    #: per language: the page's title (a section page's: its section's title), replacing the notebook's ``# ``
+    #: heading in that language's cell; none: the notebook's own
+    titles: dict = field(default_factory=dict)
+    #: per language: one line saying what the page holds, put under its title (the home page lists it)
+    summaries: dict = field(default_factory=dict)
 
 
 def collection(data_dir: Path, notebooks: Path = NOTEBOOKS) -> list[Page]:
@@ -65,16 +71,44 @@ def collection(data_dir: Path, notebooks: Path = NOTEBOOKS) -> list[Page]:
                 raise StoryError(f"{shown}: x_notebooks names {name!r}, which is not a notebook in {notebooks}")
             pages.append(Page(path.resolve(), name))
         return pages
-    pkg = package.load(data_dir)
+    from helpers.core.langs import LANGS
+    from helpers.reader import params, walk
+
+    try:
+        contexts = {lang: params.setup(lang=lang, data_dir=data_dir) for lang in LANGS}
+    except ValueError:  # a package parameter of the wrong shape: helpers.build.verdict refuses the package, naming it
+        contexts = {}
+    pkg: Any = contexts[LANGS[0]].package if contexts else package.load(data_dir)
     generic = Path(notebooks) / "generic"
     with_figures = sorted({int(s) for s in pkg.figures["section"]})
-    pages = [Page(generic / OVERVIEW, "00_overview.ipynb", {"data_dir": str(data_dir)})]
+
+    def summaries(**how) -> dict:
+        try:
+            return {lang: walk.page_summary(ctx, **how) for lang, ctx in contexts.items()}
+        except ValueError:  # a relation that cannot be computed: helpers.build.verdict refuses the package, naming it
+            return {}
+
+    pages = [
+        Page(generic / OVERVIEW, "00_overview.ipynb", {"data_dir": str(data_dir)}, {}, summaries(page="overview"))
+    ]
     for n, section in enumerate(with_figures, start=1):
         pages.append(
-            Page(generic / SECTION, f"{n:02d}_section_{section}.ipynb", {"data_dir": str(data_dir), "section": section})
+            Page(
+                generic / SECTION,
+                f"{n:02d}_section_{section}.ipynb",
+                {"data_dir": str(data_dir), "section": section},
+                {lang: walk.page_title(ctx, section) for lang, ctx in contexts.items()},
+                summaries(section=section),
+            )
         )
     pages.append(
-        Page(generic / CONSISTENCY, f"{len(with_figures) + 1:02d}_consistency.ipynb", {"data_dir": str(data_dir)})
+        Page(
+            generic / CONSISTENCY,
+            f"{len(with_figures) + 1:02d}_consistency.ipynb",
+            {"data_dir": str(data_dir)},
+            {},
+            summaries(page="consistency"),
+        )
     )
     return pages
 
@@ -95,11 +129,34 @@ def materialise(pages: Sequence[Page], dest: Path) -> list[Path]:
         if cell is None:
             raise StoryError(f"{page.notebook}: no cell tagged 'parameters' to set {', '.join(page.parameters)} in")
         cell["source"] = set_parameters("".join(cell["source"]), page.parameters, page.notebook)
+        retitle(nb, page.titles, page.summaries)
         Path(dest).mkdir(parents=True, exist_ok=True)
         target = Path(dest) / page.name
         target.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         files.append(target)
     return files
+
+
+def retitle(nb: dict, titles: dict, summaries: dict) -> None:
+    """In each language's first ``# `` heading cell (tagged ``lang-<lang>``): the heading replaced by
+    ``titles[lang]`` and ``summaries[lang]`` put under it as a paragraph (each only when given)."""
+    for lang in set(titles) | set(summaries):
+        cell = next(
+            (
+                c
+                for c in nb["cells"]
+                if c["cell_type"] == "markdown"
+                and f"lang-{lang}" in c.get("metadata", {}).get("tags", [])
+                and "".join(c["source"]).startswith("# ")
+            ),
+            None,
+        )
+        if cell is None:
+            raise StoryError(f"no '# ' heading cell tagged lang-{lang} to title")
+        head, _, rest = "".join(cell["source"]).partition("\n")
+        head = f"# {titles[lang]}" if lang in titles else head
+        summary = f"\n\n{summaries[lang]}" if summaries.get(lang) else ""
+        cell["source"] = head + summary + (f"\n{rest}" if rest else "")
 
 
 def set_parameters(source: str, parameters: dict, where: Path | str = "") -> str:

@@ -12,6 +12,12 @@ what must hold:
   (the group's last row) must overlap the whole;
 * ``printed_share``: ``100 × part / whole`` against the printed share.
 
+Findings and bookkeeping: a check against a printed figure (a share, a total, a whole number of things) could
+have failed and is a finding; a check that a part lies within its whole (``share_of_whole`` in [0, 100], a
+running total of parts at most the whole) only confirms how the package was entered (its parts were recorded as
+parts of that whole) and is bookkeeping (:data:`BOOKKEEPING_KINDS`, :func:`findings`): shown, never counted
+among the findings.
+
 Verdicts: ``consistent`` (the intervals overlap: rounding can explain any
 difference), ``inconsistent`` (they cannot overlap, whatever the rounding) and
 ``cannot tell`` (an input is only a bound, so the recomputed value is open on
@@ -29,6 +35,8 @@ from helpers.core.intervals import Interval
 from helpers.core.relations import Derived, figure_input
 
 STATUSES = ("consistent", "inconsistent", "cannot tell")
+#: The kinds of check (:attr:`Check.kind`) that only confirm the package's own bookkeeping: a part within its whole.
+BOOKKEEPING_KINDS = ("share_of_whole", "partial_sum")
 CHECKED_KINDS = ("share_of_period", "share_of_whole", "part_from_share", "sum_of_parts", "printed_share")
 
 
@@ -178,3 +186,18 @@ def _whole_numbers_in(i: Interval) -> Interval:
 def check_all(derived: list[Derived], figures, tolerance: Fraction | None = None) -> list[Check]:
     """The checks among ``derived``, in order (``tolerance``: see :func:`check`)."""
     return [c for c in (check(d, figures, tolerance) for d in derived) if c is not None]
+
+
+def is_bookkeeping(c: Check) -> bool:
+    """Whether a check only confirms that a part lies within its whole (see the module's docstring)."""
+    return c.kind in BOOKKEEPING_KINDS
+
+
+def findings(found: list[Check]) -> list[Check]:
+    """The checks that could have failed (every check but the bookkeeping ones), in order."""
+    return [c for c in found if not is_bookkeeping(c)]
+
+
+def bookkeeping(found: list[Check]) -> list[Check]:
+    """The bookkeeping checks among ``found``, in order."""
+    return [c for c in found if is_bookkeeping(c)]

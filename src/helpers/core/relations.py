@@ -186,6 +186,11 @@ class RelationError(ValueError):
     """A relation that cannot be computed; the message names the relation id."""
 
 
+class MixedPeriods(RelationError, periods.PeriodMismatch):
+    """A relation whose inputs cover different periods without ``allow_mixed_periods``: names the relation, the
+    figures with their periods, and the CSV field that allows it."""
+
+
 def round_to(figures: pd.DataFrame) -> pd.DataFrame:
     """The figures with a ``round_to`` column: for a rounded whole number printed with trailing zeros (370, 2000) and
     no bound qualifier, the place of its last non-zero digit (10, 1000), read as how far it was rounded; empty for
@@ -263,9 +268,7 @@ def derive(relation, figures: pd.DataFrame, params: dict, relations: pd.DataFram
     tolerance = params.get("approx_tolerance")
     x = figure_input(by_id.loc[relation.x], tolerance)
     y = figure_input(by_id.loc[relation.y], tolerance) if kind.binary else None
-    period = periods.common_period(
-        {i.id: i.period for i in ([x, y] if y else [x])}, allow_mixed=bool(relation.allow_mixed_periods)
-    )
+    period = _common_period(relation, [x, y] if y else [x])
     if kind.needs_period and x.period is None:
         raise RelationError(f"relation {relation.id!r}: kind {kind.name!r} needs a stated period for {x.id}")
     p = params[kind.parameter] if kind.parameter else None
@@ -283,6 +286,21 @@ def derive(relation, figures: pd.DataFrame, params: dict, relations: pd.DataFram
         relation.label_zh,
         relation.label_en,
     )
+
+
+def _common_period(relation, inputs: list[Input]) -> Period | None:
+    """The one period a relation's inputs cover (None: not stated, or mixed on purpose); inputs of different
+    periods are a :class:`RelationError` naming the relation and its ``allow_mixed_periods`` field."""
+    allow = relation.allow_mixed_periods
+    try:
+        return periods.common_period({i.id: i.period for i in inputs}, allow_mixed=bool(allow) and not pd.isna(allow))
+    except periods.PeriodMismatch as e:
+        listed = ", ".join(f"{i} {'not stated' if p is None else p.iso}" for i, p in e.periods.items())
+        raise MixedPeriods(
+            f"relation {relation.id!r} combines figures of different periods ({listed}); set its "
+            "allow_mixed_periods field to true in relations.csv to combine them on purpose",
+            e.periods,
+        ) from None
 
 
 def _inputs(relation, figures: pd.DataFrame, ids: list[str], tolerance: Fraction | None = None) -> list[Input]:
@@ -319,7 +337,7 @@ def _running_sum(
     total = inputs[0].interval
     for i in inputs[1:-1]:
         total = total + i.interval
-    period = periods.common_period({i.id: i.period for i in inputs}, allow_mixed=bool(relation.allow_mixed_periods))
+    period = _common_period(relation, inputs)
     complete = upto == parts
     note = f" (all parts of {relation.y})" if complete else f" (parts of {relation.y} so far)"
     return Derived(
@@ -359,9 +377,7 @@ def _printed_share(
             f"x = {relation.y!r}, so the whole its printed share is of is unknown"
         )
     share, part, total = _inputs(relation, figures, [relation.x, relation.y, whole], tolerance)
-    period = periods.common_period(
-        {i.id: i.period for i in (share, part, total)}, allow_mixed=bool(relation.allow_mixed_periods)
-    )
+    period = _common_period(relation, [share, part, total])
     return Derived(
         relation.id,
         int(relation.section),
@@ -390,10 +406,34 @@ def _render(formula: str, x: str, y: str | None) -> str:
     return " ".join(out)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A relation that cannot be computed here: the parameter it needs (``population``, ``fx_usd_cny``) has no
+    value (the package states none and none was given)."""
+
+    id: str
+    section: int
+    kind: str
+    parameter: str
+    label_zh: str
+    label_en: str
+
+
+def not_computed(pkg, params: dict, section: int | None = None) -> list[Skipped]:
+    """The relations :func:`derive_all` leaves out, in file order, each with the parameter it lacks."""
+    rows = pkg.relations if section is None else pkg.relations[pkg.relations["section"] == section]
+    return [
+        Skipped(r.id, int(r.section), r.kind, str(KINDS[r.kind].parameter), r.label_zh, r.label_en)
+        for r in rows.itertuples(index=False)
+        if KINDS[r.kind].parameter and params.get(KINDS[r.kind].parameter) is None
+    ]
+
+
 def derive_all(pkg, params: dict, section: int | None = None) -> list[Derived]:
     """Every relation of the package (or of one section), in file order.
 
-    Relations whose parameter is None (e.g. no population base in this package) are left out.
+    Relations whose parameter is None (e.g. no population base in this package) are left out: :func:`not_computed`
+    lists them, for the pages and the run's output to say so.
     """
     rows = pkg.relations if section is None else pkg.relations[pkg.relations["section"] == section]
     return [

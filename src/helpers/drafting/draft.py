@@ -450,11 +450,11 @@ def _cli(args: argparse.Namespace) -> int:
     for note in drafted.notes:
         print(f"new: {note}")
     if not n:
-        print(f"new: drafted {args.out}: {counts} (guesses in each guess column); no problem to curate")
+        print(f"new: drafted {shown(args.out)}: {counts} (guesses in each guess column); no problem to curate")
         return 0
     print(
-        f"new: drafted {args.out}: {counts}, with {n} problem{'s' * (n != 1)} to curate "
-        f"(listed in {Path(args.out) / curation.PROBLEMS}; helpers validate fails until each is curated):"
+        f"new: drafted {shown(args.out)}: {counts}, with {n} problem{'s' * (n != 1)} to curate "
+        f"(listed in {shown(Path(args.out) / curation.PROBLEMS)}; helpers validate fails until each is curated):"
     )
     for p in drafted.problems:
         where = p["file"] + (f", row {p['row']}" if p["row"] != "" else "") + (f" ({p['key']})" if p["key"] else "")

@@ -50,6 +50,19 @@ def signed_value(figure) -> str:
     return f"-{value}" if relations.is_down(figure) and not value.startswith("-") else value
 
 
+#: What the official name of an amount per person (or per household) says: 人均生产总值, 每人每月, 户均.
+PER_PERSON_MARKS = ("人均", "每人", "户均", "每户")
+
+
+def per_person(figure) -> bool:
+    """Whether a figure is an amount per person or household rather than a total: its unit says so (元/人·月), or
+    its official name does (:data:`PER_PERSON_MARKS`: 人均, 每人, 户均, 每户)."""
+    get = figure.get if isinstance(figure, pd.Series) else lambda k, d=None: getattr(figure, k, d)
+    if "per person" in str(get("base_unit", "")):
+        return True
+    return any(mark in str(get("indicator_zh", "")) for mark in PER_PERSON_MARKS)
+
+
 def name(ctx, figure) -> str:
     """The figure's indicator name in ctx.lang; where the package names several figures so (the city's GDP and
     each district's), the figure's topic follows: 地区生产总值（历下区）, Gross domestic product (GDP), Lixia District;

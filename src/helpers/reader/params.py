@@ -4,6 +4,12 @@ Every notebook's ``parameters`` cell holds plain literals (see ``DEFAULTS``);
 :func:`setup` checks them and returns a :class:`Context` with the loaded package
 and the exact values the relations use.  An unknown parameter or a bad value
 raises :class:`ParameterError` naming the parameter.
+
+The values a package's relations and charts need and only the package can know (its exchange rate, its
+population base) are the package's own: ``x_defaults`` in its ``datapackage.json``
+(``{"fx_usd_cny": "6.8985", "population": "resident_population"}``, see :data:`PACKAGE_DEFAULTS`).  A parameter the
+notebook does not pass takes the package's value; with neither, it has none (a relation needing it is listed as
+not computed, never computed with another report's value).
 """
 
 from __future__ import annotations
@@ -33,6 +39,12 @@ DEFAULTS: dict[str, object] = {
     "round_numbers": "significant",
 }
 
+#: The parameters a package states for itself in ``x_defaults`` (its datapackage.json): a notebook that does not
+#: pass one gets the package's value, or none.
+PACKAGE_DEFAULTS = ("fx_usd_cny", "population")
+#: Where a package states them.
+DEFAULTS_FIELD = "x_defaults"
+
 #: The values the ``round_numbers`` parameter accepts.
 ROUND_NUMBERS = ("significant", "last_nonzero")
 
@@ -47,13 +59,24 @@ class Context:
 
     lang: str
     data_dir: Path
-    fx_usd_cny: Fraction  # yuan per US dollar, exact from its printed decimal
+    fx_usd_cny: Fraction | None  # yuan per US dollar, exact from its printed decimal; None: the package states none
     population: Interval | None  # residents (a figure's interval, or a point); None: the default figure is absent
     package: object = field(repr=False)
     report: Path | None = None  # the report's text (07_extract); None when it is not on this machine
     approx_tolerance: Fraction = Fraction(5, 100)  # relative half-width given to 约 and 预计 figures
     city_dir: Path | None = None  # city: the city's package (08_district_in_city; helpers.reader.within loads it)
     round_numbers: str = "significant"  # how trailing zeros of a round number are read (ROUND_NUMBERS)
+
+    @property
+    def fx(self) -> Fraction:
+        """The exchange rate, for what converts US dollars (``helpers validate`` refuses a package holding dollars
+        without its ``x_defaults.fx_usd_cny``, so a run that gets here has one)."""
+        if self.fx_usd_cny is None:
+            raise ParameterError(
+                f"parameter fx_usd_cny: {self.data_dir / 'datapackage.json'} states no {DEFAULTS_FIELD}.fx_usd_cny "
+                "and none was given"
+            )
+        return self.fx_usd_cny
 
     def figure_interval(self, figure) -> Interval:
         """A figure's interval in base units, with this context's tolerance for 约/预计 figures."""
@@ -78,11 +101,10 @@ def setup(**params) -> Context:
     unknown = sorted(set(params) - set(DEFAULTS))
     if unknown:
         raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
-    p = {**DEFAULTS, **params}
+    p = {**{k: v for k, v in DEFAULTS.items() if k not in PACKAGE_DEFAULTS}, **params}
     lang = p["lang"]
     if lang not in LANGS:
         raise ParameterError(f"parameter lang: {lang!r} is not one of {', '.join(LANGS)}")
-    fx = _positive_number("fx_usd_cny", p["fx_usd_cny"])
     tolerance = _tolerance(p["approx_tolerance"])
     if not isinstance(p["data_dir"], (str, Path)) or not str(p["data_dir"]):
         raise ParameterError(f"parameter data_dir: expected a folder path, got {p['data_dir']!r}")
@@ -90,6 +112,9 @@ def setup(**params) -> Context:
     if not (data_dir / package.DESCRIPTOR).is_file():
         raise ParameterError(f"parameter data_dir: no {package.DESCRIPTOR} in {data_dir}")
     pkg = package.load(data_dir)
+    own = package_defaults(pkg.descriptor, data_dir)
+    p = {**own, **p}
+    fx = None if p.get("fx_usd_cny") is None else _positive_number("fx_usd_cny", p["fx_usd_cny"])
     rounding = p["round_numbers"]
     if rounding not in ROUND_NUMBERS:
         raise ParameterError(f"parameter round_numbers: {rounding!r} is not one of {', '.join(ROUND_NUMBERS)}")
@@ -97,13 +122,12 @@ def setup(**params) -> Context:
         pkg = dataclasses.replace(pkg, figures=relations.round_to(pkg.figures))
     report = _report_path(p["report"], data_dir, pkg)
     city_dir = _city_dir(p["city_dir"], data_dir, pkg)
-    population = p["population"]
-    if (
-        isinstance(population, str)
-        and population == DEFAULTS["population"]
-        and population not in set(pkg.figures["id"])
-    ):
-        # A package without the default base (another district's): per-resident values are not reported.
+    population = p.get("population")
+    if population == DEFAULTS["population"] and population not in set(pkg.figures["id"]):
+        # this report's notebooks pass their own default: another package without that figure gets its own base
+        population = own.get("population")
+    if population is None:
+        # A package that states no population base: its per-resident values are listed as not computed.
         return Context(lang, data_dir, fx, None, pkg, report, tolerance, city_dir, rounding)
     if isinstance(population, str):
         if population not in set(pkg.figures["id"]):
@@ -118,6 +142,22 @@ def setup(**params) -> Context:
     else:
         pop = Interval.point(_positive_number("population", population))
     return Context(lang, data_dir, fx, pop, pkg, report, tolerance, city_dir, rounding)
+
+
+def package_defaults(descriptor: dict, data_dir: Path | str = "") -> dict:
+    """The parameters a package states for itself (``x_defaults``, keys of :data:`PACKAGE_DEFAULTS`); a field of
+    another shape is a :class:`ParameterError` naming the file and the field (``helpers validate`` lists it first)."""
+    own = descriptor.get(DEFAULTS_FIELD, {})
+    where = Path(data_dir) / "datapackage.json"
+    if not isinstance(own, dict):
+        raise ParameterError(f"{where}: {DEFAULTS_FIELD} must be an object ({', '.join(PACKAGE_DEFAULTS)})")
+    unknown = sorted(set(own) - set(PACKAGE_DEFAULTS))
+    if unknown:
+        raise ParameterError(
+            f"{where}: {DEFAULTS_FIELD}.{unknown[0]} is not a parameter a package states "
+            f"(known: {', '.join(PACKAGE_DEFAULTS)})"
+        )
+    return dict(own)
 
 
 def _report_path(report, data_dir: Path, pkg) -> Path | None:

@@ -242,14 +242,21 @@ def check_findings(ctx, section: int | None = None) -> Text:
     if not found:
         return Text(_w(ctx, "none"), {"inconsistent": []})
     by = {s: [c.id for c in found if c.status == s] for s in checks.STATUSES}
+    real = checks.findings(found)  # the checks that could have failed; bookkeeping is said apart
     text = _w(
         ctx,
-        "checks_one" if len(found) == 1 else "checks_many",
-        n=len(found),
-        consistent=len(by["consistent"]),
-        inconsistent=len(by["inconsistent"]),
-        cannot=len(by["cannot tell"]),
+        "checks_one" if len(real) == 1 else "checks_many",
+        n=len(real),
+        consistent=sum(c.status == "consistent" for c in real),
+        inconsistent=sum(c.status == "inconsistent" for c in real),
+        cannot=sum(c.status == "cannot tell" for c in real),
     )
+    kept = checks.bookkeeping(found)
+    if kept:
+        bad_kept = sum(c.status == "inconsistent" for c in kept)
+        text += _w(ctx, "sentence_gap") + words.say(
+            f"prose.bookkeeping_{'one' if len(kept) == 1 else 'many'}", ctx.lang, n=len(kept), bad=bad_kept
+        )
     labels_of = {
         d.id: words.say("quote.name", ctx.lang, name=escape.markdown(getattr(d, f"label_{ctx.lang}"))) for d in derived
     }
@@ -300,10 +307,11 @@ def lead(ctx) -> Text:
     }
     names = _w(ctx, "and").join(labels_of[c.id] for c in bad)
     key = "lead_none_bad" if not bad else "lead_result_one" if len(bad) == 1 else "lead_result_many"
-    text += "\n\n" + _w(ctx, key, n=len(found), bad=len(bad), names=names)  # the finding: its own paragraph
+    n = len(checks.findings(found))  # the checks that could have failed (bookkeeping is not a finding)
+    text += "\n\n" + _w(ctx, key, n=n, bad=len(bad), names=names)  # the finding: its own paragraph
     for c in bad:
         text += _w(ctx, "sentence_gap") + _reason(ctx, c, derived)
-    return Text(text, {"checks": len(found), "inconsistent": [c.id for c in bad]})
+    return Text(text, {"checks": n, "inconsistent": [c.id for c in bad]})
 
 
 def reason(ctx, check, derived) -> str | None:

@@ -194,15 +194,19 @@ def checks_table(ctx, section: int | None = None) -> Table:
 
 
 def status_counts(ctx) -> Table:
-    """How many checks reached each verdict."""
+    """How many of the checks that could have failed reached each verdict; the bookkeeping checks (a part within its
+    whole: :func:`helpers.core.checks.bookkeeping`) are counted in the note, not among them."""
     found = checks.check_all(derived_values(ctx), ctx.package.figures, ctx.approx_tolerance)
-    counts = {s: sum(c.status == s for c in found) for s in checks.STATUSES}
+    real, kept = checks.findings(found), checks.bookkeeping(found)
+    counts = {s: sum(c.status == s for c in real) for s in checks.STATUSES}
+    note = words.say(f"table.bookkeeping_{'one' if len(kept) == 1 else 'many'}", ctx.lang, n=len(kept)) if kept else ""
     return table(
         {
             labels.heading("status", ctx.lang): [labels.STATUS_LABELS[ctx.lang][s] for s in counts],
             labels.heading("count", ctx.lang): [str(n) for n in counts.values()],
         },
         None,
+        note,
     )
 
 
@@ -361,7 +365,7 @@ def money_frame(ctx) -> pd.DataFrame:
 
 def _in_yuan(ctx, f) -> Interval:
     i = relations.figure_input(f, ctx.approx_tolerance).interval
-    return i * ctx.fx_usd_cny if f.base_unit == "USD" else i
+    return i * ctx.fx if f.base_unit == "USD" else i
 
 
 def money_table(ctx) -> Table:
@@ -371,14 +375,18 @@ def money_table(ctx) -> Table:
     m = money_frame(ctx)
     by_id = ctx.package.figures.set_index("id", drop=False)
     yuan = [_in_yuan(ctx, by_id.loc[i]) for i in m["id"]]
-    fx = ctx.fx_usd_cny
+    fx = ctx.fx_usd_cny  # None: the package states no exchange rate, and the dollar column is left out
     t = (
         table(
             {
                 labels.heading("indicator", L): m["label"],
                 labels.heading("section", L): [str(n) for n in m["section"]],
                 labels.heading("in_yuan", L): [format_interval(i, "CNY", L, money_scale(L)[0]) for i in yuan],
-                labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, money_scale(L)[0]) for i in yuan],
+                **(
+                    {labels.heading("in_usd", L): [format_interval(i / fx, "USD", L, money_scale(L)[0]) for i in yuan]}
+                    if fx is not None
+                    else {}
+                ),
                 labels.heading("period", L): [period_text(p, L) for p in m["period"]],
             },
             None,

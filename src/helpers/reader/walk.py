@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.core import checks
+from helpers.core import checks, relations
 from helpers.reader import escape, labels, naming, tables, words
-from helpers.reader.amounts import period_text
+from helpers.reader.amounts import period_text, printed_text
 from helpers.reader.prose import Text
 
 
@@ -118,6 +118,32 @@ def _verdicts(ctx, found: list) -> str:
     return _join(ctx, [_say(ctx, "verdict_count", status=names[s], n=n) for s, n in counts.items() if n])
 
 
+def _bookkeeping(ctx, found: list) -> str:
+    """A sentence on the bookkeeping checks among ``found`` (a part within its whole: they could not have failed
+    for a package entered as it says), with their verdicts; "" when there are none."""
+    kept = checks.bookkeeping(found)
+    return _say_n(ctx, "walk.bookkeeping", len(kept), verdicts=_verdicts(ctx, kept)) if kept else ""
+
+
+def _checks_sentence(ctx, found: list, key: str, none_key: str) -> str:
+    """``key`` (``walk.checks_among``, ``walk.section_checks``) on the findings, then the bookkeeping sentence;
+    ``none_key`` when no check could have failed."""
+    real = checks.findings(found)
+    head = _say_n(ctx, key, len(real), verdicts=_verdicts(ctx, real)) if real else words.say(none_key, ctx.lang)
+    extra = _bookkeeping(ctx, found)
+    return head + (words.say("punct.space", ctx.lang) + extra if extra else "")
+
+
+def not_computed(ctx, section: int | None = None) -> Text:
+    """The relations that cannot be computed here (the package states no population base, no exchange rate), each
+    with its reason; empty text when every relation is computed."""
+    skipped = relations.not_computed(ctx.package, ctx.relation_params, section)
+    if not skipped:
+        return Text("")
+    items = [_say(ctx, f"lacks.{s.parameter}", name=escape.markdown(getattr(s, f"label_{ctx.lang}"))) for s in skipped]
+    return Text(_say_n(ctx, "walk.not_computed", len(skipped), items=_join(ctx, items)))
+
+
 def _derived(ctx, section: int | None = None) -> list:
     return tables.derived_values(ctx, section)
 
@@ -193,21 +219,55 @@ def overview(ctx) -> Text:
             relations=_count(ctx, "relation", len(pkg.relations)),
             values=_count(ctx, "value", len(derived)),
         )
-        + (
-            _say_n(ctx, "walk.checks_among", len(found), verdicts=_verdicts(ctx, found))
-            if found
-            else _say(ctx, "no_check_among")
-        ),
+        + _checks_sentence(ctx, found, "walk.checks_among", "walk.no_check_among"),
+        *([str(not_computed(ctx))] if str(not_computed(ctx)) else []),
     ]
     return Text("\n\n".join(lines))
 
 
 def section_heading(ctx, section: int) -> Text:
-    """``## S · title`` with the section's subtitle, in ctx.lang."""
+    """Where the section stands in the source (``Part 2 of the source's 9``) and its subtitle, in ctx.lang (the
+    page's own title is the section's title: :func:`page_title`)."""
     s = _section_row(ctx, section)
-    t = escape.markdown(s[f"title_{ctx.lang}"])
+    sections = list(ctx.package.sections["section"])
+    place = _say(ctx, "section_place", n=sections.index(section) + 1, total=len(sections))
     sub = s[f"subtitle_{ctx.lang}"]
-    return Text(f"## {section} · {t}" + ("" if pd.isna(sub) or not sub else f"\n\n*{escape.markdown(sub)}*"))
+    return Text(place + ("" if pd.isna(sub) or not sub else f"\n\n*{escape.markdown(sub)}*"))
+
+
+def page_title(ctx, section: int) -> str:
+    """A section page's title in ctx.lang: its section's title (Markdown-escaped)."""
+    return escape.markdown(_section_row(ctx, section)[f"title_{ctx.lang}"])
+
+
+def page_summary(ctx, section: int | None = None, page: str = "section") -> str:
+    """One line saying what a generic page holds, for the home page's list, in ctx.lang: a section page its
+    figures (how many, of which kinds, on which topics); the overview the package's size; the consistency page
+    its findings (checks that could have failed) and their verdicts."""
+    if page == "section" and section is not None:
+        figs = _figures(ctx, section)
+        topics = [escape.markdown(t) for t in dict.fromkeys(figs[f"topic_{ctx.lang}"])]
+        return _say(
+            ctx,
+            "summary_section",
+            figures=_count(ctx, "figure", len(figs)),
+            kinds=_measures(ctx, figs),
+            topics=_join(ctx, topics),
+        )
+    found = checks.check_all(_derived(ctx), ctx.package.figures)
+    real = checks.findings(found)
+    if page == "consistency":
+        if not real:
+            return _say(ctx, "summary_no_findings")
+        return _say_n(ctx, "walk.summary_consistency", len(real), verdicts=_verdicts(ctx, real))
+    figs = _figures(ctx)
+    return _say(
+        ctx,
+        "summary_overview",
+        figures=_count(ctx, "figure", len(figs)),
+        n=len({int(s) for s in figs["section"]}),
+        relations=_count(ctx, "relation", len(ctx.package.relations)),
+    )
 
 
 def section_summary(ctx, section: int) -> Text:
@@ -251,22 +311,28 @@ def section_summary(ctx, section: int) -> Text:
         (
             _say(ctx, "section_relations", relations=_count(ctx, "relation", len(derived)))
             + (
-                _say_n(ctx, "walk.section_checks", len(found), verdicts=_verdicts(ctx, found))
+                _checks_sentence(ctx, found, "walk.section_checks", "walk.section_no_findings")
                 if found
                 else _say_n(ctx, "walk.derivations", len(derived))
             )
         )
         if derived
         else _say(ctx, "section_no_relations"),
+        *([str(not_computed(ctx, section))] if str(not_computed(ctx, section)) else []),
     ]
     return Text("\n\n".join(lines))
 
 
 def section_derived(ctx, section: int):
-    """The section's derived values (table), or a sentence saying the package records none."""
+    """The section's derived values (table, the relations that cannot be computed here named under it), or a
+    sentence saying the package records none."""
+    missing = str(not_computed(ctx, section))
     if not _derived(ctx, section):
-        return Text(_say(ctx, "no_derived"))
-    return tables.derived_table(ctx, section)
+        return Text(_say(ctx, "no_derived") + (words.say("punct.space", ctx.lang) + missing if missing else ""))
+    t = tables.derived_table(ctx, section)
+    if missing:
+        t.note = f"{t.note} {missing}".strip() if getattr(t, "note", "") else missing
+    return t
 
 
 def section_extremes(ctx, section: int) -> Text:
@@ -282,57 +348,62 @@ def section_extremes(ctx, section: int) -> Text:
                 ctx,
                 "largest_money",
                 name=escape.markdown(top[nm]),
-                value=escape.markdown(top["value"]),
-                unit=escape.markdown(top["unit_zh"]),
+                value=escape.markdown(printed_text(top["value"], top["unit_zh"], ctx.lang)),  # en: 亿元 (… yuan)
             )
         )
-    growth = figs[figs["measure"] == "change_yoy_pct"]
-    growth = growth[growth["base_unit"] == "percent"]
-    if len(growth) > 1:
-        signed = [naming.signed_value(r) for _, r in growth.iterrows()]  # a decline sorts below zero
-        values = growth.assign(v=[float(v) for v in signed], shown=signed).sort_values("v", kind="stable")
+    changes = figs[figs["measure"] == "change_yoy_pct"]
+    changes = changes[changes["base_unit"] == "percent"]
+    if len(changes) > 1:
+        signed = [float(naming.signed_value(r)) for _, r in changes.iterrows()]  # a decline sorts below zero
+        values = changes.assign(v=signed).sort_values("v", kind="stable")
         lo, hi = values.iloc[0], values.iloc[-1]
+        up, down = sum(v > 0 for v in signed), sum(v < 0 for v in signed)
+        kind = "growth_range" if not down else "decline_range" if not up else "change_range"
         lines.append(
             _say(
                 ctx,
-                "growth_range",
-                n=len(growth),
-                lo=escape.markdown(lo["shown"]),
+                kind,
+                n=len(changes),
+                up=up,
+                down=down,
+                lo=_change(ctx, lo),
                 lo_name=escape.markdown(lo[nm]),
-                hi=escape.markdown(hi["shown"]),
+                hi=_change(ctx, hi),
                 hi_name=escape.markdown(hi[nm]),
             )
         )
     if not lines:
         lines.append(_say(ctx, "no_extremes"))
-    return Text(" ".join(lines))
+    return Text(words.say("punct.space", ctx.lang).join(lines))
+
+
+def _change(ctx, row) -> str:
+    """A change by its sign: ``增长2.0%`` / ``growth of 2.0%``, ``下降3.6%`` / ``a decline of 3.6%``, ``持平``."""
+    value = float(naming.signed_value(row))
+    printed = escape.markdown(str(row["value"]).lstrip("-"))
+    return _say(ctx, "change_up" if value > 0 else "change_down" if value < 0 else "change_flat", v=printed)
+
+
+def money_groups(ctx, section: int | None = None) -> dict[str, list[str]]:
+    """The money figures by what can share a scale (:func:`helpers.reader.plots.groups.money_groups`)."""
+    from helpers.reader.plots import groups
+
+    return groups.money_groups(ctx, section)
 
 
 def section_charts(ctx, section: int) -> list:
-    """The charts a section's figures allow: money amounts, percentages, counts (each only if present)."""
-    from helpers.reader import plots
+    """The charts a section's figures allow, each of figures that share a scale
+    (:func:`helpers.reader.plots.groups.section_charts`)."""
+    from helpers.reader.plots import groups
 
-    figs = _figures(ctx, section)
-    out = []
-    if figs["base_unit"].isin(["CNY", "USD"]).any():
-        out.append(plots.money(ctx, section))
-    pct = ("change_yoy_pct", "share_pct", "completion_pct")
-    if (figs["measure"].isin(pct) & (figs["base_unit"] == "percent")).any():
-        out.append(
-            plots.percentages(
-                ctx, section, pct, words.say("walk.percent_title", "zh"), words.say("walk.percent_title", "en")
-            )
-        )
-    if (figs["base_unit"] == "count").any():
-        out.append(plots.counts(ctx, section))
-    return out
+    return groups.section_charts(ctx, section)
 
 
 def overview_charts(ctx) -> list:
-    """The overview's chart: every money amount on one log scale, when the package has any."""
-    from helpers.reader import plots
+    """The overview's charts: money totals apart from amounts per person (:mod:`helpers.reader.plots.groups`)."""
+    from helpers.reader.plots import groups
 
-    return [plots.money(ctx)] if _figures(ctx)["base_unit"].isin(["CNY", "USD"]).any() else []
+    return groups.overview_charts(ctx)
 
 
 def show(items: list) -> None:
@@ -350,10 +421,17 @@ def consistency(ctx) -> Text:
     if not found:
         return Text(_say(ctx, "no_check_relations"))
     names = {d.id: escape.markdown(getattr(d, f"label_{ctx.lang}")) for d in derived}
+    real = checks.findings(found)
     bad = [names[c.id] for c in found if c.status == "inconsistent"]
-    text = _say_n(ctx, "walk.checks_verdicts", len(found), verdicts=_verdicts(ctx, found))
+    text = (
+        _say_n(ctx, "walk.checks_verdicts", len(real), verdicts=_verdicts(ctx, real))
+        if real
+        else _say(ctx, "no_findings")
+    )
     text += _say(ctx, "inconsistent_list", names=_join(ctx, bad)) if bad else _say(ctx, "none_contradicts")
-    return Text(text)
+    extra = _bookkeeping(ctx, found)
+    missing = str(not_computed(ctx))
+    return Text(words.say("punct.space", ctx.lang).join(t for t in (text.strip(), extra, missing) if t))
 
 
 def checks_table(ctx):
@@ -380,6 +458,8 @@ __all__ = [
     "checks_table",
     "consistency",
     "measure_counts",
+    "money_groups",
+    "not_computed",
     "overview",
     "overview_charts",
     "section_charts",
@@ -387,6 +467,8 @@ __all__ = [
     "section_extremes",
     "section_heading",
     "section_summary",
+    "page_summary",
+    "page_title",
     "show",
     "title",
 ]

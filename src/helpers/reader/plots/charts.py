@@ -76,7 +76,7 @@ def figure_mark(ctx, figure, divisor=1, fx: bool = False) -> Mark:
     """A printed figure as a mark (its qualifier is its kind); ``fx`` converts US dollars to yuan."""
     i = relations.figure_input(figure).interval
     if fx and figure.base_unit == "USD":
-        return Mark(_name(ctx, figure), i * ctx.fx_usd_cny, figure.qualifier, derived=True)
+        return Mark(_name(ctx, figure), i * ctx.fx, figure.qualifier, derived=True)
     return Mark(_name(ctx, figure), i, figure.qualifier, places=printed_places(figure, divisor))
 
 
@@ -152,22 +152,28 @@ def _sentence(ctx, *parts: str) -> str:
 # ---- charts of printed figures ---------------------------------------------------------------
 
 
-def money(ctx, section: int | None = None) -> Chart:
+def money(ctx, section: int | None = None, ids: list[str] | None = None, per_person: bool = False) -> Chart:
     """Money amounts on one scale (亿元 in Chinese, billion yuan in English: :func:`amounts.money_scale`; US dollars
-    converted at fx_usd_cny, drawn as derived) on a log scale."""
+    converted at fx_usd_cny, drawn as derived) on a log scale: every one of the section (or package), or the figures
+    ``ids``; ``per_person`` amounts are drawn in yuan, under their own title (a total and an amount per person never
+    share a chart: see :func:`helpers.reader.plots.groups.money_groups`)."""
     figs = ctx.package.figures
     figs = figs[figs["base_unit"].isin(["CNY", "USD"])]
     if section is not None:
         figs = figs[figs["section"] == section]
-    title = _t(ctx, "money_title")
+    if ids is not None:
+        figs = figs[figs["id"].isin(ids)]
+    title = _t(ctx, "per_person_title" if per_person else "money_title")
     if figs.empty:
         return _empty(ctx, title)
-    divisor, unit = amounts.money_scale(ctx.lang)[0], _t(ctx, "money_axis")
+    divisor, unit = (
+        (1, _t(ctx, "per_person_axis")) if per_person else (amounts.money_scale(ctx.lang)[0], _t(ctx, "money_axis"))
+    )
     marks = sorted(
         (figure_mark(ctx, f, divisor, fx=True) for f in figs.itertuples(index=False)), key=lambda m: -m.value
     )
     hi, lo = marks[0], marks[-1]
-    short = _t(ctx, "money_unit")
+    short = _t(ctx, "per_person_unit" if per_person else "money_unit")
     if len(marks) > 1:
         ratio = hi.interval / lo.interval
         bounded = ratio.lo is not None and ratio.lo > 0
@@ -227,17 +233,20 @@ def measure_marks(ctx, section: int | None, measures: tuple[str, ...]) -> list[M
 def percentages(ctx, section: int | None, measures: tuple[str, ...], title_zh: str, title_en: str) -> Chart:
     """Percent figures (growth, shares, completion rates) with their rounding intervals.
 
-    Completion rates get a dashed line at 100 % (the plan); growth rates are drawn from zero.
+    Where completion rates are drawn (the package holds some, in this section) they get a dashed line at 100 %
+    (the plan) and the caption counts those over it; without one, no plan is drawn or named.  Changes are drawn
+    from zero, a decline below it.
     """
     marks = measure_marks(ctx, section, measures)
     title = words.pick(ctx.lang, zh=title_zh, en=title_en)
     if not marks:
         return _empty(ctx, title)
-    reference = (100.0, _t(ctx, "plan_line")) if "completion_pct" in measures else None
+    completion = measure_marks(ctx, section, ("completion_pct",)) if "completion_pct" in measures else []
+    reference = (100.0, _t(ctx, "plan_line")) if completion else None
     finding = _extremes(ctx, marks, 1, "%")
     if reference:
-        over = [m for m in marks if m.interval.lo is not None and m.interval.lo >= 100]
-        finding = _t(ctx, "over_plan", n=len(over), total=len(marks)) + _t(ctx, "then") + finding
+        over = [m for m in completion if m.interval.lo is not None and m.interval.lo >= 100]
+        finding = _t(ctx, "over_plan", n=len(over), total=len(completion)) + _t(ctx, "then") + finding
     fig = dot_figure(ctx.lang, marks, title, "%", 1, zero=True, reference=reference)
     return render(
         fig,
