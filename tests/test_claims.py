@@ -69,3 +69,11 @@ def test_the_calendar_check_names_its_likely_reason_and_a_broken_count_says_none
     assert out.findings["water_sections_meeting_standard"] == "inconsistent"
     box = dict(zip(out.findings, _boxes(out.text), strict=True))["water_sections_meeting_standard"]
     assert box.rstrip().endswith("未找到。" if ctx.lang == "zh" else "none found.")
+
+
+def test_a_bookkeeping_box_says_it_is_bookkeeping_and_a_finding_does_not(ctx):
+    word = "记账核对" if ctx.lang == "zh" else "bookkeeping"
+    found = _found(ctx)
+    assert any(checks.is_bookkeeping(c) for c in found) and any(not checks.is_bookkeeping(c) for c in found)
+    for box, c in zip(_boxes(claims.boxes(ctx).text), found, strict=True):
+        assert (word in box.split("\n", 1)[0]) == checks.is_bookkeeping(c), box

@@ -1,5 +1,7 @@
 """Each check as a claim box, the way fact-checkers present a claim: the figures as printed (each with its section
-and period), the arithmetic, the verdict, and the likely explanation of a verdict other than "consistent".
+and period), the arithmetic, the verdict, and the likely explanation of a verdict other than "consistent".  A
+bookkeeping check (a part within its whole: :func:`helpers.core.checks.is_bookkeeping`) says so in its first line,
+since it could not have failed and is not counted among the findings.
 
 One box is a Markdown block quote (the site's theme draws it as a box, in light and dark mode alike); every
 package string in it goes through :mod:`helpers.reader.escape`.  The arithmetic is
@@ -54,7 +56,7 @@ def boxes(ctx, section: int | None = None) -> prose.Text:
         lines = [
             _w(
                 ctx,
-                "head",
+                "head_bookkeeping" if checks.is_bookkeeping(c) else "head",
                 label=escape.markdown(labels_of[c.id]),
                 verdict=labels.STATUS_LABELS[ctx.lang][c.status],
             ),
