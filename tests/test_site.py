@@ -834,10 +834,11 @@ def test_no_page_shows_a_parameter_name_or_a_file_path(collection_site, lang):
 
 def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(collection_site):
     """In every derived-value table of the English pages, a `≥ x`/`> x` cell, read back in base units, is at most
-    the derived value's exact lower end."""
+    the derived value's exact lower end; and a value that is only a lower bound is never shown as a point or a
+    bounded interval."""
     from fractions import Fraction
 
-    from helpers.reader import amounts, params, tables, words
+    from helpers.reader import amounts, labels, params, tables, words
 
     ctx = params.setup(lang="en", data_dir=str(DATA))
     lows = {d.label_en: d.interval.lo for d in tables.derived_values(ctx) if d.interval.hi is None}
@@ -848,11 +849,15 @@ def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(co
         for d in amounts.scales(u, "en")
     }
     labels_ = sorted(scales, key=len, reverse=True)
-    checked = 0
+    kinds = set(labels.KIND_LABELS["en"].values())
+    checked = points_checked = 0
     for name, page_ in read_pages(collection_site, "en").items():
         for row in page_.rows:
             if not row or row[0] not in lows:
                 continue
+            if len(row) == 5 and row[1] in kinds:  # a derived-value row: a lower bound's interval is a bound, no point
+                assert row[3].startswith(("≥", ">")), (name, row)
+                points_checked += 1
             for cell in row[1:]:
                 m = re.match(r"^[≥>] ([\d,]+(?:\.\d+)?)(.*)$", cell)
                 if m:
@@ -863,6 +868,7 @@ def test_every_printed_lower_bound_of_a_derived_value_is_at_most_the_true_one(co
                     assert shown <= lows[row[0]], (name, row[0], cell)
                     checked += 1
     assert checked >= 3  # the lower bounds of 03, 04 and 05 were read
+    assert points_checked >= 3  # and their derived tables show no point for a value that is only a lower bound
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
