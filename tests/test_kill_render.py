@@ -63,8 +63,9 @@ IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE, IN_DELETE_SELF = 0x08, 0x80, 0x100, 0x40
 
 def rewritten(path, old: bytes | None, timeout: float) -> None:
     """Block until ``path`` holds bytes other than ``old`` (inotify on its nearest existing folder, which follows
-    the folder being removed and made again), within ``timeout`` s.  The check after each watch is added closes the
-    race with a write that came before it."""
+    the folder being removed and made again), within ``timeout`` s.  The checks after each watch is added close the
+    races with a write, or a nearer folder made, before it (inotify does not report what happens inside a subfolder
+    of the watched one: a subfolder made between finding the folder and watching it would hide the file's write)."""
     libc = ctypes.CDLL(None, use_errno=True)
     deadline = time.monotonic() + timeout
     while True:
@@ -77,6 +78,11 @@ def rewritten(path, old: bytes | None, timeout: float) -> None:
             mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF
             if libc.inotify_add_watch(fd, str(folder).encode(), mask) < 0:
                 continue  # the folder went away meanwhile: look again
+            nearest = path.parent
+            while not nearest.is_dir():
+                nearest = nearest.parent
+            if nearest != folder:
+                continue  # a folder nearer the file appeared before the watch: its events would not reach this one
             try:
                 if path.read_bytes() != old:
                     return
