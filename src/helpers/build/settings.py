@@ -152,10 +152,9 @@ def _default_data_dir(notebook: Path) -> Path:
 
     given = str(DEFAULTS["data_dir"])
     try:  # plain JSON: a warm run imports no nbformat
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        cell = story.parameters_cell(json.loads(notebook.read_text(encoding="utf-8")))
     except (OSError, ValueError, AttributeError):
-        cells = []  # an unreadable notebook fails later, naming itself
-    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+        cell = None  # an unreadable notebook fails later, naming itself
     source = "".join(cell.get("source", "")) if cell is not None else ""
     try:
         body = ast.parse(source).body

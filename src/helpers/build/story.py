@@ -113,6 +113,11 @@ def collection(data_dir: Path, notebooks: Path = NOTEBOOKS) -> list[Page]:
     return pages
 
 
+def parameters_cell(nb: dict) -> dict | None:
+    """The cell tagged ``parameters`` of a notebook read as plain JSON (no notebook library), or None."""
+    return next((c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+
+
 def materialise(pages: Sequence[Page], dest: Path) -> list[Path]:
     """Notebook files for ``pages``: a page without parameters is its own notebook; any other is written to
     ``dest/<name>`` with its parameters set in its ``parameters`` cell (a parameter the cell lacks is an error).
@@ -125,7 +130,7 @@ def materialise(pages: Sequence[Page], dest: Path) -> list[Path]:
             files.append(page.notebook)
             continue
         nb = json.loads(page.notebook.read_text(encoding="utf-8"))
-        cell = next((c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+        cell = parameters_cell(nb)
         if cell is None:
             raise StoryError(f"{page.notebook}: no cell tagged 'parameters' to set {', '.join(page.parameters)} in")
         cell["source"] = set_parameters("".join(cell["source"]), page.parameters, page.notebook)
