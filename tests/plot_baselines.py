@@ -122,7 +122,7 @@ KINDS = {
 def draw(name: str) -> bytes:
     """The PNG of one reference chart, as :func:`helpers.reader.plots.grammar.render` writes it."""
     function, lang = KINDS[name]
-    return grammar.render(function(lang), name, name).png
+    return grammar.render(function(lang), name, name, raster=True).png
 
 
 def main() -> int:

@@ -155,7 +155,7 @@ def test_alt_text_is_escaped_in_the_html():
 
 def test_same_chart_twice_gives_identical_bytes(zh):
     first, second = plots.checks(zh), plots.checks(zh)
-    assert first.svg == second.svg and first.html() == second.html() and first.png == second.png
+    assert first.svg == second.svg and first.html() == second.html() and first.small_svg == second.small_svg
     assert b"<dc:date>" not in first.svg
 
 
@@ -478,8 +478,8 @@ def test_image_comparison_notices_a_moved_mark(tmp_path):
 
     fig = layout.dot_figure("zh", [Mark("a", Interval.point(10)), Mark("b", Interval.point(20))], "t", "u")
     moved = layout.dot_figure("zh", [Mark("a", Interval.point(10)), Mark("b", Interval.point(19))], "t", "u")
-    (tmp_path / "a.png").write_bytes(grammar.render(fig, "a", "a").png)
-    (tmp_path / "b.png").write_bytes(grammar.render(moved, "b", "b").png)
+    (tmp_path / "a.png").write_bytes(grammar.render(fig, "a", "a", raster=True).png)
+    (tmp_path / "b.png").write_bytes(grammar.render(moved, "b", "b", raster=True).png)
     result = compare_images(str(tmp_path / "a.png"), str(tmp_path / "b.png"), TOLERANCE, in_decorator=True)
     assert result is not None and result["rms"] > TOLERANCE
 
@@ -490,8 +490,17 @@ def test_a_font_cache_older_than_the_cjk_font_is_rebuilt(zh):
     fm = font_manager.fontManager
     fm.ttflist = [f for f in fm.ttflist if "CJK" not in f.name]  # as if cached before fonts-noto-cjk
     chart = plots.counts(zh, section=1)
-    assert chart.png.startswith(b"\x89PNG")
+    assert chart.svg.startswith(b"<svg")
     assert any(f.name == plots.FONT for f in fm.ttflist)
+
+
+def test_a_chart_is_drawn_as_png_only_when_asked():
+    """Pages and notebooks show the SVGs; the PNG (image comparisons) costs a third draw, so it is opt-in."""
+    marks = [Mark("a", Interval.point(3)), Mark("b", Interval.point(5))]
+    shown = grammar.render(layout.bar_figure("en", marks, "t", "n"), "alt", "caption.")
+    compared = grammar.render(layout.bar_figure("en", marks, "t", "n"), "alt", "caption.", raster=True)
+    assert shown.png == b"" and shown.svg.startswith(b"<svg")
+    assert compared.png.startswith(b"\x89PNG") and compared.svg == shown.svg
 
 
 @pytest.mark.parametrize("lo,hi", [(0, 15), (0, 1), (0, 0.5), (0, 2500), (2.3, 2.7)])

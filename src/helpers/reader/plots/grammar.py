@@ -96,7 +96,7 @@ class Chart:
     svg: bytes
     alt: str
     caption: str
-    png: bytes = field(default=b"", repr=False)  # the same picture as PNG at DPI (image comparisons, kernels)
+    png: bytes = field(default=b"", repr=False)  # the same picture as PNG at DPI, only when asked (render's raster)
     small_svg: bytes = field(default=b"", repr=False)  # the small variant, drawn for a phone's column
 
     def html(self) -> str:
@@ -179,16 +179,20 @@ def missing_glyphs(text: str) -> list[str]:
     return list(dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in have))
 
 
-def render(fig, alt: str, caption: str) -> Chart:
-    """The figure as SVG (fixed ids, no date metadata) and PNG; missing-glyph warnings become :class:`GlyphError`."""
+def render(fig, alt: str, caption: str, *, raster: bool = False) -> Chart:
+    """The figure as SVG (fixed ids, no date metadata), its small variant when it has one, and with ``raster`` also
+    as PNG (for image comparisons: the pages and notebooks show only the SVGs, so a notebook does not pay for a
+    picture nobody sees); missing-glyph warnings become :class:`GlyphError`.  Each figure's saved area
+    (:func:`saved_area`) is measured once and used for every format."""
     plt = pyplot()
     if not alt.strip() or not caption.strip():
         raise ValueError("a chart needs alt text and a caption")
     small = fig.__dict__.get("helpers_small")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        svg = _saved(fig, "svg", saved_area(fig))
-        raster = _saved(fig, "png", saved_area(fig))
+        area = saved_area(fig)
+        svg = _saved(fig, "svg", area)
+        png = _saved(fig, "png", area) if raster else b""
         small_svg = _saved(small, "svg", saved_area(small)) if small is not None else b""
     plt.close(fig)
     if small is not None:
@@ -196,7 +200,7 @@ def render(fig, alt: str, caption: str) -> Chart:
     glyphs = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     if glyphs:
         raise GlyphError("; ".join(sorted(set(glyphs))))
-    return Chart(svg, alt, caption, raster, small_svg)
+    return Chart(svg, alt, caption, png, small_svg)
 
 
 def saved_area(fig, pad: float = 0.06):
@@ -267,7 +271,13 @@ GLYPH_SHRINK = 64  # a glyph's outline (in 1/64 of matplotlib's font units) kept
 def _glyph(match: re.Match) -> str:
     """A glyph's outline at :data:`GLYPH_SHRINK` times fewer units, in whole units, its ``scale`` made as many
     times larger: the same glyph within 1/200 of an em (under 0.1 px at the charts' 9-11 pt)."""
-    gid, d, scale = match.groups()
+    return _glyph_path(*match.groups())
+
+
+@functools.lru_cache(maxsize=8192)
+def _glyph_path(gid: str, d: str, scale: str) -> str:
+    """:func:`_glyph` for one glyph definition; remembered, since every chart defines the same characters again
+    (a pure function of its three strings)."""
     size = float(scale) * GLYPH_SHRINK
     return f'<path id="{gid}" d="{_relative(d, 0, GLYPH_SHRINK)}" transform="scale({_number(size, 6)})"/>'
 
