@@ -111,3 +111,30 @@ def test_a_successful_run_prints_no_error_line(tmp_path):
     assert "zh/01_hello.ipynb  ok" in proc.stdout and "en/02_text.ipynb  ok" in proc.stdout
     assert "ERROR" not in proc.stderr + proc.stdout
     assert "KeyboardInterrupt" not in proc.stderr + proc.stdout
+
+
+def test_bytecode_is_written_once_and_again_only_for_a_changed_module(tmp_path):
+    """compile_helpers: kernels that import helpers afresh read bytecode instead of compiling each module."""
+    import importlib.util
+
+    from helpers.build.kernels import compile_helpers
+
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "sub" / "mod.py").write_text("X = 1\n", encoding="utf-8")
+    assert compile_helpers(package) == 2
+    assert Path(importlib.util.cache_from_source(str(package / "sub" / "mod.py"))).is_file()
+    assert compile_helpers(package) == 0
+    changed = package / "sub" / "mod.py"
+    changed.write_text("X = 2\n", encoding="utf-8")
+    os.utime(changed, (changed.stat().st_atime + 5, changed.stat().st_mtime + 5))
+    assert compile_helpers(package) == 1
+
+
+def test_a_module_that_does_not_compile_is_left_to_the_import_to_report(tmp_path):
+    from helpers.build.kernels import compile_helpers
+
+    (tmp_path / "broken.py").write_text("def (:\n", encoding="utf-8")
+    (tmp_path / "fine.py").write_text("Y = 1\n", encoding="utf-8")
+    assert compile_helpers(tmp_path) == 1  # the fine one; no exception, nothing printed

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.build.clean import ERROR_MARKER_TAG, INJECTED_TAG, KERNELSPEC, Notebook, quiet_imports, read_notebook
-from helpers.build.kernels import Kernel
+from helpers.build.kernels import Kernel, compile_helpers
 from helpers.build.publish import RUNTIME_NAME, RUNTIME_PREFIX, TMP_PREFIX, held_locks, remove, runtime_dir
 from helpers.build.settings import Timeouts
 from helpers.core.files import shown
@@ -301,6 +301,8 @@ def execute_all(
 
     quiet_imports()
     import papermill  # noqa: F401  imported once here, inherited by the forked workers
+
+    compile_helpers()  # every kernel then reads helpers' bytecode instead of compiling it for each notebook
 
     own_transport = transport is None
     kernels = kernel_transport() if transport is None else transport
