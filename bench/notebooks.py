@@ -10,7 +10,9 @@ Measures on this machine, as medians of ``--runs`` runs (wall time):
   en): cold (an empty OUT) with its warm kernels (one per worker, reset between notebooks) and, in the
   same round, cold with ``--fresh-kernels`` (a kernel started for each notebook); then warm (nothing
   changed: no execution) and with one notebook changed;
-* nbval over the collection, as ``make test`` runs it (``-n JOBS --dist loadscope``);
+* nbval over the collection, as ``make test`` runs it (``-n JOBS --dist loadscope``, kernels forked from a
+  zygote: ``--nbval-kernel-name helpers-forked``) and, in the same round, with ``--nbval-current-env`` (a
+  kernel started for each notebook);
 * rendering the site alone (HTML pages, index) from the executed notebooks;
 * ``import helpers`` and ``import pandas, seaborn`` in fresh interpreters, and
   what the helpers modules the notebooks import add on top of pandas and seaborn;
@@ -124,6 +126,7 @@ def main() -> int:
             "warm",
             "one_changed",
             "nbval",
+            "nbval_fresh",
             "site",
             "bare",
             "helpers",
@@ -150,25 +153,10 @@ def main() -> int:
             touch_one(copies / notebooks[0].name, i)
             m["one_changed"].add(*timed(main_job))  # one notebook changed (its metadata)
             m["site"].add(*timed([PY, "-c", SITE_ONLY, str(out / "notebooks"), str(work / f"site-{i}")]))
-            m["nbval"].add(
-                *timed(
-                    [
-                        PY,
-                        "-m",
-                        "pytest",
-                        "--nbval",
-                        "--nbval-current-env",
-                        "notebooks",
-                        "-n",
-                        str(args.jobs),
-                        "--dist",
-                        "loadscope",
-                        "-p",
-                        "no:cacheprovider",
-                        "-q",
-                    ]
-                )
-            )
+            nbval = [PY, "-m", "pytest", "--nbval", "notebooks", "-n", str(args.jobs), "--dist", "loadscope"]
+            nbval += ["-p", "no:cacheprovider", "-q"]
+            m["nbval"].add(*timed([*nbval, "--nbval-kernel-name", "helpers-forked"]))  # as `make test` runs it
+            m["nbval_fresh"].add(*timed([*nbval, "--nbval-current-env"]))  # a kernel started for each notebook
             m["bare"].add(*python_c("pass"))
             m["helpers"].add(*python_c("import helpers"))
             m["pandas_seaborn"].add(*python_c("import pandas, seaborn"))
@@ -264,11 +252,17 @@ def report(m: dict[str, Measure], n: int, args) -> str:
             key="one_changed",
         ),
         row(
-            f"nbval: `pytest --nbval --nbval-current-env notebooks -n {args.jobs} --dist loadscope`",
+            f"nbval: `pytest --nbval --nbval-kernel-name helpers-forked notebooks -n {args.jobs} --dist loadscope` "
+            "(kernels forked from a zygote, as `make test` runs it)",
             m["nbval"].median,
             f"≤ {NBVAL_TARGET:.2f}",
             m["nbval"].median <= NBVAL_TARGET * floor,
             "nbval",
+        ),
+        row(
+            "nbval with `--nbval-current-env` instead (a kernel started for each notebook)",
+            m["nbval_fresh"].median,
+            key="nbval_fresh",
         ),
         row(
             "site alone: render pages and index from executed notebooks (fresh interpreter)",

@@ -1,6 +1,6 @@
 """The project's pytest plugin, loaded with ``-p helpers.build.pytest_plugin`` (pyproject.toml's addopts).
 
-Two things make the test runs (``pytest tests`` and nbval over notebooks/) cheaper, none changing what
+Four things make the test runs (``pytest tests`` and nbval over notebooks/) cheaper, none changing what
 is tested:
 
 * As ``python -m helpers run`` does in its own process (:func:`helpers.build.clean.quiet_imports`), it keeps
@@ -23,6 +23,32 @@ import pytest
 from helpers.build.clean import quiet_imports
 
 quiet_imports()
+
+
+def pytest_configure(config) -> None:
+    """In the controller (or a run without xdist), before any worker or kernel starts: helpers' bytecode on disk
+    (:func:`helpers.build.kernels.compile_helpers`), so that each notebook's kernel and each worker reads it
+    rather than compiling every module again."""
+    if _role(config) != "worker":
+        from helpers.build.kernels import compile_helpers
+
+        compile_helpers()
+    if _option(config, "nbval_kernel_name") == "helpers-forked":
+        import os
+
+        from helpers.build import kernelfork
+
+        found = os.environ.get("JUPYTER_PATH", "")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(kernelfork.kernelspec_dir()), found) if p)
+        if _role(config) != "controller":  # where the notebooks run: the zygote imports while pytest collects
+            kernelfork.prestart()
+
+
+def _option(config, name: str):
+    try:
+        return config.getoption(name)
+    except ValueError:  # the plugin that adds it is not loaded
+        return None
 
 
 def _role(config) -> str:

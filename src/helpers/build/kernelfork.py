@@ -1,0 +1,446 @@
+"""Kernels forked from a warm parent: a jupyter_client kernel provisioner for nbval (and any client).
+
+Owns :class:`ForkedProvisioner` (the provisioner named ``helpers-forked`` in ``pyproject.toml``'s
+``jupyter_client.kernel_provisioners`` entry points), the kernelspec that selects it (:func:`kernelspec_dir`:
+the kernel ``helpers-forked``, which ``pytest --nbval --nbval-kernel-name helpers-forked`` names) and the
+*zygote* it forks kernels from (:func:`serve`).
+
+A notebook's kernel normally starts a Python interpreter and imports IPython, ipykernel, pandas, seaborn and
+matplotlib before its first cell does anything (the floor of ``bench/notebooks.py``).  nbval starts one such
+kernel per notebook, through jupyter_client's public API only: a kernel name.  This provisioner starts, once
+per client process, a zygote that has made exactly those imports and nothing else (no kernel, no socket, no
+thread, no user code); each kernel is then a ``fork()`` of it that runs ``ipykernel``'s own application with
+the connection file jupyter_client wrote.  A kernel is therefore as fresh as a newly started one (the
+zygote never ran a cell, and each kernel is a copy of it, not a kernel reused after another notebook), but
+starts in a fraction of the time.
+
+Every doubt falls back to an ordinary kernel, started as jupyter_client's :class:`LocalProvisioner` starts it:
+a kernel command that is not this interpreter's ``ipykernel_launcher``, an environment that differs from the
+zygote's (other than jupyter_client's own ``JPY_*`` variables), a zygote that did not start within
+:data:`START_TIMEOUT` seconds or that fails a request.  ``HELPERS_KERNEL_FORK=0`` turns forking off.
+
+Lifetimes: the zygote gets SIGKILL when the client process that started it dies (``PR_SET_PDEATHSIG``) and is
+asked to end at the client's exit; each kernel gets SIGKILL when the zygote dies, runs in a session of its
+own (so signals to its process group reach it alone), and is killed by the zygote when the client's
+connection for it closes.  The client sees each kernel as a process (:class:`ForkedProcess`): ``poll``,
+``wait``, ``send_signal``, ``kill`` and ``terminate`` act on the kernel's pid, and its exit status comes from
+the zygote, which reaps it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+NAME = "helpers-forked"
+#: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
+START_TIMEOUT = 120.0
+#: What the zygote imports: what ipykernel and the notebooks import, never a kernel or a figure.
+IMPORTS = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "PIL.Image",
+)
+#: Variables set per kernel (jupyter_client's) or per test (pytest's): not a reason to doubt the zygote's
+#: environment, since nothing the zygote imports reads them.
+PER_KERNEL = ("JPY_", "PYTEST_CURRENT_TEST")
+_ENV_SWITCH = "HELPERS_KERNEL_FORK"
+
+
+def kernelspec_dir() -> Path:
+    """A folder for ``JUPYTER_PATH`` holding ``kernels/helpers-forked/kernel.json`` (written if missing): a Python
+    kernel in the client's own environment, started by :class:`ForkedProvisioner`."""
+    root = Path(tempfile.gettempdir()) / f"helpers-kernelspec-{os.getuid()}"
+    spec = root / "kernels" / NAME / "kernel.json"
+    body = json.dumps(
+        {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (helpers: kernels forked warm)",
+            "language": "python",
+            "metadata": {"kernel_provisioner": {"provisioner_name": NAME}},
+        },
+        indent=1,
+    )
+    if not spec.is_file() or spec.read_text(encoding="utf-8") != body:
+        spec.parent.mkdir(parents=True, exist_ok=True)
+        tmp = spec.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, spec)
+    return root
+
+
+# ---- the client's side -----------------------------------------------------------------------------
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not start or answer: the provisioner starts an ordinary kernel instead."""
+
+
+class _Zygote:
+    """The zygote process of this client process: started by :func:`prestart` or on first use."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.address = ""
+        self.env: dict[str, str] = {}
+        self.ready_fd = -1  # read end of the pipe the zygote writes "1" to once it listens; -1 once read
+        self.lock = threading.Lock()
+
+    def start(self, env: dict[str, str]) -> None:
+        """Start the zygote (not waiting for it); the caller holds :attr:`lock`."""
+        folder = tempfile.mkdtemp(prefix="helpers-zygote-")
+        self.address = os.path.join(folder, "zygote.sock")
+        ready_r, ready_w = os.pipe()
+        self.env = _comparable(env)
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "helpers.build.kernelfork", self.address, str(ready_w), str(os.getpid())],
+                env=env,
+                pass_fds=(ready_w,),
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError:
+            os.close(ready_r)
+            raise
+        finally:
+            os.close(ready_w)
+        self.ready_fd = ready_r
+
+    def ensure(self, env: dict[str, str]) -> str:
+        """The address of a zygote that listens (started if needed); raises :class:`ZygoteError`."""
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.stop()
+                self.start(env)
+            if self.ready_fd >= 0:
+                fd, self.ready_fd = self.ready_fd, -1
+                try:
+                    assert self.proc is not None
+                    _wait_ready(fd, self.proc, START_TIMEOUT)
+                except ZygoteError:
+                    self.stop()
+                    raise
+                finally:
+                    os.close(fd)
+            return self.address
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if self.ready_fd >= 0:
+            os.close(self.ready_fd)
+            self.ready_fd = -1
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        folder = os.path.dirname(self.address) if self.address else ""
+        if folder and os.path.isdir(folder):
+            for name in os.listdir(folder):
+                os.unlink(os.path.join(folder, name))
+            os.rmdir(folder)
+        self.address = ""
+
+
+def prestart(env: dict[str, str] | None = None) -> None:
+    """Start this process's zygote now, without waiting for it (its imports overlap what the caller does next,
+    e.g. pytest's collection); the first kernel waits for it.  Does nothing when forking is off or it runs."""
+    if os.environ.get(_ENV_SWITCH, "1") == "0":
+        return
+    with _ZYGOTE.lock:
+        if _ZYGOTE.proc is None:
+            _ZYGOTE.start(dict(os.environ if env is None else env))
+
+
+def _wait_ready(fd: int, proc: subprocess.Popen, timeout: float) -> None:
+    import select
+
+    readable, _, _ = select.select([fd], [], [], timeout)
+    if not readable:
+        raise ZygoteError(f"the zygote did not start in {timeout:.0f} s")
+    if os.read(fd, 1) != b"1":
+        code = proc.wait(10)
+        raise ZygoteError(f"the zygote ended before it was ready (exit status {code})")
+
+
+_ZYGOTE = _Zygote()
+atexit.register(_ZYGOTE.stop)
+
+
+def _comparable(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if not k.startswith(PER_KERNEL)}
+
+
+class ForkedProcess:
+    """A forked kernel as jupyter_client sees a kernel process (the part of ``subprocess.Popen`` it uses)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, conn: socket.socket):
+        self.pid, self.conn = pid, conn
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.conn.setblocking(False)
+            try:
+                self._read()
+            except BlockingIOError:
+                pass
+            finally:
+                if self.returncode is None:
+                    self.conn.setblocking(True)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self.conn.settimeout(timeout)
+            try:
+                self._read()
+            except TimeoutError:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0) from None
+            finally:
+                if self.returncode is None:
+                    self.conn.settimeout(None)
+        assert self.returncode is not None
+        return self.returncode
+
+    def _read(self) -> None:
+        data = self.conn.recv(64)
+        # the zygote sends the exit status and closes; nothing (EOF) means the zygote itself is gone, and
+        # its kernels with it (PR_SET_PDEATHSIG)
+        self.returncode = int(data.decode()) if data.strip() else -signal.SIGKILL
+        self.conn.close()
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """:class:`LocalProvisioner` whose kernels are forked from the client's zygote when nothing argues against it
+    (see the module's docstring); ``self.process`` is then a :class:`ForkedProcess`."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        forked = self._fork(cmd, kwargs)
+        if forked is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = forked  # type: ignore[assignment]  # what jupyter_client uses of a Popen
+        self.pid = self.pgid = forked.pid  # the kernel leads a session and process group of its own
+        self.cwd = kwargs.get("cwd") or os.getcwd()
+        return self.connection_info
+
+    def _fork(self, cmd: list[str], kwargs: dict[str, Any]) -> ForkedProcess | None:
+        if os.environ.get(_ENV_SWITCH, "1") == "0" or not hasattr(socket, "send_fds"):
+            return None
+        if cmd[:3] != [sys.executable, "-m", "ipykernel_launcher"] or "-f" not in cmd[3:-1]:
+            return None
+        env = dict(kwargs.get("env") or os.environ)
+        try:
+            address = _ZYGOTE.ensure(env)
+        except (ZygoteError, OSError) as e:
+            self.log.warning("helpers-forked: starting an ordinary kernel (%s)", e)
+            return None
+        differ = sorted(k for k in {*_comparable(env), *_ZYGOTE.env} if _comparable(env).get(k) != _ZYGOTE.env.get(k))
+        if differ:  # the zygote imported under another environment: a fresh kernel settles the doubt
+            self.log.info("helpers-forked: an ordinary kernel (environment differs: %s)", ", ".join(differ[:5]))
+            return None
+        if not kwargs.get("independent"):
+            env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it: the kernel watches us
+        request = {"argv": cmd[3:], "cwd": str(kwargs.get("cwd") or os.getcwd()), "env": env}
+        streams = [kwargs.get(name) for name in ("stdin", "stdout", "stderr")]
+        fds, opened = [], []
+        for i, stream in enumerate(streams):
+            if stream is None or not hasattr(stream, "fileno"):
+                if i == 0 or stream is subprocess.DEVNULL:
+                    stream = open(os.devnull, "r+b")  # noqa: SIM115  closed below, once sent
+                    opened.append(stream)
+                else:
+                    stream = (sys.stdout, sys.stderr)[i - 1]
+            fds.append(stream.fileno())
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.settimeout(START_TIMEOUT)
+            conn.connect(address)
+            socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], fds)
+            answer = conn.recv(64)
+            conn.settimeout(None)
+            pid = int(answer.decode())
+        except (OSError, ValueError) as e:
+            conn.close()
+            self.log.warning("helpers-forked: the zygote did not fork a kernel (%s); starting an ordinary one", e)
+            return None
+        finally:
+            for stream in opened:
+                stream.close()
+        return ForkedProcess(pid, conn)
+
+
+# ---- the zygote --------------------------------------------------------------------------------------
+
+
+def _die_with_parent(parent: int) -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def serve(address: str, ready_fd: int, parent: int) -> None:
+    """The zygote: import :data:`IMPORTS`, listen on ``address``, write ``1`` to ``ready_fd``, then fork a kernel
+    for each request until SIGTERM, reaping each and sending its exit status to its client's connection."""
+    import importlib
+    import select
+
+    _die_with_parent(parent)
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
+    for name in IMPORTS:
+        importlib.import_module(name)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(16)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    os.write(ready_fd, b"1")
+    os.close(ready_fd)
+    kernels: dict[int, socket.socket] = {}  # pid -> its client's connection
+    while not stop:
+        try:
+            watched: list[Any] = [listener, wake_r, *kernels.values()]
+            readable: list[Any] = select.select(watched, [], [])[0]
+        except InterruptedError:
+            continue
+        if wake_r in readable:
+            os.read(wake_r, 512)
+        _reap(kernels)
+        for conn in [c for c in readable if c not in (listener, wake_r)]:
+            pid = next((p for p, c in kernels.items() if c is conn), None)
+            if pid is not None and not conn.recv(64):  # the client closed: its kernel goes
+                _kill(pid)
+        if listener in readable:
+            conn, _ = listener.accept()
+            pid = _fork_kernel(conn, listener, kernels)
+            if pid is not None:
+                kernels[pid] = conn
+    for pid in list(kernels):
+        _kill(pid)
+    os._exit(0)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _reap(kernels: dict[int, socket.socket]) -> None:
+    while kernels:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        conn = kernels.pop(pid, None)
+        if conn is not None:
+            try:
+                conn.sendall(str(os.waitstatus_to_exitcode(status)).encode())
+            except OSError:
+                pass
+            conn.close()
+
+
+def _fork_kernel(conn: socket.socket, listener: socket.socket, kernels: dict[int, socket.socket]) -> int | None:
+    conn.settimeout(START_TIMEOUT)
+    try:
+        message, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
+        request = json.loads(message.decode())
+    except (OSError, ValueError):
+        conn.close()
+        return None
+    if threading.active_count() != 1 or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        conn.close()  # the client reads no pid and starts an ordinary kernel
+        return None
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _become_kernel(request, fds, [conn, listener, *kernels.values()])
+        finally:
+            os._exit(1)
+    for fd in fds:
+        os.close(fd)
+    conn.settimeout(None)
+    conn.sendall(str(pid).encode())
+    return pid
+
+
+def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:
+    """In the forked child: the kernel's own session, streams, folder, environment and ``sys.path[0]``, then
+    ipykernel's application with the kernel command's arguments, as ``python -m ipykernel_launcher -f FILE …``
+    runs it."""
+    import ctypes
+
+    signal.set_wakeup_fd(-1)
+    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
+    for s in sockets:
+        s.close()
+    os.setsid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # dies with the zygote
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.path[0] = os.getcwd()  # what `python -m ipykernel_launcher` puts first
+    argv = list(request["argv"])  # the kernel command's arguments: -f FILE and what the client adds
+    # a default ipykernel reads from the environment when its module is imported (in the zygote, before this
+    # kernel's environment existed): given here as the kernel's own command line would give it
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    if parent.isdigit():
+        argv.append(f"--IPKernelApp.parent_handle={parent}")
+    sys.argv = [sys.argv[0], *argv]
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

@@ -1,0 +1,180 @@
+"""Kernels forked from a warm zygote (helpers.build.kernelfork): as fresh as a new kernel, ended with their client.
+
+Each test starts kernels through jupyter_client's public API with the kernel name ``helpers-forked``, as nbval
+does with ``--nbval-kernel-name helpers-forked``; waits are on events (a pidfd, a kernel's reply) with timeouts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import textwrap
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers.build import kernelfork
+from helpers.core.paths import NOTEBOOKS
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(kernelfork.kernelspec_dir()))
+    monkeypatch.delenv("HELPERS_KERNEL_FORK", raising=False)
+    yield
+    kernelfork._ZYGOTE.stop()
+
+
+def run(cells: list[str], kernel: str = kernelfork.NAME) -> list[str]:
+    """Execute ``cells`` in a new kernel of that name (run in notebooks/); each cell's printed text."""
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    NotebookClient(nb, kernel_name=kernel, timeout=TIMEOUT, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    return ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in nb.cells]
+
+
+def zygote_pid() -> int:
+    proc = kernelfork._ZYGOTE.proc
+    assert proc is not None and proc.poll() is None
+    return proc.pid
+
+
+def test_a_kernel_is_forked_from_the_zygote_and_runs_in_the_notebook_folder(forked):
+    (shown,) = run(["import os, sys; print(os.getppid(), os.getcwd(), sys.path[0], os.getpgid(0) == os.getpid())"])
+    parent, cwd, first_path, own_group = shown.split()
+    assert int(parent) == zygote_pid()
+    assert cwd == first_path == str(NOTEBOOKS) and own_group == "True"
+
+
+#: A cell that changes what it can reach (settings, environment, a helpers module, the namespace, the folder).
+LEAVE = (
+    "import os, sys, matplotlib, warnings, helpers.reader.words as words\n"
+    "matplotlib.rcParams['lines.linewidth'] = 9; warnings.simplefilter('error')\n"
+    "os.environ['HELPERS_LEFT_BEHIND'] = '1'; sys.path.append('/left/behind'); words.LEFT_BEHIND = True\n"
+    "left_behind = 1; os.chdir('/')"
+)
+#: A cell that shows what it finds of that.
+LOOK = (
+    "import os, sys, matplotlib, warnings, helpers.reader.words as words\n"
+    "print(matplotlib.rcParams['lines.linewidth'], os.environ.get('HELPERS_LEFT_BEHIND'), '/left/behind' in sys.path,"
+    " hasattr(words, 'LEFT_BEHIND'), 'left_behind' in dir(), os.path.basename(os.getcwd()),"
+    " get_ipython().execution_count, warnings.filters[0][0] == 'error')"
+)
+
+
+def test_a_forked_kernel_finds_nothing_an_earlier_one_left(forked):
+    run([LEAVE])
+    (seen,) = run([LOOK])
+    (fresh,) = run([LOOK], kernel="python3")
+    assert seen == fresh
+    assert seen.split()[1:6] + seen.split()[7:] == ["None", "False", "False", "False", "notebooks", "False"]
+
+
+def test_a_committed_notebook_gives_the_same_outputs_forked_and_fresh(forked):
+    """Byte for byte, once cleaned as the run publishes them: the notebook's own work does not see the fork."""
+    from helpers.build.clean import clean
+
+    source = NOTEBOOKS / "01_three_strategies.ipynb"
+    outputs = []
+    for kernel in (kernelfork.NAME, "python3"):
+        nb = nbformat.read(source, as_version=4)
+        NotebookClient(
+            nb, kernel_name=kernel, timeout=TIMEOUT, resources={"metadata": {"path": str(NOTEBOOKS)}}
+        ).execute()
+        outputs.append(json.dumps([c.get("outputs") for c in clean(nb).cells], sort_keys=True))
+    assert outputs[0] == outputs[1]
+    assert zygote_pid()  # the first one was forked
+
+
+def test_another_environment_gets_an_ordinary_kernel(forked, monkeypatch):
+    run(["pass"])  # the zygote starts under this environment
+    monkeypatch.setenv("HELPERS_SOMETHING_NEW", "1")
+    (shown,) = run(["import os; print(os.getppid(), os.environ.get('HELPERS_SOMETHING_NEW'))"])
+    parent, value = shown.split()
+    assert int(parent) == os.getpid() and value == "1"  # started by this process, as jupyter_client starts one
+    assert zygote_pid()  # still there for kernels of its own environment
+
+
+def test_forking_can_be_turned_off(forked, monkeypatch):
+    monkeypatch.setenv("HELPERS_KERNEL_FORK", "0")
+    (shown,) = run(["import os; print(os.getppid())"])
+    assert kernelfork._ZYGOTE.proc is None and int(shown) == os.getpid()
+
+
+def test_a_forked_kernel_is_interrupted_and_killed_like_any_other(forked):
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernelfork.NAME)
+    km.start_kernel(cwd=str(NOTEBOOKS))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        assert km.provisioner.process.__class__ is kernelfork.ForkedProcess
+        msg_id = kc.execute("import threading; print('waiting', flush=True); threading.Event().wait()")
+        while True:  # the cell is running its own code (a kernel ignores SIGINT between cells)
+            msg = kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["content"].get("text", "").startswith("waiting"):
+                break
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        pid = km.provisioner.pid
+        km.shutdown_kernel(now=True)
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    finally:
+        kc.stop_channels()
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+CLIENT = textwrap.dedent(
+    """
+    import os, sys
+    from helpers.build import kernelfork
+    os.environ["JUPYTER_PATH"] = str(kernelfork.kernelspec_dir())
+    from jupyter_client.manager import KernelManager
+    km = KernelManager(kernel_name=kernelfork.NAME)
+    km.start_kernel()
+    print(kernelfork._ZYGOTE.proc.pid, km.provisioner.pid, flush=True)
+    sys.stdin.read()  # until killed
+    """
+)
+
+
+def test_the_zygote_and_its_kernels_end_when_their_client_is_killed():
+    client = subprocess.Popen(
+        [sys.executable, "-c", CLIENT],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "JUPYTER_PATH": str(kernelfork.kernelspec_dir())},
+    )
+    try:
+        ready, _, _ = select.select([client.stdout], [], [], TIMEOUT)
+        assert ready, "the client did not start a kernel in time"
+        zygote, kernel = map(int, client.stdout.readline().split())
+        watched = [os.pidfd_open(zygote), os.pidfd_open(kernel)]
+    finally:
+        client.kill()
+        client.wait(TIMEOUT)
+    try:
+        for fd in watched:  # a pidfd becomes readable when its process ends
+            ended, _, _ = select.select([fd], [], [], TIMEOUT)
+            assert ended, "a process outlived the client that started it"
+    finally:
+        for fd in watched:
+            os.close(fd)
+
+
+def test_the_kernelspec_names_this_interpreter_and_the_provisioner():
+    spec = json.loads((kernelfork.kernelspec_dir() / "kernels" / kernelfork.NAME / "kernel.json").read_text())
+    assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == kernelfork.NAME
