@@ -163,20 +163,25 @@ def pyplot():
 
 
 @functools.lru_cache(maxsize=1)
-def _font_charmap() -> frozenset[int]:
+def _font():
+    """The charts' font (:data:`FONT`) as FreeType opened it."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
     pyplot()  # the font is installed and found (or GlyphError says how to install it)
-    path = font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
-    return frozenset(FT2Font(path).get_charmap())
+    return FT2Font(font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False))
+
+
+@functools.lru_cache(maxsize=65536)
+def _has_glyph(code: int) -> bool:
+    return _font().get_char_index(code) != 0
 
 
 def missing_glyphs(text: str) -> list[str]:
     """The characters of ``text`` the charts' font (:data:`FONT`) cannot draw, each once, in order
-    (checked before a run, so that a name in a script the font lacks is named by ``validate``)."""
-    have = _font_charmap()
-    return list(dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in have))
+    (checked before a run, so that a name in a script the font lacks is named by ``validate``); each character is
+    looked up in the font's character map (index 0 is FreeType's "no glyph"), not the whole map read."""
+    return list(dict.fromkeys(c for c in text if not c.isspace() and not _has_glyph(ord(c))))
 
 
 def render(fig, alt: str, caption: str, *, raster: bool = False) -> Chart:
