@@ -197,9 +197,9 @@ def compile_helpers(root: Path | None = None) -> int:
     import io
 
     if root is None:
-        import helpers
+        from helpers.core.paths import HELPERS
 
-        root = Path(helpers.__file__).parent
+        root = HELPERS
     stale = [p for p in root.rglob("*.py") if not _bytecode_current(p)]
     if stale:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(OSError):

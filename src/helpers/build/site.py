@@ -36,8 +36,6 @@ import warnings as warnings_module
 from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
 from helpers.core.files import write_if_changed
 from helpers.build import codebook
 from helpers.build.lighten import lighten
@@ -215,17 +213,13 @@ def render(
     return written
 
 
-#: Seconds one edition's Sphinx build may take in its own process (a cold build of both takes seconds).
-EDITION_TIMEOUT = 1800.0
-
-
 def _build_editions(executed: dict[str, list[Path]], work_dir: Path, downloads: list[Path], parameters: dict | None):
-    """Yield ``(lang, (output folder, pages written))`` for each language, in the order each edition finishes.
+    """Yield ``(lang, (output folder, pages written))`` for each language, in the order each edition finishes:
+    with more than one language each edition is built by Sphinx in a forked process of its own, at the same time
+    (:func:`helpers.build.forked.each`; they share nothing but their inputs, each has its own folder under
+    ``work_dir``); the first that fails raises :class:`SiteError` with its cause."""
+    from helpers.build.forked import ForkedError, each
 
-    With more than one language, each edition is built by Sphinx in a forked process of its own, at the same
-    time (the two editions share nothing but their inputs: each has its own folder under ``work_dir``); the
-    first that fails (or takes longer than :data:`EDITION_TIMEOUT` seconds) raises :class:`SiteError` with its
-    cause, and the others are ended.  With one language, it is built here."""
     jobs = {
         lang: (lang, [Path(p) for p in nbs], work_dir / lang, downloads, parameters, _other(lang, executed))
         for lang, nbs in executed.items()
@@ -234,73 +228,19 @@ def _build_editions(executed: dict[str, list[Path]], work_dir: Path, downloads: 
         ((lang, args),) = jobs.items()
         yield lang, _build(*args)
         return
-    import multiprocessing
-    import time
-    from multiprocessing.connection import wait
-
-    ctx = multiprocessing.get_context("fork")
-    running: dict[Any, tuple[str, Any]] = {}
     try:
-        for lang, args in jobs.items():
-            mine, theirs = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_edition, args=(args, theirs), name=f"helpers site {lang}", daemon=True)
-            proc.start()
-            theirs.close()
-            running[mine] = (lang, proc)
-        deadline = time.monotonic() + EDITION_TIMEOUT
-        while running:
-            ready: list[Any] = wait(list(running), timeout=max(0.0, deadline - time.monotonic()))
-            if not ready:
-                raise SiteError(
-                    f"{', '.join(lang for lang, _ in running.values())}: Sphinx did not finish in "
-                    f"{EDITION_TIMEOUT:.0f} s"
-                )
-            for conn in ready:
-                lang, proc = running.pop(conn)
-                try:
-                    ok, value = conn.recv()
-                except EOFError:
-                    proc.join(5)
-                    raise SiteError(
-                        f"{lang}: the process building the edition ended ({_ended(proc.exitcode)}) without a result"
-                    ) from None
-                finally:
-                    conn.close()
-                proc.join(5)
-                if not ok:
-                    raise SiteError(value)
-                yield lang, value
-    finally:
-        for conn, (_lang, proc) in running.items():
-            proc.kill()
-            proc.join(5)
-            conn.close()
+        yield from each(_build, jobs, expected=SiteError, timeout=EDITION_TIMEOUT, what="Sphinx")
+    except ForkedError as e:
+        raise SiteError(str(e)) from None
+
+
+#: Seconds one edition's Sphinx build may take in its own process (a cold build of both takes seconds).
+EDITION_TIMEOUT = 1800.0
 
 
 def _other(lang: str, executed: dict) -> str | None:
     others = [other for other in executed if other != lang]
     return others[0] if others else None
-
-
-def _edition(args: tuple, conn) -> None:
-    """In a forked process: build one edition, send ``(True, (out, written))`` or ``(False, the error)``."""
-    import os
-
-    try:
-        result: tuple = (True, _build(*args))
-    except SiteError as e:
-        result = (False, str(e))
-    except BaseException as e:  # anything else: named, never a traceback lost in a child
-        result = (False, f"{args[0]}: building the edition failed: {type(e).__name__}: {e}")
-    try:
-        conn.send(result)
-        conn.close()
-    finally:
-        os._exit(0)  # no atexit handlers or finalizers of the parent's objects in this copy
-
-
-def _ended(code: int | None) -> str:
-    return f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
 
 
 def landing_page(langs: list[str]) -> str:
