@@ -8,7 +8,8 @@ found whole, or as the glossary's longest term the name ends with after an area 
 (全县地区生产总值 → 地区生产总值), or as a share composed of two terms
 (第一产业占地区生产总值的比重 → share of primary industry in gross domestic product (GDP);
 男性人口占比 → male population, share); a change (or an amount worded as one) adds what it is
-measured against (``gross domestic product (GDP), change on the previous year``).  Every name
+measured against (``gross domestic product (GDP), change on the previous year``).  A name in traditional
+script is looked up folded to simplified (全社會固定資產投資 → 全社会固定资产投资).  Every name
 found is still a guess, and says so in the row's ``guess`` column.
 
 Ids are the English name (or the measure) in snake_case, at most five words, with ``_2``, ``_3`` … in text order
@@ -23,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from helpers.core.columns import CHANGE_MEASURES
+from helpers.drafting.extract.lexicon import fold
 
 #: Words an indicator may start with before a glossary term: the area it covers or the period.
 _AREA = re.compile(
@@ -62,8 +64,10 @@ def glossary() -> dict[str, tuple[str, str]]:
 
 
 def english(zh: str) -> tuple[str, str] | None:
-    """(English, source) for a Chinese indicator or title, or None when the glossary has no term for it."""
+    """(English, source) for a Chinese indicator or title, in simplified or traditional script (folded to
+    simplified to look up), or None when the glossary has no term for it."""
     terms = glossary()
+    zh = fold(zh)
     if zh in terms:
         return terms[zh]
     rest = _AREA.sub("", zh)
