@@ -109,7 +109,7 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
                 "section": section,
                 # a work report's ——经济运行总体平稳 headline: the topic without its dashes
                 "topic_zh": _text(r.get("topic_zh")).lstrip("—–-─ ")
-                or sections_mod.unnumbered(titles[section]["title_zh"]),
+                or _subject(sections_mod.unnumbered(titles[section]["title_zh"]))[0],
                 "topic_en": _text(r.get("topic_en")) or _topic_en(_text(r.get("topic_zh")), titles[section]),
                 "indicator_zh": _text(r.get("indicator_zh"))
                 or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
@@ -131,9 +131,26 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
     return rows
 
 
+def _subject(title: str) -> tuple[str, str | None]:
+    """The topic a section's title gives: the title itself when the glossary knows it (or nothing of it), else the
+    longest known term it starts with when the title is a headline sentence (固定資產投資總額保持較快增長 →
+    固定資產投資總額, as printed), with that term's English."""
+    if names.english(title) is not None:
+        return title, None
+    for end in range(len(title) - 1, 3, -1):
+        found = names.english(title[:end])
+        if found is not None:
+            return title[:end], found[0][:1].upper() + found[0][1:]
+    return title, None
+
+
 def _topic_en(topic_zh: str, section: dict) -> str:
-    """A topic's English: the section's, when the topic is the section; else the glossary's, or to translate."""
+    """A topic's English: the section's, when the topic is the section; the term's a headline title starts with;
+    else the glossary's, or to translate."""
     topic = topic_zh.lstrip("—–-─ ")
+    subject, subject_en = _subject(sections_mod.unnumbered(section["title_zh"]))
+    if not topic and subject_en:
+        return subject_en
     if not topic or topic == sections_mod.unnumbered(section["title_zh"]):
         return section["title_en"]
     found = names.english(topic)
@@ -331,7 +348,7 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
         _undated(figures)
     else:
         dating.fill(figures, plain, years.report_period(plain, year))
-    wording.apply(figures, plain)
+    wording.apply(figures, plain, known=lambda name: names.english(name) is not None)
     lists.apply(figures, plain)
     tablecells.apply(figures, plain)
     names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))
