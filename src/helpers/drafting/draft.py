@@ -44,8 +44,8 @@ from pathlib import Path
 from helpers.core import audit, curation, package
 from helpers.core.files import read_regular, shown
 from helpers.drafting import dating, implied, lists, names, tablecells, wording, years
-from helpers.drafting.extract.lexicon import fold
 from helpers.drafting import sections as sections_mod
+from helpers.drafting.extract.lexicon import fold
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
 TO_FILL = curation.TO_FILL

@@ -8,10 +8,10 @@ found whole, or as the glossary's longest term the name ends with after an area 
 (全县地区生产总值 → 地区生产总值), or as a share composed of two terms
 (第一产业占地区生产总值的比重 → share of primary industry in gross domestic product (GDP);
 男性人口占比 → male population, share), or as a term and its measure (医药制造业增加值 → value added of
-manufacture of medicines; 地区生产总值增速 → growth rate of gross domestic product (GDP)); a change (or an amount worded as one) adds what it is
-measured against (``gross domestic product (GDP), change on the previous year``).  A name in traditional
-script is looked up folded to simplified (全社會固定資產投資 → 全社会固定资产投资).  Every name
-found is still a guess, and says so in the row's ``guess`` column.
+manufacture of medicines; 地区生产总值增速 → growth rate of gross domestic product (GDP)); a change (or an
+amount worded as one) adds what it is measured against (``gross domestic product (GDP), change on the
+previous year``).  A name in traditional script is looked up folded to simplified (全社會固定資產投資 →
+全社会固定资产投资).  Every name found is still a guess, and says so in the row's ``guess`` column.
 
 Ids are the English name (or the measure) in snake_case, at most five words, with ``_2``, ``_3`` … in text order
 where names repeat: the same text drafts the same ids.

@@ -2,8 +2,8 @@
 
 The lead starts at the first line; numbered headings (一、 …, else （一） …) open sections, else short title-like
 lines (2–12 characters, no punctuation, digit or space, followed directly by text) and headlines that state a
-figure (地区生产总值增长6.7%, followed directly by text; a short line right above one heads nothing); a short line right after a
-heading is its subtitle.  Every row names what was guessed in its ``guess`` column.
+figure (地区生产总值增长6.7%, followed directly by text; a short line right above one heads nothing); a short
+line right after a heading is its subtitle.  Every row names what was guessed in its ``guess`` column.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ _NUMBERED = re.compile(r"[一二三四五六七八九十]+、")
 _SUBNUMBERED = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 _TITLE_LIKE = re.compile(r"[^\s0-9０-９。，,、；;：:！？!?“”\"'（）()\[\]【】《》…·.]{2,12}")
 #: A headline that states a figure: 地区生产总值增长6.7% (short, no sentence punctuation, a number in it).
-_FIGURE_HEADLINE = re.compile(r"(?=.*[0-9])(?=.*[\u4e00-\u9fff])[^\s。，,、；;：:！？!?“”\"'（）()\[\]【】《》…·]{4,19}")
+_FIGURE_HEADLINE = re.compile(
+    r"(?=.*[0-9])(?=.*[\u4e00-\u9fff])[^\s。，,、；;：:！？!?“”\"'（）()\[\]【】《》…·]{4,19}"
+)
 TITLE_MAX = 19  # a title is at most 19 characters: the project never holds a run of 20 CJK characters
 
 
