@@ -171,6 +171,12 @@ def test_the_fold_is_opencc_one_for_one_and_leaves_simplified_text_alone():
             "growth rate of value added of wholesale and retail trades",
             "down",
         ),
+        (
+            "批发和零售业增加值同比增长4.1%，增速比一季度回落0.3个百分点。",
+            "批发和零售业增加值增速",
+            "growth rate of value added of wholesale and retail trades",
+            "down",
+        ),
         ("服务业对全区经济增长的贡献率为61.2%。", "服务业对全区经济增长的贡献率", "", ""),
         ("全县完成固定资产投资总额12.5亿元。", "固定资产投资总额", "total investment in fixed assets", ""),
     ],

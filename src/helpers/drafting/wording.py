@@ -221,6 +221,8 @@ def apply(rows: list[dict], text: str, known=lambda name: False) -> None:
         if r["measure"] in _NOT_READ_AS_CHANGE and right_before and r["unit_zh"] in CHANGE_MEASURE_OF_UNIT:
             r["measure"] = CHANGE_MEASURE_OF_UNIT[r["unit_zh"]]
         noun = noun_phrase(raw) or (noun_phrase(before) if raw.strip() in _QUALIFIER_ONLY else "")
+        if not noun and _BARE_RATE.match(noun_phrase(before)):
+            noun = noun_phrase(before)  # 增速比一季度回落: the extractor's guess stopped at the period word
         if re.search(r"[。；;！？!?\n]", text[last_end:start]):
             last_noun = ""
         tail = raw[len(noun) :] if raw.startswith(noun) else raw
