@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
 
+import numpy as np
+
 #: What each ``kind`` of row means.
 KINDS: dict[str, str] = {
     "magnitude": "a magnitude prefix (万, 亿); scale = its factor",
@@ -144,7 +146,7 @@ def _by_length(items) -> tuple:
 # lexicon.csv, kind fold) missed 68 characters of cri_2023_spring_festival_tourism.txt and 18 of
 # mof_2019_budget_summary.txt.  OpenCC's phrase conversion itself does not promise one character for one, and the
 # pure-Python converter reads 1.9 MB/s (the extractor's budget is 5 MB/s); the character table by str.translate
-# reads above 50 MB/s and keeps offsets by construction.
+# reads about 60 MB/s and keeps offsets by construction, and a text with nothing to fold is not translated at all.
 _OPENCC_CHARACTERS = ("opencc", "dictionary/TSCharacters.txt")
 
 
@@ -167,15 +169,22 @@ def _fold_table() -> dict[int, str]:
 
 
 FOLD: dict[int, str] = _fold_table()
-_FOLD_CHARS = re.compile("[" + "".join(map(chr, FOLD)) + "]") if FOLD else None
+#: Which code points the fold changes: a text with none of them is returned as it is, found by one vectorised
+#: look-up (about 2 GB/s, where str.translate reads about 60 MB/s and a regex of the 4,105 characters 8 MB/s).
+_FOLDS = np.zeros(0x110000, dtype=bool)
+_FOLDS[list(FOLD)] = True
 
 
 def fold(text: str) -> str:
     """``text`` with traditional characters replaced by simplified ones (OpenCC's character table); same length,
     same offsets.  Only for reading: what the project stores (offsets, the source, printed titles) stays as printed."""
-    if _FOLD_CHARS is None or _FOLD_CHARS.search(text) is None:
-        return text
-    return text.translate(FOLD)
+    return text.translate(FOLD) if needs_fold(text) else text
+
+
+def needs_fold(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`fold` changes (one vectorised look-up over the whole text)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(_FOLDS[codes].any())
 
 
 # ---- magnitudes and units --------------------------------------------------------------------------------------
