@@ -172,7 +172,7 @@ def test_relations_the_wording_implies_are_drafted_and_compute(mine, tmp_path):
     assert found == {
         ("prior_level", "地区生产总值", "change_yoy_pct"),
         ("implied_whole", "服务业增加值", "share_pct"),
-        ("implied_plan", "完成棚户区改造", "completion_pct"),
+        ("implied_plan", "棚户区改造", "completion_pct"),
         ("stock_before_flow", "累计建成5G基站", "flow"),
     }
     derived = [relations.derive(r, pkg.figures, {}) for r in pkg.relations.itertuples(index=False)]

@@ -121,3 +121,73 @@ def test_an_indicator_in_traditional_script_is_drafted_in_simplified_whole(tmp_p
     with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
         names = [wording.noun_phrase(r["indicator_zh"]) for r in csv.DictReader(f)]
     assert names == ["医药制造业", "软件和信息技术服务业"]
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [
+        ("全社会固定资产投资比上年下降3.5%。", "全社會固定資產投資比上年下降3.5%。"),
+        ("社会消费品零售总额增长5.2%。", "社會消費品零售總額增長5.2%。"),
+        ("规模以上工业增加值按可比价格计算，同比减少1.7%。", "規模以上工業增加值按可比價格計算，同比減少1.7%。"),
+        ("地区生产总值比上年回落4.2%。", "地區生產總值比上年回落4.2%。"),
+    ],
+)
+def test_a_traditional_sentence_drafts_what_its_simplified_twin_drafts(simplified, traditional, tmp_path):
+    drafted = []
+    for n, sentence in enumerate((simplified, traditional)):
+        report = tmp_path / f"r{n}.txt"
+        report.write_text(f"2021年全县经济运行\n{sentence}\n", encoding="utf-8")
+        draft.new(report, tmp_path / f"pkg{n}")
+        with (tmp_path / f"pkg{n}" / "figures.csv").open(encoding="utf-8") as f:
+            drafted.append(
+                [
+                    (r["id"], r["indicator_zh"], r["indicator_en"], r["measure"], r["direction"], r["unit_zh"])
+                    for r in csv.DictReader(f)
+                ]
+            )
+    assert drafted[0] == drafted[1] and drafted[0] and not drafted[0][0][2].startswith("TO TRANSLATE"), drafted
+
+
+def test_the_fold_is_opencc_one_for_one_and_leaves_simplified_text_alone():
+    from helpers.drafting.extract import lexicon as lx
+
+    assert lx.fold("全社會固定資產投資增長") == "全社会固定资产投资增长"
+    from conftest import ROOT
+
+    text = (ROOT / "tests" / "journey" / "county_2021_tables.txt").read_text(encoding="utf-8")
+    assert lx.fold(text) == text
+    for e in lx.ENTRIES:
+        if e.traditional:
+            assert lx.fold(e.traditional) == e.word, e
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "english", "direction"),
+    [
+        ("纺织业、服装服饰业产量实现了20%以上的较快增长。", "服装服饰业产量", "", "up"),
+        (
+            "批发和零售业增加值同比增长4.1%，增速回落0.3个百分点。",
+            "批发和零售业增加值增速",
+            "growth rate of value added of wholesale and retail trades",
+            "down",
+        ),
+        (
+            "批发和零售业增加值同比增长4.1%，增速比一季度回落0.3个百分点。",
+            "批发和零售业增加值增速",
+            "growth rate of value added of wholesale and retail trades",
+            "down",
+        ),
+        ("服务业对全区经济增长的贡献率为61.2%。", "服务业对全区经济增长的贡献率", "", ""),
+        ("全县完成固定资产投资总额12.5亿元。", "固定资产投资总额", "total investment in fixed assets", ""),
+    ],
+)
+def test_general_wording_rules(text, indicator, english, direction, tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(f"2021年全县经济运行\n{text}\n", encoding="utf-8")
+    draft.new(report, tmp_path / "pkg")
+    with (tmp_path / "pkg" / "figures.csv").open(encoding="utf-8") as f:
+        last = list(csv.DictReader(f))[-1]
+    assert indicator in last["indicator_zh"], last
+    assert last["direction"] == direction, last
+    if english:
+        assert last["indicator_en"].startswith(english), last

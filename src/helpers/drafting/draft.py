@@ -45,6 +45,7 @@ from helpers.core import audit, curation, package
 from helpers.core.files import read_regular, shown
 from helpers.drafting import dating, implied, lists, names, tablecells, wording, years
 from helpers.drafting import sections as sections_mod
+from helpers.drafting.extract.lexicon import fold
 
 TEMPLATE = package.REPO_DATA / package.DESCRIPTOR
 TO_FILL = curation.TO_FILL
@@ -108,7 +109,7 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
                 "section": section,
                 # a work report's ——经济运行总体平稳 headline: the topic without its dashes
                 "topic_zh": _text(r.get("topic_zh")).lstrip("—–-─ ")
-                or sections_mod.unnumbered(titles[section]["title_zh"]),
+                or _subject(sections_mod.unnumbered(titles[section]["title_zh"]))[0],
                 "topic_en": _text(r.get("topic_en")) or _topic_en(_text(r.get("topic_zh")), titles[section]),
                 "indicator_zh": _text(r.get("indicator_zh"))
                 or f"{TO_FILL}: {_text(r['value'])}{_text(r.get('unit_zh'))}",
@@ -130,9 +131,26 @@ def draft_figures(frame, sections: list[dict], text: str = "") -> list[dict]:
     return rows
 
 
+def _subject(title: str) -> tuple[str, str | None]:
+    """The topic a section's title gives: the title itself when the glossary knows it (or nothing of it), else the
+    longest known term it starts with when the title is a headline sentence (固定資產投資總額保持較快增長 →
+    固定資產投資總額, as printed), with that term's English."""
+    if names.english(title) is not None:
+        return title, None
+    for end in range(len(title) - 1, 3, -1):
+        found = names.english(title[:end])
+        if found is not None:
+            return title[:end], found[0][:1].upper() + found[0][1:]
+    return title, None
+
+
 def _topic_en(topic_zh: str, section: dict) -> str:
-    """A topic's English: the section's, when the topic is the section; else the glossary's, or to translate."""
+    """A topic's English: the section's, when the topic is the section; the term's a headline title starts with;
+    else the glossary's, or to translate."""
     topic = topic_zh.lstrip("—–-─ ")
+    subject, subject_en = _subject(sections_mod.unnumbered(section["title_zh"]))
+    if not topic and subject_en:
+        return subject_en
     if not topic or topic == sections_mod.unnumbered(section["title_zh"]):
         return section["title_en"]
     found = names.english(topic)
@@ -274,6 +292,18 @@ NO_YEAR = (
 )
 
 
+def _as_printed(sections: list[dict], plain: str, text: str) -> list[dict]:
+    """Sections found in ``plain`` (the text folded), their titles and subtitles given back as ``text`` prints them
+    (the same offsets: the fold keeps them)."""
+    for s in sections:
+        for key in ("title_zh", "subtitle_zh"):
+            title = s.get(key) or ""
+            at = plain.find(title, int(s["char_start"])) if title else -1
+            if at >= 0:
+                s[key] = text[at : at + len(title)]
+    return sections
+
+
 def _undated(figures: list[dict]) -> None:
     """Mark the periods dated with :data:`UNKNOWN_YEAR` to fill in (``YYYY-01/YYYY-06`` for 上半年)."""
     for f in figures:
@@ -298,26 +328,29 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
     try:
         text = extract.read_report(report)
         raw = read_regular(report)
+        # every look-up reads the text folded to simplified script (same length: offsets hold); what is stored
+        # from the text itself (the source, section titles) stays as printed
+        plain = fold(text)
         notes = []
         if year is None:
-            year, where = years.report_year(text)
+            year, where = years.report_year(plain)
             notes.append(f"the report's year {year}, read from {where} (--year sets another)" if year else NO_YEAR)
         figures_frame = extract.extract_text(text, year=year or UNKNOWN_YEAR)
         non_figures_frame = extract.extract_non_figures(text, year=year or UNKNOWN_YEAR)
-        sections = sections_mod.detect_sections(text)
+        sections = _as_printed(sections_mod.detect_sections(plain), plain, text)
     except (ValueError, OSError) as e:  # the extractor's errors are ValueErrors naming the file
         raise DraftError(str(e)) from None
     names.name_sections(sections, sections_mod.unnumbered)
     figures = [
-        f for f in draft_figures(figures_frame, sections, text) if not tablecells.in_row_label(text, f["char_start"])
+        f for f in draft_figures(figures_frame, sections, plain) if not tablecells.in_row_label(plain, f["char_start"])
     ]
     if year is None:
         _undated(figures)
     else:
-        dating.fill(figures, text, years.report_period(text, year))
-    wording.apply(figures, text)
-    lists.apply(figures, text)
-    tablecells.apply(figures, text)
+        dating.fill(figures, plain, years.report_period(plain, year))
+    wording.apply(figures, plain, known=lambda name: names.english(name) is not None)
+    lists.apply(figures, plain)
+    tablecells.apply(figures, plain)
     names.name_figures(figures, lambda f: wording.noun_phrase(f["indicator_zh"]))
     renamed = names.ids(figures)
     for f in figures:
@@ -325,8 +358,8 @@ def new(report: str | Path, out: str | Path, *, year: int | None = None, force: 
     tables = {
         "sections": sections,
         "figures": figures,
-        "non_figures": draft_non_figures(non_figures_frame, figures, text, renamed),
-        "relations": implied.draft_relations(figures, text),
+        "non_figures": draft_non_figures(non_figures_frame, figures, plain, renamed),
+        "relations": implied.draft_relations(figures, plain),
     }
     descriptor = draft_descriptor(report, out, text, raw, year, sections)
     columns = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}

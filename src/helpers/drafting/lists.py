@@ -4,7 +4,8 @@
 are the subject before 分别 (back to the clause's start: a comma, a colon, a sentence end), split at 、; the name the
 items share is what the last item adds after the kind of word the first item ends with (类 … 类零售额 → 零售额,
 业 … 业营业收入 → 营业收入).  A list is named only when it has as many items as figures (a figure and the ones
-joined to it by 、 or 和); otherwise the figures keep the names :mod:`.wording` gave them.  Each name is still a guess.
+joined to it by 、 or 和); otherwise, and when the items follow 比 or 较 (增幅比1-3月、1-4月分别提高…: what the
+figures are compared with), the figures keep the names :mod:`.wording` gave them.  Each name is still a guess.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from helpers.drafting import wording
 
 _CLAUSE_START = re.compile(r"[。；;，,：:！？!?\n]")
 _RESPECTIVELY = re.compile(r"(?:同比|环比)?分别")
+_COMPARED = re.compile(r"(?<!占)比(?![重例率])|较")
 
 
 def _subject(text: str, start: int) -> str | None:
@@ -29,6 +31,8 @@ def _subject(text: str, start: int) -> str | None:
     if m is None or wording._pattern().search(clause, m.end()) is None:
         return None
     subject = clause[: m.start()].strip()
+    if _COMPARED.search(subject):  # 增幅比1-3月、1-4月分别提高…: the items are what it is compared with, not names
+        return None
     return re.sub(r"^其中", "", subject).strip() or None
 
 

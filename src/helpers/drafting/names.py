@@ -7,9 +7,11 @@ National Bureau of Statistics' English communiqués and releases, or this projec
 found whole, or as the glossary's longest term the name ends with after an area word
 (全县地区生产总值 → 地区生产总值), or as a share composed of two terms
 (第一产业占地区生产总值的比重 → share of primary industry in gross domestic product (GDP);
-男性人口占比 → male population, share); a change (or an amount worded as one) adds what it is
-measured against (``gross domestic product (GDP), change on the previous year``).  Every name
-found is still a guess, and says so in the row's ``guess`` column.
+男性人口占比 → male population, share), or as a term and its measure (医药制造业增加值 → value added of
+manufacture of medicines; 地区生产总值增速 → growth rate of gross domestic product (GDP)); a change (or an
+amount worded as one) adds what it is measured against (``gross domestic product (GDP), change on the
+previous year``).  A name in traditional script is looked up folded to simplified (全社會固定資產投資 →
+全社会固定资产投资).  Every name found is still a guess, and says so in the row's ``guess`` column.
 
 Ids are the English name (or the measure) in snake_case, at most five words, with ``_2``, ``_3`` … in text order
 where names repeat: the same text drafts the same ids.
@@ -23,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 from helpers.core.columns import CHANGE_MEASURES
+from helpers.drafting.extract.lexicon import fold
 
 #: Words an indicator may start with before a glossary term: the area it covers or the period.
 _AREA = re.compile(
@@ -62,8 +65,10 @@ def glossary() -> dict[str, tuple[str, str]]:
 
 
 def english(zh: str) -> tuple[str, str] | None:
-    """(English, source) for a Chinese indicator or title, or None when the glossary has no term for it."""
+    """(English, source) for a Chinese indicator or title, in simplified or traditional script (folded to
+    simplified to look up), or None when the glossary has no term for it."""
     terms = glossary()
+    zh = fold(zh)
     if zh in terms:
         return terms[zh]
     rest = _AREA.sub("", zh)
@@ -72,7 +77,21 @@ def english(zh: str) -> tuple[str, str] | None:
     inner = re.search(r"[（(]([^）)]+)[）)]", zh)  # 占总人口比重（常住人口城镇化率）: the name in brackets
     if inner and inner.group(1) in terms:
         return terms[inner.group(1)]
-    return _share(rest)
+    return _composed(rest) or _share(rest)
+
+
+#: A name composed of a glossary term and a measure word: 汽车制造业增加值 → value added of manufacture of
+#: automobiles; 地区生产总值增速 → growth rate of gross domestic product (GDP).
+_COMPOSED = (("增加值", "value added of {}"), ("增速", "growth rate of {}"), ("增幅", "growth rate of {}"))
+
+
+def _composed(zh: str) -> tuple[str, str] | None:
+    for suffix, form in _COMPOSED:
+        if zh.endswith(suffix) and len(zh) > len(suffix):
+            part = english(zh[: -len(suffix)])
+            if part:
+                return form.format(part[0]), part[1]
+    return None
 
 
 #: A share named by its part and whole (第一产业占地区生产总值的比重), or by its part alone (男性人口占比).

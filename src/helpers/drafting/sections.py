@@ -1,8 +1,9 @@
 """The sections of a new report's text: the lead and one section per heading, as rows of ``sections.csv``.
 
 The lead starts at the first line; numbered headings (一、 …, else （一） …) open sections, else short title-like
-lines (2–12 characters, no punctuation, digit or space, followed directly by text); a short line right after a
-heading is its subtitle.  Every row names what was guessed in its ``guess`` column.
+lines (2–12 characters, no punctuation, digit or space, followed directly by text) and headlines that state a
+figure (地区生产总值增长6.7%, followed directly by text; a short line right above one heads nothing); a short
+line right after a heading is its subtitle.  Every row names what was guessed in its ``guess`` column.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ TO_TRANSLATE = "TO TRANSLATE"
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+、")
 _SUBNUMBERED = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 _TITLE_LIKE = re.compile(r"[^\s0-9０-９。，,、；;：:！？!?“”\"'（）()\[\]【】《》…·.]{2,12}")
+#: A headline that states a figure: 地区生产总值增长6.7% (short, no sentence punctuation, a number in it).
+_FIGURE_HEADLINE = re.compile(
+    r"(?=.*[0-9])(?=.*[\u4e00-\u9fff])[^\s。，,、；;：:！？!?“”\"'（）()\[\]【】《》…·]{4,19}"
+)
 TITLE_MAX = 19  # a title is at most 19 characters: the project never holds a run of 20 CJK characters
 
 
@@ -72,7 +77,16 @@ def detect_sections(text: str) -> list[dict]:
         headings = [(o, _title(t.split("\n")[0].split("。")[0].split("，")[0].split(",")[0])) for o, t in numbered]
         how = "numbered heading"
     else:
-        headings = [(o, t) for o, t in lines if o > lead_start and _TITLE_LIKE.fullmatch(t) and next_line_is_text(o)]
+        headings = [
+            (o, t)
+            for o, t in lines
+            if o > lead_start and (_TITLE_LIKE.fullmatch(t) or _FIGURE_HEADLINE.fullmatch(t)) and next_line_is_text(o)
+        ]
+        # a headline that states a figure (地区生产总值增长6.7%) heads the text under it; a short line right above
+        # it heads nothing (no text follows it): it is no section, nor is the headline its subtitle
+        stated = {o for o, t in headings if _FIGURE_HEADLINE.fullmatch(t)}
+        following_line = {a[0]: b[0] for a, b in zip(lines, lines[1:])}
+        headings = [(o, t) for o, t in headings if following_line.get(o) not in stated]
         how = "short title-like line"
     by_offset = dict(lines)
     untitled = re.search(r"[。！？!?]", lines[0][1]) is not None

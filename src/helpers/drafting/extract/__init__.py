@@ -115,7 +115,8 @@ Patterns added for real reports
 ===============================
 
 Traditional script is folded to simplified character by character (offsets unchanged; the fold table is
-derived from the lexicon's ``traditional`` column).  A space between groups of three digits before a unit
+OpenCC's character dictionary, and each lexicon ``traditional`` spelling must fold to its word).  A space
+between groups of three digits before a unit
 (``46 215处``), a middle dot as decimal point before a unit (``2·6%``), one space before the unit
 (``增长 4.7 %``) and a printed minus (``增长-12.4%``) are read; ``‰``, 匹/席/幢/点, 万千伏安, 千瓦小时, 周年 and
 约合 are in the lexicon.  Not figures: footnote markers ``[4]`` (footnote), dates and times

@@ -51,6 +51,7 @@ class Reading:
 
     def __init__(self, text: str, year: int, chinese_numerals: bool, keep_non_figures: bool = True) -> None:
         self.text = text
+        self.traditional = lx.needs_fold(text)  # else no reading unit needs folding
         self.keep_non_figures = keep_non_figures
         self.year = year
         self.chinese_numerals = chinese_numerals
@@ -92,7 +93,8 @@ class Reading:
                 offsets.append(cum)
                 cum += b - a
             base = 0
-        s = lx.fold(s)  # traditional characters read as simplified; same length, so offsets hold
+        if self.traditional:
+            s = lx.fold(s)  # traditional characters read as simplified; same length, so offsets hold
         self.s = s
         self.n = len(s)
         self.rs = s[::-1]
