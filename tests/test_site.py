@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -196,12 +197,18 @@ def test_markdown_link_to_another_notebook_resolves_to_its_page(fixture_site):
 
 
 def test_downloads_are_copied_into_each_site_and_linked_from_every_page(fixture_site):
+    """The tables are copied as they are; each executed notebook is offered zipped (alone, under its own name, the
+    same bytes), so that it downloads from file:// (test_downloads_from_file_are_downloads)."""
     for lang in ("zh", "en"):
-        for source in [*fixture_site.executed[lang], *fixture_site.downloads]:
+        for source in fixture_site.downloads:
             assert (fixture_site.dest / lang / "downloads" / source.name).read_bytes() == source.read_bytes()
+        for source in fixture_site.executed[lang]:
+            with zipfile.ZipFile(fixture_site.dest / lang / "downloads" / f"{source.name}.zip") as z:
+                assert z.namelist() == [source.name]
+                assert z.read(source.name) == source.read_bytes()
         for path in notebook_pages(fixture_site, lang):
             html = path.read_text(encoding="utf-8")
-            wanted = [f"downloads/{path.stem}.ipynb", *(f"downloads/{p.name}" for p in fixture_site.downloads)]
+            wanted = [f"downloads/{path.stem}.ipynb.zip", *(f"downloads/{p.name}" for p in fixture_site.downloads)]
             assert [w for w in wanted if f'href="{w}"' not in html] == [], path.name
 
 

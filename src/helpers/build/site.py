@@ -33,12 +33,13 @@ import io
 import re
 import shutil
 import warnings as warnings_module
+import zipfile
 from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 
 from helpers.core.files import write_if_changed
-from helpers.build import codebook
+from helpers.build import codebook, searchtext
 from helpers.build.lighten import lighten
 from helpers.build.offline import site_external_loads
 from helpers.build.search import search_terms
@@ -54,6 +55,7 @@ HIDDEN_TAGS = ("parameters", "injected-parameters", "jupyterlab-only")
 #: The site's templates and stylesheet (package data, a folder on disk for Sphinx).
 KIT = Path(str(files("helpers.build.sitekit")))
 DOWNLOADS = "downloads"
+ZIP = ".zip"  # each executed notebook is offered zipped (notebook_zip)
 INDEX = "index.html"
 
 #: The site's own words (title, headings, buttons), by language: the ``site`` family of words.csv.
@@ -202,8 +204,11 @@ def render(
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(out, target, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        searchtext.write(target)  # the search's excerpts without a fetch (file:// refuses it)
         (target / DOWNLOADS).mkdir()
-        for path in [*notebooks, *downloads]:
+        for path in notebooks:
+            notebook_zip(Path(path), target / DOWNLOADS / f"{Path(path).name}{ZIP}")
+        for path in downloads:
             shutil.copyfile(path, target / DOWNLOADS / Path(path).name)
         if progress is not None:
             progress(lang)
@@ -215,6 +220,19 @@ def render(
             f"{remote[0][0]}: the page would load {remote[0][1]} from the network ({len(remote)} remote load(s) in all)"
         )
     return written
+
+
+def notebook_zip(notebook: Path, target: Path) -> None:
+    """``target``: a zip holding ``notebook`` under its own name, the same bytes for the same notebook (fixed
+    date and permissions).  From ``file://`` Chromium opens an ``.ipynb`` link as JSON text whatever its
+    ``download`` attribute says (a ``file:`` page is an opaque origin, and an unknown type is sniffed as text), while
+    a zip, like a CSV, is a type it cannot show and downloads (``tests/test_site.py`` clicks it); a zip is also
+    about a third of the notebook's size."""
+    info = zipfile.ZipInfo(notebook.name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    with zipfile.ZipFile(target, "w") as z:
+        z.writestr(info, notebook.read_bytes(), compresslevel=9)
 
 
 def landing_page(langs: list[str]) -> str:
@@ -306,7 +324,7 @@ def _config(
         "html_show_sourcelink": False,
         "html_show_sphinx": False,
         "html_show_copyright": False,
-        "html_show_search_summary": False,  # summaries are fetch()ed, which file:// pages may not do
+        "html_show_search_summary": True,  # from helpers.build.searchtext's script, not fetch()ed
         "html_last_updated_fmt": None,
         "html_sidebars": {"**": ["navbar-logo.html", "lang-switch.html", "sbt-sidebar-nav.html", "downloads.html"]},
         "html_theme_options": {
@@ -358,6 +376,7 @@ def _build(
         taken = "index" if "index" in names else codebook.NAME
         raise SiteError(f"{taken}.ipynb: the name of a page the site writes itself; rename the notebook")
     pages, page_parameters, terms, lead = [], {}, set(), ""
+    charts: dict[str, list[str]] = {}
     for path in notebooks:
         try:
             nb = nbformat.read(path, as_version=4)
@@ -373,12 +392,16 @@ def _build(
         own = nb.metadata.get("papermill", {}).get("parameters")
         page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own, lang)
         terms |= search_terms(prepared)
+        try:
+            charts |= codebook.chart_tables(prepared, path.name)
+        except codebook.CodebookError as e:
+            raise SiteError(f"codebook: {e}") from e
     for stale in src.glob("*.ipynb"):  # a notebook no longer in the collection: its page goes too
         if stale.stem not in names:
             stale.unlink()
             (out / f"{stale.stem}.html").unlink(missing_ok=True)
     try:
-        write_if_changed(src / f"{codebook.NAME}.md", codebook.page(lang, downloads).encode("utf-8"))
+        write_if_changed(src / f"{codebook.NAME}.md", codebook.page(lang, downloads, charts).encode("utf-8"))
     except (codebook.CodebookError, OSError) as e:
         raise SiteError(f"codebook: {e}") from e
     write_if_changed(src / "index.md", _home_page(lang, pages, lead).encode("utf-8"))
@@ -391,7 +414,7 @@ def _build(
     config = _config(
         lang,
         other,
-        [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
+        [(n, f"{DOWNLOADS}/{n}.ipynb{ZIP}") for n in names],
         [f"{DOWNLOADS}/{p.name}" for p in downloads],
         page_parameters,
         parameters_line(parameters, lang),

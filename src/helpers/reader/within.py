@@ -223,9 +223,35 @@ def _label(ctx, c: Comparison) -> str:
     return getattr(c.pairing, f"label_{ctx.lang}")
 
 
+def city_printed(ctx, row):
+    """A figure of the city's package as the source of a chart's mark: printed in the release its ``source`` names
+    (the city package's first source when empty), by that release's title."""
+    from helpers.reader.plots.sources import Printed
+
+    city = city_package(ctx)
+    sid = row.get("source") if hasattr(row, "get") else None
+    src = (
+        next((s for s in city.sources if sid and s.get("id") == sid), city.source)
+        if isinstance(sid, str)
+        else city.source
+    )
+    title = src.get(f"title_{ctx.lang}") or src.get("title", "") or str(src.get("id", ""))
+    where = words.say("chart_source.in_release", ctx.lang, title=words.say("quote.name", ctx.lang, name=title))
+    return Printed(str(row["id"]), str(row[f"indicator_{ctx.lang}"]), where)
+
+
+def _printed(ctx, row):
+    """A compared figure as the source of a mark: this package's own (its section), else the city package's."""
+    from helpers.reader.plots.charts import printed
+
+    if str(row["id"]) in set(ctx.package.figures["id"]):
+        return printed(ctx, ctx.package.figure(str(row["id"])))
+    return city_printed(ctx, row)
+
+
 def share_marks(ctx, found: list[Comparison] | None = None) -> list:
-    """Each comparison's share (percent) as a derived (hollow) mark; a mixed-period one says so in its row name
-    (after a space, so the row wraps before it)."""
+    """Each comparison's share (percent) as a derived (hollow) mark, computed from the district's figure and the
+    city's; a mixed-period one says so in its row name (after a space, so the row wraps before it)."""
     from helpers.reader.plots import Mark
 
     found = comparisons(ctx) if found is None else found
@@ -235,6 +261,7 @@ def share_marks(ctx, found: list[Comparison] | None = None) -> list:
             c.share,
             share_kind(c),
             derived=True,
+            printed=(_printed(ctx, c.district_row), _printed(ctx, c.city_row)),
         )
         for c in found
     ]
@@ -402,6 +429,7 @@ def leading_marks(ctx) -> tuple[list, int, str]:
             figure_input(r).interval,
             r.qualifier,
             places=printed_places(r, divisor),
+            printed=(city_printed(ctx, r._asdict()),),
         )
         for r in rows.itertuples(index=False)
     ]

@@ -34,6 +34,7 @@ from helpers.reader.plots.layout import (
     pair_figure,
 )
 from helpers.reader.plots.panels import panel_figure
+from helpers.reader.plots.sources import Printed
 
 HUNDRED = Fraction(100)
 
@@ -72,12 +73,42 @@ def printed_places(figure, divisor) -> int | None:
     return max(0, units.decimals(figure.value) + shift)
 
 
+def printed_in(ctx, figure) -> str:
+    """Where a figure was printed, in ctx.lang: the report's section (``报道第2部分「夯实新基础」`` / ``the report,
+    section 2, “New foundations”``; the lead by its name) or, for a figure of another release, that release's title."""
+    source = naming.figure_source(ctx, figure)
+    if source != ctx.package.source:
+        title = naming.source_field(source, "title", ctx.lang) or str(source.get("id", ""))
+        return words.say("chart_source.in_release", ctx.lang, title=words.say("quote.name", ctx.lang, name=title))
+    number = int(figure.section)
+    rows = ctx.package.sections.set_index("section")
+    title = rows.loc[number, f"title_{ctx.lang}"] if number in rows.index else ""
+    if number == 0:
+        return words.say("chart_source.in_lead", ctx.lang)
+    name = words.say("quote.name", ctx.lang, name=title) if title else ""
+    return words.say("chart_source.in_report", ctx.lang, n=number, title=name)
+
+
+def printed(ctx, figure) -> Printed:
+    """A printed figure as the source of a mark: its id, its name and where it was printed (ctx.lang)."""
+    own = naming.figure_source(ctx, figure) == ctx.package.source
+    return Printed(str(figure.id), _name(ctx, figure), printed_in(ctx, figure), int(figure.section) if own else None)
+
+
 def figure_mark(ctx, figure, divisor=1, fx: bool = False) -> Mark:
     """A printed figure as a mark (its qualifier is its kind); ``fx`` converts US dollars to yuan."""
     i = relations.figure_input(figure).interval
     if fx and figure.base_unit == "USD":
-        return Mark(_name(ctx, figure), i * ctx.fx, figure.qualifier, derived=True)
-    return Mark(_name(ctx, figure), i, figure.qualifier, places=printed_places(figure, divisor))
+        return Mark(_name(ctx, figure), i * ctx.fx, figure.qualifier, derived=True, printed=(printed(ctx, figure),))
+    return Mark(
+        _name(ctx, figure), i, figure.qualifier, places=printed_places(figure, divisor), printed=(printed(ctx, figure),)
+    )
+
+
+def inputs_printed(ctx, ids) -> tuple[Printed, ...]:
+    """The printed figures among ``ids`` (a derived value's inputs) as sources of a mark, in order."""
+    figs = ctx.package.figures.set_index("id", drop=False)
+    return tuple(printed(ctx, figs.loc[i]) for i in dict.fromkeys(ids) if i in figs.index)
 
 
 def derived_kind(d: relations.Derived, figures) -> str:
@@ -92,7 +123,14 @@ def derived_kind(d: relations.Derived, figures) -> str:
 
 
 def derived_mark(ctx, d: relations.Derived) -> Mark:
-    return Mark(getattr(d, f"label_{ctx.lang}"), d.interval, derived_kind(d, ctx.package.figures), derived=True)
+    return Mark(
+        getattr(d, f"label_{ctx.lang}"),
+        d.interval,
+        derived_kind(d, ctx.package.figures),
+        derived=True,
+        printed=inputs_printed(ctx, d.inputs),
+        relation=d.id,
+    )
 
 
 def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
@@ -445,12 +483,21 @@ def checks(ctx, section: int | None = None) -> Chart:
     panels, marks = [], []
     for c in found:
         d = by_id[c.id]
-        recomputed = Mark(labels.heading("expected", L), c.expected, derived_kind(d, ctx.package.figures), derived=True)
+        recomputed = Mark(
+            labels.heading("expected", L),
+            c.expected,
+            derived_kind(d, ctx.package.figures),
+            derived=True,
+            printed=inputs_printed(ctx, d.inputs),
+            relation=d.id,
+        )
         if d.kind == "share_of_period":
             y = figs.loc[c.inputs[1]]
-            observed = Mark(_t(ctx, "printed"), c.observed, y.qualifier, places=printed_places(y, 1))
+            observed = Mark(
+                _t(ctx, "printed"), c.observed, y.qualifier, places=printed_places(y, 1), printed=(printed(ctx, y),)
+            )
         else:
-            observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True)
+            observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True, relation=d.id)
         unit = (
             amounts.unit_label(d.unit, L)
             if d.unit == "percent"
