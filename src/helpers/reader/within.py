@@ -223,30 +223,10 @@ def _label(ctx, c: Comparison) -> str:
     return getattr(c.pairing, f"label_{ctx.lang}")
 
 
-def city_printed(ctx, row):
-    """A figure of the city's package as the source of a chart's mark: printed in the release its ``source`` names
-    (the city package's first source when empty), by that release's title."""
-    from helpers.reader.plots.sources import Printed
-
-    city = city_package(ctx)
-    sid = row.get("source") if hasattr(row, "get") else None
-    src = (
-        next((s for s in city.sources if sid and s.get("id") == sid), city.source)
-        if isinstance(sid, str)
-        else city.source
-    )
-    title = src.get(f"title_{ctx.lang}") or src.get("title", "") or str(src.get("id", ""))
-    where = words.say("chart_source.in_release", ctx.lang, title=words.say("quote.name", ctx.lang, name=title))
-    return Printed(str(row["id"]), str(row[f"indicator_{ctx.lang}"]), where)
-
-
 def _printed(ctx, row):
-    """A compared figure as the source of a mark: this package's own (its section), else the city package's."""
-    from helpers.reader.plots.charts import printed
+    from helpers.reader.plots.marks import release_printed
 
-    if str(row["id"]) in set(ctx.package.figures["id"]):
-        return printed(ctx, ctx.package.figure(str(row["id"])))
-    return city_printed(ctx, row)
+    return release_printed(ctx, row, city_package(ctx))
 
 
 def share_marks(ctx, found: list[Comparison] | None = None) -> list:
@@ -429,7 +409,7 @@ def leading_marks(ctx) -> tuple[list, int, str]:
             figure_input(r).interval,
             r.qualifier,
             places=printed_places(r, divisor),
-            printed=(city_printed(ctx, r._asdict()),),
+            printed=(_printed(ctx, pd.Series(r._asdict())),),
         )
         for r in rows.itertuples(index=False)
     ]

@@ -8,10 +8,9 @@ Captions are one sentence saying what to look at, computed from the same marks t
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
-from helpers.core import relations, units
+from helpers.core import relations
 from helpers.reader import amounts, labels, naming, tables, words
 from helpers.reader.amounts import period_label
 from helpers.reader.plots.grammar import (
@@ -33,8 +32,15 @@ from helpers.reader.plots.layout import (
     new_figure,
     pair_figure,
 )
+from helpers.reader.plots.marks import (  # noqa: F401 (figure_mark, printed_places: this module's API too)
+    derived_kind,
+    derived_mark,
+    figure_mark,
+    inputs_printed,
+    printed,
+    printed_places,
+)
 from helpers.reader.plots.panels import panel_figure
-from helpers.reader.plots.sources import Printed
 
 HUNDRED = Fraction(100)
 
@@ -58,79 +64,6 @@ def _empty(ctx, title: str) -> Chart:
 def empty(ctx, title: str) -> Chart:
     """The chart for nothing to show: its title and the words for "not reported" (alt text and caption too)."""
     return _empty(ctx, title)
-
-
-def printed_places(figure, divisor) -> int | None:
-    """Decimals that show a printed figure at ``divisor`` with exactly its printed precision (None if not decimal).
-
-    ``84`` 亿元 on an axis in 亿元 → 0; ``4557`` 万元 in 亿元 → 4; ``24.9`` % → 1.
-    """
-    factor = units.parse_unit(figure.unit_zh).factor
-    ratio = Fraction(divisor) / factor
-    shift = round(math.log10(ratio)) if ratio > 0 else 0
-    if Fraction(10) ** shift != ratio:
-        return None
-    return max(0, units.decimals(figure.value) + shift)
-
-
-def printed_in(ctx, figure) -> str:
-    """Where a figure was printed, in ctx.lang: the report's section (``报道第2部分「夯实新基础」`` / ``the report,
-    section 2, “New foundations”``; the lead by its name) or, for a figure of another release, that release's title."""
-    source = naming.figure_source(ctx, figure)
-    if source != ctx.package.source:
-        title = naming.source_field(source, "title", ctx.lang) or str(source.get("id", ""))
-        return words.say("chart_source.in_release", ctx.lang, title=words.say("quote.name", ctx.lang, name=title))
-    number = int(figure.section)
-    rows = ctx.package.sections.set_index("section")
-    title = rows.loc[number, f"title_{ctx.lang}"] if number in rows.index else ""
-    if number == 0:
-        return words.say("chart_source.in_lead", ctx.lang)
-    name = words.say("quote.name", ctx.lang, name=title) if title else ""
-    return words.say("chart_source.in_report", ctx.lang, n=number, title=name)
-
-
-def printed(ctx, figure) -> Printed:
-    """A printed figure as the source of a mark: its id, its name and where it was printed (ctx.lang)."""
-    own = naming.figure_source(ctx, figure) == ctx.package.source
-    return Printed(str(figure.id), _name(ctx, figure), printed_in(ctx, figure), int(figure.section) if own else None)
-
-
-def figure_mark(ctx, figure, divisor=1, fx: bool = False) -> Mark:
-    """A printed figure as a mark (its qualifier is its kind); ``fx`` converts US dollars to yuan."""
-    i = relations.figure_input(figure).interval
-    if fx and figure.base_unit == "USD":
-        return Mark(_name(ctx, figure), i * ctx.fx, figure.qualifier, derived=True, printed=(printed(ctx, figure),))
-    return Mark(
-        _name(ctx, figure), i, figure.qualifier, places=printed_places(figure, divisor), printed=(printed(ctx, figure),)
-    )
-
-
-def inputs_printed(ctx, ids) -> tuple[Printed, ...]:
-    """The printed figures among ``ids`` (a derived value's inputs) as sources of a mark, in order."""
-    figs = ctx.package.figures.set_index("id", drop=False)
-    return tuple(printed(ctx, figs.loc[i]) for i in dict.fromkeys(ids) if i in figs.index)
-
-
-def derived_kind(d: relations.Derived, figures) -> str:
-    """The kind a derived value inherits: a bound if it is open, else approx/estimate if an input is, else exact."""
-    if not d.interval.is_bounded:
-        return "more_than" if d.interval.lo is not None else "at_most"
-    qualifiers = set(figures.set_index("id").loc[list(d.inputs), "qualifier"])
-    for kind in ("approx", "estimate"):
-        if kind in qualifiers:
-            return kind
-    return "exact"
-
-
-def derived_mark(ctx, d: relations.Derived) -> Mark:
-    return Mark(
-        getattr(d, f"label_{ctx.lang}"),
-        d.interval,
-        derived_kind(d, ctx.package.figures),
-        derived=True,
-        printed=inputs_printed(ctx, d.inputs),
-        relation=d.id,
-    )
 
 
 def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:

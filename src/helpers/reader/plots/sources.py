@@ -21,12 +21,9 @@ import io
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Any
 
 from helpers.reader import escape, labels, words
-
-if TYPE_CHECKING:
-    from helpers.reader.plots.grammar import Mark
 
 #: The CSV's columns, in order (described on the codebook page as ``codebook.chart.<column>``).
 COLUMNS = (
@@ -63,7 +60,7 @@ class Drawn:
     """One mark as drawn: the row it stands in, the mark, and the axis it is drawn on (divisor and unit label)."""
 
     row: str
-    mark: Mark
+    mark: Any  # a grammar.Mark (grammar imports this module)
     divisor: object
     unit: str
 
@@ -131,7 +128,7 @@ def _wheres(found: list[Printed], lang: str) -> str:
         numbers = [str(n) for n in report]
         listed = words.say("punct.list", lang).join(numbers[:-1]) + words.say("punct.last", lang) + numbers[-1]
         parts.insert(0, _say("in_sections", lang, ns=listed))
-    return words.say("prose.and", lang).join(parts) if lang == "zh" else _say("sep", lang).join(parts)
+    return words.say("prose.and" if lang == "zh" else "punct.semicolon", lang).join(parts)
 
 
 def _names(found: list[Drawn]) -> dict[int, str]:
