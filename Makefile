@@ -48,7 +48,7 @@ validate: setup ## audit a data package (DATA=DIR, default data) against its sch
 	@$(PY) -m helpers validate --data-dir $(or $(DATA),data)
 
 lab: setup ## open the notebooks in JupyterLab, in the project's environment
-	@$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	@$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.contents_manager_class=helpers.build.lab.ContentsManager $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup-test ## measure the collection, the site's weight and the extractor, score the drafts of tests/journey/; writes bench/results.md
 	@mkdir -p bench

@@ -98,7 +98,8 @@ def test_display_is_a_figure_with_alt_and_figcaption_and_text_plain_is_the_alt(d
     bundle = chart._repr_mimebundle_()
     assert bundle["text/plain"] == chart.alt == repr(chart)
     page = bundle["text/html"]
-    assert page.startswith("<figure") and f"<figcaption>{chart.caption}</figcaption>" in page
+    assert page.startswith("<figure") and f'<figcaption>{chart.caption}<span class="helpers-chart-source">' in page
+    assert page.endswith("</span></figcaption></figure>")  # the source line and its CSV link close the caption
     src = re.search(r'src="data:image/svg\+xml,([^" ]+)"', page).group(1)
     assert unquote(src.replace("'", "%22")) == chart.svg.decode()
     assert re.search(r'alt="金额（对数刻度）。', page)

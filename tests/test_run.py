@@ -130,9 +130,11 @@ def test_successful_run_renders_a_landing_page_and_one_page_per_notebook_in_each
     assert '<html lang="zh-CN"' in page
     assert "lang=zh" in page  # the executed notebook's output is on its page
     # the tables and the executed notebook are downloads of the site
-    assert {"site/zh/downloads/derived.csv", "site/zh/downloads/checks.csv", "site/zh/downloads/01_hello.ipynb"} <= set(
-        files
-    )
+    assert {
+        "site/zh/downloads/derived.csv",
+        "site/zh/downloads/checks.csv",
+        "site/zh/downloads/01_hello.ipynb.zip",
+    } <= set(files)
 
 
 def test_successful_run_writes_tables_from_helpers_tables(builds):

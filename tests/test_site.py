@@ -14,10 +14,12 @@ machine aborted and recorded; screenshots at 1280 and 390 px go to tmp_path.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 import shutil
+import zipfile
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -196,13 +198,68 @@ def test_markdown_link_to_another_notebook_resolves_to_its_page(fixture_site):
 
 
 def test_downloads_are_copied_into_each_site_and_linked_from_every_page(fixture_site):
+    """The tables are copied as they are; each executed notebook is offered zipped (alone, under its own name, the
+    same bytes), so that it downloads from file:// (test_downloads_from_file_are_downloads)."""
     for lang in ("zh", "en"):
-        for source in [*fixture_site.executed[lang], *fixture_site.downloads]:
+        for source in fixture_site.downloads:
             assert (fixture_site.dest / lang / "downloads" / source.name).read_bytes() == source.read_bytes()
+        for source in fixture_site.executed[lang]:
+            with zipfile.ZipFile(fixture_site.dest / lang / "downloads" / f"{source.name}.zip") as z:
+                assert z.namelist() == [source.name]
+                assert z.read(source.name) == source.read_bytes()
         for path in notebook_pages(fixture_site, lang):
             html = path.read_text(encoding="utf-8")
-            wanted = [f"downloads/{path.stem}.ipynb", *(f"downloads/{p.name}" for p in fixture_site.downloads)]
+            wanted = [f"downloads/{path.stem}.ipynb.zip", *(f"downloads/{p.name}" for p in fixture_site.downloads)]
             assert [w for w in wanted if f'href="{w}"' not in html] == [], path.name
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_downloads_from_file_are_downloads_not_navigations(chromium, collection_site, lang):
+    """From file:// a click on the notebook's link and on each chart's CSV link yields a download (Chromium opens an
+    .ipynb link as JSON text there, whatever its download attribute: hence the zip), and the page stays."""
+    from helpers.reader.plots import sources
+
+    path = collection_site.dest / lang / "03_new_vitality.html"
+    page = chromium.context.new_page()
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    with page.expect_download() as notebook:
+        page.click("nav.site-downloads a[href$='03_new_vitality.ipynb.zip']")
+    with zipfile.ZipFile(notebook.value.path()) as z:
+        executed = next(p for p in collection_site.executed[lang] if p.name == "03_new_vitality.ipynb")
+        assert z.read("03_new_vitality.ipynb") == executed.read_bytes()
+    links = page.locator("figure.helpers-chart a.helpers-chart-data")
+    assert links.count() >= 3
+    for k in range(links.count()):
+        with page.expect_download() as data:
+            links.nth(k).click()
+        raw = Path(data.value.path()).read_bytes()
+        assert raw.startswith("\ufeff".encode()), data.value.suggested_filename
+        assert raw.decode("utf-8-sig").splitlines()[0] == ",".join(sources.COLUMNS)
+        assert data.value.suggested_filename == links.nth(k).get_attribute("download")
+    assert navigations == [] and page.url == path.resolve().as_uri()
+    page.close()
+
+
+def test_every_chart_names_what_it_draws_in_its_page_language(collection_site):
+    """Under every chart of both editions (one that has nothing to draw aside): the line naming its figures and where
+    they were printed, in the page's language, and its CSV link."""
+    from helpers.reader import labels, words
+
+    for lang in ("zh", "en"):
+        lead, nothing = words.say("chart_source.lead", lang), labels.heading("not_reported", lang)
+        for path in notebook_pages(collection_site, lang):
+            for figure in re.findall(r'<figure class="helpers-chart".*?</figure>', path.read_text(encoding="utf-8")):
+                caption = unescape(re.search(r"<figcaption>(.*?)</figcaption>", figure)[1])
+                line = re.search(r'<span class="helpers-chart-source">([^<]*) <a class="helpers-chart-data"', figure)
+                if line is None:
+                    assert nothing in caption, (path.name, caption)
+                    continue
+                text = unescape(line[1])
+                assert text.startswith(lead), (path.name, text)
+                assert (CJK.search(text) is not None) == (lang == "zh"), (path.name, text)  # the page's language
 
 
 def test_parameters_appear_in_one_line_at_each_page_foot(fixture_site):
@@ -316,8 +373,9 @@ def test_the_chinese_unit_test_finds_a_bare_chinese_unit():
 
 def test_each_edition_has_a_codebook_describing_every_column_of_its_downloads(collection_site):
     """The codebook page lists every column of derived.csv, checks.csv and figures.csv as downloaded (each a
-    UTF-8 file with a byte-order mark), and every page's downloads link to it."""
+    UTF-8 file with a byte-order mark) and of every chart's CSV, and every page's downloads link to it."""
     from helpers.build import codebook
+    from helpers.reader.plots import sources
 
     for lang in ("zh", "en"):
         html = (collection_site.dest / lang / "codebook.html").read_text(encoding="utf-8")
@@ -327,7 +385,12 @@ def test_each_edition_has_a_codebook_describing_every_column_of_its_downloads(co
             for column in codebook.columns(path):
                 assert f'<code class="docutils literal notranslate"><span class="pre">{column}</span></code>' in html
         for page_path in notebook_pages(collection_site, lang):
-            assert 'href="codebook.html"' in page_path.read_text(encoding="utf-8"), page_path.name
+            page = page_path.read_text(encoding="utf-8")
+            assert 'href="codebook.html"' in page, page_path.name
+            # every column of every chart's CSV on the page (read from its data: link) has its row too
+            for _, uri in re.findall(r'<a class="helpers-chart-data" download="([^"]*)" href="([^"]*)"', page):
+                for column in sources.columns_of(unescape(uri)):
+                    assert f'<span class="pre">{column}</span></code>' in html, (page_path.name, column)
 
 
 def test_collection_cross_links_resolve_to_pages(collection_site):
@@ -605,6 +668,15 @@ def test_every_link_resolves(pages):
     for url, fact in pages["pages"].items():
         for link in fact["links"]:
             target, _, fragment = link.partition("#")
+            if link.startswith("data:text/csv;charset=utf-8;base64,"):  # a chart's data, inline: it must decode
+                try:
+                    data = base64.b64decode(link.partition(",")[2], validate=True)
+                    ok = data.startswith("\ufeff".encode()) and bool(data.decode("utf-8-sig").strip())
+                except ValueError:
+                    ok = False
+                if not ok:
+                    broken.append((url, link[:80]))
+                continue
             if not target.startswith("file:"):  # nothing on these pages may point off the machine
                 broken.append((url, link))
                 continue
@@ -748,6 +820,32 @@ def figure_shown_in_a_table(built) -> tuple[dict, str]:
 def test_search_finds_a_figure_of_the_collection_by_its_name(chromium, collection_site, lang):
     names, page_name = figure_shown_in_a_table(collection_site)
     assert page_name in search(chromium, collection_site, lang, names[lang])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_results_show_an_excerpt_around_the_match_from_file(chromium, collection_site, lang):
+    """From file:// (no fetch allowed) each result carries an excerpt of its page around the match
+    (helpers.build.searchtext), in the page's language."""
+    names, page_name = figure_shown_in_a_table(collection_site)
+    query = names[lang]
+    page = chromium.context.new_page()
+    page.goto((collection_site.dest / lang / "search.html").resolve().as_uri() + "?q=" + query, wait_until="load")
+    page.wait_for_function(
+        "name => Array.from(document.querySelectorAll('#search-results li'))"
+        ".some(li => li.querySelector('a').href.endsWith('/' + name) && li.querySelector('p.context'))",
+        arg=page_name,
+    )
+    excerpts = page.eval_on_selector_all(
+        "#search-results li",
+        "ls => ls.map(li => [li.querySelector('a').href, li.querySelector('p.context')?.textContent])",
+    )
+    page.close()
+    found = {Path(unquote(urlsplit(u).path)).name: text for u, text in excerpts}
+    excerpt = found[page_name]
+    words_of = [w for w in re.findall(r"\w{4,}", query.lower())] if lang == "en" else [query]
+    assert any(w in excerpt.lower() for w in words_of), (query, excerpt)
+    assert "plots." not in excerpt and "ctx" not in excerpt  # the folded code is not what a page says
 
 
 @pytest.mark.browser

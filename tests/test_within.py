@@ -115,7 +115,7 @@ def test_both_charts_draw_every_character_in_both_languages(ctx):
 
     for chart in (within.shares_chart(ctx), within.leading_chart(ctx)):
         assert b"<svg" in chart.svg and b"<svg" in chart.small_svg
-        assert f"<figcaption>{html.escape(chart.caption)}</figcaption>" in chart.html()
+        assert f'<figcaption>{html.escape(chart.caption)}<span class="helpers-chart-source">' in chart.html()
 
 
 def test_a_label_the_fonts_cannot_draw_fails_the_shares_chart(monkeypatch):

@@ -37,7 +37,8 @@ from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 from helpers.core.files import write_if_changed
-from helpers.build import codebook
+from helpers.build import codebook, searchtext
+from helpers.build.downloads import ZIP, notebook_zip
 from helpers.build.lighten import lighten
 from helpers.build.offline import site_external_loads
 from helpers.build.search import search_terms
@@ -198,8 +199,11 @@ def render(
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(out, target, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        searchtext.write(target)  # the search's excerpts without a fetch (file:// refuses it)
         (target / DOWNLOADS).mkdir()
-        for path in [*notebooks, *downloads]:
+        for path in notebooks:
+            notebook_zip(Path(path), target / DOWNLOADS / f"{Path(path).name}{ZIP}")
+        for path in downloads:
             shutil.copyfile(path, target / DOWNLOADS / Path(path).name)
         if progress is not None:
             progress(lang)
@@ -214,19 +218,16 @@ def render(
 
 
 def _build_editions(executed: dict[str, list[Path]], work_dir: Path, downloads: list[Path], parameters: dict | None):
-    """Yield ``(lang, (output folder, pages written))`` for each language, in the order each edition finishes:
-    with more than one language each edition is built by Sphinx in a forked process of its own, at the same time
-    (:func:`helpers.build.forked.each`; they share nothing but their inputs, each has its own folder under
-    ``work_dir``); the first that fails raises :class:`SiteError` with its cause."""
+    """``(lang, (output folder, pages written))`` as each edition is done: two or more at once, each Sphinx build in a
+    forked process (:func:`helpers.build.forked.each`; each has its own ``work_dir/lang``); SiteError names a failure."""
     from helpers.build.forked import ForkedError, each
 
-    jobs = {
-        lang: (lang, [Path(p) for p in nbs], work_dir / lang, downloads, parameters, _other(lang, executed))
-        for lang, nbs in executed.items()
-    }
-    if len(jobs) == 1:
-        ((lang, args),) = jobs.items()
-        yield lang, _build(*args)
+    jobs = {}
+    for lang, nbs in executed.items():
+        other = next((o for o in executed if o != lang), None)
+        jobs[lang] = (lang, [Path(p) for p in nbs], work_dir / lang, downloads, parameters, other)
+    if len(jobs) == 1:  # one edition: built here
+        yield from ((lang, _build(*args)) for lang, args in jobs.items())
         return
     try:
         yield from each(_build, jobs, expected=SiteError, timeout=EDITION_TIMEOUT, what="Sphinx")
@@ -234,13 +235,7 @@ def _build_editions(executed: dict[str, list[Path]], work_dir: Path, downloads: 
         raise SiteError(str(e)) from None
 
 
-#: Seconds one edition's Sphinx build may take in its own process (a cold build of both takes seconds).
-EDITION_TIMEOUT = 1800.0
-
-
-def _other(lang: str, executed: dict) -> str | None:
-    others = [other for other in executed if other != lang]
-    return others[0] if others else None
+EDITION_TIMEOUT = 1800.0  #: seconds an edition's Sphinx build may take in its process (a cold one takes seconds)
 
 
 def landing_page(langs: list[str]) -> str:
@@ -332,7 +327,7 @@ def _config(
         "html_show_sourcelink": False,
         "html_show_sphinx": False,
         "html_show_copyright": False,
-        "html_show_search_summary": False,  # summaries are fetch()ed, which file:// pages may not do
+        "html_show_search_summary": True,  # from helpers.build.searchtext's script, not fetch()ed
         "html_last_updated_fmt": None,
         "html_sidebars": {"**": ["navbar-logo.html", "lang-switch.html", "sbt-sidebar-nav.html", "downloads.html"]},
         "html_theme_options": {
@@ -384,6 +379,7 @@ def _build(
         taken = "index" if "index" in names else codebook.NAME
         raise SiteError(f"{taken}.ipynb: the name of a page the site writes itself; rename the notebook")
     pages, page_parameters, terms, lead = [], {}, set(), ""
+    charts: dict[str, list[str]] = {}
     for path in notebooks:
         try:
             nb = nbformat.read(path, as_version=4)
@@ -399,12 +395,16 @@ def _build(
         own = nb.metadata.get("papermill", {}).get("parameters")
         page_parameters[path.stem] = parameters_line(parameters if parameters is not None else own, lang)
         terms |= search_terms(prepared)
+        try:
+            charts |= codebook.chart_tables(prepared, path.name)
+        except codebook.CodebookError as e:
+            raise SiteError(f"codebook: {e}") from e
     for stale in src.glob("*.ipynb"):  # a notebook no longer in the collection: its page goes too
         if stale.stem not in names:
             stale.unlink()
             (out / f"{stale.stem}.html").unlink(missing_ok=True)
     try:
-        write_if_changed(src / f"{codebook.NAME}.md", codebook.page(lang, downloads).encode("utf-8"))
+        write_if_changed(src / f"{codebook.NAME}.md", codebook.page(lang, downloads, charts).encode("utf-8"))
     except (codebook.CodebookError, OSError) as e:
         raise SiteError(f"codebook: {e}") from e
     write_if_changed(src / "index.md", _home_page(lang, pages, lead).encode("utf-8"))
@@ -417,7 +417,7 @@ def _build(
     config = _config(
         lang,
         other,
-        [(n, f"{DOWNLOADS}/{n}.ipynb") for n in names],
+        [(n, f"{DOWNLOADS}/{n}.ipynb{ZIP}") for n in names],
         [f"{DOWNLOADS}/{p.name}" for p in downloads],
         page_parameters,
         parameters_line(parameters, lang),

@@ -223,9 +223,15 @@ def _label(ctx, c: Comparison) -> str:
     return getattr(c.pairing, f"label_{ctx.lang}")
 
 
+def _printed(ctx, row):
+    from helpers.reader.plots.marks import release_printed
+
+    return release_printed(ctx, row, city_package(ctx))
+
+
 def share_marks(ctx, found: list[Comparison] | None = None) -> list:
-    """Each comparison's share (percent) as a derived (hollow) mark; a mixed-period one says so in its row name
-    (after a space, so the row wraps before it)."""
+    """Each comparison's share (percent) as a derived (hollow) mark, computed from the district's figure and the
+    city's; a mixed-period one says so in its row name (after a space, so the row wraps before it)."""
     from helpers.reader.plots import Mark
 
     found = comparisons(ctx) if found is None else found
@@ -235,6 +241,7 @@ def share_marks(ctx, found: list[Comparison] | None = None) -> list:
             c.share,
             share_kind(c),
             derived=True,
+            printed=(_printed(ctx, c.district_row), _printed(ctx, c.city_row)),
         )
         for c in found
     ]
@@ -402,6 +409,7 @@ def leading_marks(ctx) -> tuple[list, int, str]:
             figure_input(r).interval,
             r.qualifier,
             places=printed_places(r, divisor),
+            printed=(_printed(ctx, pd.Series(r._asdict())),),
         )
         for r in rows.itertuples(index=False)
     ]

@@ -8,10 +8,9 @@ Captions are one sentence saying what to look at, computed from the same marks t
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
-from helpers.core import relations, units
+from helpers.core import relations
 from helpers.reader import amounts, labels, naming, tables, words
 from helpers.reader.amounts import period_label
 from helpers.reader.plots.grammar import (
@@ -32,6 +31,14 @@ from helpers.reader.plots.layout import (
     narrow_marks,
     new_figure,
     pair_figure,
+)
+from helpers.reader.plots.marks import (  # noqa: F401 (figure_mark, printed_places: this module's API too)
+    derived_kind,
+    derived_mark,
+    figure_mark,
+    inputs_printed,
+    printed,
+    printed_places,
 )
 from helpers.reader.plots.panels import panel_figure
 
@@ -57,42 +64,6 @@ def _empty(ctx, title: str) -> Chart:
 def empty(ctx, title: str) -> Chart:
     """The chart for nothing to show: its title and the words for "not reported" (alt text and caption too)."""
     return _empty(ctx, title)
-
-
-def printed_places(figure, divisor) -> int | None:
-    """Decimals that show a printed figure at ``divisor`` with exactly its printed precision (None if not decimal).
-
-    ``84`` 亿元 on an axis in 亿元 → 0; ``4557`` 万元 in 亿元 → 4; ``24.9`` % → 1.
-    """
-    factor = units.parse_unit(figure.unit_zh).factor
-    ratio = Fraction(divisor) / factor
-    shift = round(math.log10(ratio)) if ratio > 0 else 0
-    if Fraction(10) ** shift != ratio:
-        return None
-    return max(0, units.decimals(figure.value) + shift)
-
-
-def figure_mark(ctx, figure, divisor=1, fx: bool = False) -> Mark:
-    """A printed figure as a mark (its qualifier is its kind); ``fx`` converts US dollars to yuan."""
-    i = relations.figure_input(figure).interval
-    if fx and figure.base_unit == "USD":
-        return Mark(_name(ctx, figure), i * ctx.fx, figure.qualifier, derived=True)
-    return Mark(_name(ctx, figure), i, figure.qualifier, places=printed_places(figure, divisor))
-
-
-def derived_kind(d: relations.Derived, figures) -> str:
-    """The kind a derived value inherits: a bound if it is open, else approx/estimate if an input is, else exact."""
-    if not d.interval.is_bounded:
-        return "more_than" if d.interval.lo is not None else "at_most"
-    qualifiers = set(figures.set_index("id").loc[list(d.inputs), "qualifier"])
-    for kind in ("approx", "estimate"):
-        if kind in qualifiers:
-            return kind
-    return "exact"
-
-
-def derived_mark(ctx, d: relations.Derived) -> Mark:
-    return Mark(getattr(d, f"label_{ctx.lang}"), d.interval, derived_kind(d, ctx.package.figures), derived=True)
 
 
 def _scale(unit: str, marks: list[Mark], lang: str) -> tuple[int, str]:
@@ -445,12 +416,21 @@ def checks(ctx, section: int | None = None) -> Chart:
     panels, marks = [], []
     for c in found:
         d = by_id[c.id]
-        recomputed = Mark(labels.heading("expected", L), c.expected, derived_kind(d, ctx.package.figures), derived=True)
+        recomputed = Mark(
+            labels.heading("expected", L),
+            c.expected,
+            derived_kind(d, ctx.package.figures),
+            derived=True,
+            printed=inputs_printed(ctx, d.inputs),
+            relation=d.id,
+        )
         if d.kind == "share_of_period":
             y = figs.loc[c.inputs[1]]
-            observed = Mark(_t(ctx, "printed"), c.observed, y.qualifier, places=printed_places(y, 1))
+            observed = Mark(
+                _t(ctx, "printed"), c.observed, y.qualifier, places=printed_places(y, 1), printed=(printed(ctx, y),)
+            )
         else:
-            observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True)
+            observed = Mark(labels.heading("observed", L), c.observed, "exact", requirement=True, relation=d.id)
         unit = (
             amounts.unit_label(d.unit, L)
             if d.unit == "percent"

@@ -65,6 +65,8 @@ class Mark:
     derived: bool = False
     places: int | None = None
     requirement: bool = False  # an interval that must hold (e.g. [0, 100] for a share): a band, no marker
+    printed: tuple = ()  # sources.Printed: the figures it draws, or those a derived value is computed from
+    relation: str = ""  # a derived value's relation id
 
     @property
     def value(self) -> Fraction:
@@ -98,11 +100,18 @@ class Chart:
     caption: str
     png: bytes = field(default=b"", repr=False)  # the same picture as PNG at DPI, only when asked (render's raster)
     small_svg: bytes = field(default=b"", repr=False)  # the small variant, drawn for a phone's column
+    source: str = ""  # the line naming the figures drawn and where they were printed (sources.source_line)
+    data: bytes = field(default=b"", repr=False)  # the CSV of exactly what is drawn (sources.csv_bytes)
+    data_name: str = ""  # the file name the CSV downloads under
+    lang: str = ""
 
     def html(self) -> str:
         """``<figure><picture><source media=… srcset=…><img alt=… src=…></picture><figcaption>…</figcaption>
         </figure>``: the chart scaled to its column (never wider), the small variant where the screen is narrower
-        than :data:`SMALL_SCREEN` px; both as ``data:image/svg+xml`` URIs."""
+        than :data:`SMALL_SCREEN` px; both as ``data:image/svg+xml`` URIs.  The caption ends with the source line
+        and the link to the chart's CSV (a ``data:`` URI with ``download``: :mod:`helpers.reader.plots.sources`)."""
+        from helpers.reader.plots import sources
+
         small = ""
         if self.small_svg:
             small = f'<source media="(max-width: {SMALL_SCREEN - 0.02}px)" srcset="{data_uri(self.small_svg)}">'
@@ -112,7 +121,8 @@ class Chart:
             f'<img style="width:100%;height:auto" '
             f'alt="{escape.text(self.alt, "attribute")}" '
             f'src="{data_uri(self.svg)}"></picture>'
-            f"<figcaption>{escape.text(self.caption, 'html')}</figcaption></figure>"
+            f"<figcaption>{escape.text(self.caption, 'html')}"
+            f"{sources.html(self.source, self.data, self.data_name, self.lang)}</figcaption></figure>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -184,15 +194,22 @@ def missing_glyphs(text: str) -> list[str]:
     return list(dict.fromkeys(c for c in text if not c.isspace() and not _has_glyph(ord(c))))
 
 
-def render(fig, alt: str, caption: str, *, raster: bool = False) -> Chart:
+def render(fig, alt: str, caption: str, title: str = "", *, raster: bool = False) -> Chart:
     """The figure as SVG (fixed ids, no date metadata), its small variant when it has one, and with ``raster`` also
     as PNG (for image comparisons: the pages and notebooks show only the SVGs, so a notebook does not pay for a
     picture nobody sees); missing-glyph warnings become :class:`GlyphError`.  Each figure's saved area
-    (:func:`saved_area`) is measured once and used for every format."""
+    (:func:`saved_area`) is measured once and used for every format.
+
+    The marks the layouts recorded become the chart's source line and CSV (:mod:`helpers.reader.plots.sources`),
+    offered under ``title`` (else the figure's title)."""
+    from helpers.reader.plots import sources
+
     plt = pyplot()
     if not alt.strip() or not caption.strip():
         raise ValueError("a chart needs alt text and a caption")
     small = fig.__dict__.get("helpers_small")
+    source, data, lang = sources.source_line(fig), sources.csv_bytes(fig), sources.lang_of(fig)
+    name = sources.file_name(title or sources.title_of(fig))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         area = saved_area(fig)
@@ -205,7 +222,7 @@ def render(fig, alt: str, caption: str, *, raster: bool = False) -> Chart:
     glyphs = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     if glyphs:
         raise GlyphError("; ".join(sorted(set(glyphs))))
-    return Chart(svg, alt, caption, png, small_svg)
+    return Chart(svg, alt, caption, png, small_svg, source, data, name if data else "", lang)
 
 
 def saved_area(fig, pad: float = 0.06):

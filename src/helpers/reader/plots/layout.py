@@ -13,6 +13,7 @@ import math
 from fractions import Fraction
 
 from helpers.reader import labels, words
+from helpers.reader.plots import sources
 from helpers.reader.plots.fit import (
     SMALL_AXIS_WRAP,
     SMALL_LEFT,
@@ -96,6 +97,8 @@ def new_figure(
     plot_h = max(min_plot, row * rows)
     height = top + BOTTOM + plot_h * panels + gap * (panels - 1)
     fig = plt.figure(figsize=(width, height))
+    sources.set_lang(fig, lang)
+    sources.set_title(fig, title)
     axes = []
     for k in range(panels):
         bottom = BOTTOM + (panels - 1 - k) * (plot_h + gap)
@@ -381,6 +384,7 @@ def dot_figure(
         if stems:
             ax.hlines(y, lim[0] if log else 0, float(Fraction(m.value) / divisor), color="#999999", lw=1, zorder=1)
         draw_mark(ax, y, m, divisor, lim, log, lang=lang, percent=unit_label.strip() == "%")
+        sources.record(fig, m.label, m, divisor, unit_label)
     if reference:
         ax.axvline(reference[0], color="#333333", ls="--", lw=1, zorder=1)
     row_axis(ax, [m.label for m in marks], lang)
@@ -424,6 +428,8 @@ def pair_figure(
         left, right = (first, second) if v1 <= v2 else (second, first)
         draw_mark(ax, y, left, divisor, lim, log, side="left", lang=lang)
         draw_mark(ax, y, right, divisor, lim, log, side="right", lang=lang)
+        for m in (first, second):
+            sources.record(fig, pairs[y][0], m, divisor, unit_label)
     row_axis(ax, [n for n, _, _ in pairs], lang)
     legend(fig, marks, lang, any(m.interval.is_bounded and not m.interval.is_point for m in marks))
     return fig
@@ -443,6 +449,7 @@ def bar_figure(lang: str, marks: list[Mark], title: str, unit_label: str, *, wid
     small = width < WIDTH
     shift, height = (0.14, 0.36) if small else (0.0, 0.55)  # small: below the name written above the row
     for y, m in enumerate(marks):
+        sources.record(fig, m.label, m, 1, unit_label)
         colour = STYLE.get(m.kind, STYLE["exact"])[1]
         ax.barh(
             y + shift,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from helpers.reader.plots import sources
 from helpers.reader.plots.fit import SMALL_PANEL_WRAP, line_count, with_small_variant
 from helpers.reader.plots.grammar import FONT_SIZE, PANEL_WRAP, WIDTH, wrap
 from helpers.reader.plots.layout import STYLE, draw_mark, legend, limits, new_figure, plain_axis, row_axis
@@ -45,6 +46,7 @@ def panel_figure(lang: str, panels: list[dict], title: str, *, width: float = WI
         plain_axis(ax, *lim, False, p["unit_label"])
         for y, m in enumerate(marks):
             draw_mark(ax, y, m, 1, lim, False, lang=lang, percent=p["unit_label"].strip() == "%")
+            sources.record(fig, p["name"], m, 1, p["unit_label"])
         row_axis(ax, [m.label for m in marks], lang)
         colour = STYLE["more_than"][1] if p["bad"] else "#222222"
         ax.set_title(
