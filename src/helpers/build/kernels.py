@@ -278,13 +278,14 @@ class Kernel:
         from jupyter_core.utils import run_sync
 
         self.last_reused = False
-        if self.km is not None and self.warm and self.notebooks:
+        if self.km is not None and self.warm:  # one that ran notebooks, or one prepared and not used yet
             try:
                 if not run_sync(self.km.is_alive)():
                     raise RuntimeError("the kernel died after its last notebook")
                 self._run(f"__import__('_helpers_warm').reset({str(cwd)!r})")
-                self.reused += 1
-                self.last_reused = True
+                if self.notebooks:
+                    self.reused += 1
+                    self.last_reused = True
                 return self.km
             except Exception as e:
                 self.doubts.append(f"{type(e).__name__}: {e}")
@@ -293,6 +294,17 @@ class Kernel:
             self.discard()
         self._start(cwd, index)
         return self.km
+
+    def prepare(self, cwd: Path, index: int) -> None:
+        """Start and warm the kernel before the first notebook is known (the worker has nothing else to do); a
+        failure here is only remembered: :meth:`ready` then starts the first notebook's kernel as usual."""
+        if self.km is not None or self.fresh:
+            return
+        try:
+            self._start(cwd, index)
+        except Exception as e:
+            self.doubts.append(f"preparing: {type(e).__name__}: {e}")
+            self.discard(now=True)
 
     def done(self, ok: bool) -> None:
         """After a notebook: a kernel is kept only when warm and the notebook succeeded."""

@@ -102,29 +102,37 @@ def build(settings: Settings) -> int:
         )
         return EXIT_OK
 
-    from helpers.core.package import PackageError
-    from helpers.reader.params import ParameterError, setup
-
-    if refused(settings.data_dir):
-        return EXIT_USAGE
-    quiet_imports()
-    try:
-        ctx = setup(**settings.site_parameters)
-    except (ParameterError, PackageError) as e:
-        print(f"python -m helpers run: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    say_not_computed(ctx)
     (out / CACHE_NAME).mkdir(exist_ok=True)
     stage.mkdir()
     try:
-        return _build(settings, todo, stage, ctx, state, started)
+        return _build(settings, todo, stage, state, started)
     finally:
         remove(stage)
 
 
-def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[str, Any], started: float) -> int:
-    """:func:`build` once it has work to do: ``ctx`` is the site language's context (for the tables)."""
+def _checked(settings: Settings, found: dict[str, Any]) -> bool:
+    """Whether the package may be built (:func:`refused` says why not); its site language's context, for the
+    tables, in ``found["ctx"]``.  Runs while the workers start their kernels."""
+    from helpers.core.package import PackageError
+    from helpers.reader.params import ParameterError, setup
+
+    if refused(settings.data_dir):
+        return False
+    quiet_imports()
+    try:
+        found["ctx"] = setup(**settings.site_parameters)
+    except (ParameterError, PackageError) as e:
+        print(f"python -m helpers run: error: {e}", file=sys.stderr)
+        return False
+    say_not_computed(found["ctx"])
+    return True
+
+
+def _build(settings: Settings, todo: Plan, stage: Path, state: dict[str, Any], started: float) -> int:
+    """:func:`build` once it has work to do: the package is checked (:func:`_checked`) while the workers start
+    their kernels, and nothing is executed, rendered or published when it is refused."""
     out, cache = settings.out, settings.out / CACHE_NAME
+    found: dict[str, Any] = {}
     failures: list[Failure] = []
     results: dict[str, Result] = {}
     to_run = []
@@ -150,6 +158,7 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
 
     def tables() -> None:
         """The CSV tables: the published ones when their inputs did not change, else computed here."""
+        ctx = found["ctx"]
         try:  # the package's figures as readers download them: its own bytes, with a byte-order mark for Excel
             raw = read_regular(Path(ctx.data_dir) / "figures.csv")
             atomic_write(stage / "figures.csv", raw if raw.startswith(BOM) else BOM + raw)
@@ -188,9 +197,14 @@ def _build(settings: Settings, todo: Plan, stage: Path, ctx: Any, state: dict[st
             on_done=done,
             while_running=tables,
             fresh_kernels=settings.fresh_kernels,
+            gate=lambda: _checked(settings, found),
         )
-    else:
+        if "ctx" not in found:
+            return EXIT_USAGE
+    elif _checked(settings, found):
         tables()
+    else:
+        return EXIT_USAGE
     if not failures:
         executed = {
             lang: [stage / "notebooks" / lang / nb.name for nb in settings.notebooks] for lang in settings.langs

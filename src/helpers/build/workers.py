@@ -244,9 +244,12 @@ def _output_text(cell: Notebook) -> str | None:
     return text[-2000:].rstrip("\n") or None
 
 
-def _worker(timeouts: Timeouts, transport: Transport, fresh: bool, parent: int, conn: Connection) -> None:
-    """A forked worker: dies with the runner, holds no copy of its lock, executes the jobs it is sent
-    (``(index, job)``, None to stop) one after the other in its kernel, sends each Result back."""
+def _worker(
+    timeouts: Timeouts, transport: Transport, fresh: bool, parent: int, conn: Connection, warm: tuple[Path, int] | None
+) -> None:
+    """A forked worker: dies with the runner, holds no copy of its lock, starts and warms its kernel at once
+    (``warm``: the folder and kernel index to start it with), then executes the jobs it is sent (``(index, job)``,
+    None to stop) one after the other in that kernel, sends each Result back."""
     die_with_parent(parent)
     for fd in held_locks:
         with contextlib.suppress(OSError):
@@ -254,6 +257,8 @@ def _worker(timeouts: Timeouts, transport: Transport, fresh: bool, parent: int, 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner ends the workers
     kernel = Kernel(KERNEL_NAME, transport.config, timeouts.start_timeout, fresh=fresh)
+    if warm is not None:
+        kernel.prepare(*warm)
     try:
         while (sent := conn.recv()) is not None:
             index, job = sent
@@ -284,8 +289,13 @@ def execute_all(
     while_running: Callable[[], None] | None = None,
     transport: Transport | None = None,
     fresh_kernels: bool = False,
+    gate: Callable[[], bool] | None = None,
 ) -> list[Result]:
     """Execute ``jobs`` in at most ``workers`` forked processes; results in input order.
+
+    The workers are started first and start their kernels at once; ``gate()``, when given, runs here
+    meanwhile (checks that decide whether anything is executed: validating the package) and, when it returns
+    False, the workers are killed and nothing is executed (an empty list is returned).
 
     Each worker executes one job after another in a kernel it keeps warm between them
     (:class:`~helpers.build.kernels.Kernel`; ``fresh_kernels`` gives every job a new kernel).  The
@@ -317,10 +327,13 @@ def execute_all(
     started_pids: set[int] = set()
 
     def new_slot() -> _Slot:
+        # a worker's first kernel is started and warmed before its first job arrives, in the first job's folder,
+        # with a kernel index no job has
+        warm = (pending[0][1].source.parent, len(jobs) + len(started_pids)) if pending else None
         mine, theirs = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_worker,
-            args=(timeouts, kernels, fresh_kernels, os.getpid(), theirs),
+            args=(timeouts, kernels, fresh_kernels, os.getpid(), theirs, warm),
             name="helpers-run worker",
             daemon=True,
         )
@@ -364,6 +377,11 @@ def execute_all(
     try:
         for job in jobs:
             job.output.parent.mkdir(parents=True, exist_ok=True)
+        if gate is not None:
+            while pending and len(slots) < max(1, workers):
+                slots.append(new_slot())
+            if not gate():
+                return []  # the finally below kills the workers, their kernels with them
         while pending or any(s.job for s in slots):
             for slot in [s for s in slots if s.job is None]:
                 if not pending:
