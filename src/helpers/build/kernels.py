@@ -27,8 +27,15 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from helpers.build.publish import RUNTIME_PREFIX, TMP_PREFIX, runtime_dir
+
+#: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
+IPC_PATH_MAX = 100
 
 #: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
 _DIE_WITH_PARENT = (
@@ -389,3 +396,55 @@ def _warm_up_code() -> str:
             "_helpers_warm.settle()",
         ]
     )
+
+
+@dataclass
+class Transport:
+    """How kernels talk to their worker: IPC sockets in ``folder``, or TCP on 127.0.0.1 (folder None)."""
+
+    folder: Path | None
+    note: str = ""
+
+    def config(self, index: int) -> Any:
+        """The traitlets Config of kernel ``index``'s manager: its transport, address and connection file."""
+        from traitlets.config import Config
+
+        if self.folder is None:  # the connection file in Jupyter's runtime dir (jupyter_client's default: TMPDIR)
+            runtime = Path(runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            name = f"{RUNTIME_PREFIX}{os.getpid()}-{index}-{os.urandom(4).hex()}.json"
+            return Config(
+                {"KernelManager": {"transport": "tcp", "ip": "127.0.0.1", "connection_file": str(runtime / name)}}
+            )
+        return Config(
+            {
+                "KernelManager": {
+                    "transport": "ipc",
+                    "ip": str(self.folder / f"k{index}"),
+                    "connection_file": str(self.folder / f"k{index}.json"),
+                }
+            }
+        )
+
+
+def kernel_transport() -> Transport:
+    """A folder of this run under the temp dir for the kernels' sockets, or TCP when there is none.
+
+    TCP is used, and ``note`` says why, when the temp dir is not writable or when its socket paths would
+    pass :data:`IPC_PATH_MAX` characters (ZMQ fails with "File name too long").
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
+    except OSError as e:
+        return Transport(
+            None, f"temp dir {tempfile.gettempdir()} is not usable ({e.strerror}): kernels use TCP on 127.0.0.1"
+        )
+    longest = len(str(folder / "k9999")) + len("-99")
+    if longest > IPC_PATH_MAX:
+        folder.rmdir()
+        return Transport(
+            None,
+            f"kernel socket paths under {tempfile.gettempdir()} would be {longest} characters "
+            f"(more than {IPC_PATH_MAX}): kernels use TCP on 127.0.0.1",
+        )
+    return Transport(folder)

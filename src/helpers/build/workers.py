@@ -13,7 +13,6 @@ import contextlib
 import os
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,14 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from helpers.build.clean import ERROR_MARKER_TAG, INJECTED_TAG, KERNELSPEC, Notebook, quiet_imports, read_notebook
-from helpers.build.kernels import Kernel, compile_helpers
-from helpers.build.publish import RUNTIME_NAME, RUNTIME_PREFIX, TMP_PREFIX, held_locks, remove, runtime_dir
+from helpers.build.kernels import Kernel, Transport, compile_helpers, kernel_transport
+from helpers.build.publish import RUNTIME_NAME, RUNTIME_PREFIX, held_locks, remove, runtime_dir
 from helpers.build.settings import Timeouts
 from helpers.core.files import shown
 
 KERNEL_NAME = KERNELSPEC["name"]
-#: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
-IPC_PATH_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -79,58 +76,6 @@ class Result:
         if self.last_output:
             lines += ["last output:", *("  | " + line for line in self.last_output.splitlines()[-10:])]
         return lines
-
-
-@dataclass
-class Transport:
-    """How kernels talk to their worker: IPC sockets in ``folder``, or TCP on 127.0.0.1 (folder None)."""
-
-    folder: Path | None
-    note: str = ""
-
-    def config(self, index: int) -> Any:
-        """The traitlets Config of kernel ``index``'s manager: its transport, address and connection file."""
-        from traitlets.config import Config
-
-        if self.folder is None:  # the connection file in Jupyter's runtime dir (jupyter_client's default: TMPDIR)
-            runtime = Path(runtime_dir())
-            runtime.mkdir(parents=True, exist_ok=True)
-            name = f"{RUNTIME_PREFIX}{os.getpid()}-{index}-{os.urandom(4).hex()}.json"
-            return Config(
-                {"KernelManager": {"transport": "tcp", "ip": "127.0.0.1", "connection_file": str(runtime / name)}}
-            )
-        return Config(
-            {
-                "KernelManager": {
-                    "transport": "ipc",
-                    "ip": str(self.folder / f"k{index}"),
-                    "connection_file": str(self.folder / f"k{index}.json"),
-                }
-            }
-        )
-
-
-def kernel_transport() -> Transport:
-    """A folder of this run under the temp dir for the kernels' sockets, or TCP when there is none.
-
-    TCP is used, and ``note`` says why, when the temp dir is not writable or when its socket paths would
-    pass :data:`IPC_PATH_MAX` characters (ZMQ fails with "File name too long").
-    """
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
-    except OSError as e:
-        return Transport(
-            None, f"temp dir {tempfile.gettempdir()} is not usable ({e.strerror}): kernels use TCP on 127.0.0.1"
-        )
-    longest = len(str(folder / "k9999")) + len("-99")
-    if longest > IPC_PATH_MAX:
-        folder.rmdir()
-        return Transport(
-            None,
-            f"kernel socket paths under {tempfile.gettempdir()} would be {longest} characters "
-            f"(more than {IPC_PATH_MAX}): kernels use TCP on 127.0.0.1",
-        )
-    return Transport(folder)
 
 
 def die_with_parent(parent: int) -> None:
