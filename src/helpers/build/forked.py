@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from helpers.build.workers import exit_status
+
 
 class ForkedError(RuntimeError):
     """A call that failed, ended without a result or took too long: names the call (its key) and the cause."""
@@ -53,7 +55,7 @@ def each(
                     ok, value = conn.recv()
                 except EOFError:
                     proc.join(5)
-                    raise ForkedError(f"{key}: its process ended ({_ended(proc.exitcode)}) without a result") from None
+                    raise ForkedError(f"{key}: its process ended ({exit_status(proc.exitcode)}) without a result") from None
                 finally:
                     conn.close()
                 proc.join(5)
@@ -81,6 +83,3 @@ def _child(function: Callable[..., Any], key: str, args: tuple, expected: type[B
     finally:
         os._exit(0)  # no atexit handlers or finalizers of the parent's objects in this copy
 
-
-def _ended(code: int | None) -> str:
-    return f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"

@@ -43,6 +43,8 @@ from typing import Any
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
+from helpers.build.workers import die_with_parent
+
 NAME = "helpers-forked"
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
 START_TIMEOUT = 120.0
@@ -304,21 +306,13 @@ class ForkedProvisioner(LocalProvisioner):
 # ---- the zygote --------------------------------------------------------------------------------------
 
 
-def _die_with_parent(parent: int) -> None:
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def serve(address: str, ready_fd: int, parent: int) -> None:
     """The zygote: import :data:`IMPORTS`, listen on ``address``, write ``1`` to ``ready_fd``, then fork a kernel
     for each request until SIGTERM, reaping each and sending its exit status to its client's connection."""
     import importlib
     import select
 
-    _die_with_parent(parent)
+    die_with_parent(parent)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
     for name in IMPORTS:
         importlib.import_module(name)
@@ -394,10 +388,11 @@ def _fork_kernel(conn: socket.socket, listener: socket.socket, kernels: dict[int
             os.close(fd)
         conn.close()  # the client reads no pid and starts an ordinary kernel
         return None
+    zygote = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
-            _become_kernel(request, fds, [conn, listener, *kernels.values()])
+            _become_kernel(request, fds, [conn, listener, *kernels.values()], zygote)
         finally:
             os._exit(1)
     for fd in fds:
@@ -407,19 +402,17 @@ def _fork_kernel(conn: socket.socket, listener: socket.socket, kernels: dict[int
     return pid
 
 
-def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:
+def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket], zygote: int) -> None:
     """In the forked child: the kernel's own session, streams, folder, environment and ``sys.path[0]``, then
     ipykernel's application with the kernel command's arguments, as ``python -m ipykernel_launcher -f FILE …``
     runs it."""
-    import ctypes
-
     signal.set_wakeup_fd(-1)
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
     for s in sockets:
         s.close()
     os.setsid()
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # dies with the zygote
+    die_with_parent(zygote)
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)

@@ -360,7 +360,7 @@ def execute_all(
                         finished(slot, result)
                         continue
                     slot.proc.join(5)
-                    error = f"the worker process died ({_exit_status(slot.proc.exitcode)})"
+                    error = f"the worker process died ({exit_status(slot.proc.exitcode)})"
                 elif time.monotonic() >= slot.deadline:
                     error = (
                         f"did not finish within --worker-timeout {timeouts.worker_timeout} s; "
@@ -388,7 +388,8 @@ def execute_all(
     return [results[i] for i in range(len(jobs))]
 
 
-def _exit_status(code: int | None) -> str:
+def exit_status(code: int | None) -> str:
+    """A process's exit code in words: ``exit status 3``, ``killed by SIGKILL``, ``still running``."""
     if code is None:
         return "still running"
     if code < 0:
