@@ -259,3 +259,30 @@ def test_the_extractor_is_compared_with_the_figures_of_the_text_only():
     others = set(ctx.package.figures.loc[ctx.package.figures["source"].fillna("") != "", "id"])
     assert others and not others & set(comparison.missed["id"])
     assert len(comparison.matched) + len(comparison.missed) == len(ctx.package.figures) - len(others)
+
+
+def test_derived_values_are_computed_once_per_context_and_section(monkeypatch):
+    ctx = params.setup(lang="en", data_dir=str(DATA))
+    calls = []
+    real = relations.derive_all
+    monkeypatch.setattr(relations, "derive_all", lambda *a, **k: calls.append(a[2:]) or real(*a, **k))
+    first = tables.derived_values(ctx, 3)
+    first.clear()  # a caller's list is its own: clearing it changes no later answer
+    again = tables.derived_values(ctx, 3)
+    assert [d.id for d in again] == [d.id for d in real(ctx.package, ctx.relation_params, 3)] and again
+    assert len(tables.derived_values(ctx)) == len(real(ctx.package, ctx.relation_params))
+    assert calls == [(3,), (None,)]  # section 3 once, then all sections (None) once
+
+
+def test_derived_values_of_a_changed_context_are_computed_afresh():
+    import dataclasses
+
+    ctx = params.setup(lang="en", data_dir=str(DATA))
+    tables.derived_values(ctx)
+    halved = dataclasses.replace(ctx, fx_usd_cny=ctx.fx * 2)
+    fx = (
+        {d.id: d.interval for d in tables.derived_values(halved)},
+        {d.id: d.interval for d in tables.derived_values(ctx)},
+    )
+    changed = [k for k in fx[0] if fx[0][k] != fx[1][k]]
+    assert changed, "a context with another exchange rate must not get the first context's derived values"
