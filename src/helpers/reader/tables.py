@@ -120,10 +120,8 @@ def figures_table(ctx, section: int) -> Table:
 
 
 def derived_values(ctx, section: int | None = None) -> list[relations.Derived]:
-    """The derived values of one section (or all), computed with the notebook's parameters.
-
-    Computed once per context and section (a notebook asks for them from many tables, charts and sentences; the
-    context is frozen and its package is not changed after loading) and handed out as a new list each time."""
+    """The derived values of one section (or all), computed with the notebook's parameters: once per (frozen)
+    context and section, since a notebook asks many times, and handed out as a new list each time."""
     memo = ctx.__dict__.setdefault("_derived_memo", {})  # a frozen dataclass: its __dict__ still takes a cache
     if section not in memo:
         memo[section] = tuple(relations.derive_all(ctx.package, ctx.relation_params, section))
