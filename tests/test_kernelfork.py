@@ -117,7 +117,9 @@ def test_a_forked_kernel_is_interrupted_and_killed_like_any_other(forked):
     try:
         kc.wait_for_ready(timeout=TIMEOUT)
         assert km.provisioner.process.__class__ is kernelfork.ForkedProcess
-        msg_id = kc.execute("import threading; print('waiting', flush=True); threading.Event().wait()")
+        # the cell runs bytecode, not a blocking wait: CPython runs a signal's handler between bytecodes, so a
+        # SIGINT that lands just before a lock's wait blocks (or on another thread) would leave that wait asleep
+        msg_id = kc.execute("print('waiting', flush=True)\nwhile True:\n    pass")
         while True:  # the cell is running its own code (a kernel ignores SIGINT between cells)
             msg = kc.get_iopub_msg(timeout=TIMEOUT)
             if msg["parent_header"].get("msg_id") == msg_id and msg["content"].get("text", "").startswith("waiting"):
