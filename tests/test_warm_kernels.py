@@ -18,7 +18,9 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import DISTRICT
 from helpers.build import clean
-from helpers.build.workers import Job, execute_all
+from helpers.build.kernels import Kernel, Transport
+from helpers.build.settings import Timeouts
+from helpers.build.workers import KERNEL_NAME, Job, execute_all, execute_one
 from helpers.core.paths import NOTEBOOKS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -82,6 +84,21 @@ def test_after_a_failing_notebook_the_next_runs_in_a_fresh_kernel(tmp_path):
     results = execute_all([Job(fails, tmp_path / "out" / fails.name), Job(looks, tmp_path / "out" / looks.name)])
     assert "ZeroDivisionError" in (results[0].error or "")
     assert results[1].ok and not results[1].reused
+
+
+def test_a_warm_kernels_notebooks_go_through_one_client_that_waits_for_the_kernel_once(tmp_path):
+    nb = write(tmp_path, "01_prints.ipynb", ["print(1)"])
+    kernel = Kernel(KERNEL_NAME, Transport(None).config, Timeouts().start_timeout)  # TCP: no socket folder to remove
+    try:
+        first = execute_one(Job(nb, tmp_path / "first.ipynb"), Timeouts(), kernel)
+        kc = kernel.km.client()  # what nbclient asks for at each notebook
+        second = execute_one(Job(nb, tmp_path / "second.ipynb"), Timeouts(), kernel)
+        assert first.ok and second.ok and second.reused
+        assert kernel.km.client() is kc and kc.channels_running and kc.proven
+        assert cleaned(tmp_path / "first.ipynb") == cleaned(tmp_path / "second.ipynb")
+    finally:
+        kernel.close()
+    assert not kc.channels_running  # closed with its kernel
 
 
 def test_the_collection_gives_byte_identical_outputs_in_either_order_and_in_fresh_kernels(tmp_path):

@@ -1,7 +1,7 @@
 """A worker's kernel: started by the worker, kept warm from notebook to notebook when provably clean, shut down quietly.
 
 Owns :class:`Kernel` (one per worker process), the kernel manager class whose kernels die with their worker
-(:func:`kernel_manager_class`) and the code a warm kernel runs between notebooks (:data:`KERNEL_SIDE`).
+and whose notebooks all go through one client (:func:`kernel_manager_class`) and the code a warm kernel runs between notebooks (:data:`KERNEL_SIDE`).
 
 A warm kernel imports, once, what the notebooks import (pandas, seaborn, matplotlib and every module of
 ``helpers.reader`` and ``helpers.drafting``), then drops the ``helpers`` modules again and records a
@@ -241,21 +241,45 @@ def kernel_manager_class() -> type:
     """jupyter_client's AsyncKernelManager, its kernel command prefixed so that the kernel dies with its worker.
 
     Only public methods are overridden: ``format_kernel_cmd`` (the command becomes
-    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``) and ``client`` (the clients
-    made for a notebook are remembered, so that their channels are closed once it has run).
+    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``) and ``client``, which returns the
+    manager's ``kept_client`` when one is set (:meth:`Kernel.client`: nbclient asks the manager for a client at
+    every notebook and would otherwise connect a new one each time).
     """
     if not _MANAGER:
+        from jupyter_client.asynchronous import AsyncKernelClient
         from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+
+        class KeptClient(AsyncKernelClient):
+            """An asyncio client connected once and used for notebook after notebook: nbclient calls
+            ``start_channels`` and ``wait_for_ready`` at every notebook; running channels are left be (a second
+            start of the heartbeat's thread would raise) and only the first wait is jupyter_client's (a kernel_info
+            round trip, then IOPub drained until it has been silent for 0.2 s); a later one returns at once, the
+            kernel having just run the worker's reset (:meth:`Kernel.ready`)."""
+
+            proven = False
+
+            def start_channels(self, *args: Any, **kwargs: Any) -> None:
+                if not self.channels_running:
+                    super().start_channels(*args, **kwargs)
+
+            async def wait_for_ready(self, timeout: float | None = None) -> None:
+                if not self.proven:
+                    await super().wait_for_ready(timeout=timeout)
+                    self.proven = True
 
         class DiesWithParent(AsyncKernelManager):
+            @default("client_factory")
+            def _kept_clients(self) -> type:
+                return KeptClient
+
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
                 cmd = super().format_kernel_cmd(extra_arguments)
                 return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
 
             def client(self, **kwargs: Any) -> Any:
-                made = super().client(**kwargs)
-                self.__dict__.setdefault("made_clients", []).append(made)
-                return made
+                kept = self.__dict__.get("kept_client")
+                return kept if kept is not None else super().client(**kwargs)
 
         _MANAGER.append(DiesWithParent)
     return _MANAGER[0]
@@ -273,6 +297,7 @@ class Kernel:
         self.name, self.config, self.start_timeout, self.fresh = name, config, start_timeout, fresh
         self.km: Any = None
         self.kc: Any = None  # the worker's own blocking client of the kernel (warm-up and resets)
+        self.nkc: Any = None  # the notebooks' client (async, as nbclient needs): one per kernel, see client()
         self.warm = False  # the kernel holds the warm-up's imports and baseline
         self.notebooks = 0  # notebooks run in this kernel
         self.warm_failed = ""  # why the last warm-up failed (the worker then gives its notebooks fresh kernels)
@@ -309,13 +334,30 @@ class Kernel:
             return
         try:
             self._start(cwd, index)
+            self.client()
         except Exception as e:
             self.doubts.append(f"preparing: {type(e).__name__}: {e}")
             self.discard(now=True)
 
+    def client(self) -> Any:
+        """The client papermill executes this kernel's notebooks through, connected once per kernel and kept as its
+        manager's ``kept_client`` (which nbclient's ``km.client()`` then returns): a newly connected client
+        waits about 0.2 s for its first IOPub message (jupyter_client's ``wait_for_ready``, IOPub's subscription
+        being late), which every notebook paid when nbclient connected its own; a connected one gets its reply
+        at once.  nbclient reads only the replies and outputs of the requests it sent (it matches each message's
+        parent id), so one notebook's messages never reach the next."""
+        from jupyter_core.utils import run_sync
+
+        if self.nkc is None:
+            kc = self.km.client()
+            kc.start_channels()
+            self.nkc = kc
+            run_sync(kc.wait_for_ready)(timeout=self.start_timeout)
+            self.km.kept_client = kc
+        return self.nkc
+
     def done(self, ok: bool) -> None:
         """After a notebook: a kernel is kept only when warm and the notebook succeeded."""
-        self._close_clients()
         self.notebooks += 1
         if not (ok and self.warm and not self.fresh):
             self.discard(now=not ok)
@@ -323,14 +365,17 @@ class Kernel:
     def discard(self, now: bool = False) -> None:
         """Shut the kernel down (at once when ``now``: it failed, may be busy or dead)."""
         km, self.km, self.warm, self.notebooks = self.km, None, False, 0
-        if self.kc is not None:
-            self.kc.stop_channels()
-            self.kc = None
+        clients, self.kc, self.nkc = (self.kc, self.nkc), None, None
+        for kc in clients:
+            if kc is not None:
+                try:
+                    kc.stop_channels()
+                except Exception:  # its channels already closed
+                    pass
         if km is None:
             return
         from jupyter_core.utils import run_sync
 
-        self._close_clients(km)
         try:
             if not now:
                 run_sync(km.request_shutdown)()
@@ -373,16 +418,6 @@ class Kernel:
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
-
-    def _close_clients(self, km: Any = None) -> None:
-        km = km if km is not None else self.km
-        if km is None:
-            return
-        for kc in km.__dict__.pop("made_clients", []):
-            try:
-                kc.stop_channels()
-            except Exception:
-                pass
 
 
 def _warm_up_code() -> str:

@@ -106,6 +106,7 @@ def execute_one(job: Job, timeouts: Timeouts, kernel: Kernel, index: int = 0) ->
     error = None
     try:
         km = kernel.ready(job.source.parent, index)
+        kernel.client()  # connected once per kernel: nbclient's km.client() returns it
         papermill.execute_notebook(
             str(job.source),
             str(job.output),
