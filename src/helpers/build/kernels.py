@@ -1,7 +1,8 @@
 """A worker's kernel: started by the worker, kept warm from notebook to notebook when provably clean, shut down quietly.
 
 Owns :class:`Kernel` (one per worker process), the kernel manager class whose kernels die with their worker
-and whose notebooks all go through one client (:func:`kernel_manager_class`) and the code a warm kernel runs between notebooks (:data:`KERNEL_SIDE`).
+and whose notebooks all go through one client (:func:`kernel_manager_class`), and the code a warm kernel runs
+between notebooks (:data:`KERNEL_SIDE`).
 
 A warm kernel imports, once, what the notebooks import (pandas, seaborn, matplotlib and every module of
 ``helpers.reader`` and ``helpers.drafting``), then drops the ``helpers`` modules again and records a
