@@ -556,3 +556,55 @@ def test_a_compacted_svg_keeps_every_glyph_and_drops_what_is_not_drawn():
     assert len(re.findall(r"<use ", compact)) == len(re.findall(r"<use ", raw))
     for href in set(re.findall(r'href="#([^"]+)"', compact)):
         assert f'id="{href}"' in compact
+
+
+def _measured_texts(monkeypatch) -> list[str]:
+    """The texts Agg's FreeType measures from now on, in order (a counting wrapper around the renderer's method)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    seen: list[str] = []
+    measure = RendererAgg.get_text_width_height_descent
+
+    def counted(self, s, prop, ismath):
+        seen.append(s)
+        return measure(self, s, prop, ismath)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+    return seen
+
+
+def _label_extent(text: str) -> tuple[float, float]:
+    """The width and height (px) of ``text`` as a label of a new figure."""
+    plt = grammar.pyplot()
+    fig = plt.figure(figsize=(2, 1))
+    try:
+        box = fig.text(0.1, 0.5, text, fontsize=grammar.FONT_SIZE).get_window_extent(fig.canvas.get_renderer())
+        return box.width, box.height
+    finally:
+        plt.close(fig)
+
+
+def test_a_text_is_measured_once_for_every_figure_that_shows_it(monkeypatch):
+    seen = _measured_texts(monkeypatch)
+    first, second = _label_extent("本合集 shared label 1"), _label_extent("本合集 shared label 1")
+    assert first == second and seen.count("本合集 shared label 1") == 1
+
+
+def test_a_text_is_measured_again_when_freetype_hinting_changes(monkeypatch):
+    import matplotlib
+
+    seen = _measured_texts(monkeypatch)
+    _label_extent("hinted label 2")
+    with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+        _label_extent("hinted label 2")
+    assert seen.count("hinted label 2") == 2
+
+
+def test_a_shared_measure_is_the_one_matplotlib_computes():
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    grammar.pyplot()
+    prop = FontProperties(family=grammar.FONT, size=grammar.FONT_SIZE)
+    direct = RendererAgg(200, 100, 100).get_text_width_height_descent("直接 measured 3", prop, False)
+    assert _label_extent("直接 measured 3")[0] == pytest.approx(direct[0])
