@@ -101,6 +101,16 @@ def test_a_warm_kernels_notebooks_go_through_one_client_that_waits_for_the_kerne
     assert not kc.channels_running  # closed with its kernel
 
 
+def test_a_warm_kernel_leaves_what_its_warm_up_imported_out_of_garbage_collection(tmp_path):
+    looks = write(tmp_path, "01_looks.ipynb", ["import gc\nprint(gc.get_freeze_count() > 0)"])
+    run([looks], tmp_path / "warm")
+    run([looks], tmp_path / "fresh", fresh=True)
+    shown = [
+        nbformat.read(tmp_path / kind / looks.name, as_version=4).cells[0].outputs[0].text for kind in ("warm", "fresh")
+    ]
+    assert shown == ["True\n", "False\n"]
+
+
 def test_the_collection_gives_byte_identical_outputs_in_either_order_and_in_fresh_kernels(tmp_path):
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     parameters = {"lang": "en"}
