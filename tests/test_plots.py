@@ -556,6 +556,7 @@ def test_a_compacted_svg_keeps_every_glyph_and_drops_what_is_not_drawn():
     assert len(re.findall(r"<use ", compact)) == len(re.findall(r"<use ", raw))
     for href in set(re.findall(r'href="#([^"]+)"', compact)):
         assert f'id="{href}"' in compact
+    assert "NotoSansCJKsc-" in raw and "NotoSansCJKsc-" not in compact and "xlink" not in compact  # short ids
 
 
 def _measured_texts(monkeypatch) -> list[str]:

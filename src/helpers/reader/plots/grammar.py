@@ -338,6 +338,7 @@ def _glyph_path(gid: str, d: str, scale: str) -> str:
     return f'<path id="{gid}" d="{_relative(d, 0, GLYPH_SHRINK)}" transform="scale({_number(size, 6)})"/>'
 
 
+@functools.lru_cache(maxsize=8192)
 def _tight(value: str) -> str:
     """A style or transform without the spaces it does not need: ``fill: #fff; stroke: none`` →
     ``fill:#fff;stroke:none``, ``translate(1 2) scale(3)`` → ``translate(1,2)scale(3)``."""
@@ -346,19 +347,29 @@ def _tight(value: str) -> str:
     return re.sub(r"(?<=[\d.])\s+(?=-?[\d.])", ",", value)
 
 
+#: Glyph ids as matplotlib writes them (in a definition's ``id="…"`` and a use's ``#…``) and as the charts keep them.
+_GLYPH_IDS = {"NotoSansCJKsc-Regular-": "r-", "NotoSansCJKsc-Bold-": "b-", "DejaVuSans-": "v-"}
+
+
+def _short_ids(text: str) -> str:
+    """Glyph ids shortened (:data:`_GLYPH_IDS`) and SVG 2's ``href`` for ``xlink:href``."""
+    for long, short in _GLYPH_IDS.items():
+        text = text.replace(f'id="{long}', f'id="{short}').replace(f"#{long}", f"#{short}")
+    return text.replace("xlink:href=", "href=").replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+
+
 def compact_svg(svg: bytes) -> bytes:
     """matplotlib's SVG without what a browser does not draw (the XML prolog and doctype, metadata, comments,
     indentation, ids of groups), with path data written compactly (:func:`_path_data`, glyphs by :func:`_glyph`),
     glyph ids shortened (``#r-4e2d`` for ``#NotoSansCJKsc-Regular-4e2d``), SVG 2's ``href`` for ``xlink:href``
-    and styles and transforms without spaces (:func:`_tight`): the same picture in about half the bytes."""
+    and styles and transforms without spaces (:func:`_tight`): the same picture in about half the bytes.
+    Fixed strings are replaced as strings (:func:`_short_ids`), not by patterns."""
     text = svg.decode("utf-8")
     text = re.sub(r"<\?xml[^>]*>|<!DOCTYPE[^>]*>|<metadata>.*?</metadata>|<!--.*?-->", "", text, flags=re.DOTALL)
     text = re.sub(r'<path id="([^"]+)" d="([MLQCZz\s\d.,e-]*)" transform="scale\(([\d.]+)\)"/>', _glyph, text)
     text = re.sub(r' d="([^"]*)"', _path_data, text)
-    text = re.sub(r"(id=\"|#)NotoSansCJKsc-(Regular|Bold)-", lambda m: m.group(1) + m.group(2)[0].lower() + "-", text)
-    text = re.sub(r"(id=\"|#)DejaVuSans-", r"\1v-", text)
+    text = _short_ids(text)
     text = re.sub(r'<g id="[^"]*"', "<g", text)  # groups' ids: never referenced
-    text = text.replace("xlink:href=", "href=").replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
     text = re.sub(r'(style|transform)="([^"]*)"', lambda m: f'{m.group(1)}="{_tight(m.group(2))}"', text)
     text = re.sub(r">\s+<", "><", text).strip()
     return text.encode("utf-8")
