@@ -791,6 +791,22 @@ def search(chromium, built, lang: str, query: str) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_search_fields_icon_stands_before_the_query_not_over_it(chromium, fixture_site, width):
+    page = chromium.context.new_page()
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto((fixture_site.dest / "en" / "search.html").resolve().as_uri() + "?q=retail", wait_until="load")
+    icon_right, text_left = page.evaluate(
+        "() => { const f = document.querySelector('.bd-search-container form.bd-search');"
+        " const i = f.querySelector('i.fa-magnifying-glass').getBoundingClientRect();"
+        " const q = f.querySelector('input'); const r = q.getBoundingClientRect();"
+        " return [i.right, r.left + parseFloat(getComputedStyle(q).paddingLeft)]; }"
+    )
+    page.close()
+    assert icon_right <= text_left
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_search_finds_a_figure_by_its_name(chromium, fixture_site, lang):
     assert "01_retail.html" in search(chromium, fixture_site, lang, FIGURE[lang])
