@@ -57,6 +57,39 @@ def test_the_money_chart_offers_each_figure_it_draws_at_the_axis_unit_with_where
     assert title in chart.source
 
 
+def test_many_printed_figures_of_one_place_drawn_as_rows_are_counted_and_each_kept_in_the_csv(ctx):
+    chart = plots.counts(ctx, section=5)
+    printed = [r for r in table(chart) if r["kind"] == words.say("chart_source.kind_printed", ctx.lang)]
+    places = {r["printed_in"] for r in printed}
+    assert len(places) == 1 and len(printed) > sources.LISTED  # one place, more figures than are listed by name
+    said = words.say("chart_source.printed_rows", ctx.lang, where=places.pop(), n=len(printed))
+    assert said in chart.source
+    assert not any(words.say("quote.name", ctx.lang, name=r["row"]) in chart.source for r in printed)
+
+
+def test_many_printed_figures_that_are_not_rows_of_the_chart_are_each_named():
+    from helpers.core.intervals import Interval
+    from helpers.reader.plots import grammar
+
+    fig = grammar.pyplot().figure()
+    sources.set_lang(fig, "en")
+    names = [f"input {k}" for k in range(sources.LISTED + 1)]
+    printed = tuple(sources.Printed(f"f{k}", name, "the report, section 1", 1) for k, name in enumerate(names))
+    for k in range(len(names)):
+        mark = grammar.Mark(f"value {k}", Interval(Fraction(k), Fraction(k)), printed=printed[k : k + 1])
+        sources.record(fig, f"row {k}", mark, 1, "")
+    line = sources.source_line(fig)
+    grammar.pyplot().close(fig)
+    assert all(f"“{name}”" in line for name in names)
+
+
+def test_a_few_printed_figures_of_one_place_are_each_named(ctx):
+    chart = plots.money(ctx, section=3)
+    printed = [r for r in table(chart) if r["kind"] == words.say("chart_source.kind_printed", ctx.lang)]
+    assert 1 < len(printed) <= sources.LISTED
+    assert all(words.say("quote.name", ctx.lang, name=r["row"]) in chart.source for r in printed)
+
+
 def test_derived_values_are_named_as_derived_with_their_relation_and_inputs(ctx):
     chart = plots.prior_and_current(ctx, 3)
     rels = ctx.package.relations

@@ -183,9 +183,15 @@ def file_name(title: str) -> str:
     return f"{name or FALLBACK_NAME}.csv"
 
 
+#: Printed figures of one place a chart's source line names one by one; more than this, all of them rows of the chart,
+#: are counted instead ("the 18 figures named on the chart's rows"): the names are on the rows and in the CSV.
+LISTED = 8
+
+
 def source_line(fig) -> str:
-    """The sentence under a chart: which printed figures it draws and where they were printed, which values are
-    derived from printed figures; empty when nothing is drawn."""
+    """The sentence under a chart: which printed figures it draws and where they were printed (by name, or by count
+    when more than :data:`LISTED` of one place are all rows of the chart), which values are derived from printed
+    figures; empty when nothing is drawn."""
     lang = lang_of(fig)
     found = [d for d in drawn(fig) if not d.mark.requirement]
     if not found:
@@ -199,7 +205,13 @@ def source_line(fig) -> str:
                 if p.name not in names:
                     names.append(p.name)
     quoted = lambda names: sep.join(words.say("quote.name", lang, name=n) for n in names)  # noqa: E731
-    parts = [_say("printed", lang, where=where, names=quoted(names)) for where, names in printed.items()]
+    rows = {d.row for d in found} | {d.mark.label for d in found}
+    parts = [
+        _say("printed_rows", lang, where=where, n=len(names))
+        if len(names) > LISTED and set(names) <= rows
+        else _say("printed", lang, where=where, names=quoted(names))
+        for where, names in printed.items()
+    ]
     named = _names(found)
     derived = list(dict.fromkeys(named[id(d)] for d in found if d.mark.derived))
     if derived:
