@@ -174,7 +174,7 @@ def pyplot():
 
 
 def _share_text_metrics() -> None:
-    """Each text measured once per process, not once per figure and format.
+    """Each text measured once per process and kind of renderer (Agg, SVG), not once per figure and format.
 
     matplotlib keeps a text's measure (width, height, descent) per renderer instance, and every figure and every
     save has its own renderer, so a notebook measured the same tick labels, legend entries and names again for
