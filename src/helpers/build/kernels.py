@@ -281,9 +281,10 @@ def kernel_manager_class() -> type:
                 cmd = super().format_kernel_cmd(extra_arguments)
                 return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
 
+            kept_client: Any = None  # set by Kernel.client
+
             def client(self, **kwargs: Any) -> Any:
-                kept = self.__dict__.get("kept_client")
-                return kept if kept is not None else super().client(**kwargs)
+                return self.kept_client if self.kept_client is not None else super().client(**kwargs)
 
         _MANAGER.append(DiesWithParent)
     return _MANAGER[0]
@@ -301,7 +302,6 @@ class Kernel:
         self.name, self.config, self.start_timeout, self.fresh = name, config, start_timeout, fresh
         self.km: Any = None
         self.kc: Any = None  # the worker's own blocking client of the kernel (warm-up and resets)
-        self.nkc: Any = None  # the notebooks' client (async, as nbclient needs): one per kernel, see client()
         self.warm = False  # the kernel holds the warm-up's imports and baseline
         self.notebooks = 0  # notebooks run in this kernel
         self.warm_failed = ""  # why the last warm-up failed (the worker then gives its notebooks fresh kernels)
@@ -346,19 +346,18 @@ class Kernel:
     def client(self) -> Any:
         """The client papermill executes this kernel's notebooks through, connected once per kernel and kept as its
         manager's ``kept_client`` (which nbclient's ``km.client()`` then returns): a newly connected client
-        waits about 0.2 s for its first IOPub message (jupyter_client's ``wait_for_ready``, IOPub's subscription
-        being late), which every notebook paid when nbclient connected its own; a connected one gets its reply
-        at once.  nbclient reads only the replies and outputs of the requests it sent (it matches each message's
-        parent id), so one notebook's messages never reach the next."""
+        spends 0.2 s in jupyter_client's ``wait_for_ready`` (IOPub drained until silent), which every notebook paid
+        when nbclient connected its own; the kept client's later waits return at once.  nbclient reads only the
+        replies and outputs of the requests it sent (it matches each message's parent id), so one notebook's
+        messages never reach the next."""
         from jupyter_core.utils import run_sync
 
-        if self.nkc is None:
+        if self.km.kept_client is None:
             kc = self.km.client()
             kc.start_channels()
-            self.nkc = kc
+            self.km.kept_client = kc  # discard() closes it, also when the wait below fails
             run_sync(kc.wait_for_ready)(timeout=self.start_timeout)
-            self.km.kept_client = kc
-        return self.nkc
+        return self.km.kept_client
 
     def done(self, ok: bool) -> None:
         """After a notebook: a kernel is kept only when warm and the notebook succeeded."""
@@ -369,7 +368,7 @@ class Kernel:
     def discard(self, now: bool = False) -> None:
         """Shut the kernel down (at once when ``now``: it failed, may be busy or dead)."""
         km, self.km, self.warm, self.notebooks = self.km, None, False, 0
-        clients, self.kc, self.nkc = (self.kc, self.nkc), None, None
+        clients, self.kc = (self.kc, km.kept_client if km is not None else None), None
         for kc in clients:
             if kc is not None:
                 try:
