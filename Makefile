@@ -33,7 +33,7 @@ test: setup-test ## run every test: lint (ruff, mypy), units, loader, audit, rel
 	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
-	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider --nbval --nbval-kernel-name helpers-forked --nbval-kernel-startup-timeout $(KERNEL_START_TIMEOUT) notebooks
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder -p no:cacheprovider --nbval --nbval-kernel-name helpers-forked --nbval-kernel-startup-timeout $(KERNEL_START_TIMEOUT) notebooks
 
 lint: setup-test ## ruff check, ruff format --check and mypy (pinned in requirements-test.lock; configured in pyproject.toml)
 	@$(PY) -m ruff check $(LINT_PATHS)

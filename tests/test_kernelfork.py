@@ -137,6 +137,88 @@ def test_a_forked_kernel_is_interrupted_and_killed_like_any_other(forked):
             km.shutdown_kernel(now=True)
 
 
+def test_a_forked_kernel_listens_by_the_time_its_start_returns(forked):
+    """A client connecting before the kernel listens is refused, and ZeroMQ tries again only 0.1 s later."""
+    import socket
+
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernelfork.NAME)
+    km.start_kernel(cwd=str(NOTEBOOKS))
+    try:
+        assert km.provisioner.process.__class__ is kernelfork.ForkedProcess and km.transport == "tcp"
+        with socket.create_connection((km.ip, km.shell_port), timeout=TIMEOUT):
+            pass  # refused (ConnectionRefusedError) if the kernel had not bound its shell socket yet
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def test_a_killed_forked_kernel_is_gone_when_the_kill_returns(forked):
+    """jupyter_client's manager looks once, then sleeps 0.1 s between looks: the first look must find it gone."""
+    from jupyter_client.manager import KernelManager
+    from jupyter_core.utils import run_sync
+
+    km = KernelManager(kernel_name=kernelfork.NAME)
+    km.start_kernel(cwd=str(NOTEBOOKS))
+    process = km.provisioner.process
+    try:
+        assert process.__class__ is kernelfork.ForkedProcess
+        run_sync(km.provisioner.kill)()
+        assert process.poll() == -9  # its exit status (SIGKILL), reported by the zygote that reaped it
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+#: A client process that starts a kernel and says which zygote forked it (none of its own: ``own`` is False).
+SHARED_CLIENT = textwrap.dedent(
+    """
+    import os
+    from helpers.build import kernelfork
+    from jupyter_client.manager import KernelManager
+    km = KernelManager(kernel_name=kernelfork.NAME)
+    km.start_kernel()
+    with open(f"/proc/{km.provisioner.pid}/stat") as f:
+        parent = int(f.read().rsplit(")", 1)[1].split()[1])
+    print(type(km.provisioner.process).__name__, parent, kernelfork._ZYGOTE.proc is not None, flush=True)
+    km.shutdown_kernel(now=True)
+    """
+)
+
+
+def _shared_client(**extra: str) -> list[str]:
+    """What :data:`SHARED_CLIENT` prints, run with this process's environment and ``extra``."""
+    done = subprocess.run(
+        [sys.executable, "-c", SHARED_CLIENT],
+        env={**os.environ, **extra},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    return done.stdout.split()
+
+
+def test_a_shared_zygote_forks_the_kernels_of_the_processes_started_after_it(forked):
+    kernelfork.share()
+    # as pytest-xdist's workers differ from their controller: their own variables, and the terminal's size
+    # that GNU readline set in the controller's C environment
+    shown = _shared_client(PYTEST_XDIST_WORKER="gw0", COLUMNS="80", LINES="24")
+    assert shown == ["ForkedProcess", str(zygote_pid()), "False"]
+
+
+def test_a_shared_zygote_of_another_environment_gives_an_ordinary_kernel(forked):
+    kernelfork.share()
+    kind, parent, own = _shared_client(HELPERS_SOMETHING_ELSE="1")
+    assert kind == "Popen" and int(parent) != zygote_pid() and own == "False"
+
+
+def test_the_shared_zygote_is_no_longer_offered_once_it_stops(forked):
+    kernelfork.share()
+    assert kernelfork.shared() == kernelfork._ZYGOTE.address != ""
+    kernelfork._ZYGOTE.stop()
+    assert kernelfork.shared() == "" and "HELPERS_ZYGOTE" not in os.environ
+
+
 CLIENT = textwrap.dedent(
     """
     import os, sys

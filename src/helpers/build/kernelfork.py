@@ -12,7 +12,14 @@ per client process, a zygote that has made exactly those imports and nothing els
 thread, no user code); each kernel is then a ``fork()`` of it that runs ``ipykernel``'s own application with
 the connection file jupyter_client wrote.  A kernel is therefore as fresh as a newly started one (the
 zygote never ran a cell, and each kernel is a copy of it, not a kernel reused after another notebook), but
-starts in a fraction of the time.
+starts in a fraction of the time.  A client process may share its zygote with the processes it starts
+afterwards (:func:`share`: pytest's controller with pytest-xdist's workers), so that one zygote imports for all
+of them, from before the first of them has started.
+
+Two waits of jupyter_client's are cut short with events.  The provisioner returns from a launch once the kernel
+has bound its sockets (it writes to a pipe between initialising and starting): a client that connected earlier
+would be refused, and ZeroMQ tries again only 0.1 s later.  A kill returns once the zygote has reported the
+kernel's exit status: jupyter_client's manager looks whether the kernel is gone, then sleeps 0.1 s between looks.
 
 Every doubt falls back to an ordinary kernel, started as jupyter_client's :class:`LocalProvisioner` starts it:
 a kernel command that is not this interpreter's ``ipykernel_launcher``, an environment that differs from the
@@ -20,7 +27,7 @@ zygote's (other than jupyter_client's own ``JPY_*`` variables), a zygote that di
 :data:`START_TIMEOUT` seconds or that fails a request.  ``HELPERS_KERNEL_FORK=0`` turns forking off.
 
 Lifetimes: the zygote gets SIGKILL when the client process that started it dies (``PR_SET_PDEATHSIG``) and is
-asked to end at the client's exit; each kernel gets SIGKILL when the zygote dies, runs in a session of its
+asked to end at the client's exit (a shared zygote: those of the process that shared it); each kernel gets SIGKILL when the zygote dies, runs in a session of its
 own (so signals to its process group reach it alone), and is killed by the zygote when the client's
 connection for it closes.  The client sees each kernel as a process (:class:`ForkedProcess`): ``poll``,
 ``wait``, ``send_signal``, ``kill`` and ``terminate`` act on the kernel's pid, and its exit status comes from
@@ -30,6 +37,7 @@ the zygote, which reaps it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -48,6 +56,8 @@ from helpers.build.workers import die_with_parent
 NAME = "helpers-forked"
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
 START_TIMEOUT = 120.0
+#: Seconds a killed kernel's exit status is waited for before the kill returns (the manager goes on polling after).
+KILL_WAIT = 2.0
 #: What the zygote imports: what ipykernel and the notebooks import, never a kernel or a figure.
 IMPORTS = (
     "ipykernel.kernelapp",
@@ -59,11 +69,19 @@ IMPORTS = (
     "matplotlib.pyplot",
     "seaborn",
     "PIL.Image",
+    "ipykernel.debugger",  # ipykernel's kernel imports it as it starts (debugpy: 0.05 s)
 )
-#: Variables set per kernel (jupyter_client's) or per test (pytest's): not a reason to doubt the zygote's
-#: environment, since nothing the zygote imports reads them.
-PER_KERNEL = ("JPY_", "PYTEST_CURRENT_TEST")
+#: Variables set per kernel (jupyter_client's), per test or per worker (pytest's and pytest-xdist's), or naming the
+#: shared zygote (:func:`share`): not a reason to doubt the zygote's environment, since nothing the zygote imports
+#: reads them.
+PER_KERNEL = ("JPY_", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_", "HELPERS_ZYGOTE")
+#: The terminal's size, which GNU readline sets (``setenv``, unseen by ``os.environ``) in a process that loads it, as
+#: pytest's controller does: the workers it starts inherit it, the zygote it starts with ``os.environ`` does not.
+#: Read when text is printed, not when a module is imported.
+TERMINAL = ("COLUMNS", "LINES")
 _ENV_SWITCH = "HELPERS_KERNEL_FORK"
+#: The address of a zygote its starter shares with the processes it starts afterwards (:func:`share`).
+_SHARED = "HELPERS_ZYGOTE"
 
 
 def kernelspec_dir() -> Path:
@@ -106,16 +124,21 @@ class _Zygote:
         self.lock = threading.Lock()
 
     def start(self, env: dict[str, str]) -> None:
-        """Start the zygote (not waiting for it); the caller holds :attr:`lock`."""
+        """Start the zygote (not waiting for it); the caller holds :attr:`lock`.  Its socket listens from here on
+        (the zygote inherits it): a request made before the zygote is ready waits for it, it is not refused."""
         folder = tempfile.mkdtemp(prefix="helpers-zygote-")
         self.address = os.path.join(folder, "zygote.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         ready_r, ready_w = os.pipe()
         self.env = _comparable(env)
         try:
+            listener.bind(self.address)
+            listener.listen(16)
+            command = [sys.executable, "-m", "helpers.build.kernelfork", str(listener.fileno()), str(ready_w)]
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "helpers.build.kernelfork", self.address, str(ready_w), str(os.getpid())],
+                [*command, str(os.getpid())],
                 env=env,
-                pass_fds=(ready_w,),
+                pass_fds=(ready_w, listener.fileno()),
                 stdin=subprocess.DEVNULL,
             )
         except OSError:
@@ -123,11 +146,20 @@ class _Zygote:
             raise
         finally:
             os.close(ready_w)
+            listener.close()  # the zygote's copy listens; once it ends, a request is refused
         self.ready_fd = ready_r
 
     def ensure(self, env: dict[str, str]) -> str:
-        """The address of a zygote that listens (started if needed); raises :class:`ZygoteError`."""
+        """The address of a zygote that listens (started if needed, or the one a parent process shares); raises
+        :class:`ZygoteError`."""
         with self.lock:
+            theirs = shared()
+            if self.proc is None and theirs:
+                try:  # the environment the zygote imported under, which its starter wrote beside its socket
+                    self.env = json.loads(Path(theirs + ".env").read_text(encoding="utf-8"))
+                    return theirs
+                except (OSError, ValueError) as e:
+                    raise ZygoteError(f"the shared zygote {theirs} cannot be used ({e})") from None
             if self.proc is None or self.proc.poll() is not None:
                 self.stop()
                 self.start(env)
@@ -145,6 +177,8 @@ class _Zygote:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
+        if self.address and os.environ.get(_SHARED) == self.address:
+            del os.environ[_SHARED]
         if self.ready_fd >= 0:
             os.close(self.ready_fd)
             self.ready_fd = -1
@@ -163,6 +197,25 @@ class _Zygote:
         self.address = ""
 
 
+def share() -> None:
+    """Start this process's zygote (:func:`prestart`) and share it with the processes this one starts afterwards
+    (pytest-xdist's workers): its address in ``HELPERS_ZYGOTE``, the environment it imports under in a file beside
+    its socket.  One zygote then imports for all of them, from the moment the first of them is started.  Does
+    nothing when forking is off."""
+    if os.environ.get(_ENV_SWITCH, "1") == "0":
+        return
+    prestart()
+    with _ZYGOTE.lock:
+        if _ZYGOTE.proc is not None and _ZYGOTE.address:
+            Path(_ZYGOTE.address + ".env").write_text(json.dumps(_ZYGOTE.env), encoding="utf-8")
+            os.environ[_SHARED] = _ZYGOTE.address
+
+
+def shared() -> str:
+    """The address of the zygote a parent process shares with this one (:func:`share`), or ``""``."""
+    return os.environ.get(_SHARED, "")
+
+
 def prestart(env: dict[str, str] | None = None) -> None:
     """Start this process's zygote now, without waiting for it (its imports overlap what the caller does next,
     e.g. pytest's collection); the first kernel waits for it.  Does nothing when forking is off or it runs."""
@@ -171,6 +224,20 @@ def prestart(env: dict[str, str] | None = None) -> None:
     with _ZYGOTE.lock:
         if _ZYGOTE.proc is None:
             _ZYGOTE.start(dict(os.environ if env is None else env))
+
+
+def _wait_bound(fd: int, timeout: float) -> None:
+    """Until the forked kernel has bound its sockets (it writes to ``fd``), it ends (end of file) or ``timeout``
+    seconds pass; then ``fd`` is closed.  A client that connects before the kernel listens is refused, and ZeroMQ
+    tries again only 0.1 s later: the kernel would answer its first request that much later.  A kernel that ended
+    is left for the manager to find, as it finds any kernel that died."""
+    import select
+
+    try:
+        if select.select([fd], [], [], timeout)[0]:
+            os.read(fd, 1)
+    finally:
+        os.close(fd)
 
 
 def _wait_ready(fd: int, proc: subprocess.Popen, timeout: float) -> None:
@@ -189,7 +256,7 @@ atexit.register(_ZYGOTE.stop)
 
 
 def _comparable(env: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if not k.startswith(PER_KERNEL)}
+    return {k: v for k, v in env.items() if not k.startswith(PER_KERNEL) and k not in TERMINAL}
 
 
 class ForkedProcess:
@@ -257,6 +324,16 @@ class ForkedProvisioner(LocalProvisioner):
         self.cwd = kwargs.get("cwd") or os.getcwd()
         return self.connection_info
 
+    async def kill(self, restart: bool = False) -> None:
+        """SIGKILL, as :class:`LocalProvisioner` sends it, then the kernel's exit status, which the zygote reports
+        as soon as it has reaped it (at most :data:`KILL_WAIT` seconds): jupyter_client's manager then finds the
+        kernel gone at its first look, instead of sleeping 0.1 s before looking again (nbval ends every notebook's
+        kernel so)."""
+        await super().kill(restart=restart)
+        if isinstance(self.process, ForkedProcess):
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                self.process.wait(timeout=KILL_WAIT)
+
     def _fork(self, cmd: list[str], kwargs: dict[str, Any]) -> ForkedProcess | None:
         if os.environ.get(_ENV_SWITCH, "1") == "0" or not hasattr(socket, "send_fds"):
             return None
@@ -277,6 +354,7 @@ class ForkedProvisioner(LocalProvisioner):
         request = {"argv": cmd[3:], "cwd": str(kwargs.get("cwd") or os.getcwd()), "env": env}
         streams = [kwargs.get(name) for name in ("stdin", "stdout", "stderr")]
         fds, opened = [], []
+        bound_r, bound_w = os.pipe()  # the kernel writes "1" to it once its sockets are bound
         for i, stream in enumerate(streams):
             if stream is None or not hasattr(stream, "fileno"):
                 if i == 0 or stream is subprocess.DEVNULL:
@@ -289,36 +367,41 @@ class ForkedProvisioner(LocalProvisioner):
         try:
             conn.settimeout(START_TIMEOUT)
             conn.connect(address)
-            socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], fds)
+            socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [*fds, bound_w])
             answer = conn.recv(64)
             conn.settimeout(None)
             pid = int(answer.decode())
         except (OSError, ValueError) as e:
             conn.close()
+            os.close(bound_r)
             self.log.warning("helpers-forked: the zygote did not fork a kernel (%s); starting an ordinary one", e)
             return None
         finally:
+            os.close(bound_w)
             for stream in opened:
                 stream.close()
+        _wait_bound(bound_r, START_TIMEOUT)
         return ForkedProcess(pid, conn)
 
 
 # ---- the zygote --------------------------------------------------------------------------------------
 
 
-def serve(address: str, ready_fd: int, parent: int) -> None:
-    """The zygote: import :data:`IMPORTS`, listen on ``address``, write ``1`` to ``ready_fd``, then fork a kernel
-    for each request until SIGTERM, reaping each and sending its exit status to its client's connection."""
+def serve(listen_fd: int, ready_fd: int, parent: int) -> None:
+    """The zygote: import :data:`IMPORTS`, write ``1`` to ``ready_fd``, then fork a kernel for each request on the
+    listening socket ``listen_fd`` (its client's) until SIGTERM, reaping each and sending its exit status to its
+    client's connection."""
     import importlib
     import select
 
     die_with_parent(parent)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
+    # debugpy's import warns on stderr that Python's frozen modules may hide breakpoints: the zygote debugs nothing
+    # (each kernel runs with its client's environment, set in _become_kernel)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in IMPORTS:
         importlib.import_module(name)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(address)
-    listener.listen(16)
+    listener = socket.socket(fileno=listen_fd)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -378,12 +461,12 @@ def _reap(kernels: dict[int, socket.socket]) -> None:
 def _fork_kernel(conn: socket.socket, listener: socket.socket, kernels: dict[int, socket.socket]) -> int | None:
     conn.settimeout(START_TIMEOUT)
     try:
-        message, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
+        message, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 4)
         request = json.loads(message.decode())
     except (OSError, ValueError):
         conn.close()
         return None
-    if threading.active_count() != 1 or len(fds) != 3:
+    if threading.active_count() != 1 or len(fds) != 4:
         for fd in fds:
             os.close(fd)
         conn.close()  # the client reads no pid and starts an ordinary kernel
@@ -405,7 +488,8 @@ def _fork_kernel(conn: socket.socket, listener: socket.socket, kernels: dict[int
 def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket], zygote: int) -> None:
     """In the forked child: the kernel's own session, streams, folder, environment and ``sys.path[0]``, then
     ipykernel's application with the kernel command's arguments, as ``python -m ipykernel_launcher -f FILE …``
-    runs it."""
+    runs it (``launch_instance``: initialise, then start); between the two, once its sockets are bound, it writes
+    ``1`` to ``fds[3]``, which the client waits for (:func:`_wait_bound`)."""
     signal.set_wakeup_fd(-1)
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
@@ -413,7 +497,8 @@ def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket], 
         s.close()
     os.setsid()
     die_with_parent(zygote)
-    for target, fd in enumerate(fds):
+    *streams, bound = fds
+    for target, fd in enumerate(streams):
         os.dup2(fd, target)
         os.close(fd)
     os.chdir(request["cwd"])
@@ -429,11 +514,15 @@ def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket], 
     sys.argv = [sys.argv[0], *argv]
     from ipykernel.kernelapp import IPKernelApp
 
-    IPKernelApp.launch_instance(argv=argv)
+    app = IPKernelApp.instance()
+    app.initialize(argv)
+    os.write(bound, b"1")
+    os.close(bound)
+    app.start()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

@@ -1,6 +1,6 @@
 """The project's pytest plugin, loaded with ``-p helpers.build.pytest_plugin`` (pyproject.toml's addopts).
 
-Four things make the test runs (``pytest tests`` and nbval over notebooks/) cheaper, none changing what
+These things make the test runs (``pytest tests`` and nbval over notebooks/) cheaper, none changing what
 is tested:
 
 * As ``python -m helpers run`` does in its own process (:func:`helpers.build.clean.quiet_imports`), it keeps
@@ -14,6 +14,10 @@ is tested:
   it has nothing to report on notebooks, but its pytest_terminal_summary imports hypothesis, and since
   pytest rewrites the asserts of plugin packages (and cannot cache that here, PYTHONDONTWRITEBYTECODE is
   set), that import took 0.9 s at the end of each xdist worker and again in the controller.
+* With ``--nbval-kernel-name helpers-forked``, the kernels are forked from one zygote
+  (:mod:`helpers.build.kernelfork`), which xdist's controller starts as it configures and shares with its
+  workers, and a session of notebooks only hands out the largest notebooks first (:func:`largest_first`).
+* helpers' bytecode is written once, before any worker or kernel starts (:func:`pytest_configure`).
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ def pytest_configure(config) -> None:
 
         from helpers.build import kernelfork
 
-        found = os.environ.get("JUPYTER_PATH", "")
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(kernelfork.kernelspec_dir()), found) if p)
-        if _role(config) != "controller":  # where the notebooks run: the zygote imports while pytest collects
+        ours, found = str(kernelfork.kernelspec_dir()), os.environ.get("JUPYTER_PATH", "")
+        if ours not in found.split(os.pathsep):  # xdist's workers inherit it from the controller
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (ours, found) if p)
+        if _role(config) == "controller":  # one zygote for every worker, importing while they start and collect
+            kernelfork.share()
+        elif not kernelfork.shared():  # the zygote imports while pytest collects
             kernelfork.prestart()
 
 
@@ -84,9 +91,24 @@ def _drop_hypothesis(config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """In a process that collects (an xdist worker, or a run without xdist)."""
+    """In a process that collects (an xdist worker, or a run without xdist): in a session of notebooks only, the
+    largest notebooks first (:func:`largest_first`)."""
     if _only_notebooks([item.nodeid for item in items]):
         _drop_hypothesis(config)
+        items[:] = largest_first(items)
+
+
+def largest_first(items: list) -> list:
+    """``items`` grouped by notebook, the notebooks in descending order of their file's size, each notebook's cells in
+    their order.  A notebook's stored outputs, mostly its charts, are the guess of its running time that needs no
+    earlier run; pytest-xdist's ``--dist loadscope`` hands notebooks to its workers in collection order, so the
+    longest start first and the workers finish together instead of one waiting for the other's last notebook."""
+    sizes: dict[str, int] = {}
+    for item in items:
+        path = str(item.path)
+        if path not in sizes:
+            sizes[path] = item.path.stat().st_size
+    return sorted(items, key=lambda item: -sizes[str(item.path)])
 
 
 @pytest.hookimpl(optionalhook=True)
