@@ -609,3 +609,59 @@ def test_a_shared_measure_is_the_one_matplotlib_computes():
     prop = FontProperties(family=grammar.FONT, size=grammar.FONT_SIZE)
     direct = RendererAgg(200, 100, 100).get_text_width_height_descent("直接 measured 3", prop, False)
     assert _label_extent("直接 measured 3")[0] == pytest.approx(direct[0])
+
+
+def _lay_out(text: str):
+    """``text`` laid out as glyph outlines by the text-to-path converter the SVG backend uses."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    grammar.pyplot()
+    font = text_to_path._get_font(FontProperties(family=grammar.FONT, size=grammar.FONT_SIZE))
+    return text_to_path, font
+
+
+def test_a_text_is_laid_out_as_glyphs_once_for_every_svg_that_shows_it(monkeypatch):
+    from matplotlib import _text_helpers
+
+    laid: list[str] = []
+    layout_once = _text_helpers.layout
+
+    def counted(string, font, **kwargs):
+        laid.append(string)
+        return layout_once(string, font, **kwargs)
+
+    monkeypatch.setattr(_text_helpers, "layout", counted)
+    plt = grammar.pyplot()
+    drawn = []
+    for _ in range(2):
+        fig = plt.figure(figsize=(2, 1))
+        fig.text(0.1, 0.5, "两张图 shared glyphs 4", fontsize=grammar.FONT_SIZE)
+        drawn.append(grammar._saved(fig, "svg", grammar.saved_area(fig)))
+        plt.close(fig)
+    assert drawn[0] == drawn[1] and drawn[1].count(b"<use ") == len("两张图 shared glyphs 4")  # spaces are glyphs
+    assert laid.count("两张图 shared glyphs 4") == 1
+
+
+def test_a_shared_glyph_layout_is_the_one_matplotlib_computes():
+    from collections import OrderedDict
+
+    import numpy as np
+
+    converter, font = _lay_out("")
+    lay_out = type(converter).get_glyphs_with_font.helpers_original
+    seen = OrderedDict({"NotoSansCJKsc-Regular-4e00": None})  # a glyph this SVG has already defined
+    for text in ("一致 the same 5", "一致 the same 5"):  # laid out, then taken from what is kept
+        shared = converter.get_glyphs_with_font(font, text, OrderedDict(seen), return_new_glyphs_only=True)
+        direct = lay_out(converter, font, text, OrderedDict(seen), return_new_glyphs_only=True)
+        assert shared[0] == direct[0] and list(shared[1]) == list(direct[1]) and shared[2] == direct[2]
+        for name, (vertices, codes) in shared[1].items():
+            assert np.array_equal(vertices, direct[1][name][0]) and np.array_equal(codes, direct[1][name][1])
+            assert not vertices.flags.writeable  # shared by every SVG: nobody may change it
+
+
+def test_a_missing_glyph_is_an_error_in_every_chart_that_shows_it():
+    for _ in range(2):  # the second chart's text was measured before: it must not pass unnoticed
+        fig = layout.bar_figure("zh", [Mark("\U0001f980 crab 6", Interval.point(1))], "title", "x")
+        with pytest.raises(plots.GlyphError, match="missing from"):
+            grammar.render(fig, "alt", "caption")
