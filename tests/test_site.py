@@ -1156,3 +1156,32 @@ def test_the_site_weighs_at_most_12_mb_and_its_heaviest_page_at_most_1_5_mb(coll
     assert found["site"] <= 12e6, found["site"]
     assert max(pages.values()) <= 1.5e6, max(pages.items(), key=lambda kv: kv[1])
     assert found["zh/03_new_vitality.html"] > (collection_site.dest / "zh" / "03_new_vitality.html").stat().st_size
+
+
+PREPARE = """
+import sys
+from pathlib import Path
+from helpers.build import site
+site.prepare(Path(sys.argv[1]))
+import jieba
+print(all(name in sys.modules for name in site._PREPARED), jieba.dt.initialized)
+"""
+
+
+def test_prepare_imports_what_an_edition_builds_with_and_loads_jieba(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", PREPARE, str(tmp_path / "work")], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.split() == ["True", "True"], done.stderr
+    assert (tmp_path / "work" / "jieba.cache").is_file()  # the dictionary's cache, in the work folder
+
+
+def test_prepare_leaves_a_failure_to_the_build(tmp_path):
+    import subprocess
+    import sys
+
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    done = subprocess.run([sys.executable, "-c", PREPARE, str(blocked / "work")], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.split() == ["True", "False"], done.stderr

@@ -156,6 +156,13 @@ def _build(settings: Settings, todo: Plan, stage: Path, state: dict[str, Any], s
         and all((out / f"{name}.csv").is_file() for name in ("derived", "checks"))
     )
 
+    def while_running() -> None:
+        """While the notebooks execute: the tables, then the site's imports (:func:`helpers.build.site.prepare`)."""
+        tables()
+        from helpers.build import site
+
+        site.prepare(cache / "site")
+
     def tables() -> None:
         """The CSV tables: the published ones when their inputs did not change, else computed here."""
         ctx = found["ctx"]
@@ -195,7 +202,7 @@ def _build(settings: Settings, todo: Plan, stage: Path, state: dict[str, Any], s
             workers=workers,
             timeouts=settings.timeouts,
             on_done=done,
-            while_running=tables,
+            while_running=while_running,
             fresh_kernels=settings.fresh_kernels,
             gate=lambda: _checked(settings, found),
         )

@@ -479,6 +479,38 @@ def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
     return written
 
 
+def prepare(work_dir: Path) -> None:
+    """Import what each edition's Sphinx build imports (Sphinx, MyST-NB, the theme, this site's extension) and load
+    jieba's dictionary, here, once: the editions, forked from this process (:func:`_build_editions`), then begin
+    with them instead of each importing them again.  ``python -m helpers run`` calls it while the notebooks
+    execute.  Nothing is built or written but jieba's dictionary cache, kept in ``work_dir``; a failure is left
+    for the build itself to report."""
+    import importlib
+
+    try:
+        for name in _PREPARED:
+            importlib.import_module(name)
+        Path(work_dir).mkdir(parents=True, exist_ok=True)
+        _quiet_jieba(Path(work_dir))
+        import jieba
+
+        jieba.initialize()  # its dictionary, which the Chinese edition's search index needs
+    except Exception:  # noqa: BLE001  the build imports them again and names what fails
+        return
+
+
+#: What an edition's build imports (its extensions: conf's ``extensions``, the theme and the builder).
+_PREPARED = (
+    "nbformat",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "myst_nb.sphinx_ext",
+    "myst_parser.sphinx_ext.main",
+    "sphinx_book_theme",
+    "helpers.build.sitekit.ext",
+)
+
+
 def _quiet_jieba(cache_dir: Path) -> None:
     """Import jieba (Sphinx's Chinese search splits words with it) without its pkg_resources warning and its
     start-up messages; its dictionary cache goes to ``cache_dir``, not the system's temporary folder."""
