@@ -79,7 +79,9 @@ def page(lang: str, downloads: list[Path], charts: dict[str, list[str]] | None =
             for column in cols:
                 key = f"codebook.chart.{column}"
                 if key not in known:
-                    raise CodebookError(f"{where}: chart data column {column!r} has no description ({key} in words.csv)")
+                    raise CodebookError(
+                        f"{where}: chart data column {column!r} has no description ({key} in words.csv)"
+                    )
                 seen.setdefault(column, escape.markdown(say(key)))
         parts += [f"| `{column}` | {meaning} |" for column, meaning in seen.items()]
         parts.append("")

@@ -55,7 +55,9 @@ def each(
                     ok, value = conn.recv()
                 except EOFError:
                     proc.join(5)
-                    raise ForkedError(f"{key}: its process ended ({exit_status(proc.exitcode)}) without a result") from None
+                    raise ForkedError(
+                        f"{key}: its process ended ({exit_status(proc.exitcode)}) without a result"
+                    ) from None
                 finally:
                     conn.close()
                 proc.join(5)
@@ -82,4 +84,3 @@ def _child(function: Callable[..., Any], key: str, args: tuple, expected: type[B
         conn.close()
     finally:
         os._exit(0)  # no atexit handlers or finalizers of the parent's objects in this copy
-

@@ -71,18 +71,25 @@ MEASURE = r"""
     return colour;
   };
   const luminance = (c) => {
-    const [r, g, b] = c.slice(0, 3).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   for (const el of document.body.querySelectorAll("*")) {
-    const own = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(" ");
+    const own = [...el.childNodes]
+      .filter((n) => n.nodeType === 3 && n.textContent.trim())
+      .map((n) => n.textContent.trim())
+      .join(" ");
     if (!own || !shown(el) || ["SCRIPT", "STYLE", "NOSCRIPT", "TITLE"].includes(el.tagName)) continue;
     const s = getComputedStyle(el);
     if (Number(s.opacity) === 0) continue;
     const back = background(el);
     const fore = over(rgba(s.color), back);
     const [hi, lo] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
-    out.texts.push({element: name(el), text: own.slice(0, 40), ratio: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100});
+    const ratio = Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100;
+    out.texts.push({element: name(el), text: own.slice(0, 40), ratio});
   }
   return out;
 }
@@ -116,7 +123,11 @@ def problems(found: dict, min_contrast: float = MIN_CONTRAST) -> list[str]:
         out.append(f"the page is {found['page']} px wide on a {found['view']} px screen (it scrolls sideways)")
     out += [f"{o['element']} leaves the column {o['column']}: {o['left']}..{o['right']} px" for o in found["overflow"]]
     out += [f"{s['element']} scrolls sideways ({s['width']} px in {s['box']} px)" for s in found["scrolls"]]
-    out += [f"a chart is {c['width']} px wide on a {found['view']} px screen" for c in found["charts"] if c["width"] > found["view"]]
+    out += [
+        f"a chart is {c['width']} px wide on a {found['view']} px screen"
+        for c in found["charts"]
+        if c["width"] > found["view"]
+    ]
     out += [
         f"{t['element']} {t['text']!r}: contrast {t['ratio']}:1 (at least {min_contrast}:1)"
         for t in found["texts"]

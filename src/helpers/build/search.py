@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff0-9A-Za-z（）()·、]{2,40}$")
 
 

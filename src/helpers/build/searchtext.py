@@ -3,10 +3,10 @@
 Sphinx 9's ``searchtools.js`` builds a result's excerpt (``Search.makeSearchSummary``: 240 characters around the
 match, from the text of the page's ``[role="main"]``, or of the section its anchor names) from the page it
 ``fetch()``es; a page read from ``file://`` may not fetch another file, so the results had titles only.
-:func:`write` puts each page's main text (its sections kept, with their ids, for anchored results; code and its show/hide toggles, images,
-scripts and heading links left out) into ``searchtext.js`` beside ``search.html``, loaded by a ``<script>`` tag of
-that page only (no other page gets heavier), and that script answers the search's ``fetch`` of a page of the
-edition from it; any other request goes to the browser's own ``fetch``.
+:func:`write` puts each page's main text (its sections kept, with their ids, for anchored results; code and its
+show/hide toggles, images, scripts and heading links left out) into ``searchtext.js`` beside ``search.html``,
+loaded by a ``<script>`` tag of that page only (no other page gets heavier), and that script answers the search's
+``fetch`` of a page of the edition from it; any other request goes to the browser's own ``fetch``.
 """
 
 from __future__ import annotations
@@ -106,9 +106,7 @@ def write(edition: Path) -> int:
     if not search.is_file():
         return 0
     texts = {
-        p.name: main_text(p.read_text(encoding="utf-8"))
-        for p in sorted(edition.glob("*.html"))
-        if p.name not in SKIP
+        p.name: main_text(p.read_text(encoding="utf-8")) for p in sorted(edition.glob("*.html")) if p.name not in SKIP
     }
     script = _SCRIPT % json.dumps(texts, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     data = script.encode("utf-8")

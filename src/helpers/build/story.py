@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from helpers.core import paths
 
@@ -88,9 +88,7 @@ def collection(data_dir: Path, notebooks: Path = NOTEBOOKS) -> list[Page]:
         except ValueError:  # a relation that cannot be computed: helpers.build.verdict refuses the package, naming it
             return {}
 
-    pages = [
-        Page(generic / OVERVIEW, "00_overview.ipynb", {"data_dir": str(data_dir)}, {}, summaries(page="overview"))
-    ]
+    pages = [Page(generic / OVERVIEW, "00_overview.ipynb", {"data_dir": str(data_dir)}, {}, summaries(page="overview"))]
     for n, section in enumerate(with_figures, start=1):
         pages.append(
             Page(
