@@ -1161,10 +1161,10 @@ def test_the_site_weighs_at_most_12_mb_and_its_heaviest_page_at_most_1_5_mb(coll
 PREPARE = """
 import sys
 from pathlib import Path
-from helpers.build import site
-site.prepare(Path(sys.argv[1]))
+from helpers.build import siteprep
+siteprep.prepare(Path(sys.argv[1]), sys.argv[2].split(","))
 import jieba
-print(all(name in sys.modules for name in site._PREPARED), jieba.dt.initialized)
+print(all(name in sys.modules for name in siteprep._PREPARED), jieba.dt.initialized)
 """
 
 
@@ -1172,9 +1172,20 @@ def test_prepare_imports_what_an_edition_builds_with_and_loads_jieba(tmp_path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", PREPARE, str(tmp_path / "work")], capture_output=True, text=True)
+    work = str(tmp_path / "work")
+    done = subprocess.run([sys.executable, "-W", "error", "-c", PREPARE, work, "zh,en"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.split() == ["True", "True"], done.stderr
     assert (tmp_path / "work" / "jieba.cache").is_file()  # the dictionary's cache, in the work folder
+
+
+def test_prepare_loads_no_dictionary_for_an_english_site(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", PREPARE, str(tmp_path), "en"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.split() == ["True", "False"], done.stderr
 
 
 def test_prepare_leaves_a_failure_to_the_build(tmp_path):
@@ -1183,5 +1194,7 @@ def test_prepare_leaves_a_failure_to_the_build(tmp_path):
 
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder")
-    done = subprocess.run([sys.executable, "-c", PREPARE, str(blocked / "work")], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", PREPARE, str(blocked / "work"), "zh"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout.split() == ["True", "False"], done.stderr

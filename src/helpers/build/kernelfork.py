@@ -3,7 +3,7 @@
 Owns :class:`ForkedProvisioner` (the provisioner named ``helpers-forked`` in ``pyproject.toml``'s
 ``jupyter_client.kernel_provisioners`` entry points), the kernelspec that selects it (:func:`kernelspec_dir`:
 the kernel ``helpers-forked``, which ``pytest --nbval --nbval-kernel-name helpers-forked`` names) and the
-*zygote* it forks kernels from (:func:`serve`).
+*zygote* it forks kernels from (:mod:`helpers.build.zygote`).
 
 A notebook's kernel normally starts a Python interpreter and imports IPython, ipykernel, pandas, seaborn and
 matplotlib before its first cell does anything (the floor of ``bench/notebooks.py``).  nbval starts one such
@@ -27,11 +27,11 @@ zygote's (other than jupyter_client's own ``JPY_*`` variables), a zygote that di
 :data:`START_TIMEOUT` seconds or that fails a request.  ``HELPERS_KERNEL_FORK=0`` turns forking off.
 
 Lifetimes: the zygote gets SIGKILL when the client process that started it dies (``PR_SET_PDEATHSIG``) and is
-asked to end at the client's exit (a shared zygote: those of the process that shared it); each kernel gets SIGKILL when the zygote dies, runs in a session of its
-own (so signals to its process group reach it alone), and is killed by the zygote when the client's
-connection for it closes.  The client sees each kernel as a process (:class:`ForkedProcess`): ``poll``,
-``wait``, ``send_signal``, ``kill`` and ``terminate`` act on the kernel's pid, and its exit status comes from
-the zygote, which reaps it.
+asked to end at the client's exit (a shared zygote: those of the process that shared it); each kernel gets
+SIGKILL when the zygote dies, runs in a session of its own (so signals to its process group reach it alone), and
+is killed by the zygote when the client's connection for it closes.  The client sees each kernel as a process
+(:class:`ForkedProcess`): ``poll``, ``wait``, ``send_signal``, ``kill`` and ``terminate`` act on the kernel's
+pid, and its exit status comes from the zygote, which reaps it.
 """
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
-from helpers.build.workers import die_with_parent
 
 NAME = "helpers-forked"
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
@@ -134,7 +132,7 @@ class _Zygote:
         try:
             listener.bind(self.address)
             listener.listen(16)
-            command = [sys.executable, "-m", "helpers.build.kernelfork", str(listener.fileno()), str(ready_w)]
+            command = [sys.executable, "-m", "helpers.build.zygote", str(listener.fileno()), str(ready_w)]
             self.proc = subprocess.Popen(
                 [*command, str(os.getpid())],
                 env=env,
@@ -382,147 +380,3 @@ class ForkedProvisioner(LocalProvisioner):
                 stream.close()
         _wait_bound(bound_r, START_TIMEOUT)
         return ForkedProcess(pid, conn)
-
-
-# ---- the zygote --------------------------------------------------------------------------------------
-
-
-def serve(listen_fd: int, ready_fd: int, parent: int) -> None:
-    """The zygote: import :data:`IMPORTS`, write ``1`` to ``ready_fd``, then fork a kernel for each request on the
-    listening socket ``listen_fd`` (its client's) until SIGTERM, reaping each and sending its exit status to its
-    client's connection."""
-    import importlib
-    import select
-
-    die_with_parent(parent)
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
-    # debugpy's import warns on stderr that Python's frozen modules may hide breakpoints: the zygote debugs nothing
-    # (each kernel runs with its client's environment, set in _become_kernel)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for name in IMPORTS:
-        importlib.import_module(name)
-    listener = socket.socket(fileno=listen_fd)
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    signal.set_wakeup_fd(wake_w)
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-    os.write(ready_fd, b"1")
-    os.close(ready_fd)
-    kernels: dict[int, socket.socket] = {}  # pid -> its client's connection
-    while not stop:
-        try:
-            watched: list[Any] = [listener, wake_r, *kernels.values()]
-            readable: list[Any] = select.select(watched, [], [])[0]
-        except InterruptedError:
-            continue
-        if wake_r in readable:
-            os.read(wake_r, 512)
-        _reap(kernels)
-        for conn in [c for c in readable if c not in (listener, wake_r)]:
-            pid = next((p for p, c in kernels.items() if c is conn), None)
-            if pid is not None and not conn.recv(64):  # the client closed: its kernel goes
-                _kill(pid)
-        if listener in readable:
-            conn, _ = listener.accept()
-            pid = _fork_kernel(conn, listener, kernels)
-            if pid is not None:
-                kernels[pid] = conn
-    for pid in list(kernels):
-        _kill(pid)
-    os._exit(0)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _reap(kernels: dict[int, socket.socket]) -> None:
-    while kernels:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        conn = kernels.pop(pid, None)
-        if conn is not None:
-            try:
-                conn.sendall(str(os.waitstatus_to_exitcode(status)).encode())
-            except OSError:
-                pass
-            conn.close()
-
-
-def _fork_kernel(conn: socket.socket, listener: socket.socket, kernels: dict[int, socket.socket]) -> int | None:
-    conn.settimeout(START_TIMEOUT)
-    try:
-        message, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 4)
-        request = json.loads(message.decode())
-    except (OSError, ValueError):
-        conn.close()
-        return None
-    if threading.active_count() != 1 or len(fds) != 4:
-        for fd in fds:
-            os.close(fd)
-        conn.close()  # the client reads no pid and starts an ordinary kernel
-        return None
-    zygote = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            _become_kernel(request, fds, [conn, listener, *kernels.values()], zygote)
-        finally:
-            os._exit(1)
-    for fd in fds:
-        os.close(fd)
-    conn.settimeout(None)
-    conn.sendall(str(pid).encode())
-    return pid
-
-
-def _become_kernel(request: dict, fds: list[int], sockets: list[socket.socket], zygote: int) -> None:
-    """In the forked child: the kernel's own session, streams, folder, environment and ``sys.path[0]``, then
-    ipykernel's application with the kernel command's arguments, as ``python -m ipykernel_launcher -f FILE …``
-    runs it (``launch_instance``: initialise, then start); between the two, once its sockets are bound, it writes
-    ``1`` to ``fds[3]``, which the client waits for (:func:`_wait_bound`)."""
-    signal.set_wakeup_fd(-1)
-    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, signal.SIG_DFL if signum != signal.SIGINT else signal.default_int_handler)
-    for s in sockets:
-        s.close()
-    os.setsid()
-    die_with_parent(zygote)
-    *streams, bound = fds
-    for target, fd in enumerate(streams):
-        os.dup2(fd, target)
-        os.close(fd)
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    sys.path[0] = os.getcwd()  # what `python -m ipykernel_launcher` puts first
-    argv = list(request["argv"])  # the kernel command's arguments: -f FILE and what the client adds
-    # a default ipykernel reads from the environment when its module is imported (in the zygote, before this
-    # kernel's environment existed): given here as the kernel's own command line would give it
-    parent = os.environ.get("JPY_PARENT_PID", "")
-    if parent.isdigit():
-        argv.append(f"--IPKernelApp.parent_handle={parent}")
-    sys.argv = [sys.argv[0], *argv]
-    from ipykernel.kernelapp import IPKernelApp
-
-    app = IPKernelApp.instance()
-    app.initialize(argv)
-    os.write(bound, b"1")
-    os.close(bound)
-    app.start()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
-if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

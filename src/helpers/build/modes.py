@@ -157,11 +157,11 @@ def _build(settings: Settings, todo: Plan, stage: Path, state: dict[str, Any], s
     )
 
     def while_running() -> None:
-        """While the notebooks execute: the tables, then the site's imports (:func:`helpers.build.site.prepare`)."""
+        """While the notebooks execute: the tables, then the site's imports (:func:`helpers.build.siteprep.prepare`)."""
         tables()
-        from helpers.build import site
+        from helpers.build import siteprep
 
-        site.prepare(cache / "site")
+        siteprep.prepare(cache / "site", settings.langs)
 
     def tables() -> None:
         """The CSV tables: the published ones when their inputs did not change, else computed here."""

@@ -28,20 +28,21 @@ from __future__ import annotations
 import copy
 import hashlib
 import html
-import json
 import io
+import json
 import re
 import shutil
 import warnings as warnings_module
-from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
-from helpers.core.files import write_if_changed
+
 from helpers.build import codebook, searchtext
 from helpers.build.downloads import ZIP, notebook_zip
 from helpers.build.lighten import lighten
 from helpers.build.offline import site_external_loads
 from helpers.build.search import search_terms
+from helpers.build.siteprep import quiet_jieba
+from helpers.core.files import write_if_changed
 from helpers.core.langs import LANGS, LANGUAGES
 from helpers.reader import words
 
@@ -219,7 +220,8 @@ def render(
 
 def _build_editions(executed: dict[str, list[Path]], work_dir: Path, downloads: list[Path], parameters: dict | None):
     """``(lang, (output folder, pages written))`` as each edition is done: two or more at once, each Sphinx build in a
-    forked process (:func:`helpers.build.forked.each`; each has its own ``work_dir/lang``); SiteError names a failure."""
+    forked process (:func:`helpers.build.forked.each`; each has its own ``work_dir/lang``); SiteError names a
+    failure."""
     from helpers.build.forked import ForkedError, each
 
     jobs = {}
@@ -440,7 +442,7 @@ def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
     from sphinx.deprecation import RemovedInSphinx11Warning
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    _quiet_jieba(doctrees.parent)
+    quiet_jieba(doctrees.parent)
     # Sphinx keeps its message catalogs (its own and the themes') in one module-level dict: without this the
     # English site, built after the Chinese one in this process, would say 搜索 and 目录.
     sphinx.locale.translators.clear()
@@ -477,54 +479,6 @@ def _sphinx(src: Path, out: Path, doctrees: Path, config: dict) -> list[str]:
     if problems:
         raise SiteError(f"{_named(problems[0], src)} ({len(problems)} warning(s) in all)")
     return written
-
-
-def prepare(work_dir: Path) -> None:
-    """Import what each edition's Sphinx build imports (Sphinx, MyST-NB, the theme, this site's extension) and load
-    jieba's dictionary, here, once: the editions, forked from this process (:func:`_build_editions`), then begin
-    with them instead of each importing them again.  ``python -m helpers run`` calls it while the notebooks
-    execute.  Nothing is built or written but jieba's dictionary cache, kept in ``work_dir``; a failure is left
-    for the build itself to report."""
-    import importlib
-
-    try:
-        for name in _PREPARED:
-            importlib.import_module(name)
-        Path(work_dir).mkdir(parents=True, exist_ok=True)
-        _quiet_jieba(Path(work_dir))
-        import jieba
-
-        jieba.initialize()  # its dictionary, which the Chinese edition's search index needs
-    except Exception:  # noqa: BLE001  the build imports them again and names what fails
-        return
-
-
-#: What an edition's build imports (its extensions: conf's ``extensions``, the theme and the builder).
-_PREPARED = (
-    "nbformat",
-    "sphinx.application",
-    "sphinx.builders.html",
-    "myst_nb.sphinx_ext",
-    "myst_parser.sphinx_ext.main",
-    "sphinx_book_theme",
-    "helpers.build.sitekit.ext",
-)
-
-
-def _quiet_jieba(cache_dir: Path) -> None:
-    """Import jieba (Sphinx's Chinese search splits words with it) without its pkg_resources warning and its
-    start-up messages; its dictionary cache goes to ``cache_dir``, not the system's temporary folder."""
-    import logging
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        try:
-            import jieba
-        except ImportError:
-            return
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = str(cache_dir)
 
 
 def _named(line: str, src: Path) -> str:
