@@ -55,6 +55,7 @@ def panel_figure(lang: str, panels: list[dict], title: str, *, width: float = WI
             loc="left",
             color=colour,
             fontweight="bold" if p["bad"] else "normal",
+            y=1.0,  # where matplotlib would place it (no tick labels above the panel), without searching every panel
         )
         if p["bad"]:
             for spine in ax.spines.values():
