@@ -617,3 +617,16 @@ def test_notebooks_given_read_the_package_their_own_parameters_cell_names(tmp_pa
     assert s.data_dir == (DATA / "jinan_2022").resolve()
     s = settings.resolve(out=tmp_path / "build", notebooks=[NOTEBOOKS / "00_overview.ipynb"], parameters={})
     assert s.data_dir == DATA.resolve()
+
+
+def test_a_build_executes_the_largest_notebooks_first_each_language_in_turn(tmp_path):
+    from helpers.build.modes import largest_first
+    from helpers.build.workers import Job
+
+    sizes = {"a.ipynb": 10, "b.ipynb": 300, "c.ipynb": 20}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    jobs = [Job(tmp_path / name, tmp_path / lang / name, lang=lang) for lang in ("zh", "en") for name in sizes]
+    assert [job.label for job in largest_first(jobs)] == [
+        "zh/b.ipynb", "en/b.ipynb", "zh/c.ipynb", "en/c.ipynb", "zh/a.ipynb", "en/a.ipynb"
+    ]  # fmt: skip
