@@ -6,8 +6,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # nbval's workers: one more than the cores, since each notebook's kernel start ends in a 0.2 s wait of
 # jupyter_client's (IOPub falling silent) in which neither the worker nor its kernel uses a core
 NBVAL_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
-# nbval's run also leaves out anyio's pytest plugin (installed with jupyter_client's dependencies): no notebook uses
-# it, and importing it cost each of its four pytest processes 0.1 s
+# nbval's run also leaves out anyio's pytest plugin (installed with jupyter_client's dependencies) and pytest's
+# assert rewriting: no notebook uses either, and each cost every one of its four pytest processes about 0.1 s
+# (the plugins' modules are rewritten again in each process where PYTHONDONTWRITEBYTECODE is set)
 # seconds a notebook's kernel may take to start under nbval (its default, 60, was once too short under load)
 KERNEL_START_TIMEOUT ?= 180
 SOURCE ?= ../shared/source/000_2bd6ca4ad038a17f.txt
@@ -38,7 +39,7 @@ test: setup-test ## run every test: lint (ruff, mypy), units, loader, audit, rel
 	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope -p no:cacheprovider tests
-	@$(PY) -m pytest -n $(NBVAL_JOBS) --dist loadscope --no-loadscope-reorder -p no:cacheprovider -p no:anyio --nbval --nbval-kernel-name helpers-forked --nbval-kernel-startup-timeout $(KERNEL_START_TIMEOUT) notebooks
+	@$(PY) -m pytest -n $(NBVAL_JOBS) --dist loadscope --no-loadscope-reorder -p no:cacheprovider -p no:anyio --assert=plain --nbval --nbval-kernel-name helpers-forked --nbval-kernel-startup-timeout $(KERNEL_START_TIMEOUT) notebooks
 
 lint: setup-test ## ruff check, ruff format --check and mypy (pinned in requirements-test.lock; configured in pyproject.toml)
 	@$(PY) -m ruff check $(LINT_PATHS)

@@ -11,8 +11,8 @@ Measures on this machine, as medians of ``--runs`` runs (wall time):
   same round, cold with ``--fresh-kernels`` (a kernel started for each notebook); then warm (nothing
   changed: no execution) and with one notebook changed;
 * nbval over the collection, as ``make test`` runs it (``-n JOBS+1 --dist loadscope --no-loadscope-reorder
-  -p no:anyio``: one worker more than the cores, the largest notebooks first, without anyio's plugin; kernels
-  forked from a zygote: ``--nbval-kernel-name helpers-forked``) and, in the same round, with ``--nbval-current-env`` (a
+  -p no:anyio --assert=plain``: one worker more than the cores, the largest notebooks first, without anyio's
+  plugin and assert rewriting; kernels forked from a zygote: ``--nbval-kernel-name helpers-forked``) and, in the same round, with ``--nbval-current-env`` (a
   kernel started for each notebook);
 * rendering the site alone (HTML pages, index) from the executed notebooks;
 * ``import helpers`` and ``import pandas, seaborn`` in fresh interpreters, and
@@ -155,7 +155,7 @@ def main() -> int:
             m["one_changed"].add(*timed(main_job))  # one notebook changed (its metadata)
             m["site"].add(*timed([PY, "-c", SITE_ONLY, str(out / "notebooks"), str(work / f"site-{i}")]))
             nbval = [PY, "-m", "pytest", "--nbval", "notebooks", "-n", str(args.jobs + 1), "--dist", "loadscope"]
-            nbval += ["--no-loadscope-reorder", "-p", "no:cacheprovider", "-p", "no:anyio", "-q"]
+            nbval += ["--no-loadscope-reorder", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", "-q"]
             m["nbval"].add(*timed([*nbval, "--nbval-kernel-name", "helpers-forked"]))  # as `make test` runs it
             m["nbval_fresh"].add(*timed([*nbval, "--nbval-current-env"]))  # a kernel started for each notebook
             m["bare"].add(*python_c("pass"))
@@ -254,7 +254,7 @@ def report(m: dict[str, Measure], n: int, args) -> str:
         ),
         row(
             f"nbval: `pytest --nbval --nbval-kernel-name helpers-forked notebooks -n {args.jobs + 1} --dist loadscope "
-            "--no-loadscope-reorder -p no:anyio` "
+            "--no-loadscope-reorder -p no:anyio --assert=plain` "
             "(kernels forked from a zygote, as `make test` runs it)",
             m["nbval"].median,
             f"≤ {NBVAL_TARGET:.2f}",
