@@ -12,8 +12,8 @@ Measures on this machine, as medians of ``--runs`` runs (wall time):
   changed: no execution) and with one notebook changed;
 * nbval over the collection, as ``make test`` runs it (``-n JOBS+1 --dist loadscope --no-loadscope-reorder
   -p no:anyio --assert=plain``: one worker more than the cores, the largest notebooks first, without anyio's
-  plugin and assert rewriting; kernels forked from a zygote: ``--nbval-kernel-name helpers-forked``) and, in the same round, with ``--nbval-current-env`` (a
-  kernel started for each notebook);
+  plugin and assert rewriting; kernels forked from a zygote: ``--nbval-kernel-name helpers-forked``) and, in the
+  same round, with ``--nbval-current-env`` (a kernel started for each notebook);
 * rendering the site alone (HTML pages, index) from the executed notebooks;
 * ``import helpers`` and ``import pandas, seaborn`` in fresh interpreters, and
   what the helpers modules the notebooks import add on top of pandas and seaborn;
