@@ -665,3 +665,16 @@ def test_a_missing_glyph_is_an_error_in_every_chart_that_shows_it():
         fig = layout.bar_figure("zh", [Mark("\U0001f980 crab 6", Interval.point(1))], "title", "x")
         with pytest.raises(plots.GlyphError, match="missing from"):
             grammar.render(fig, "alt", "caption")
+
+
+def test_looking_up_glyphs_imports_neither_pyplot_nor_seaborn():
+    """validate and a run check every name's glyphs before drawing anything: with the font manager alone."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from helpers.reader.plots import grammar; print(grammar.missing_glyphs('市中区 \\U0001f980'), "
+        "'matplotlib.pyplot' in sys.modules, 'seaborn' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["['\U0001f980']", "False", "False"]

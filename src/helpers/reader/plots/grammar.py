@@ -143,15 +143,8 @@ def pyplot():
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
     import seaborn as sns
-    from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if FONT not in names:  # a font cache written before the font was installed: rebuild it once
-        # (in place: the Agg backend holds a reference to the instance)
-        font_manager.fontManager.__dict__.update(font_manager._load_fontmanager(try_read_cache=False).__dict__)
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    if FONT not in names:
-        raise GlyphError(f"font {FONT!r} is not installed; run: apt-get install fonts-noto-cjk")
+    _font_installed()
     textcache.install()
     sns.set_theme(
         style="whitegrid",
@@ -174,13 +167,28 @@ def pyplot():
     return plt
 
 
+def _font_installed() -> None:
+    """:data:`FONT` is among matplotlib's fonts (its font cache rebuilt once if it was written before the font was
+    installed), or :class:`GlyphError` says how to install it.  Needs matplotlib's font manager only, not pyplot."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if FONT not in names:  # a font cache written before the font was installed: rebuild it once
+        # (in place: the Agg backend holds a reference to the instance)
+        font_manager.fontManager.__dict__.update(font_manager._load_fontmanager(try_read_cache=False).__dict__)
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    if FONT not in names:
+        raise GlyphError(f"font {FONT!r} is not installed; run: apt-get install fonts-noto-cjk")
+
+
 @functools.lru_cache(maxsize=1)
 def _font():
-    """The charts' font (:data:`FONT`) as FreeType opened it."""
+    """The charts' font (:data:`FONT`) as FreeType opened it (for :func:`missing_glyphs`, which ``validate`` and a
+    run call before any chart is drawn: without pyplot and the theme)."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    pyplot()  # the font is installed and found (or GlyphError says how to install it)
+    _font_installed()
     return FT2Font(font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False))
 
 
