@@ -175,7 +175,8 @@ def _font_installed() -> None:
     names = {f.name for f in font_manager.fontManager.ttflist}
     if FONT not in names:  # a font cache written before the font was installed: rebuild it once
         # (in place: the Agg backend holds a reference to the instance)
-        font_manager.fontManager.__dict__.update(font_manager._load_fontmanager(try_read_cache=False).__dict__)
+        rebuilt = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]  # private
+        font_manager.fontManager.__dict__.update(rebuilt.__dict__)
         names = {f.name for f in font_manager.fontManager.ttflist}
     if FONT not in names:
         raise GlyphError(f"font {FONT!r} is not installed; run: apt-get install fonts-noto-cjk")
