@@ -1,12 +1,12 @@
-"""The project's pytest plugin (helpers.build.pytest_plugin): the order in which a notebook session hands out
-notebooks."""
+"""The order in which a notebook session hands out notebooks (helpers.build.pytest_plugin, with
+helpers.core.files.largest_first)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
 
-from helpers.build.pytest_plugin import largest_first
+from helpers.core.files import largest_first
 
 
 def _items(folder: Path, sizes: dict[str, int], cells: int = 3) -> list:
@@ -20,7 +20,7 @@ def _items(folder: Path, sizes: dict[str, int], cells: int = 3) -> list:
 
 def test_the_largest_notebooks_come_first_each_with_its_cells_in_order(tmp_path):
     items = _items(tmp_path, {"a.ipynb": 10, "b.ipynb": 300, "c.ipynb": 20})
-    assert [i.nodeid for i in largest_first(items)] == [
+    assert [i.nodeid for i in largest_first(items, lambda item: item.path)] == [
         *(f"b.ipynb::Cell {k}" for k in range(3)),
         *(f"c.ipynb::Cell {k}" for k in range(3)),
         *(f"a.ipynb::Cell {k}" for k in range(3)),
@@ -29,4 +29,27 @@ def test_the_largest_notebooks_come_first_each_with_its_cells_in_order(tmp_path)
 
 def test_notebooks_of_equal_size_keep_their_collection_order(tmp_path):
     items = _items(tmp_path, {"z.ipynb": 50, "y.ipynb": 50})
-    assert [i.nodeid.split("::")[0] for i in largest_first(items)][::3] == ["z.ipynb", "y.ipynb"]
+    order = [i.nodeid.split("::")[0] for i in largest_first(items, lambda item: item.path)]
+    assert order[::3] == ["z.ipynb", "y.ipynb"]
+
+
+def test_a_notebook_session_collects_the_largest_notebooks_first(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": "1"}
+    # by name the smallest comes first, by size the largest
+    for name, cells in {"a_small.ipynb": 1, "b_middle.ipynb": 10, "c_large.ipynb": 40}.items():
+        nb = {"cells": [cell] * cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        (tmp_path / name).write_text(json.dumps(nb), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "--nbval", "-p", "no:xdist", "-p", "no:cacheprovider"]
+        + ["-p", "helpers.build.pytest_plugin", "--rootdir", str(tmp_path), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    ids = [line for line in done.stdout.splitlines() if "::" in line]
+    assert [i.split("::")[0] for i in ids][::10][:3] == ["c_large.ipynb"] * 3 and ids[40].startswith("b_middle.ipynb")
+    assert ids[-1].startswith("a_small.ipynb") and [i.split("::")[1] for i in ids[:3]] == ["Cell 0", "Cell 1", "Cell 2"]

@@ -620,13 +620,13 @@ def test_notebooks_given_read_the_package_their_own_parameters_cell_names(tmp_pa
 
 
 def test_a_build_executes_the_largest_notebooks_first_each_language_in_turn(tmp_path):
-    from helpers.build.modes import largest_first
     from helpers.build.workers import Job
+    from helpers.core.files import largest_first
 
     sizes = {"a.ipynb": 10, "b.ipynb": 300, "c.ipynb": 20}
     for name, size in sizes.items():
         (tmp_path / name).write_bytes(b"x" * size)
     jobs = [Job(tmp_path / name, tmp_path / lang / name, lang=lang) for lang in ("zh", "en") for name in sizes]
-    assert [job.label for job in largest_first(jobs)] == [
+    assert [job.label for job in largest_first(jobs, lambda job: job.source)] == [
         "zh/b.ipynb", "en/b.ipynb", "zh/c.ipynb", "en/c.ipynb", "zh/a.ipynb", "en/a.ipynb"
     ]  # fmt: skip

@@ -23,8 +23,8 @@ kernel's exit status: jupyter_client's manager looks whether the kernel is gone,
 
 Every doubt falls back to an ordinary kernel, started as jupyter_client's :class:`LocalProvisioner` starts it:
 a kernel command that is not this interpreter's ``ipykernel_launcher``, an environment that differs from the
-zygote's (other than jupyter_client's own ``JPY_*`` variables), a zygote that did not start within
-:data:`START_TIMEOUT` seconds or that fails a request.  ``HELPERS_KERNEL_FORK=0`` turns forking off.
+zygote's (other than in the variables :data:`PER_KERNEL` and :data:`TERMINAL` name), a zygote that did not start
+within :data:`START_TIMEOUT` seconds or that fails a request.  ``HELPERS_KERNEL_FORK=0`` turns forking off.
 
 Lifetimes: the zygote gets SIGKILL when the client process that started it dies (``PR_SET_PDEATHSIG``) and is
 asked to end at the client's exit (a shared zygote: those of the process that shared it); each kernel gets

@@ -32,7 +32,7 @@ from helpers.build.publish import (
 from helpers.build.settings import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Settings
 from helpers.build.workers import Job, Result, execute_all, say
 from helpers.core import paths
-from helpers.core.files import atomic_write, read_regular, shown
+from helpers.core.files import atomic_write, largest_first, read_regular, shown
 
 #: UTF-8's byte-order mark: Excel on Windows reads a CSV's Chinese only with it.
 BOM = "\ufeff".encode()
@@ -196,7 +196,7 @@ def _build(settings: Settings, todo: Plan, stage: Path, state: dict[str, Any], s
             atomic_write(cache / f"{job.key}.ipynb", result.output.read_bytes())
 
     workers = max(1, min(settings.jobs, len(to_run)))
-    to_run = largest_first(to_run)
+    to_run = largest_first(to_run, lambda job: job.source)  # the longest first: the workers finish together
     if to_run:
         execute_all(
             to_run,
@@ -251,14 +251,6 @@ def _build(settings: Settings, todo: Plan, stage: Path, state: dict[str, Any], s
         f"{shown(out / 'derived.csv')}, {shown(out / 'checks.csv')}, {shown(out / 'figures.csv')}"
     )
     return EXIT_OK
-
-
-def largest_first(jobs: list[Job]) -> list[Job]:
-    """``jobs`` in descending order of their notebook's file size (its stored outputs, mostly charts: the guess of
-    its running time that needs no earlier run), equal sizes in their order: the longest start first, so that the
-    workers finish together instead of one waiting for the other's last notebook."""
-    sizes = {job.source: job.source.stat().st_size for job in jobs}
-    return sorted(jobs, key=lambda job: -sizes[job.source])
 
 
 def refused(data_dir: Path) -> bool:

@@ -16,7 +16,7 @@ is tested:
   set), that import took 0.9 s at the end of each xdist worker and again in the controller.
 * With ``--nbval-kernel-name helpers-forked``, the kernels are forked from one zygote
   (:mod:`helpers.build.kernelfork`), which xdist's controller starts as it configures and shares with its
-  workers, and a session of notebooks only hands out the largest notebooks first (:func:`largest_first`).
+  workers, and a session of notebooks only hands out the largest notebooks first.
 * helpers' bytecode is written once, before any worker or kernel starts (:func:`pytest_configure`).
 """
 
@@ -92,23 +92,13 @@ def _drop_hypothesis(config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
     """In a process that collects (an xdist worker, or a run without xdist): in a session of notebooks only, the
-    largest notebooks first (:func:`largest_first`)."""
+    largest notebooks first (:func:`helpers.core.files.largest_first`), each notebook's cells in their order;
+    ``--dist loadscope --no-loadscope-reorder`` then hands the notebooks to the workers in that order."""
     if _only_notebooks([item.nodeid for item in items]):
+        from helpers.core.files import largest_first
+
         _drop_hypothesis(config)
-        items[:] = largest_first(items)
-
-
-def largest_first(items: list) -> list:
-    """``items`` grouped by notebook, the notebooks in descending order of their file's size, each notebook's cells in
-    their order.  A notebook's stored outputs, mostly its charts, are the guess of its running time that needs no
-    earlier run; pytest-xdist's ``--dist loadscope`` hands notebooks to its workers in collection order, so the
-    longest start first and the workers finish together instead of one waiting for the other's last notebook."""
-    sizes: dict[str, int] = {}
-    for item in items:
-        path = str(item.path)
-        if path not in sizes:
-            sizes[path] = item.path.stat().st_size
-    return sorted(items, key=lambda item: -sizes[str(item.path)])
+        items[:] = largest_first(items, lambda item: item.path)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -2,7 +2,8 @@
 
 :func:`atomic_write` writes through a temporary sibling and renames it into place, so a reader (or a
 killed run) never sees half a file; with ``overwrite=False`` it links instead of renaming and refuses an
-existing file, even one that appears meanwhile.  :func:`shown` is how every message prints a path.
+existing file, even one that appears meanwhile.  :func:`shown` is how every message prints a path;
+:func:`largest_first` orders work by the size of the file each part names.
 :func:`read_regular` is how every input file is read (a package's descriptor and tables, a source text, a
 report to extract from, a parameters file): only a regular file, at most :data:`MAX_BYTES`, so that a named
 pipe, a device (``/dev/zero``) or a folder given as a file is refused by name instead of blocking or filling
@@ -14,7 +15,11 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: The largest input file read (a package's descriptor or table, a source text, a report, a parameters file).
 MAX_BYTES = 64 * 2**20
@@ -129,3 +134,16 @@ def shown(path: str | Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return os.path.normpath(path)
+
+
+def largest_first(things: Sequence[T], path: Callable[[T], Path]) -> list[T]:
+    """``things`` in descending order of the size of the file ``path(thing)`` names, equal sizes in their order
+    (each file measured once).  Notebooks run longest first by this measure: a notebook's stored outputs, mostly its
+    charts, are the guess of its running time that needs no earlier run, and workers handed the longest first
+    finish together instead of one waiting for another's last notebook."""
+    sizes: dict[Path, int] = {}
+    for thing in things:
+        where = path(thing)
+        if where not in sizes:
+            sizes[where] = where.stat().st_size
+    return sorted(things, key=lambda thing: -sizes[path(thing)])
