@@ -37,6 +37,7 @@ def prepare(work_dir: Path, langs: Sequence[str] = LANGS) -> None:
 #: What an edition's build imports (its extensions: conf's ``extensions``, the theme and the builder).
 _PREPARED = (
     "nbformat",
+    "nbconvert.preprocessors",  # the pages are cut per language with its TagRemovePreprocessor
     "sphinx.application",
     "sphinx.builders.html",
     "myst_nb.sphinx_ext",

@@ -3,7 +3,8 @@
 Owns :func:`install` (called by :func:`helpers.reader.plots.grammar.pyplot`), which replaces two of matplotlib's
 functions with ones that keep what they compute under everything it depends on: a text's measure
 (:func:`share_text_metrics`) and its layout as glyph outlines for the SVG (:func:`share_glyph_layouts`).  Both
-give matplotlib's own values, so no picture changes; a chart is drawn about a fifth faster.
+give matplotlib's own values, so no picture changes; together they made the zh notebooks, run in one process, about
+a fifth faster (8 % and 12 %).
 """
 
 from __future__ import annotations
