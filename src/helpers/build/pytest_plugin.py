@@ -32,7 +32,9 @@ quiet_imports()
 def pytest_configure(config) -> None:
     """In the controller (or a run without xdist), before any worker or kernel starts: helpers' bytecode on disk
     (:func:`helpers.build.kernels.compile_helpers`), so that each notebook's kernel and each worker reads it
-    rather than compiling every module again."""
+    rather than compiling every module again.  With ``--nbval-kernel-name helpers-forked``: the kernelspec on
+    ``JUPYTER_PATH`` and the zygote, started by the controller and shared with its workers
+    (:func:`helpers.build.kernelfork.share`), or by a process that has none shared with it."""
     if _role(config) != "worker":
         from helpers.build.kernels import compile_helpers
 
