@@ -611,8 +611,8 @@ def test_a_shared_measure_is_the_one_matplotlib_computes():
     assert _label_extent("直接 measured 3")[0] == pytest.approx(direct[0])
 
 
-def _lay_out(text: str):
-    """``text`` laid out as glyph outlines by the text-to-path converter the SVG backend uses."""
+def _text_to_path():
+    """The text-to-path converter the SVG backend lays texts out with, and the charts' font as it opens it."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
@@ -648,7 +648,7 @@ def test_a_shared_glyph_layout_is_the_one_matplotlib_computes():
 
     import numpy as np
 
-    converter, font = _lay_out("")
+    converter, font = _text_to_path()
     lay_out = type(converter).get_glyphs_with_font.helpers_original
     seen = OrderedDict({"NotoSansCJKsc-Regular-4e00": None})  # a glyph this SVG has already defined
     for text in ("一致 the same 5", "一致 the same 5"):  # laid out, then taken from what is kept

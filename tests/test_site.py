@@ -1168,33 +1168,28 @@ print(all(name in sys.modules for name in siteprep._PREPARED), jieba.dt.initiali
 """
 
 
-def test_prepare_imports_what_an_edition_builds_with_and_loads_jieba(tmp_path):
+def _prepared(work, langs: str) -> list[str]:
+    """What :data:`PREPARE` prints, run in a fresh interpreter in which any warning is an error."""
     import subprocess
     import sys
 
-    work = str(tmp_path / "work")
-    done = subprocess.run([sys.executable, "-W", "error", "-c", PREPARE, work, "zh,en"], capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.split() == ["True", "True"], done.stderr
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", PREPARE, str(work), langs], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_prepare_imports_what_an_edition_builds_with_and_loads_jieba(tmp_path):
+    assert _prepared(tmp_path / "work", "zh,en") == ["True", "True"]
     assert (tmp_path / "work" / "jieba.cache").is_file()  # the dictionary's cache, in the work folder
 
 
 def test_prepare_loads_no_dictionary_for_an_english_site(tmp_path):
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", PREPARE, str(tmp_path), "en"], capture_output=True, text=True
-    )
-    assert done.returncode == 0 and done.stdout.split() == ["True", "False"], done.stderr
+    assert _prepared(tmp_path, "en") == ["True", "False"]
 
 
 def test_prepare_leaves_a_failure_to_the_build(tmp_path):
-    import subprocess
-    import sys
-
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder")
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", PREPARE, str(blocked / "work"), "zh"], capture_output=True, text=True
-    )
-    assert done.returncode == 0 and done.stdout.split() == ["True", "False"], done.stderr
+    assert _prepared(blocked / "work", "zh") == ["True", "False"]

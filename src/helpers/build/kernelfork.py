@@ -161,7 +161,7 @@ class _Zygote:
             theirs = shared()
             if self.proc is None and theirs:
                 try:  # the environment the zygote imported under, which its starter wrote beside its socket
-                    self.env = json.loads(Path(theirs + ".env").read_text(encoding="utf-8"))
+                    self.env = json.loads(_env_file(theirs).read_text(encoding="utf-8"))
                     return theirs
                 except (OSError, ValueError) as e:
                     raise ZygoteError(f"the shared zygote {theirs} cannot be used ({e})") from None
@@ -207,13 +207,16 @@ def share() -> None:
     (pytest-xdist's workers): its address in ``HELPERS_ZYGOTE``, the environment it imports under in a file beside
     its socket.  One zygote then imports for all of them, from the moment the first of them is started.  Does
     nothing when forking is off."""
-    if os.environ.get(_ENV_SWITCH, "1") == "0":
-        return
     prestart()
     with _ZYGOTE.lock:
-        if _ZYGOTE.proc is not None and _ZYGOTE.address:
-            Path(_ZYGOTE.address + ".env").write_text(json.dumps(_ZYGOTE.env), encoding="utf-8")
+        if _ZYGOTE.proc is not None and _ZYGOTE.address:  # none when forking is off
+            _env_file(_ZYGOTE.address).write_text(json.dumps(_ZYGOTE.env), encoding="utf-8")
             os.environ[_SHARED] = _ZYGOTE.address
+
+
+def _env_file(address: str) -> Path:
+    """Where a shared zygote's environment is written: beside its socket, in the zygote's own folder."""
+    return Path(address + ".env")
 
 
 def shared() -> str:
@@ -231,27 +234,30 @@ def prestart(env: dict[str, str] | None = None) -> None:
             _ZYGOTE.start(dict(os.environ if env is None else env))
 
 
+def _signalled(fd: int, timeout: float) -> bytes | None:
+    """What a pipe's writer signals (it writes ``1`` once ready): ``b"1"``, ``b""`` when it ended first, None when
+    ``timeout`` seconds passed."""
+    import select
+
+    return os.read(fd, 1) if select.select([fd], [], [], timeout)[0] else None
+
+
 def _wait_bound(fd: int, timeout: float) -> None:
     """Until the forked kernel has bound its sockets (it writes to ``fd``), it ends (end of file) or ``timeout``
     seconds pass; then ``fd`` is closed.  A client that connects before the kernel listens is refused, and ZeroMQ
     tries again only 0.1 s later: the kernel would answer its first request that much later.  A kernel that ended
     is left for the manager to find, as it finds any kernel that died."""
-    import select
-
     try:
-        if select.select([fd], [], [], timeout)[0]:
-            os.read(fd, 1)
+        _signalled(fd, timeout)
     finally:
         os.close(fd)
 
 
 def _wait_ready(fd: int, proc: subprocess.Popen, timeout: float) -> None:
-    import select
-
-    readable, _, _ = select.select([fd], [], [], timeout)
-    if not readable:
+    signalled = _signalled(fd, timeout)
+    if signalled is None:
         raise ZygoteError(f"the zygote did not start in {timeout:.0f} s")
-    if os.read(fd, 1) != b"1":
+    if signalled != b"1":
         code = proc.wait(10)
         raise ZygoteError(f"the zygote ended before it was ready (exit status {code})")
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import warnings
 
+#: How many measures or layouts each cache keeps before it starts again (far more than a collection's charts hold).
+KEPT = 65536
+
 
 def install() -> None:
     """Both replacements (each installed once per process)."""
@@ -33,8 +36,8 @@ def share_text_metrics() -> None:
     import matplotlib
     import matplotlib.text as mtext
 
-    measure = mtext._get_text_metrics_with_cache  # type: ignore[attr-defined]  # private, as in matplotlib.testing.conftest
-    if getattr(measure, "helpers_shared", False):  # installed by an earlier import of this module
+    current = mtext._get_text_metrics_with_cache  # type: ignore[attr-defined]  # private, as in matplotlib.testing.conftest
+    if getattr(current, "helpers_shared", False):  # installed by an earlier import of this module
         return
     known: dict = {}
 
@@ -54,7 +57,7 @@ def share_text_metrics() -> None:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
             if caught:  # a glyph missing from the fonts: measured (and warned) again in every figure
                 return found
-            if len(known) >= 65536:
+            if len(known) >= KEPT:
                 known.clear()
             known[key] = found
         return found
@@ -93,7 +96,7 @@ def share_glyph_layouts() -> None:
             found = lay_out(self, font, s, features=features, language=language)
             for vertices, codes in found[1].values():
                 vertices.flags.writeable = codes.flags.writeable = False
-            if len(known) >= 65536:
+            if len(known) >= KEPT:
                 known.clear()
             known[key] = found
         glyphs, outlines, rects = found
