@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 DISTRICT = ROOT / "tests" / "fixtures" / "district"
 DEFAULT_SOURCE = ROOT.parent / "shared" / "source" / "000_2bd6ca4ad038a17f.txt"
+
+
+def bench_module(name: str) -> ModuleType:
+    """The script ``bench/NAME.py`` as a module ``bench_NAME``, loaded once and registered (its dataclasses need
+    their module in ``sys.modules``)."""
+    if f"bench_{name}" in sys.modules:
+        return sys.modules[f"bench_{name}"]
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None, f"bench/{name}.py: not a Python file"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def source_path() -> Path:

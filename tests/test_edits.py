@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
 
-from conftest import ROOT
+from conftest import bench_module
 from helpers.drafting import draft
 
 TEXT = "示例区2020年统计公报\n\n一、综合\n全年地区生产总值356.8亿元，同比增长4.2%。全年新增市场主体1200户。\n"
 
 
 def _edits():
-    spec = importlib.util.spec_from_file_location("bench_edits", ROOT / "bench" / "edits.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("edits")
 
 
 def drafted_and_copy(tmp_path):

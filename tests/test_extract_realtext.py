@@ -1,7 +1,8 @@
 """The extractor scored on real text: short excerpts of official publications in tests/realtext/ with hand-made keys.
 
 Each ``NAME.txt`` has a key ``NAME.key.csv``: one row per digit run, ``kind`` figure (with value, unit_zh and
-qualifier as a careful reader reads them) or non_figure (with a reason).  ``sources.csv`` names each excerpt's
+qualifier as a careful reader reads them) or non_figure (with a reason); the excerpt is committed cut to its figures
+(``bench/redact.py``: the prose filled with □, offsets kept).  ``sources.csv`` names each excerpt's
 publication, publisher, date and address, the year it describes, and its set: ``tuning`` (the extractor was
 tuned on it) or ``held_out`` (scored, never tuned on).  The issue's targets: recall >= 99%, precision >= 98%,
 unit agreement >= 97%, qualifier agreement >= 99%.  Run with ``-s`` to see the confusion.

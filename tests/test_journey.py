@@ -2,9 +2,10 @@
 validate`` → ``helpers run``, and the draft scored against each text's hand key.
 
 Each ``tests/journey/NAME.txt`` was keyed by hand (``NAME.key.csv``: every digit run, with value, unit, qualifier,
-direction, period and indicator) and committed before any of the project's code ran on it; ``sources.csv`` names
-each text's publication.  A text with a curated package has its curation recorded in
-``tests/journey/curation/NAME.json`` (``bench/curate.py``) and the result committed in ``tests/packages/NAME/``.
+direction, period and indicator) and committed before any of the project's code ran on it, then cut to its figures
+(``bench/redact.py``: the prose filled with □, offsets kept); ``sources.csv`` names each text's publication.  A text
+with a curated package has its curation recorded in ``tests/journey/curation/NAME.json`` (``bench/curate.py``) and
+the result committed in ``tests/packages/NAME/``.
 The issue's targets: recall >= 99%, precision >= 98%, unit >= 97%, direction and period >= 97% of the figures
 that print them, at most one hand edit per figure on average.  ``bench/journey.py`` prints the same scores.
 """
@@ -12,7 +13,6 @@ that print them, at most one hand edit per figure on average.  ``bench/journey.p
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
 import subprocess
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, bench_module
 from helpers.core import audit
 from helpers.drafting import draft
 
@@ -32,18 +32,7 @@ DIGITS = re.compile(r"[0-9]+")
 TARGETS = {"recall": 0.99, "precision": 0.98, "unit": 0.97, "direction": 0.97, "period": 0.97, "report_year": 1.0}
 
 
-def _bench(name: str):
-    """A script of bench/ as a module (registered, as its dataclasses need)."""
-    if f"bench_{name}" in sys.modules:
-        return sys.modules[f"bench_{name}"]
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-SOURCES = _bench("journey").sources()
+SOURCES = bench_module("journey").sources()
 CURATED = sorted(p.stem for p in (JOURNEY / "curation").glob("*.json"))
 
 
@@ -82,7 +71,7 @@ def test_new_writes_a_draft_whose_every_year_the_text_prints(src, tmp_path):
 
 
 def test_the_drafts_meet_the_targets_against_the_hand_keys():
-    per, total = _bench("journey").score_all()
+    per, total = bench_module("journey").score_all()
     rates = total.rates()
     print("\n" + "\n".join(total.confusion))
     assert total.invented == 0, total.confusion
@@ -94,7 +83,7 @@ def curated(name: str, tmp_path: Path) -> tuple[Path, Path]:
     tmp_path.mkdir(parents=True, exist_ok=True)
     spec = json.loads((JOURNEY / "curation" / f"{name}.json").read_text(encoding="utf-8"))
     draft.new(JOURNEY / f"{name}.txt", tmp_path / "draft", **spec.get("new", {}))
-    out = _bench("curate").apply(tmp_path / "draft", tmp_path / "curated", spec)
+    out = bench_module("curate").apply(tmp_path / "draft", tmp_path / "curated", spec)
     return tmp_path / "draft", out
 
 
@@ -127,7 +116,7 @@ def test_a_draft_with_problems_does_not_validate_until_curated(tmp_path):
 
 
 def test_the_curations_take_at_most_one_edit_per_figure_on_average(tmp_path):
-    count = _bench("edits").count
+    count = bench_module("edits").count
     edits = figures = 0
     for name in CURATED:
         draft_dir, _ = curated(name, tmp_path / name)

@@ -27,7 +27,7 @@ _OPENING = re.compile(
     + _AREA
     + r"|[0-9]{1,2}[—–\-~至－])"
 )
-#: The text's first words name the year it is about: ``2021年是中国共产党成立100周年…`` (a communiqué's opening).
+#: The text's first words name the year it is about: ``2021年是…`` (a communiqué's opening).
 _FIRST_WORDS = re.compile(r"\A\s*" + _YEAR + r"(?:是|，|,)")
 #: A work report's review heading names the year it reviews: ``一、2019年和今年以来工作回顾``, ``2018年工作回顾``.
 _REVIEW = re.compile(_YEAR + r"(?:和今年以来|以来)?(?:工作|主要工作)?(?:回顾|回顧)")
