@@ -52,6 +52,12 @@ def test_a_kernel_is_forked_from_the_zygote_and_runs_in_the_notebook_folder(fork
     assert cwd == first_path == str(NOTEBOOKS) and own_group == "True"
 
 
+def test_a_forked_kernel_leaves_the_zygotes_imports_out_of_garbage_collection(forked):
+    (forked_count,) = run(["import gc; print(gc.get_freeze_count())"])
+    (fresh_count,) = run(["import gc; print(gc.get_freeze_count())"], kernel="python3")
+    assert int(fresh_count) == 0 and int(forked_count) > 10_000
+
+
 #: A cell that changes what it can reach (settings, environment, a helpers module, the namespace, the folder).
 LEAVE = (
     "import os, sys, matplotlib, warnings, helpers.reader.words as words\n"
