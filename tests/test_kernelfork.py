@@ -58,6 +58,17 @@ def test_a_forked_kernel_leaves_the_zygotes_imports_out_of_garbage_collection(fo
     assert int(fresh_count) == 0 and int(forked_count) > 10_000
 
 
+def test_a_kernel_is_forked_while_sys_stdout_has_no_descriptor(forked, monkeypatch):
+    """A caller that captures output (sys.stdout a StringIO): the kernel writes to this process's descriptors, as
+    a started kernel inherits them."""
+    import io
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    (shown,) = run(["import os; print(os.getppid())"])
+    assert int(shown) == zygote_pid()
+
+
 #: A cell that changes what it can reach (settings, environment, a helpers module, the namespace, the folder).
 LEAVE = (
     "import os, sys, matplotlib, warnings, helpers.reader.words as words\n"
@@ -237,6 +248,25 @@ CLIENT = textwrap.dedent(
     sys.stdin.read()  # until killed
     """
 )
+
+
+def test_a_process_forked_after_sharing_uses_the_shared_zygote_and_leaves_it_running(forked):
+    assert kernelfork.share_with_children()
+    address, zygote = kernelfork.shared(), zygote_pid()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a main-job worker: the zygote is not its child
+        try:
+            ok = kernelfork._ZYGOTE.proc is None and kernelfork._ZYGOTE.ensure(dict(os.environ)) == address
+            os.write(w, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(w)
+    assert os.waitpid(pid, 0)[1] == 0 and os.read(r, 1) == b"1"
+    os.close(r)
+    assert zygote_pid() == zygote and kernelfork.shared() == address
+    kernelfork.stop()
+    assert not kernelfork.shared()
 
 
 def test_the_zygote_and_its_kernels_end_when_their_client_is_killed():

@@ -111,6 +111,31 @@ def test_a_warm_kernel_leaves_what_its_warm_up_imported_out_of_garbage_collectio
     assert shown == ["True\n", "False\n"]
 
 
+#: A cell that prints its kernel's parent process: its pid, and whether it is a zygote (helpers.build.zygote).
+PARENT = (
+    "import os\n"
+    "command = open(f'/proc/{os.getppid()}/cmdline', 'rb').read().split(b'\\0')\n"
+    "print(os.getppid(), b'helpers.build.zygote' in command)"
+)
+
+
+def test_warm_kernels_are_forked_from_one_zygote_for_all_workers_and_fresh_ones_are_not(tmp_path):
+    notebooks = [write(tmp_path, f"0{i}_parent.ipynb", [PARENT]) for i in (1, 2)]
+    jobs = [Job(nb, tmp_path / "warm" / nb.name) for nb in notebooks]
+    assert all(r.ok for r in execute_all(jobs, workers=2))
+    run(notebooks[:1], tmp_path / "fresh", fresh=True)
+    shown = [
+        nbformat.read(tmp_path / kind / nb.name, as_version=4).cells[0].outputs[0].text.split()
+        for kind, nb in (("warm", notebooks[0]), ("warm", notebooks[1]), ("fresh", notebooks[0]))
+    ]
+    assert shown[0] == shown[1] and shown[0][1] == "True"  # one zygote, the parent of both workers' kernels
+    assert shown[2][1] == "False"
+    assert (
+        not Path(f"/proc/{shown[0][0]}").exists() or b"zygote" not in Path(f"/proc/{shown[0][0]}/cmdline").read_bytes()
+    )
+    assert "HELPERS_ZYGOTE" not in os.environ  # ended with the run, and no longer offered
+
+
 def test_the_collection_gives_byte_identical_outputs_in_either_order_and_in_fresh_kernels(tmp_path):
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     parameters = {"lang": "en"}

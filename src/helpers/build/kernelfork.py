@@ -1,4 +1,4 @@
-"""Kernels forked from a warm parent: a jupyter_client kernel provisioner for nbval (and any client).
+"""Kernels forked from a warm parent: a jupyter_client kernel provisioner for nbval and the main job's warm kernels.
 
 Owns :class:`ForkedProvisioner` (the provisioner named ``helpers-forked`` in ``pyproject.toml``'s
 ``jupyter_client.kernel_provisioners`` entry points), the kernelspec that selects it (:func:`kernelspec_dir`:
@@ -13,8 +13,9 @@ thread, no user code); each kernel is then a ``fork()`` of it that runs ``ipyker
 the connection file jupyter_client wrote.  A kernel is therefore as fresh as a newly started one (the
 zygote never ran a cell, and each kernel is a copy of it, not a kernel reused after another notebook), but
 starts in a fraction of the time.  A client process may share its zygote with the processes it starts
-afterwards (:func:`share`: pytest's controller with pytest-xdist's workers), so that one zygote imports for all
-of them, from before the first of them has started.
+afterwards (:func:`share`: pytest's controller with pytest-xdist's workers; :func:`share_with_children`: the main
+job's runner with its forked workers), so that one zygote imports for all of them, from before the first of them
+has started.
 
 Two waits of jupyter_client's are cut short with events.  The provisioner returns from a launch once the kernel
 has bound its sockets (it writes to a pipe between initialising and starting): a client that connected earlier
@@ -214,6 +215,40 @@ def share() -> None:
             os.environ[_SHARED] = _ZYGOTE.address
 
 
+def share_with_children() -> bool:
+    """Before this process forks processes that start kernels (the main job's workers): the kernelspec on
+    ``JUPYTER_PATH`` and a zygote shared with them (:func:`share`), or the one a parent process already shares.
+    True when there is one to fork from (False when forking is off or impossible here); :func:`stop` ends it."""
+    if os.environ.get(_ENV_SWITCH, "1") == "0" or not hasattr(socket, "send_fds"):
+        return False
+    ours, found = str(kernelspec_dir()), os.environ.get("JUPYTER_PATH", "")
+    if ours not in found.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (ours, found) if p)
+    if not shared():
+        share()
+    return bool(shared())
+
+
+def stop() -> None:
+    """End this process's zygote (and so the kernels forked from it), if it started one; a zygote a parent
+    process shares is left to that process."""
+    _ZYGOTE.stop()
+
+
+def _forget_in_child() -> None:
+    """In a process forked from this one: the zygote is not its child (it cannot wait for it, and must not end
+    it), so it forgets it; it forks its kernels from the zygote this process shares (:func:`shared`) or starts
+    its own."""
+    inherited = _ZYGOTE.ready_fd
+    _ZYGOTE.__init__()  # type: ignore[misc]  # a new lock too: another thread may have held this one at the fork
+    if inherited >= 0:
+        with contextlib.suppress(OSError):
+            os.close(inherited)
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _env_file(address: str) -> Path:
     """Where a shared zygote's environment is written: beside its socket, in the zygote's own folder."""
     return Path(address + ".env")
@@ -363,17 +398,10 @@ class ForkedProvisioner(LocalProvisioner):
         if not kwargs.get("independent"):
             env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it: the kernel watches us
         request = {"argv": cmd[3:], "cwd": str(kwargs.get("cwd") or os.getcwd()), "env": env}
-        streams = [kwargs.get(name) for name in ("stdin", "stdout", "stderr")]
-        fds, opened = [], []
+        fds, opened = self._streams(kwargs)
+        if fds is None:
+            return None
         bound_r, bound_w = os.pipe()  # the kernel writes "1" to it once its sockets are bound
-        for i, stream in enumerate(streams):
-            if stream is None or not hasattr(stream, "fileno"):
-                if i == 0 or stream is subprocess.DEVNULL:
-                    stream = open(os.devnull, "r+b")  # noqa: SIM115  closed below, once sent
-                    opened.append(stream)
-                else:
-                    stream = (sys.stdout, sys.stderr)[i - 1]
-            fds.append(stream.fileno())
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.settimeout(START_TIMEOUT)
@@ -393,3 +421,25 @@ class ForkedProvisioner(LocalProvisioner):
                 stream.close()
         _wait_bound(bound_r, START_TIMEOUT)
         return ForkedProcess(pid, conn)
+
+    def _streams(self, kwargs: dict[str, Any]) -> tuple[list[int] | None, list[Any]]:
+        """The descriptors of the kernel's stdin, stdout and stderr as ``subprocess.Popen`` would give them (None
+        as this process's own descriptor, not ``sys.stdout``, which a caller may have replaced by an object without
+        one; no stdin and ``DEVNULL`` as the null device), and the files opened for them, to close once sent.
+        (None, []) when a kernel of its own is needed: a pipe back to this process or a stream with no descriptor."""
+        fds: list[int] = []
+        opened: list[Any] = []
+        try:
+            for i, stream in enumerate(kwargs.get(name) for name in ("stdin", "stdout", "stderr")):
+                if stream is subprocess.DEVNULL or (stream is None and i == 0):
+                    stream = open(os.devnull, "r+b")  # noqa: SIM115  closed by the caller, once sent
+                    opened.append(stream)
+                if isinstance(stream, int) and stream < 0:  # subprocess.PIPE or STDOUT
+                    raise ValueError(f"stream {i} is {stream}")
+                fds.append(i if stream is None else stream if isinstance(stream, int) else stream.fileno())
+        except (OSError, ValueError) as e:
+            for stream in opened:
+                stream.close()
+            self.log.info("helpers-forked: an ordinary kernel (%s)", e)
+            return None, []
+        return fds, opened

@@ -4,7 +4,9 @@ Owns :class:`Kernel` (one per worker process), the kernel manager class whose ke
 and whose notebooks all go through one client (:func:`kernel_manager_class`), and the code a warm kernel runs
 between notebooks (:data:`KERNEL_SIDE`).
 
-A warm kernel imports, once, what the notebooks import (pandas, seaborn, matplotlib and every module of
+A warm kernel is forked from the run's zygote when there is one (:mod:`helpers.build.kernelfork`, the kernel name
+``helpers-forked``: ipykernel, pandas, seaborn and matplotlib already imported), else started as any kernel.  It
+imports, once, what the notebooks import (pandas, seaborn, matplotlib and every module of
 ``helpers.reader`` and ``helpers.drafting``), then drops the ``helpers`` modules again, moves what it imported
 out of garbage collection's reach (``gc.freeze``: the main job's CPU about 4 % lower) and records a *baseline*:
 the modules loaded, the user namespace, the execution counter, matplotlib's rcParams and open figures, the
@@ -245,7 +247,9 @@ def kernel_manager_class() -> type:
     """jupyter_client's AsyncKernelManager, its kernel command prefixed so that the kernel dies with its worker.
 
     Only public methods are overridden: ``format_kernel_cmd`` (the command becomes
-    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``) and ``client``, which returns the
+    ``python -c <set PR_SET_PDEATHSIG, exec> WORKER_PID <kernel command>``; a kernel named ``helpers-forked`` keeps
+    its command, which its provisioner forks from the zygote, which ends it with its worker's connection) and
+    ``client``, which returns the
     manager's ``kept_client`` when one is set (:meth:`Kernel.client`: nbclient asks the manager for a client at
     every notebook and would otherwise connect a new one each time).
     """
@@ -278,7 +282,11 @@ def kernel_manager_class() -> type:
                 return KeptClient
 
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                from helpers.build.kernelfork import NAME as FORKED
+
                 cmd = super().format_kernel_cmd(extra_arguments)
+                if self.kernel_name == FORKED:  # the zygote forks it, and kills it when its worker's connection closes
+                    return cmd
                 return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
 
             kept_client: Any = None  # set by Kernel.client

@@ -1,7 +1,8 @@
 """Executing notebooks: forked worker processes running notebook after notebook, every timeout, where it failed.
 
 Owns :func:`execute_all` (at most N workers at once, each watched through its sentinel, result pipe and
-its job's deadline, none outliving the call), :func:`execute_one` (papermill in a worker's kernel, see
+its job's deadline, none outliving the call; their warm kernels forked from one zygote the call shares with them,
+:mod:`helpers.build.kernelfork`), :func:`execute_one` (papermill in a worker's kernel, see
 :mod:`helpers.build.kernels`), the kernels' transport (:func:`kernel_transport`: IPC sockets in a run
 folder of the temp dir, or TCP), and the failing cell's location (:func:`locate_cell`).
 A :class:`Job` is one execution of a notebook file in one language; its :class:`Result` says how it went.
@@ -191,18 +192,25 @@ def _output_text(cell: Notebook) -> str | None:
 
 
 def _worker(
-    timeouts: Timeouts, transport: Transport, fresh: bool, parent: int, conn: Connection, warm: tuple[Path, int] | None
+    timeouts: Timeouts,
+    transport: Transport,
+    fresh: bool,
+    parent: int,
+    conn: Connection,
+    warm: tuple[Path, int] | None,
+    kernel_name: str = KERNEL_NAME,
 ) -> None:
     """A forked worker: dies with the runner, holds no copy of its lock, starts and warms its kernel at once
-    (``warm``: the folder and kernel index to start it with), then executes the jobs it is sent (``(index, job)``,
-    None to stop) one after the other in that kernel, sends each Result back."""
+    (``warm``: the folder and kernel index to start it with; ``kernel_name``: the kernelspec it starts), then
+    executes the jobs it is sent (``(index, job)``, None to stop) one after the other in that kernel, sends each
+    Result back."""
     die_with_parent(parent)
     for fd in held_locks:
         with contextlib.suppress(OSError):
             os.close(fd)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the runner ends the workers
-    kernel = Kernel(KERNEL_NAME, transport.config, timeouts.start_timeout, fresh=fresh)
+    kernel = Kernel(kernel_name, transport.config, timeouts.start_timeout, fresh=fresh)
     if warm is not None:
         kernel.prepare(*warm)
     try:
@@ -244,7 +252,9 @@ def execute_all(
     False, the workers are killed and nothing is executed (an empty list is returned).
 
     Each worker executes one job after another in a kernel it keeps warm between them
-    (:class:`~helpers.build.kernels.Kernel`; ``fresh_kernels`` gives every job a new kernel).  The
+    (:class:`~helpers.build.kernels.Kernel`, forked from the zygote this call starts and shares with the workers,
+    :func:`helpers.build.kernelfork.share_with_children`, and ends; ``fresh_kernels`` gives every job a new
+    kernel, started as papermill starts one).  The
     runner watches each worker through its sentinel and its pipe: a worker that dies gives its job an
     error naming its exit status, one whose job runs past ``timeouts.worker_timeout`` is killed (its
     kernel with it); either is replaced by a new worker for the jobs left.  ``on_done(result)`` is called
@@ -260,6 +270,11 @@ def execute_all(
 
     compile_helpers()  # every kernel then reads helpers' bytecode instead of compiling it for each notebook
 
+    from helpers.build import kernelfork
+
+    # warm kernels are forked from one zygote that imports for every worker (fresh ones start as papermill's would)
+    forked = not fresh_kernels and kernelfork.share_with_children()
+    kernel_name = kernelfork.NAME if forked else KERNEL_NAME
     own_transport = transport is None
     kernels = kernel_transport() if transport is None else transport
     if kernels.note:
@@ -279,7 +294,7 @@ def execute_all(
         mine, theirs = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_worker,
-            args=(timeouts, kernels, fresh_kernels, os.getpid(), theirs, warm),
+            args=(timeouts, kernels, fresh_kernels, os.getpid(), theirs, warm, kernel_name),
             name="helpers-run worker",
             daemon=True,
         )
@@ -378,6 +393,8 @@ def execute_all(
         for slot in list(slots):
             end(slot, kill=True)
         join_stopping(kill=True)
+        if forked:
+            kernelfork.stop()
         if own_transport and kernels.folder is not None:
             remove(kernels.folder)
         if kernels.folder is None:  # TCP kernels of killed workers leave their connection files
