@@ -69,6 +69,42 @@ def test_a_kernel_is_forked_while_sys_stdout_has_no_descriptor(forked, monkeypat
     assert int(shown) == zygote_pid()
 
 
+def _started(kernel: str = kernelfork.NAME):
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernel)
+    km.start_kernel(cwd=str(NOTEBOOKS))
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc
+
+
+def test_a_forked_kernel_talks_over_ipc_sockets_in_a_folder_removed_at_its_end(forked):
+    km, kc = _started()
+    try:
+        folder = os.path.dirname(km.ip)
+        assert km.transport == "ipc" and sorted(os.listdir(folder)) == [f"k-{n}" for n in range(1, 6)]
+        assert kc.execute_interactive("x = 2 + 2", timeout=TIMEOUT)["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert not os.path.exists(folder)
+
+
+def test_a_kernel_uses_tcp_when_no_ipc_path_would_be_short_enough(forked, monkeypatch, tmp_path):
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    monkeypatch.setattr(kernelfork.tempfile, "tempdir", str(deep))
+    assert kernelfork.ipc_prefix() == "" and list(deep.iterdir()) == []
+    km, kc = _started()
+    try:
+        assert km.transport == "tcp"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 #: A cell that changes what it can reach (settings, environment, a helpers module, the namespace, the folder).
 LEAVE = (
     "import os, sys, matplotlib, warnings, helpers.reader.words as words\n"
@@ -163,9 +199,11 @@ def test_a_forked_kernel_listens_by_the_time_its_start_returns(forked):
     km = KernelManager(kernel_name=kernelfork.NAME)
     km.start_kernel(cwd=str(NOTEBOOKS))
     try:
-        assert km.provisioner.process.__class__ is kernelfork.ForkedProcess and km.transport == "tcp"
-        with socket.create_connection((km.ip, km.shell_port), timeout=TIMEOUT):
-            pass  # refused (ConnectionRefusedError) if the kernel had not bound its shell socket yet
+        assert km.provisioner.process.__class__ is kernelfork.ForkedProcess and km.transport == "ipc"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as shell:
+            shell.settimeout(TIMEOUT)
+            # refused (ConnectionRefusedError, FileNotFoundError) if the kernel had not bound its shell socket yet
+            shell.connect(f"{km.ip}-{km.shell_port}")
     finally:
         km.shutdown_kernel(now=True)
 

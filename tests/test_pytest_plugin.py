@@ -53,3 +53,28 @@ def test_a_notebook_session_collects_the_largest_notebooks_first(tmp_path):
     ids = [line for line in done.stdout.splitlines() if "::" in line]
     assert [i.split("::")[0] for i in ids][::10][:3] == ["c_large.ipynb"] * 3 and ids[40].startswith("b_middle.ipynb")
     assert ids[-1].startswith("a_small.ipynb") and [i.split("::")[1] for i in ids[:3]] == ["Cell 0", "Cell 1", "Cell 2"]
+
+
+def _config(workerinput: bool, numprocesses: int | None) -> SimpleNamespace:
+    config = SimpleNamespace(getoption=lambda name: numprocesses)
+    if workerinput:
+        config.workerinput = {}
+    return config
+
+
+def test_a_worker_and_the_controller_freeze_their_objects_before_exiting_and_a_plain_run_does_not():
+    import gc
+
+    from helpers.build import pytest_plugin
+
+    seen = {}
+    for role, config in {
+        "worker": _config(True, None),
+        "controller": _config(False, 3),
+        "single": _config(False, None),
+    }.items():
+        gc.unfreeze()
+        pytest_plugin.pytest_unconfigure(config)
+        seen[role] = gc.get_freeze_count() > 0
+    gc.unfreeze()
+    assert seen == {"worker": True, "controller": True, "single": False}

@@ -52,6 +52,8 @@ from typing import Any
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
+from helpers.build.kernels import IPC_PATH_MAX
+
 NAME = "helpers-forked"
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
 START_TIMEOUT = 120.0
@@ -357,9 +359,48 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
+def ipc_prefix() -> str:
+    """A path prefix for a kernel's IPC sockets (jupyter_client names them PREFIX-1 … PREFIX-5) in a new folder of
+    the temp dir, or ``""`` when there is none short enough (the kernel then uses TCP)."""
+    try:
+        folder = tempfile.mkdtemp(prefix="helpers-k-")
+    except OSError:
+        return ""
+    prefix = os.path.join(folder, "k")
+    if len(prefix) + len("-99") > IPC_PATH_MAX:
+        os.rmdir(folder)
+        return ""
+    return prefix
+
+
 class ForkedProvisioner(LocalProvisioner):
     """:class:`LocalProvisioner` whose kernels are forked from the client's zygote when nothing argues against it
     (see the module's docstring); ``self.process`` is then a :class:`ForkedProcess`."""
+
+    _ipc_folder = ""  # the folder of this kernel's IPC sockets, made by pre_launch
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        """A kernel its manager would connect to over TCP on this machine talks over IPC sockets instead, in a
+        folder of its own (:func:`ipc_prefix`): a TCP port the manager picks is free when picked, but another
+        process can take it before the kernel binds it, and the kernel then dies at its start (jupyter_client's
+        known race, more likely with several clients starting kernels at once, as pytest-xdist's workers do).
+        The main job's kernels use IPC for the same reason (:func:`helpers.build.kernels.kernel_transport`)."""
+        km = self.parent
+        if km is not None and km.transport == "tcp" and not self._ipc_folder:
+            prefix = ipc_prefix()
+            if prefix:
+                self._ipc_folder = os.path.dirname(prefix)
+                km.transport, km.ip = "ipc", prefix
+        return await super().pre_launch(**kwargs)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        await super().cleanup(restart=restart)
+        if self._ipc_folder and not restart:
+            folder, self._ipc_folder = self._ipc_folder, ""
+            with contextlib.suppress(OSError):
+                for name in os.listdir(folder):
+                    os.unlink(os.path.join(folder, name))
+                os.rmdir(folder)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         forked = self._fork(cmd, kwargs)
