@@ -288,9 +288,10 @@ CLIENT = textwrap.dedent(
 )
 
 
-def test_a_process_forked_after_sharing_uses_the_shared_zygote_and_leaves_it_running(forked):
-    assert kernelfork.share_with_children()
+def test_a_process_forked_after_sharing_uses_the_shared_zygote_and_leaves_it_running(forked, tmp_path):
+    assert kernelfork.share_with_children(str(tmp_path))
     address, zygote = kernelfork.shared(), zygote_pid()
+    assert os.path.dirname(os.path.dirname(address)) == str(tmp_path)  # its socket in the folder given
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # a main-job worker: the zygote is not its child
@@ -304,7 +305,14 @@ def test_a_process_forked_after_sharing_uses_the_shared_zygote_and_leaves_it_run
     os.close(r)
     assert zygote_pid() == zygote and kernelfork.shared() == address
     kernelfork.stop()
-    assert not kernelfork.shared()
+    assert not kernelfork.shared() and list(tmp_path.iterdir()) == []
+
+
+def test_no_zygote_is_shared_where_its_socket_path_would_be_too_long(forked, tmp_path):
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir()
+    assert not kernelfork.share_with_children(str(deep))
+    assert not kernelfork.shared() and list(deep.iterdir()) == []
 
 
 def test_the_zygote_and_its_kernels_end_when_their_client_is_killed():

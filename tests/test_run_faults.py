@@ -157,6 +157,18 @@ def wait_gone(pids: list[int]) -> list[int]:
     return alive
 
 
+def is_kernel(pid: int) -> bool:
+    """A kernel: started as ``python -m ipykernel_launcher`` (an ordinary one), or forked from a zygote (its parent
+    runs ``helpers.build.zygote``; the zygote's own parent is the run)."""
+    try:
+        if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return True
+        parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        return b"helpers.build.zygote" in Path(f"/proc/{parent}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def leftovers(root: Path) -> list[str]:
     """The run's temp folders and files: in TMPDIR, in Jupyter's runtime dir, and staging folders in OUT."""
     found = [p.name for p in (root / "tmp").iterdir()]
@@ -227,7 +239,7 @@ def test_kernel_that_dies_mid_cell_is_reported_with_the_cell_its_source_and_last
     os.mkfifo(fifo)
     mark = uuid.uuid4().hex
     proc = _blocked_run(root, mark, fifo)
-    kernels = [pid for pid in marked(mark) if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    kernels = [pid for pid in marked(mark) if is_kernel(pid)]
     assert len(kernels) == 1
     os.kill(kernels[0], signal.SIGKILL)
     code, out, err = finish(proc)

@@ -92,20 +92,38 @@ _ENV_SWITCH = "HELPERS_KERNEL_FORK"
 _SHARED = "HELPERS_ZYGOTE"
 
 
+def _spec() -> dict[str, Any]:
+    """The kernelspec of the kernel ``helpers-forked``: a Python kernel in the client's own environment, started by
+    :class:`ForkedProvisioner`."""
+    return {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (helpers: kernels forked warm)",
+        "language": "python",
+        "metadata": {"kernel_provisioner": {"provisioner_name": NAME}},
+    }
+
+
+def kernel_spec_manager() -> Any:
+    """A jupyter_client ``KernelSpecManager`` that knows the kernel ``helpers-forked`` without a file on
+    ``JUPYTER_PATH`` (given to a ``KernelManager`` as ``kernel_spec_manager``: the main job's warm kernels), and
+    every other kernel as jupyter_client's does."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ForkedSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            if kernel_name == NAME:
+                return KernelSpec(resource_dir="", **_spec())
+            return super().get_kernel_spec(kernel_name)
+
+    return ForkedSpecs()
+
+
 def kernelspec_dir() -> Path:
-    """A folder for ``JUPYTER_PATH`` holding ``kernels/helpers-forked/kernel.json`` (written if missing): a Python
-    kernel in the client's own environment, started by :class:`ForkedProvisioner`."""
+    """A folder for ``JUPYTER_PATH`` holding ``kernels/helpers-forked/kernel.json`` (written if missing; what
+    ``--nbval-kernel-name helpers-forked`` finds)."""
     root = Path(tempfile.gettempdir()) / f"helpers-kernelspec-{os.getuid()}"
     spec = root / "kernels" / NAME / "kernel.json"
-    body = json.dumps(
-        {
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3 (helpers: kernels forked warm)",
-            "language": "python",
-            "metadata": {"kernel_provisioner": {"provisioner_name": NAME}},
-        },
-        indent=1,
-    )
+    body = json.dumps(_spec(), indent=1)
     if not spec.is_file() or spec.read_text(encoding="utf-8") != body:
         spec.parent.mkdir(parents=True, exist_ok=True)
         tmp = spec.with_suffix(f".{os.getpid()}.tmp")
@@ -131,10 +149,11 @@ class _Zygote:
         self.ready_fd = -1  # read end of the pipe the zygote writes "1" to once it listens; -1 once read
         self.lock = threading.Lock()
 
-    def start(self, env: dict[str, str]) -> None:
-        """Start the zygote (not waiting for it); the caller holds :attr:`lock`.  Its socket listens from here on
-        (the zygote inherits it): a request made before the zygote is ready waits for it, it is not refused."""
-        folder = tempfile.mkdtemp(prefix="helpers-zygote-")
+    def start(self, env: dict[str, str], within: str | None = None) -> None:
+        """Start the zygote (not waiting for it), its socket in a new folder of ``within`` (default: the temp dir);
+        the caller holds :attr:`lock`.  Its socket listens from here on (the zygote inherits it): a request made
+        before the zygote is ready waits for it, it is not refused."""
+        folder = tempfile.mkdtemp(prefix="helpers-zygote-", dir=within)
         self.address = os.path.join(folder, "zygote.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         ready_r, ready_w = os.pipe()
@@ -205,29 +224,32 @@ class _Zygote:
         self.address = ""
 
 
-def share() -> None:
-    """Start this process's zygote (:func:`prestart`) and share it with the processes this one starts afterwards
-    (pytest-xdist's workers): its address in ``HELPERS_ZYGOTE``, the environment it imports under in a file beside
-    its socket.  One zygote then imports for all of them, from the moment the first of them is started.  Does
-    nothing when forking is off."""
-    prestart()
+def share(within: str | None = None) -> None:
+    """Start this process's zygote (:func:`prestart`; its socket's folder in ``within``, default the temp dir) and
+    share it with the processes this one starts afterwards (pytest-xdist's workers): its address in
+    ``HELPERS_ZYGOTE``, the environment it imports under in a file beside its socket.  One zygote then imports for
+    all of them, from the moment the first of them is started.  Does nothing when forking is off."""
+    prestart(within=within)
     with _ZYGOTE.lock:
         if _ZYGOTE.proc is not None and _ZYGOTE.address:  # none when forking is off
             _env_file(_ZYGOTE.address).write_text(json.dumps(_ZYGOTE.env), encoding="utf-8")
             os.environ[_SHARED] = _ZYGOTE.address
 
 
-def share_with_children() -> bool:
-    """Before this process forks processes that start kernels (the main job's workers): the kernelspec on
-    ``JUPYTER_PATH`` and a zygote shared with them (:func:`share`), or the one a parent process already shares.
-    True when there is one to fork from (False when forking is off or impossible here); :func:`stop` ends it."""
+def share_with_children(within: str) -> bool:
+    """Before this process forks processes that start kernels (the main job's workers, whose managers name the
+    kernel ``helpers-forked`` through :func:`kernel_spec_manager`): a zygote shared with them (:func:`share`), its
+    socket's folder in ``within`` (the run's own folder, which the run removes, or the next start after it was
+    killed), or the one a parent process already shares.  True when there is one to fork from (False when forking is
+    off or impossible here); :func:`stop` ends it."""
     if os.environ.get(_ENV_SWITCH, "1") == "0" or not hasattr(socket, "send_fds"):
         return False
-    ours, found = str(kernelspec_dir()), os.environ.get("JUPYTER_PATH", "")
-    if ours not in found.split(os.pathsep):
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (ours, found) if p)
     if not shared():
-        share()
+        try:
+            share(within)
+        except OSError:  # a socket path too long for AF_UNIX, a folder that cannot be made: ordinary kernels
+            stop()
+            return False
     return bool(shared())
 
 
@@ -261,14 +283,14 @@ def shared() -> str:
     return os.environ.get(_SHARED, "")
 
 
-def prestart(env: dict[str, str] | None = None) -> None:
+def prestart(env: dict[str, str] | None = None, within: str | None = None) -> None:
     """Start this process's zygote now, without waiting for it (its imports overlap what the caller does next,
     e.g. pytest's collection); the first kernel waits for it.  Does nothing when forking is off or it runs."""
     if os.environ.get(_ENV_SWITCH, "1") == "0":
         return
     with _ZYGOTE.lock:
         if _ZYGOTE.proc is None:
-            _ZYGOTE.start(dict(os.environ if env is None else env))
+            _ZYGOTE.start(dict(os.environ if env is None else env), within)
 
 
 def _signalled(fd: int, timeout: float) -> bytes | None:

@@ -403,7 +403,7 @@ class Kernel:
     def _start(self, cwd: Path, index: int) -> None:
         from jupyter_core.utils import run_sync
 
-        km = kernel_manager_class()(kernel_name=self.name, config=self.config(index))
+        km = kernel_manager_class()(kernel_name=self.name, config=self.config(index), **self._specs())
         self.km = km
         run_sync(km.start_kernel)(cwd=str(cwd))
         if self.fresh or self.warm_failed:
@@ -414,8 +414,15 @@ class Kernel:
         except Exception as e:  # the worker stops warming: this notebook gets a new kernel, nothing imported
             self.warm_failed = f"{type(e).__name__}: {e}"
             self.discard(now=True)
-            self.km = km = kernel_manager_class()(kernel_name=self.name, config=self.config(index))
+            self.km = km = kernel_manager_class()(kernel_name=self.name, config=self.config(index), **self._specs())
             run_sync(km.start_kernel)(cwd=str(cwd))
+
+    def _specs(self) -> dict[str, Any]:
+        """A forked kernel's manager finds its kernelspec in memory, not in a file on ``JUPYTER_PATH``
+        (:func:`helpers.build.kernelfork.kernel_spec_manager`)."""
+        from helpers.build import kernelfork
+
+        return {"kernel_spec_manager": kernelfork.kernel_spec_manager()} if self.name == kernelfork.NAME else {}
 
     def _run(self, code: str) -> None:
         """Execute ``code`` silently (no history, no execution count) with the worker's own client; raise on error."""

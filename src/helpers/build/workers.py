@@ -272,13 +272,14 @@ def execute_all(
 
     from helpers.build import kernelfork
 
-    # warm kernels are forked from one zygote that imports for every worker (fresh ones start as papermill's would)
-    forked = not fresh_kernels and kernelfork.share_with_children()
-    kernel_name = kernelfork.NAME if forked else KERNEL_NAME
     own_transport = transport is None
     kernels = kernel_transport() if transport is None else transport
     if kernels.note:
         say(f"note: {kernels.note}")
+    # warm kernels are forked from one zygote that imports for every worker, its socket in the run's folder (fresh
+    # ones start as papermill's would; so do all of a run whose kernels use TCP, having no folder)
+    forked = not fresh_kernels and kernels.folder is not None and kernelfork.share_with_children(str(kernels.folder))
+    kernel_name = kernelfork.NAME if forked else KERNEL_NAME
     ctx = multiprocessing.get_context("fork")
     pending = list(enumerate(jobs))
     slots: list[_Slot] = []
