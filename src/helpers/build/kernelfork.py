@@ -52,9 +52,11 @@ from typing import Any
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-from helpers.build.kernels import IPC_PATH_MAX
+from helpers.build.forkspec import NAME as NAME
+from helpers.build.forkspec import ipc_prefix as ipc_prefix
+from helpers.build.forkspec import kernel_spec_manager as kernel_spec_manager
+from helpers.build.forkspec import kernelspec_dir as kernelspec_dir
 
-NAME = "helpers-forked"
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
 START_TIMEOUT = 120.0
 #: Seconds a killed kernel's exit status is waited for before the kill returns (the manager goes on polling after).
@@ -92,46 +94,6 @@ _ENV_SWITCH = "HELPERS_KERNEL_FORK"
 _SHARED = "HELPERS_ZYGOTE"
 
 
-def _spec() -> dict[str, Any]:
-    """The kernelspec of the kernel ``helpers-forked``: a Python kernel in the client's own environment, started by
-    :class:`ForkedProvisioner`."""
-    return {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (helpers: kernels forked warm)",
-        "language": "python",
-        "metadata": {"kernel_provisioner": {"provisioner_name": NAME}},
-    }
-
-
-def kernel_spec_manager() -> Any:
-    """A jupyter_client ``KernelSpecManager`` that knows the kernel ``helpers-forked`` without a file on
-    ``JUPYTER_PATH`` (given to a ``KernelManager`` as ``kernel_spec_manager``: the main job's warm kernels), and
-    every other kernel as jupyter_client's does."""
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-
-    class ForkedSpecs(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-            if kernel_name == NAME:
-                return KernelSpec(resource_dir="", **_spec())
-            return super().get_kernel_spec(kernel_name)
-
-    return ForkedSpecs()
-
-
-def kernelspec_dir() -> Path:
-    """A folder for ``JUPYTER_PATH`` holding ``kernels/helpers-forked/kernel.json`` (written if missing; what
-    ``--nbval-kernel-name helpers-forked`` finds)."""
-    root = Path(tempfile.gettempdir()) / f"helpers-kernelspec-{os.getuid()}"
-    spec = root / "kernels" / NAME / "kernel.json"
-    body = json.dumps(_spec(), indent=1)
-    if not spec.is_file() or spec.read_text(encoding="utf-8") != body:
-        spec.parent.mkdir(parents=True, exist_ok=True)
-        tmp = spec.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(body, encoding="utf-8")
-        os.replace(tmp, spec)
-    return root
-
-
 # ---- the client's side -----------------------------------------------------------------------------
 
 
@@ -153,7 +115,7 @@ class _Zygote:
         """Start the zygote (not waiting for it), its socket in a new folder of ``within`` (default: the temp dir);
         the caller holds :attr:`lock`.  Its socket listens from here on (the zygote inherits it): a request made
         before the zygote is ready waits for it, it is not refused."""
-        folder = tempfile.mkdtemp(prefix="helpers-zygote-", dir=within)
+        folder = tempfile.mkdtemp(prefix="helpers-zygote-" if within is None else "z", dir=within)
         self.address = os.path.join(folder, "zygote.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         ready_r, ready_w = os.pipe()
@@ -379,20 +341,6 @@ class ForkedProcess:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
-
-
-def ipc_prefix() -> str:
-    """A path prefix for a kernel's IPC sockets (jupyter_client names them PREFIX-1 … PREFIX-5) in a new folder of
-    the temp dir, or ``""`` when there is none short enough (the kernel then uses TCP)."""
-    try:
-        folder = tempfile.mkdtemp(prefix="helpers-k-")
-    except OSError:
-        return ""
-    prefix = os.path.join(folder, "k")
-    if len(prefix) + len("-99") > IPC_PATH_MAX:
-        os.rmdir(folder)
-        return ""
-    return prefix
 
 
 class ForkedProvisioner(LocalProvisioner):

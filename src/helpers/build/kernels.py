@@ -36,10 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.build import forkspec
+from helpers.build.forkspec import IPC_PATH_MAX
 from helpers.build.publish import RUNTIME_PREFIX, TMP_PREFIX, runtime_dir
-
-#: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
-IPC_PATH_MAX = 100
 
 #: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
 _DIE_WITH_PARENT = (
@@ -282,10 +281,10 @@ def kernel_manager_class() -> type:
                 return KeptClient
 
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-                from helpers.build.kernelfork import NAME as FORKED
-
                 cmd = super().format_kernel_cmd(extra_arguments)
-                if self.kernel_name == FORKED:  # the zygote forks it, and kills it when its worker's connection closes
+                if (
+                    self.kernel_name == forkspec.NAME
+                ):  # the zygote forks it, and kills it when its worker's connection closes
                     return cmd
                 return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
 
@@ -418,11 +417,8 @@ class Kernel:
             run_sync(km.start_kernel)(cwd=str(cwd))
 
     def _specs(self) -> dict[str, Any]:
-        """A forked kernel's manager finds its kernelspec in memory, not in a file on ``JUPYTER_PATH``
-        (:func:`helpers.build.kernelfork.kernel_spec_manager`)."""
-        from helpers.build import kernelfork
-
-        return {"kernel_spec_manager": kernelfork.kernel_spec_manager()} if self.name == kernelfork.NAME else {}
+        """A forked kernel's manager finds its kernelspec in memory (:func:`forkspec.kernel_spec_manager`)."""
+        return {"kernel_spec_manager": forkspec.kernel_spec_manager()} if self.name == forkspec.NAME else {}
 
     def _run(self, code: str) -> None:
         """Execute ``code`` silently (no history, no execution count) with the worker's own client; raise on error."""
