@@ -282,9 +282,8 @@ def kernel_manager_class() -> type:
 
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
                 cmd = super().format_kernel_cmd(extra_arguments)
-                if (
-                    self.kernel_name == forkspec.NAME
-                ):  # the zygote forks it, and kills it when its worker's connection closes
+                # a forked kernel is the zygote's child: the zygote kills it when its worker's connection closes
+                if self.kernel_name == forkspec.NAME:
                     return cmd
                 return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *cmd]
 
