@@ -96,7 +96,7 @@ def test_a_kernel_uses_tcp_when_no_ipc_path_would_be_short_enough(forked, monkey
     deep = tmp_path / ("d" * 90)
     deep.mkdir()
     monkeypatch.setattr(kernelfork.tempfile, "tempdir", str(deep))
-    assert kernelfork.ipc_prefix() == "" and list(deep.iterdir()) == []
+    assert kernelfork.kernel_transport().folder is None and list(deep.iterdir()) == []
     km, kc = _started()
     try:
         assert km.transport == "tcp"

@@ -1,6 +1,6 @@
-"""What names a forked kernel and where its sockets go (:mod:`helpers.build.kernelfork` forks it): the kernel name
+"""What names a forked kernel (:mod:`helpers.build.kernelfork` forks it): the kernel name
 ``helpers-forked``, its kernelspec (a file for ``JUPYTER_PATH``, which nbval finds by the name, or in memory for a
-kernel manager of the main job) and the folder of a kernel's IPC sockets.  Imports nothing of ``helpers``: the
+kernel manager of the main job).  Imports nothing of ``helpers``: the
 zygote's client (:mod:`~helpers.build.kernelfork`) and the main job's kernels (:mod:`~helpers.build.kernels`) both
 read it.
 """
@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 NAME = "helpers-forked"
-#: sun_path holds 108 bytes with its NUL; jupyter_client names a kernel's sockets PREFIX-1 … PREFIX-5.
-IPC_PATH_MAX = 100
 
 
 def _spec() -> dict[str, Any]:
@@ -57,17 +55,3 @@ def kernelspec_dir() -> Path:
         tmp.write_text(body, encoding="utf-8")
         os.replace(tmp, spec)
     return root
-
-
-def ipc_prefix() -> str:
-    """A path prefix for a kernel's IPC sockets (jupyter_client names them PREFIX-1 … PREFIX-5) in a new folder of
-    the temp dir, or ``""`` when there is none short enough (the kernel then uses TCP)."""
-    try:
-        folder = tempfile.mkdtemp(prefix="helpers-k-")
-    except OSError:
-        return ""
-    prefix = os.path.join(folder, "k")
-    if len(prefix) + len("-99") > IPC_PATH_MAX:
-        os.rmdir(folder)
-        return ""
-    return prefix

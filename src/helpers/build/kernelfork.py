@@ -53,9 +53,10 @@ from typing import Any
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 from helpers.build.forkspec import NAME as NAME
-from helpers.build.forkspec import ipc_prefix as ipc_prefix
 from helpers.build.forkspec import kernel_spec_manager as kernel_spec_manager
 from helpers.build.forkspec import kernelspec_dir as kernelspec_dir
+from helpers.build.kernels import kernel_transport
+from helpers.build.publish import remove
 
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
 START_TIMEOUT = 120.0
@@ -178,11 +179,8 @@ class _Zygote:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
-        folder = os.path.dirname(self.address) if self.address else ""
-        if folder and os.path.isdir(folder):
-            for name in os.listdir(folder):
-                os.unlink(os.path.join(folder, name))
-            os.rmdir(folder)
+        if self.address:
+            remove(Path(self.address).parent)
         self.address = ""
 
 
@@ -351,26 +349,24 @@ class ForkedProvisioner(LocalProvisioner):
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
         """A kernel its manager would connect to over TCP on this machine talks over IPC sockets instead, in a
-        folder of its own (:func:`ipc_prefix`): a TCP port the manager picks is free when picked, but another
+        folder of its own (:func:`helpers.build.kernels.kernel_transport`'s; one a killed run leaves is removed as
+        stale by the next ``helpers run``): a TCP port the manager picks is free when picked, but another
         process can take it before the kernel binds it, and the kernel then dies at its start (jupyter_client's
         known race, more likely with several clients starting kernels at once, as pytest-xdist's workers do).
-        The main job's kernels use IPC for the same reason (:func:`helpers.build.kernels.kernel_transport`)."""
+        The main job's kernels use IPC for the same reason."""
         km = self.parent
         if km is not None and km.transport == "tcp" and not self._ipc_folder:
-            prefix = ipc_prefix()
-            if prefix:
-                self._ipc_folder = os.path.dirname(prefix)
-                km.transport, km.ip = "ipc", prefix
+            folder = kernel_transport().folder  # a run folder of the temp dir, as the main job's (None: too long)
+            if folder is not None:
+                self._ipc_folder = str(folder)
+                km.transport, km.ip = "ipc", str(folder / "k")
         return await super().pre_launch(**kwargs)
 
     async def cleanup(self, restart: bool = False) -> None:
         await super().cleanup(restart=restart)
         if self._ipc_folder and not restart:
             folder, self._ipc_folder = self._ipc_folder, ""
-            with contextlib.suppress(OSError):
-                for name in os.listdir(folder):
-                    os.unlink(os.path.join(folder, name))
-                os.rmdir(folder)
+            remove(Path(folder))
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         forked = self._fork(cmd, kwargs)

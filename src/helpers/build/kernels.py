@@ -37,8 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from helpers.build import forkspec
-from helpers.build.forkspec import IPC_PATH_MAX
 from helpers.build.publish import RUNTIME_PREFIX, TMP_PREFIX, runtime_dir
+
+#: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
+IPC_PATH_MAX = 100
 
 #: Run in place of the kernel command: the kernel gets SIGKILL when the worker that started it dies.
 _DIE_WITH_PARENT = (
