@@ -8,7 +8,8 @@ the output folder (:mod:`.publish`) and the build and refresh modes (:mod:`.mode
 they share, :mod:`.offline`, which checks that it fetches nothing, :mod:`.search`, its search terms,
 :mod:`.searchtext`, the pages' text for the search's excerpts, :mod:`.downloads`, :mod:`.codebook` and
 :mod:`.lighten`), JupyterLab's contents manager for students (:mod:`.lab`), nbval's kernels forked from a zygote
-(:mod:`.kernelfork`, the zygote :mod:`.zygote`) and the project's pytest plugin (:mod:`.pytest_plugin`).
+(:mod:`.kernelfork`, the zygote :mod:`.zygote`), clients ready at their kernel's word (:mod:`.readiness`) and the
+project's pytest plugin (:mod:`.pytest_plugin`).
 
 May import: every layer below it (:mod:`helpers.reader`, :mod:`helpers.drafting`, :mod:`helpers.core`).
 """

@@ -57,6 +57,7 @@ from helpers.build.forkspec import kernel_spec_manager as kernel_spec_manager
 from helpers.build.forkspec import kernelspec_dir as kernelspec_dir
 from helpers.build.kernels import kernel_transport
 from helpers.build.publish import remove
+from helpers.build.readiness import ready_on_idle
 
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
 START_TIMEOUT = 120.0
@@ -353,8 +354,11 @@ class ForkedProvisioner(LocalProvisioner):
         stale by the next ``helpers run``): a TCP port the manager picks is free when picked, but another
         process can take it before the kernel binds it, and the kernel then dies at its start (jupyter_client's
         known race, more likely with several clients starting kernels at once, as pytest-xdist's workers do).
-        The main job's kernels use IPC for the same reason."""
+        The main job's kernels use IPC for the same reason.  The manager's clients wait for the kernel's
+        readiness as :func:`helpers.build.readiness.ready_on_idle` does (an event), not for 0.2 s of IOPub silence."""
         km = self.parent
+        if km is not None:  # its clients are ready at their kernel's word, not after 0.2 s of silence
+            km.client_factory = ready_on_idle(km.client_factory)
         if km is not None and km.transport == "tcp" and not self._ipc_folder:
             folder = kernel_transport().folder  # a run folder of the temp dir, as the main job's (None: too long)
             if folder is not None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.build import forkspec
+from helpers.build import forkspec, readiness
 from helpers.build.publish import RUNTIME_PREFIX, TMP_PREFIX, runtime_dir
 
 #: sun_path holds 108 bytes with its NUL; jupyter_client names IPC sockets IP-PORT (PORT a small number).
@@ -259,12 +259,12 @@ def kernel_manager_class() -> type:
         from jupyter_client.manager import AsyncKernelManager
         from traitlets import default
 
-        class KeptClient(AsyncKernelClient):
+        class KeptClient(readiness.ready_on_idle(AsyncKernelClient)):  # type: ignore[misc]
             """An asyncio client connected once and used for notebook after notebook: nbclient calls
             ``start_channels`` and ``wait_for_ready`` at every notebook; running channels are left be (a second
-            start of the heartbeat's thread would raise) and only the first wait is jupyter_client's (a kernel_info
-            round trip, then IOPub drained until it has been silent for 0.2 s); a later one returns at once, the
-            kernel having just run the worker's reset (:meth:`Kernel.ready`)."""
+            start of the heartbeat's thread would raise) and only the first wait asks the kernel (a kernel_info
+            round trip, until its idle status comes: :func:`.readiness.ready_on_idle`); a later one returns at
+            once, the kernel having just run the worker's reset (:meth:`Kernel.ready`)."""
 
             proven = False
 
@@ -354,8 +354,8 @@ class Kernel:
     def client(self) -> Any:
         """The client papermill executes this kernel's notebooks through, connected once per kernel and kept as its
         manager's ``kept_client`` (which nbclient's ``km.client()`` then returns): a newly connected client
-        spends 0.2 s in jupyter_client's ``wait_for_ready`` (IOPub drained until silent), which every notebook paid
-        when nbclient connected its own; the kept client's later waits return at once.  nbclient reads only the
+        connects its channels and waits for a kernel_info round trip, which every notebook paid when nbclient
+        connected its own; the kept client's later waits return at once.  nbclient reads only the
         replies and outputs of the requests it sent (it matches each message's parent id), so one notebook's
         messages never reach the next."""
         from jupyter_core.utils import run_sync
