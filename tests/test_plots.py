@@ -678,3 +678,27 @@ def test_looking_up_glyphs_imports_neither_pyplot_nor_seaborn():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["['\U0001f980']", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        bytes(range(128)),  # every ASCII character, "%" and both quotes among them
+        b'<svg width="8" style="fill:#fff"><path d="m1,2l-3,4z"/></svg>',
+        b"100%25 is not an escape",  # a "%" followed by hex digits: encoded, not kept
+        "<text>\u5e02\u4e2d\u533a 50%</text>".encode(),  # non-ASCII: quote's own encoding of UTF-8
+        b"",
+    ],
+    ids=["ascii", "svg", "percent", "non-ascii", "empty"],
+)
+def test_a_data_uri_encodes_as_urllib_quote_does_with_double_quotes_made_single(svg):
+    from urllib.parse import quote
+
+    wanted = "data:image/svg+xml," + quote(svg.decode("utf-8"), safe=grammar.URI_SAFE).replace("%22", "'")
+    assert grammar.data_uri(svg) == wanted
+    assert unquote(grammar.data_uri(svg).split(",", 1)[1].replace("'", '"')) == svg.decode("utf-8")  # reversible
+
+
+def test_a_data_uri_refuses_bytes_that_are_not_utf8():
+    with pytest.raises(UnicodeDecodeError):
+        grammar.data_uri(b"<svg>\xff</svg>")

@@ -28,6 +28,7 @@ import functools
 import io
 import math
 import re
+import string
 import textwrap
 import warnings
 from dataclasses import dataclass, field
@@ -363,12 +364,28 @@ def compact_svg(svg: bytes) -> bytes:
 URI_SAFE = "/:;=,.-_!*+?@&$~()[]"
 
 
+#: The bytes ``urllib.parse.quote(…, safe=URI_SAFE)`` keeps: letters, digits, ``_.-~`` and :data:`URI_SAFE`.
+_URI_KEPT = (string.ascii_letters + string.digits + "_.-~" + URI_SAFE).encode()
+
+
 def data_uri(svg: bytes) -> str:
     """``data:image/svg+xml,…``: the SVG percent-encoded, then its double quotes (``%22``) written as single ones (its
-    own single quotes stay ``%27``), so that the URI is about a tenth longer than the SVG (base64: a third)."""
-    from urllib.parse import quote
+    own single quotes stay ``%27``), so that the URI is about a tenth longer than the SVG (base64: a third).
 
-    return "data:image/svg+xml," + quote(svg.decode("utf-8"), safe=URI_SAFE).replace("%22", "'")
+    The encoding is ``urllib.parse.quote``'s, character for character; an SVG of ASCII only (matplotlib's, whose
+    text is drawn as outlines) holds a handful of kinds of character to encode (space, quotes, ``<>#{}``), so each
+    kind is replaced throughout in one pass (about five times faster than ``quote``, which looks up
+    every byte; each notebook encodes every chart it shows)."""
+    text = svg.decode("utf-8")
+    unsafe = set(svg.translate(None, _URI_KEPT))
+    if max(unsafe, default=0) > 0x7F:
+        from urllib.parse import quote
+
+        return "data:image/svg+xml," + quote(text, safe=URI_SAFE).replace("%22", "'")
+    # "%" first (the escapes made after it keep their own "%"), '"' last (the "'" it becomes stays one)
+    for byte in sorted(unsafe, key=lambda b: (b != ord("%"), b == ord('"'))):
+        text = text.replace(chr(byte), "'" if byte == ord('"') else f"%{byte:02X}")
+    return "data:image/svg+xml," + text
 
 
 # ---- words and numbers ---------------------------------------------------------------------
