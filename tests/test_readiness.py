@@ -33,7 +33,7 @@ def message(msg_type: str, parent: str, **content) -> dict:
     return {"msg_type": msg_type, "parent_header": {"msg_id": parent}, "content": content}
 
 
-def fake_client(base: type, *, answers: list[str], alive: bool = True):
+def fake_client(base: type, *, answers: list[str], alive: bool = True, protocol: str = "5.3"):
     """A client of ``readiness.ready_on_idle(base)`` whose kernel answers its n-th kernel_info request as
     ``answers[n]`` says: ``"both"`` (reply, busy and idle on IOPub, then a later message), ``"shell"`` (the reply
     only: IOPub not yet connected) or ``"none"``."""
@@ -49,7 +49,7 @@ def fake_client(base: type, *, answers: list[str], alive: bool = True):
             answer = answers[len(self.requests)] if len(self.requests) < len(answers) else "none"
             self.requests.append(msg_id)
             if answer in ("both", "shell"):
-                self.shell_channel.messages.append(message("kernel_info_reply", msg_id, protocol_version="5.3"))
+                self.shell_channel.messages.append(message("kernel_info_reply", msg_id, protocol_version=protocol))
             if answer == "both":
                 self.iopub_channel.messages += [
                     message("status", msg_id, execution_state="busy"),
@@ -101,6 +101,13 @@ def test_a_kernel_that_never_answers_fails_after_the_timeout_it_names():
     client = fake_client(BlockingKernelClient, answers=[])
     with pytest.raises(RuntimeError, match="in 0 seconds"):
         wait(client, timeout=0)
+
+
+@pytest.mark.parametrize("protocol, adapted", [("5.3", 0), ("4.1", 4)])  # 0: not adapted
+def test_a_kernel_of_another_major_protocol_version_gets_messages_adapted_to_it(protocol, adapted):
+    client = fake_client(BlockingKernelClient, answers=["both"], protocol=protocol)
+    wait(client)
+    assert client.session.adapt_version == adapted
 
 
 def test_one_class_per_base_and_a_ready_class_is_kept_as_it_is():

@@ -77,12 +77,22 @@ async def wait_until_idle(client: Any, timeout: float | None = None) -> None:
         except Empty:
             reply = None
         if reply is not None and reply["msg_type"] == "kernel_info_reply" and await _idle(client, msg_id, deadline):
-            client._handle_kernel_info_reply(reply)  # as jupyter_client's own wait: the protocol version adapted
+            _adapt(client, reply)
             return
         if not await ensure_async(client.is_alive()):
             raise RuntimeError("Kernel died before replying to kernel_info")
         if time.monotonic() > deadline:
             raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
+def _adapt(client: Any, reply: dict) -> None:
+    """As jupyter_client's own wait does with the reply: a kernel of another major protocol version gets messages
+    adapted to it (``Session.adapt_version``)."""
+    from jupyter_client import protocol_version_info
+
+    major = int(reply["content"]["protocol_version"].split(".")[0])
+    if major != protocol_version_info[0]:
+        client.session.adapt_version = major
 
 
 async def _idle(client: Any, msg_id: str, deadline: float) -> bool:
