@@ -282,7 +282,7 @@ CLIENT = textwrap.dedent(
     from jupyter_client.manager import KernelManager
     km = KernelManager(kernel_name=kernelfork.NAME)
     km.start_kernel()
-    print(kernelfork._ZYGOTE.proc.pid, km.provisioner.pid, flush=True)
+    print(kernelfork._ZYGOTE.proc.pid, km.provisioner.pid, kernelfork._ZYGOTE.address, km.ip, flush=True)
     sys.stdin.read()  # until killed
     """
 )
@@ -315,7 +315,11 @@ def test_no_zygote_is_shared_where_its_socket_path_would_be_too_long(forked, tmp
     assert not kernelfork.shared() and list(deep.iterdir()) == []
 
 
-def test_the_zygote_and_its_kernels_end_when_their_client_is_killed():
+def test_the_zygote_and_its_kernels_end_when_their_client_is_killed(tmp_path):
+    """... and their socket folders, which the killed client could not remove, go at the next run's start
+    (``publish.clean_stale``, which ``helpers run`` calls)."""
+    from helpers.build import publish
+
     client = subprocess.Popen(
         [sys.executable, "-c", CLIENT],
         stdin=subprocess.PIPE,
@@ -326,8 +330,8 @@ def test_the_zygote_and_its_kernels_end_when_their_client_is_killed():
     try:
         ready, _, _ = select.select([client.stdout], [], [], TIMEOUT)
         assert ready, "the client did not start a kernel in time"
-        zygote, kernel = map(int, client.stdout.readline().split())
-        watched = [os.pidfd_open(zygote), os.pidfd_open(kernel)]
+        zygote, kernel, zygote_socket, kernel_sockets = client.stdout.readline().split()
+        watched = [os.pidfd_open(int(zygote)), os.pidfd_open(int(kernel))]
     finally:
         client.kill()
         client.wait(TIMEOUT)
@@ -338,6 +342,10 @@ def test_the_zygote_and_its_kernels_end_when_their_client_is_killed():
     finally:
         for fd in watched:
             os.close(fd)
+    folders = [os.path.dirname(zygote_socket), os.path.dirname(kernel_sockets)]
+    assert all(os.path.isdir(f) for f in folders)  # left by the killed client
+    publish.clean_stale(tmp_path)
+    assert not any(os.path.exists(f) for f in folders)
 
 
 def test_the_kernelspec_names_this_interpreter_and_the_provisioner():

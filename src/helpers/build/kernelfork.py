@@ -56,7 +56,7 @@ from helpers.build.forkspec import NAME as NAME
 from helpers.build.forkspec import kernel_spec_manager as kernel_spec_manager
 from helpers.build.forkspec import kernelspec_dir as kernelspec_dir
 from helpers.build.kernels import kernel_transport
-from helpers.build.publish import remove
+from helpers.build.publish import TMP_PREFIX, remove
 from helpers.build.readiness import ready_on_idle
 
 #: Seconds the zygote may take to import everything and listen; a request's answer is bounded by the same.
@@ -114,10 +114,13 @@ class _Zygote:
         self.lock = threading.Lock()
 
     def start(self, env: dict[str, str], within: str | None = None) -> None:
-        """Start the zygote (not waiting for it), its socket in a new folder of ``within`` (default: the temp dir);
-        the caller holds :attr:`lock`.  Its socket listens from here on (the zygote inherits it): a request made
-        before the zygote is ready waits for it, it is not refused."""
-        folder = tempfile.mkdtemp(prefix="helpers-zygote-" if within is None else "z", dir=within)
+        """Start the zygote (not waiting for it), its socket in a new folder of ``within`` (default: a folder of
+        the temp dir named as the main job's run folders, ``helpers-run-PID-…``, which the next ``helpers run``
+        removes as stale if this process dies without removing it); the caller holds :attr:`lock`.  Its socket
+        listens from here on (the zygote inherits it): a request made before the zygote is ready waits for it, it
+        is not refused."""
+        prefix = f"{TMP_PREFIX}{os.getpid()}-" if within is None else "z"
+        folder = tempfile.mkdtemp(prefix=prefix, dir=within)
         self.address = os.path.join(folder, "zygote.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         ready_r, ready_w = os.pipe()
