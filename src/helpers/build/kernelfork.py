@@ -17,10 +17,12 @@ afterwards (:func:`share`: pytest's controller with pytest-xdist's workers; :fun
 job's runner with its forked workers), so that one zygote imports for all of them, from before the first of them
 has started.
 
-Two waits of jupyter_client's are cut short with events.  The provisioner returns from a launch once the kernel
+Three waits of jupyter_client's are cut short with events.  The provisioner returns from a launch once the kernel
 has bound its sockets (it writes to a pipe between initialising and starting): a client that connected earlier
 would be refused, and ZeroMQ tries again only 0.1 s later.  A kill returns once the zygote has reported the
 kernel's exit status: jupyter_client's manager looks whether the kernel is gone, then sleeps 0.1 s between looks.
+And the manager's clients are ready once the kernel has answered their ``kernel_info`` on both channels
+(:mod:`helpers.build.readiness`), not after 0.2 s of IOPub silence.
 
 Every doubt falls back to an ordinary kernel, started as jupyter_client's :class:`LocalProvisioner` starts it:
 a kernel command that is not this interpreter's ``ipykernel_launcher``, an environment that differs from the
