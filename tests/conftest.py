@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 DISTRICT = ROOT / "tests" / "fixtures" / "district"
 DEFAULT_SOURCE = ROOT.parent / "shared" / "source" / "000_2bd6ca4ad038a17f.txt"
+DEFAULT_CITY_SOURCE = ROOT.parent / "shared" / "source" / "jinan_2022_communique_excerpt.txt"
 
 
 def bench_module(name: str) -> ModuleType:
@@ -35,17 +36,33 @@ def source_path() -> Path:
     return Path(os.environ.get("REPORT_SOURCE") or DEFAULT_SOURCE)
 
 
-def read_source(path: Path, ci: bool) -> str:
-    """The article's text. Missing: skip with the reason, except under CI, where it is a failure."""
+def city_source_path() -> Path:
+    """The city communiqué excerpt's path: $CITY_SOURCE, or ../shared/source/… beside the checkout."""
+    return Path(os.environ.get("CITY_SOURCE") or DEFAULT_CITY_SOURCE)
+
+
+def outside_file(path: Path, what: str, variable: str, ci: bool | None = None) -> Path:
+    """``path``, a text kept outside the repository (``what``, found through ``$variable``).  Missing: skip naming
+    the path and the variable, except under CI (``ci``; default: whether CI=true), where it is a failure."""
     if not path.is_file():
         message = (
-            f"source article not found at {path}; set REPORT_SOURCE to its path "
+            f"{what} not found at {path}; set {variable} to its path "
             f"(it is kept outside the repository, in ../shared/source/)"
         )
-        if ci:
+        if os.environ.get("CI") == "true" if ci is None else ci:
             pytest.fail(message)
         pytest.skip(message)
-    return path.read_text(encoding="utf-8")
+    return path
+
+
+def read_source(path: Path, ci: bool) -> str:
+    """The article's text (:func:`outside_file`)."""
+    return outside_file(path, "source article", "REPORT_SOURCE", ci).read_text(encoding="utf-8")
+
+
+def read_city_source(path: Path, ci: bool) -> str:
+    """The communiqué excerpt's text (:func:`outside_file`)."""
+    return outside_file(path, "city source", "CITY_SOURCE", ci).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -7,36 +7,17 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import DEFAULT_CITY_SOURCE, ROOT, city_source_path, read_city_source
 from helpers.core import package
 
 pytestmark = pytest.mark.audit
 
 CITY = ROOT / "data" / "jinan_2022"
-DEFAULT_CITY_SOURCE = ROOT.parent / "shared" / "source" / "jinan_2022_communique_excerpt.txt"
 #: A run of digits with its decimal part (a figure's minus sign is not part of the run: see signed_span).
 NUMERIC_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
-
-
-def city_source_path() -> Path:
-    return Path(os.environ.get("CITY_SOURCE") or DEFAULT_CITY_SOURCE)
-
-
-def read_city_source(path: Path, ci: bool) -> str:
-    """The communiqué excerpt. Missing: skip with the reason, except under CI, where it is a failure."""
-    if not path.is_file():
-        message = (
-            f"city source not found at {path}; set CITY_SOURCE to its path "
-            f"(it is kept outside the repository, in ../shared/source/)"
-        )
-        if ci:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

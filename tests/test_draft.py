@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import DATA, ROOT, source_path
+from conftest import DATA, city_source_path, outside_file, source_path
 from helpers.core import audit, curation, package, relations
 from helpers.drafting import draft
 from helpers.drafting.extract import compare
@@ -31,7 +30,6 @@ MINE = (
 )
 #: An invented sentence whose unit the extractor reads (千瓦时, energy) but the schema's base units do not hold.
 OUTSIDE_SCHEMA = "示例区2022年统计公报\n\n一、能源\n全年发电量12.5亿千瓦时。\n"
-CITY_DEFAULT = ROOT.parent / "shared" / "source" / "jinan_2022_communique_excerpt.txt"
 #: The figure fields whose values come from the extractor (its vocabulary, units and names).
 EXTRACTOR_FIELDS = {
     "unit_zh",
@@ -243,18 +241,8 @@ def test_command_exits_0_for_a_draft_with_nothing_to_curate(tmp_path, monkeypatc
     assert draft._cli(draft.argparse.Namespace(report=report, out=tmp_path / "pkg", year=2022, force=False)) == 0
 
 
-def _source(env: str, default: Path) -> Path:
-    path = Path(os.environ.get(env) or default)
-    if not path.is_file():
-        message = f"source text not found at {path}; set {env} to its path (kept outside the repository)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
 def test_draft_of_the_district_report_validates_with_its_curated_sections(tmp_path):
-    report = _source("REPORT_SOURCE", source_path())
+    report = outside_file(source_path(), "source article", "REPORT_SOURCE")
     out = tmp_path / "district"
     assert not_placeholders(draft.new(report, out, year=2022).audit.errors) == []
     curated = package.load(DATA)
@@ -267,7 +255,7 @@ def test_draft_of_the_district_report_validates_with_its_curated_sections(tmp_pa
 def test_draft_of_the_city_communique_validates_and_agrees_with_the_curated_package(tmp_path):
     """The communiqué's draft validates as it stands (‰ in per_mille, a printed minus, a 构成比's parts in %),
     and its figures are the curated data/jinan_2022's figures of the text: same offsets, values and units."""
-    report = _source("CITY_SOURCE", CITY_DEFAULT)
+    report = outside_file(city_source_path(), "city source", "CITY_SOURCE")
     out = tmp_path / "city"
     assert not_placeholders(draft.new(report, out).audit.errors) == []
     assert not_placeholders(audit.audit(out, source=report).errors) == []
@@ -349,15 +337,11 @@ def test_validate_lists_the_rows_a_draft_guessed(mine, tmp_path):
     assert audit.to_curate(package.load(DATA)) == []
 
 
-def test_missing_city_source_skips_with_its_setting_outside_ci(tmp_path, monkeypatch):
+def test_a_missing_outside_text_follows_ci_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CITY_SOURCE", str(tmp_path / "absent.txt"))
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match=r"absent\.txt; set CITY_SOURCE"):
-        _source("CITY_SOURCE", CITY_DEFAULT)
-
-
-def test_missing_city_source_fails_under_ci(tmp_path, monkeypatch):
-    monkeypatch.setenv("CITY_SOURCE", str(tmp_path / "absent.txt"))
+        outside_file(city_source_path(), "city source", "CITY_SOURCE")
     monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="source text not found"):
-        _source("CITY_SOURCE", CITY_DEFAULT)
+    with pytest.raises(pytest.fail.Exception, match="city source not found"):
+        outside_file(city_source_path(), "city source", "CITY_SOURCE")
