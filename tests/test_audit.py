@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA, read_source, source_path
+from conftest import DATA, read_city_source, read_source, source_path
 from helpers.core import audit
 
 pytestmark = pytest.mark.audit
@@ -22,11 +22,16 @@ def test_every_digit_run_of_the_source_is_claimed_once(source_text):
     assert claimed == len(audit.NUMERIC_TOKEN.findall(source_text))
 
 
-def test_missing_source_skips_with_its_path_outside_ci(tmp_path):
-    with pytest.raises(pytest.skip.Exception, match=r"source article not found at .*absent\.txt; set REPORT_SOURCE"):
-        read_source(tmp_path / "absent.txt", ci=False)
+READERS = [(read_source, "source article", "REPORT_SOURCE"), (read_city_source, "city source", "CITY_SOURCE")]
 
 
-def test_missing_source_fails_under_ci(tmp_path):
-    with pytest.raises(pytest.fail.Exception, match="source article not found"):
-        read_source(tmp_path / "absent.txt", ci=True)
+@pytest.mark.parametrize("read, what, variable", READERS, ids=["article", "city"])
+def test_a_missing_source_skips_naming_its_path_and_variable_outside_ci(tmp_path, read, what, variable):
+    with pytest.raises(pytest.skip.Exception, match=rf"{what} not found at .*absent\.txt; set {variable}"):
+        read(tmp_path / "absent.txt", ci=False)
+
+
+@pytest.mark.parametrize("read, what, variable", READERS, ids=["article", "city"])
+def test_a_missing_source_fails_under_ci(tmp_path, read, what, variable):
+    with pytest.raises(pytest.fail.Exception, match=f"{what} not found"):
+        read(tmp_path / "absent.txt", ci=True)

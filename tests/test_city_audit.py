@@ -103,16 +103,6 @@ def test_footnote_markers_are_the_digits_inside_brackets(city, text):
     assert all(text[n.char_start - 1] == "[" and text[n.char_end] == "]" for n in markers.itertuples())
 
 
-def test_missing_city_source_skips_naming_the_variable(tmp_path):
-    with pytest.raises(pytest.skip.Exception, match=r"city source not found at .*absent\.txt; set CITY_SOURCE"):
-        read_city_source(tmp_path / "absent.txt", ci=False)
-
-
-def test_missing_city_source_fails_under_ci(tmp_path):
-    with pytest.raises(pytest.fail.Exception, match="city source not found"):
-        read_city_source(tmp_path / "absent.txt", ci=True)
-
-
 def test_frictionless_validates_the_city_descriptor():
     out = subprocess.run(
         [sys.executable, "-m", "frictionless", "validate", str(CITY / "datapackage.json")],
