@@ -3,10 +3,9 @@
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-# nbval's workers: two more than the cores, since each notebook's kernel start ends in a 0.2 s wait of
-# jupyter_client's (IOPub falling silent) in which neither the worker nor its kernel uses a core (on 2 cores,
-# 4 workers beat 3 in five paired runs of five and 5 in four of four)
-NBVAL_JOBS ?= $(shell echo $$(( $(JOBS) + 2 )))
+# nbval's workers: one per core (a kernel's start no longer waits 0.2 s for IOPub to fall silent, which two more
+# workers than the cores had filled: on 2 cores 2 workers now beat 4 in six paired runs of six, 7.03 s against 7.49)
+NBVAL_JOBS ?= $(JOBS)
 # nbval's run also leaves out anyio's pytest plugin (installed with jupyter_client's dependencies) and pytest's
 # assert rewriting: no notebook uses either, and each cost every one of its four pytest processes about 0.1 s
 # (the plugins' modules are rewritten again in each process where PYTHONDONTWRITEBYTECODE is set)

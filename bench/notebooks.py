@@ -10,8 +10,8 @@ Measures on this machine, as medians of ``--runs`` runs (wall time):
   en): cold (an empty OUT) with its warm kernels (one per worker, reset between notebooks) and, in the
   same round, cold with ``--fresh-kernels`` (a kernel started for each notebook); then warm (nothing
   changed: no execution) and with one notebook changed;
-* nbval over the collection, as ``make test`` runs it (``-n JOBS+2 --dist loadscope --no-loadscope-reorder
-  -p no:anyio --assert=plain``: two workers more than the cores, the largest notebooks first, without anyio's
+* nbval over the collection, as ``make test`` runs it (``-n JOBS --dist loadscope --no-loadscope-reorder
+  -p no:anyio --assert=plain``: a worker per core, the largest notebooks first, without anyio's
   plugin and assert rewriting; kernels forked from a zygote: ``--nbval-kernel-name helpers-forked``) and, in the
   same round, with ``--nbval-current-env`` (a kernel started for each notebook);
 * rendering the site alone (HTML pages, index) from the executed notebooks;
@@ -109,7 +109,7 @@ def python_c(code: str) -> tuple[float, int, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
-    parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks for the main job (nbval: two more)")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks for the main job and nbval")
     args = parser.parse_args()
 
     notebooks = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -154,7 +154,7 @@ def main() -> int:
             touch_one(copies / notebooks[0].name, i)
             m["one_changed"].add(*timed(main_job))  # one notebook changed (its metadata)
             m["site"].add(*timed([PY, "-c", SITE_ONLY, str(out / "notebooks"), str(work / f"site-{i}")]))
-            nbval = [PY, "-m", "pytest", "--nbval", "notebooks", "-n", str(args.jobs + 2), "--dist", "loadscope"]
+            nbval = [PY, "-m", "pytest", "--nbval", "notebooks", "-n", str(args.jobs), "--dist", "loadscope"]
             nbval += ["--no-loadscope-reorder", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", "-q"]
             m["nbval"].add(*timed([*nbval, "--nbval-kernel-name", "helpers-forked"]))  # as `make test` runs it
             m["nbval_fresh"].add(*timed([*nbval, "--nbval-current-env"]))  # a kernel started for each notebook
@@ -253,7 +253,7 @@ def report(m: dict[str, Measure], n: int, args) -> str:
             key="one_changed",
         ),
         row(
-            f"nbval: `pytest --nbval --nbval-kernel-name helpers-forked notebooks -n {args.jobs + 2} --dist loadscope "
+            f"nbval: `pytest --nbval --nbval-kernel-name helpers-forked notebooks -n {args.jobs} --dist loadscope "
             "--no-loadscope-reorder -p no:anyio --assert=plain` "
             "(kernels forked from a zygote, as `make test` runs it)",
             m["nbval"].median,

@@ -80,6 +80,19 @@ def _started(kernel: str = kernelfork.NAME):
     return km, kc
 
 
+def test_a_forked_kernels_manager_gives_clients_ready_at_their_kernels_word(forked):
+    """The client nbval gets from the manager ends its start-up wait on an event (helpers.build.readiness)."""
+    from jupyter_client.blocking import BlockingKernelClient
+
+    km, kc = _started()  # its wait_for_ready returned
+    try:
+        assert isinstance(kc, BlockingKernelClient) and type(kc).helpers_ready_on_idle
+        assert kc.execute_interactive("x = 1 + 1", timeout=TIMEOUT)["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_a_forked_kernel_talks_over_ipc_sockets_in_a_folder_removed_at_its_end(forked):
     km, kc = _started()
     try:

@@ -2,7 +2,7 @@
 request, not 0.2 s of IOPub silence; the checks and errors of jupyter_client's own wait are kept.
 
 The unit tests drive the wait with channels that are queues (nothing here waits on a clock: an empty queue raises
-Empty at once); the last test starts a real kernel of the ``helpers-forked`` kind."""
+Empty at once); tests/test_kernelfork.py starts a real kernel whose client is of this kind."""
 
 from __future__ import annotations
 
@@ -115,24 +115,3 @@ def test_one_class_per_base_and_a_ready_class_is_kept_as_it_is():
     assert readiness.ready_on_idle(BlockingKernelClient) is ready and readiness.ready_on_idle(ready) is ready
     assert issubclass(ready, BlockingKernelClient) and not issubclass(ready, AsyncKernelClient)
     assert issubclass(readiness.ready_on_idle(AsyncKernelClient), AsyncKernelClient)
-
-
-def test_a_forked_kernels_manager_gives_clients_that_are_ready_at_their_kernels_word(monkeypatch):
-    from jupyter_client.manager import KernelManager
-
-    from helpers.build import kernelfork
-    from helpers.core.paths import NOTEBOOKS
-
-    monkeypatch.setenv("JUPYTER_PATH", str(kernelfork.kernelspec_dir()))
-    km = KernelManager(kernel_name=kernelfork.NAME)
-    km.start_kernel(cwd=str(NOTEBOOKS))
-    kc = km.client()
-    try:
-        assert isinstance(kc, BlockingKernelClient) and type(kc).helpers_ready_on_idle
-        kc.start_channels()
-        kc.wait_for_ready(timeout=120)
-        assert kc.execute_interactive("x = 1 + 1", timeout=120)["content"]["status"] == "ok"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-        kernelfork._ZYGOTE.stop()

@@ -362,13 +362,13 @@ class ForkedProvisioner(LocalProvisioner):
         The main job's kernels use IPC for the same reason.  The manager's clients wait for the kernel's
         readiness as :func:`helpers.build.readiness.ready_on_idle` does (an event), not for 0.2 s of IOPub silence."""
         km = self.parent
-        if km is not None:  # its clients are ready at their kernel's word, not after 0.2 s of silence
-            km.client_factory = ready_on_idle(km.client_factory)
-        if km is not None and km.transport == "tcp" and not self._ipc_folder:
-            folder = kernel_transport().folder  # a run folder of the temp dir, as the main job's (None: too long)
-            if folder is not None:
-                self._ipc_folder = str(folder)
-                km.transport, km.ip = "ipc", str(folder / "k")
+        if km is not None:
+            km.client_factory = ready_on_idle(km.client_factory)  # ready at its kernel's word, not after silence
+            if km.transport == "tcp" and not self._ipc_folder:
+                folder = kernel_transport().folder  # a run folder of the temp dir, as the main job's (None: too long)
+                if folder is not None:
+                    self._ipc_folder = str(folder)
+                    km.transport, km.ip = "ipc", str(folder / "k")
         return await super().pre_launch(**kwargs)
 
     async def cleanup(self, restart: bool = False) -> None:
